@@ -1,0 +1,69 @@
+/**
+ * The Express application: JSON API, health, metrics and OpenAPI. Pages (task links, admin)
+ * mount here too.
+ */
+import express from 'express';
+import type { Express } from 'express';
+import { authenticate } from './auth/authenticate';
+import { errorMiddleware } from './http/app-error';
+import { AppError } from './http/app-error';
+import type { RouteSpec } from './http/define-route';
+import { defineRoute, mountRoutes } from './http/define-route';
+import { metricsMiddleware, renderMetrics } from './http/metrics';
+import { buildOpenApi } from './http/openapi';
+import { caseActionRoutes } from './routes/cases/case-actions';
+import { caseHistoryRoute } from './routes/cases/case-history';
+import { createCaseRoute } from './routes/cases/create-case';
+import { getCaseRoute } from './routes/cases/get-case';
+import { listCasesRoute } from './routes/cases/list-cases';
+import { taskRoutes } from './routes/tasks/tasks';
+import type { ServiceContext } from './services/context';
+import { z } from 'zod';
+
+/** All JSON API routes of the app. */
+export function apiRoutes(ctx: ServiceContext): RouteSpec<any, any, any, any>[] {
+  return [
+    createCaseRoute(ctx), listCasesRoute(ctx), getCaseRoute(ctx), caseHistoryRoute(ctx), ...caseActionRoutes(ctx), ...taskRoutes(ctx),
+  ];
+}
+
+async function readiness(ctx: ServiceContext): Promise<{ postgres: boolean; temporal: boolean }> {
+  const [postgres, temporal] = await Promise.all([
+    ctx.prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
+    ctx.temporal.connection.workflowService.getSystemInfo({}).then(() => true, () => false),
+  ]);
+  return { postgres, temporal };
+}
+
+/** Builds the app. */
+export function createApp(ctx: ServiceContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(metricsMiddleware);
+  app.use(express.json({ limit: '2mb' }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const r = await readiness(ctx);
+    res.status(r.postgres && r.temporal ? 200 : 503).json({ status: r.postgres && r.temporal ? 'ready' : 'not ready', ...r });
+  });
+  app.get('/metrics', (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(renderMetrics());
+  });
+
+  const routes = apiRoutes(ctx);
+  const openapiRoute: RouteSpec<any, any, any, any> = defineRoute({
+    method: 'get', path: '/api/openapi.json', summary: 'This OpenAPI document', tags: ['meta'], roles: 'public',
+    response: z.record(z.string(), z.unknown()),
+    handler: async (): Promise<Record<string, unknown>> => buildOpenApi([...routes, openapiRoute], { title: 'Bangfu 帮扶 API', version: '0.1.0' }),
+  });
+  const router = express.Router();
+  mountRoutes(router, [...routes, openapiRoute], authenticate(ctx.prisma));
+  app.use(router);
+  app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API route')));
+  app.use(errorMiddleware);
+  return app;
+}

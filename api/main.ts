@@ -1,0 +1,28 @@
+/**
+ * Production API entry point (`npm run api`): one process against an external Temporal
+ * (TEMPORAL_ADDRESS) and PostgreSQL (DATABASE_URL). Migrations are applied by `npm start` or
+ * `npm run migrate:deploy`, not here, so many API processes can start at once.
+ */
+import { loadConfig, runMain } from '../runtime/config';
+import { createPrisma } from '../runtime/prisma';
+import { loadPolicy } from '../runtime/policy-file';
+import { resolveSecret } from '../runtime/secret';
+import { connectClient } from '../runtime/temporal-connection';
+import { createApp } from './app';
+
+await runMain('api', async () => {
+  const cfg = loadConfig(process.env, ['TEMPORAL_ADDRESS', 'DATABASE_URL', 'BANGFU_SECRET']);
+  const policy = loadPolicy(cfg.BANGFU_POLICY_FILE);
+  const prisma = createPrisma(cfg.DATABASE_URL as string);
+  const temporal = await connectClient(cfg, cfg.TEMPORAL_ADDRESS as string);
+  const app = createApp({
+    prisma, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy, secret: resolveSecret(cfg, false),
+    temporalUiUrl: cfg.TEMPORAL_UI_URL, namespace: cfg.TEMPORAL_NAMESPACE,
+  });
+  const server = app.listen(cfg.PORT, () => console.log(`[api] listening on :${cfg.PORT} (Temporal ${cfg.TEMPORAL_ADDRESS}, namespace ${cfg.TEMPORAL_NAMESPACE})`));
+  const stop = (): void => {
+    server.close(() => void Promise.all([prisma.$disconnect(), temporal.connection.close()]).then(() => process.exit(0)));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+});

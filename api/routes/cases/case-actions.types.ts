@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { MEASURE_TYPES } from '../../../workflows/contracts';
+
+const ZReason = z.string().trim().min(1, 'reason is required').max(2000);
+
+export const ZObjectionRequestSchema = z.object({ text: z.string().trim().min(1).max(2000) });
+export const ZMeasureRequestSchema = z.object({
+  /** Optional client id, making a resend idempotent. */
+  id: z.string().regex(/^[A-Za-z0-9_-]{4,60}$/).optional(),
+  type: z.enum(MEASURE_TYPES),
+  description: z.string().trim().min(1).max(1000),
+  memberName: z.string().trim().max(50).optional(),
+});
+export const ZMeasurePatchRequestSchema = z.object({
+  status: z.enum(['IMPLEMENTED', 'CANCELLED']),
+  implementedOn: z.iso.date().optional(),
+});
+export const ZContactRequestSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9_-]{4,60}$/).optional(),
+  contactedOn: z.iso.date(),
+  method: z.enum(['VISIT', 'PHONE', 'OTHER']).default('VISIT'),
+  note: z.string().max(2000).optional(),
+});
+export const ZWithdrawRequestSchema = z.object({ reason: ZReason });
+export const ZCloseRequestSchema = z.object({ reason: z.enum(['MOVED_AWAY', 'DECEASED', 'OTHER']), comment: z.string().max(2000).optional() });
+export const ZRollbackRequestSchema = z.object({ reason: ZReason });
+export const ZMeasureParams = z.object({ id: z.string().min(1), measureId: z.string().min(1) });

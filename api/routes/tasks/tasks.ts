@@ -1,0 +1,77 @@
+/**
+ * GET /api/tasks and POST /api/tasks/:id/decision · /transfer · /nudge.
+ */
+import type { Prisma } from '@prisma/client';
+import { defineRoute, ZIdParam } from '../../http/define-route';
+import { AppError } from '../../http/app-error';
+import { caseScopeWhere } from '../../auth/authenticate';
+import type { ServiceContext } from '../../services/context';
+import { actorOf, sendCaseUpdate } from '../../services/case-actions';
+import { toTask } from '../../services/get-case';
+import { decideUpdate, nudgeTaskUpdate, transferTaskUpdate } from '../../../workflows/contracts';
+import type { Role } from '../../../workflows/contracts';
+import {
+  ZDecisionRequestSchema, ZListTasksQuerySchema, ZListTasksResponseSchema, ZTaskActionResponseSchema, ZTransferRequestSchema,
+} from './tasks.types';
+
+async function taskCaseId(ctx: ServiceContext, taskId: string): Promise<string> {
+  const t = await ctx.prisma.task.findUnique({ where: { id: taskId }, select: { caseId: true } });
+  if (!t) throw new AppError('NOT_FOUND', `task ${taskId} not found`, { field: 'id' });
+  return t.caseId;
+}
+
+export const taskRoutes = (ctx: ServiceContext) => [
+  defineRoute({
+    method: 'get', path: '/api/tasks', summary: 'List tasks', tags: ['tasks'],
+    query: ZListTasksQuerySchema, response: ZListTasksResponseSchema,
+    handler: async ({ query, req }) => {
+      const me = req.official!;
+      const now = new Date();
+      const where: Prisma.TaskWhereInput = {
+        status: query.status,
+        ...(query.scope === 'mine' ? { allowedIds: { has: me.id } } : { case: caseScopeWhere(me) as Prisma.CaseWhereInput }),
+        ...(query.step ? { step: query.step } : {}),
+        ...(query.overdue === 'true' ? { dueAt: { lte: now } } : query.overdue === 'false' ? { dueAt: { gt: now } } : {}),
+      };
+      const [total, rows] = await Promise.all([
+        ctx.prisma.task.count({ where }),
+        ctx.prisma.task.findMany({ where, orderBy: [{ dueAt: 'asc' }, { id: 'asc' }], skip: (query.page - 1) * query.pageSize, take: query.pageSize }),
+      ]);
+      return { items: rows.map((t) => toTask(t, now)), page: query.page, pageSize: query.pageSize, total };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/tasks/:id/decision', summary: 'Decide a task (approve, reject, return, dismiss)', tags: ['tasks'],
+    roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY'],
+    params: ZIdParam, body: ZDecisionRequestSchema, response: ZTaskActionResponseSchema,
+    handler: async ({ params, body, req }) => {
+      const caseId = await taskCaseId(ctx, params.id);
+      const r = await sendCaseUpdate(ctx, req.official!, caseId, decideUpdate, { taskId: params.id, ...body, actor: actorOf(req.official!) });
+      return { taskId: params.id, caseId, ...r };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/tasks/:id/transfer', summary: 'Transfer a task to a same-level colleague', tags: ['tasks'],
+    params: ZIdParam, body: ZTransferRequestSchema, response: ZTaskActionResponseSchema,
+    handler: async ({ params, body, req }) => {
+      const caseId = await taskCaseId(ctx, params.id);
+      const to = await ctx.prisma.official.findUnique({ where: { id: body.toOfficialId } });
+      if (!to || !to.active) throw new AppError('NOT_FOUND', `official ${body.toOfficialId} not found`, { field: 'toOfficialId' });
+      await sendCaseUpdate(ctx, req.official!, caseId, transferTaskUpdate, {
+        taskId: params.id, toOfficialId: to.id, toRole: to.role as Role, toRegionCode: to.regionCode, reason: body.reason, actor: actorOf(req.official!),
+      });
+      const c = await ctx.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+      return { taskId: params.id, caseId, status: c.status, step: c.step };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/tasks/:id/nudge', summary: 'Nudge a task (催办)', tags: ['tasks'],
+    roles: ['TOWNSHIP', 'COUNTY', 'ADMIN'],
+    params: ZIdParam, response: ZTaskActionResponseSchema,
+    handler: async ({ params, req }) => {
+      const caseId = await taskCaseId(ctx, params.id);
+      const r = await sendCaseUpdate(ctx, req.official!, caseId, nudgeTaskUpdate, { taskId: params.id, actor: actorOf(req.official!) });
+      return { taskId: params.id, caseId, ...r };
+    },
+  }),
+];

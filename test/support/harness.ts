@@ -1,0 +1,163 @@
+/**
+ * Per-test-file harness: a real worker on its own task queue, the real Express app on a free
+ * port, Prisma, a Temporal client, and helpers to call the API as a given official.
+ */
+import fs from 'node:fs/promises';
+import { randomUUID, randomInt } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { PrismaClient } from '@prisma/client';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createApp } from '../../api/app';
+import { issueToken } from '../../api/auth/tokens';
+import { createPrisma } from '../../runtime/prisma';
+import { createCaseWorker } from '../../worker/create-worker';
+import type { TPolicy } from '../../workflows/policy';
+import { compressedPolicy } from '../../workflows/policy';
+import type { CaseState } from '../../workflows/contracts';
+import { stateQuery } from '../../workflows/contracts';
+
+export const TEST_SECRET = 'test-secret-0123456789abcdef';
+
+/** Demo officials (see prisma/seed/demo.ts) used by the tests. */
+export const DEMO = {
+  county: '410599000000',
+  townshipA: '410599100000',
+  townshipB: '410599101000',
+  villageA1: '410599100201',
+  villageA2: '410599100202',
+  villageB1: '410599101201',
+} as const;
+
+export interface ApiResult<T = any> {
+  status: number;
+  body: T;
+}
+
+export interface Harness {
+  prisma: PrismaClient;
+  client: Client;
+  taskQueue: string;
+  baseUrl: string;
+  policy: TPolicy;
+  worker: Worker;
+  /** Token of an official (issued once per harness). */
+  token(officialId: string): Promise<string>;
+  api<T = any>(method: string, path: string, opts?: { as?: string; body?: unknown; token?: string | null }): Promise<ApiResult<T>>;
+  /** Official id of the first active official with this role in this region. */
+  officialOf(role: string, regionCode: string): Promise<string>;
+  state(caseId: string): Promise<CaseState>;
+  restartWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A fresh random 18-character ID number (never a real person's: birth year 1900). */
+export function randomIdNumber(): string {
+  return `410599190001${String(randomInt(0, 100000)).padStart(5, '0')}${randomInt(0, 10)}`;
+}
+
+export async function startHarness(opts: { policy?: TPolicy; maxHistoryEvents?: number } = {}): Promise<Harness> {
+  const address = inject('temporalAddress');
+  const prisma = createPrisma(inject('databaseUrl'));
+  const code = await fs.readFile(inject('workflowBundlePath'), 'utf8');
+  const taskQueue = `test-${randomUUID()}`;
+  const policy = opts.policy ?? compressedPolicy();
+  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
+
+  let worker = await createCaseWorker({ connection: nativeConnection, namespace: 'default', prisma, taskQueue, workflowBundle: { code }, maxCachedWorkflows: 50 });
+  let running = worker.run();
+
+  const app = createApp({ prisma, temporal: client, taskQueue, policy, secret: TEST_SECRET, namespace: 'default', maxHistoryEvents: opts.maxHistoryEvents });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const tokens = new Map<string, string>();
+
+  const h: Harness = {
+    prisma, client, taskQueue, baseUrl, policy, worker,
+    async token(officialId) {
+      let t = tokens.get(officialId);
+      if (!t) {
+        t = await issueToken(prisma, officialId, 'test');
+        tokens.set(officialId, t);
+      }
+      return t;
+    },
+    async api(method, path, o = {}) {
+      const token = o.token !== undefined ? o.token : o.as ? await h.token(o.as) : null;
+      const res = await fetch(baseUrl + path, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+      });
+      const text = await res.text();
+      let body: any = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        /* not JSON */
+      }
+      return { status: res.status, body };
+    },
+    async officialOf(role, regionCode) {
+      const o = await prisma.official.findFirst({ where: { role, regionCode, active: true, standsInForId: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+      if (!o) throw new Error(`no ${role} official in ${regionCode}`);
+      return o.id;
+    },
+    async state(caseId) {
+      const row = await prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+      return client.workflow.getHandle(row.workflowId).query(stateQuery);
+    },
+    async restartWorker() {
+      worker.shutdown();
+      await running;
+      worker = await createCaseWorker({ connection: nativeConnection, namespace: 'default', prisma, taskQueue, workflowBundle: { code }, maxCachedWorkflows: 50 });
+      h.worker = worker;
+      running = worker.run();
+    },
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      await prisma.$disconnect();
+    },
+  };
+  return h;
+}
+
+/** Polls `fn` until it returns a truthy value (real time; compressed policies make this short). */
+export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, what: string, timeoutMs = 30_000): Promise<T> {
+  const start = Date.now();
+  let last: unknown;
+  while (Date.now() - start < timeoutMs) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+}
+
+/** A lead body for POST /api/cases. */
+export function leadBody(overrides: Record<string, any> = {}): Record<string, any> {
+  const { household, ...rest } = overrides;
+  return {
+    household: { headName: '王测试', idNumber: randomIdNumber(), phone: '13800001111', villageCode: DEMO.villageA1, memberCount: 3, ...(household ?? {}) },
+    category: 'MARGINAL',
+    riskTypes: ['ILLNESS'],
+    channel: 'CADRE_SCREENING',
+    healthDetails: '慢性肾病透析',
+    ...rest,
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Builds the case worker: workflows bundled from `workflows/`, activities from the factory.
+ */
+import { fileURLToPath } from 'node:url';
+import type { PrismaClient } from '@prisma/client';
+import { Worker } from '@temporalio/worker';
+import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
+import { loadCalendar } from '../activities/calendar/calendar';
+import { createActivities } from '../activities/create-activities';
+import { TASK_QUEUE } from '../workflows/contracts';
+
+/** Where the workflow code lives; the worker bundles it with webpack. */
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  prisma: PrismaClient;
+  taskQueue?: string;
+  calendarFile?: string;
+  /** Bound on cached workflows (memory). @default 500 */
+  maxCachedWorkflows?: number;
+  /** A prebuilt bundle (tests bundle once per run). */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+/** Creates a worker for the household case workflow. */
+export async function createCaseWorker(opts: CreateWorkerOptions): Promise<Worker> {
+  const activities = createActivities({ prisma: opts.prisma, calendar: () => loadCalendar({ file: opts.calendarFile }) });
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue ?? TASK_QUEUE,
+    activities,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    maxCachedWorkflows: opts.maxCachedWorkflows ?? 500,
+  });
+}

@@ -1,0 +1,278 @@
+/**
+ * Workflow contracts shared by `api/`, `worker/` and `workflows/`: the task queue, the
+ * workflow input and state types, and the Update/Query definitions. Nothing here pulls in
+ * Prisma, the Temporal client or Node built-ins.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { TPolicy } from './policy';
+
+/** Default task queue of the case workflow. */
+export const TASK_QUEUE = 'bangfu-cases';
+
+/** Workflow type name. */
+export const CASE_WORKFLOW = 'householdCaseWorkflow';
+
+/** Workflow ID of a household's case chain; derived from the household, so duplicates are impossible. */
+export function caseWorkflowId(householdId: string): string {
+  return `household-${householdId}`;
+}
+
+/** Search attributes registered on the dev server; none carries personal data. */
+export const SEARCH_ATTRIBUTES = {
+  BangfuStatus: 'Keyword',
+  BangfuStep: 'Keyword',
+  BangfuRegion: 'KeywordList',
+  BangfuOverdue: 'Bool',
+  BangfuCategory: 'Keyword',
+} as const;
+
+/** 监测对象类别 — who is monitored. */
+export const CATEGORIES = ['UNSTABLE_LIFTED', 'MARGINAL', 'SUDDEN_HARDSHIP'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+/** 致贫返贫风险 — risk types. */
+export const RISK_TYPES = [
+  'ILLNESS', 'DISABILITY', 'SCHOOLING', 'DISASTER', 'ACCIDENT', 'BUSINESS_FAILURE',
+  'UNSTABLE_EMPLOYMENT', 'NO_LABOUR', 'HOUSING', 'DRINKING_WATER', 'OTHER',
+] as const;
+export type RiskType = (typeof RISK_TYPES)[number];
+
+/** Lead channels: 农户自主申报, 基层干部排查, 部门筛查预警. */
+export const CHANNELS = ['SELF_APPLICATION', 'CADRE_SCREENING', 'DEPARTMENT_ALERT'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/** 帮扶措施类型 — measure types. */
+export const MEASURE_TYPES = [
+  'INDUSTRY', 'EMPLOYMENT', 'MICROCREDIT', 'EDUCATION', 'MEDICAL', 'HOUSING', 'DRINKING_WATER',
+  'SOCIAL_ASSISTANCE', 'TEMPORARY_RELIEF', 'PUBLIC_WELFARE_JOB', 'INSURANCE', 'OTHER',
+] as const;
+export type MeasureType = (typeof MEASURE_TYPES)[number];
+
+/** Identification steps (识别认定) then elimination steps (风险消除), in order. */
+export const IDENT_STEPS = ['VERIFICATION', 'VILLAGE_REVIEW', 'PUBLIC_NOTICE', 'TOWNSHIP_REVIEW', 'COUNTY_APPROVAL'] as const;
+export const ELIM_STEPS = ['ELIM_ASSESSMENT', 'ELIM_VILLAGE_REVIEW', 'ELIM_NOTICE', 'ELIM_TOWNSHIP_REVIEW', 'ELIM_COUNTY_APPROVAL'] as const;
+export type IdentStep = (typeof IDENT_STEPS)[number];
+export type ElimStep = (typeof ELIM_STEPS)[number];
+/** A step; `INVESTIGATION` is the village investigation of an objection during a notice. */
+export type Step = IdentStep | ElimStep | 'INVESTIGATION';
+
+/** Who acts at a step. */
+export type Level = 'VILLAGE' | 'TOWNSHIP' | 'COUNTY';
+export const STEP_LEVEL: Record<Exclude<Step, 'PUBLIC_NOTICE' | 'ELIM_NOTICE'>, Level> = {
+  VERIFICATION: 'VILLAGE',
+  VILLAGE_REVIEW: 'VILLAGE',
+  TOWNSHIP_REVIEW: 'TOWNSHIP',
+  COUNTY_APPROVAL: 'COUNTY',
+  INVESTIGATION: 'VILLAGE',
+  ELIM_ASSESSMENT: 'VILLAGE',
+  ELIM_VILLAGE_REVIEW: 'VILLAGE',
+  ELIM_TOWNSHIP_REVIEW: 'TOWNSHIP',
+  ELIM_COUNTY_APPROVAL: 'COUNTY',
+};
+
+/** Case status. Terminal: REJECTED, WITHDRAWN, ELIMINATED, CLOSED. */
+export type CaseStatus = 'IDENTIFYING' | 'MONITORED' | 'ELIMINATING' | 'REJECTED' | 'WITHDRAWN' | 'ELIMINATED' | 'CLOSED';
+export const TERMINAL_STATUSES: readonly CaseStatus[] = ['REJECTED', 'WITHDRAWN', 'ELIMINATED', 'CLOSED'];
+
+/** Roles of officials. */
+export type Role = 'VILLAGE' | 'TOWNSHIP' | 'COUNTY' | 'ADMIN' | 'CONTACT';
+
+/** The official acting, as authenticated by the API. */
+export interface Actor {
+  id: string;
+  role: Role;
+  regionCode: string;
+}
+
+/** Workflow input. The policy is pinned here for the life of the case. */
+export interface CaseInput {
+  caseId: string;
+  householdId: string;
+  villageCode: string;
+  townshipCode: string;
+  countyCode: string;
+  category: Category;
+  riskTypes: RiskType[];
+  channel: Channel;
+  /** 整户无劳动力: never eliminated, stays monitored under social assistance. */
+  noLabour: boolean;
+  /** Assistance contact (帮扶责任人), if already known. */
+  contactId?: string;
+  openedBy?: string;
+  openedAt: string;
+  previousCaseId?: string;
+  policy: TPolicy;
+  /** State carried over by continue-as-new or an elimination rollback. */
+  carried?: CaseState;
+  /** Continue-as-new threshold (history events); tests lower it. @default 4000 */
+  maxHistoryEvents?: number;
+}
+
+/** An open task as the workflow tracks it. */
+export interface TaskState {
+  taskId: string;
+  step: Step;
+  level: Level;
+  regionCode: string;
+  assigneeId: string | null;
+  allowedIds: string[];
+  openedAt: string;
+  dueAt: string;
+  remindAt: string | null;
+  reminded: boolean;
+  escalations: number;
+  nextEscalationAt: string | null;
+}
+
+export interface MeasureState {
+  measureId: string;
+  type: MeasureType;
+  status: 'PLANNED' | 'IMPLEMENTED' | 'CANCELLED';
+  implementedOn?: string;
+  memberName?: string;
+}
+
+/** A decision recorded on a task, waiting to be applied by the main loop. */
+export interface PendingDecision {
+  taskId: string;
+  action: DecisionAction;
+  reason?: string;
+  actorId: string;
+  onBehalfOfId?: string;
+  route?: EliminationRoute;
+}
+
+/** The whole case state; carried across continue-as-new. */
+export interface CaseState {
+  status: CaseStatus;
+  step: Step | null;
+  /** Next event sequence number; idempotency keys are `${caseId}:${seq}`. */
+  seq: number;
+  openTasks: TaskState[];
+  pending: PendingDecision[];
+  measures: MeasureState[];
+  contactId: string | null;
+  lastContactAt: string | null;
+  contactCount: number;
+  missedContactPeriods: number;
+  nextContactDueAt: string | null;
+  approvedAt: string | null;
+  slaDueAt: string | null;
+  slaBreached: boolean;
+  planDueAt: string | null;
+  planReminded: boolean;
+  nextReviewAt: string | null;
+  reviewCount: number;
+  annualCheckAt: string | null;
+  annualCheckFlagged: boolean;
+  noticeEndsAt: string | null;
+  openObjections: number;
+  eliminationRoute: EliminationRoute | null;
+  eliminatedAt: string | null;
+  closedReason: string | null;
+  returnedFrom: Step | null;
+  /** Official who decided the last step, told of the next level's outcome. */
+  lastDeciderId: string | null;
+  /** Update commands accepted / applied so far; handlers wait for theirs. */
+  cmdAccepted: number;
+  cmdApplied: number;
+  /** Objections waiting for their investigation task. */
+  queuedObjections: string[];
+  continuedAsNew: number;
+}
+
+/** 帮扶后消除 or 风险自然消失. */
+export type EliminationRoute = 'ASSISTED' | 'NATURAL';
+
+/** Decision actions. Investigation tasks take DISMISS (notice runs on), RETURN or REJECT (objection upheld). */
+export type DecisionAction = 'APPROVE' | 'REJECT' | 'RETURN' | 'DISMISS';
+
+export interface DecideArgs {
+  taskId: string;
+  action: DecisionAction;
+  reason?: string;
+  actor: Actor;
+  /** VERIFICATION approval: the household signed its consent. */
+  consentSigned?: boolean;
+  /** ELIM_ASSESSMENT approval: the route and the criteria the village assessment records. */
+  route?: EliminationRoute;
+  criteria?: { incomeAboveLine: boolean; basicNeedsAssured: boolean; rigidSpendingResolved: boolean; noNewRisk: boolean };
+}
+
+export interface RecordMeasureArgs {
+  measureId: string;
+  type: MeasureType;
+  description: string;
+  memberName?: string;
+  actor: Actor;
+}
+export interface UpdateMeasureArgs {
+  measureId: string;
+  status: 'IMPLEMENTED' | 'CANCELLED';
+  implementedOn?: string;
+  actor: Actor;
+}
+export interface RecordContactArgs {
+  contactRecordId: string;
+  contactedOn: string;
+  method: 'VISIT' | 'PHONE' | 'OTHER';
+  note?: string;
+  actor: Actor;
+}
+export interface FileObjectionArgs {
+  objectionId: string;
+  text: string;
+  actor: Actor;
+}
+export interface WithdrawArgs {
+  reason: string;
+  actor: Actor;
+}
+export interface TransferArgs {
+  taskId: string;
+  toOfficialId: string;
+  toRole: Role;
+  toRegionCode: string;
+  reason?: string;
+  actor: Actor;
+}
+export interface NudgeArgs {
+  taskId: string;
+  actor: Actor;
+}
+export interface CloseArgs {
+  reason: 'MOVED_AWAY' | 'DECEASED' | 'OTHER';
+  comment?: string;
+  actor: Actor;
+}
+
+/** What decision Updates return. */
+export interface CaseUpdateResult {
+  status: CaseStatus;
+  step: Step | null;
+}
+
+/** 审批决定 — approve, reject or return a task. */
+export const decideUpdate = defineUpdate<CaseUpdateResult, [DecideArgs]>('decide');
+/** Record a planned assistance measure (帮扶措施). */
+export const recordMeasureUpdate = defineUpdate<CaseUpdateResult, [RecordMeasureArgs]>('recordMeasure');
+/** Mark a measure implemented or cancelled. */
+export const updateMeasureUpdate = defineUpdate<CaseUpdateResult, [UpdateMeasureArgs]>('updateMeasure');
+/** Record a contact by the assistance contact. */
+export const recordContactUpdate = defineUpdate<CaseUpdateResult, [RecordContactArgs]>('recordContact');
+/** File an objection (异议) during a public notice. */
+export const fileObjectionUpdate = defineUpdate<CaseUpdateResult, [FileObjectionArgs]>('fileObjection');
+/** The household withdraws during identification. */
+export const withdrawUpdate = defineUpdate<CaseUpdateResult, [WithdrawArgs]>('withdraw');
+/** 转交 — transfer a task to a same-level colleague. */
+export const transferTaskUpdate = defineUpdate<TaskState, [TransferArgs]>('transferTask');
+/** 催办 — a supervisor nudges a task. */
+export const nudgeTaskUpdate = defineUpdate<CaseUpdateResult, [NudgeArgs]>('nudgeTask');
+/** Close a case (moved away, deceased). */
+export const closeCaseUpdate = defineUpdate<CaseUpdateResult, [CloseArgs]>('closeCase');
+
+/** The case state for readers. */
+export const stateQuery = defineQuery<CaseState>('state');
+
+/** Wakes the workflow to re-check its deadlines (e.g. after a calendar update). */
+export const recheckSignal = defineSignal('recheckDeadlines');

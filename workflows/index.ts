@@ -1,0 +1,2 @@
+/** Workflow entry point bundled for the worker. */
+export { householdCaseWorkflow } from './case-workflow';
