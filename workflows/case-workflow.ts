@@ -12,18 +12,18 @@ import {
 import type { CaseActivities, CaseEvent, NotificationSpec } from '../activities/types';
 import type {
   CaseInput, CaseState, CaseStatus, CaseUpdateResult, CloseArgs, DecideArgs, FileObjectionArgs, Level, NudgeArgs,
-  RecordContactArgs, RecordMeasureArgs, Step, TaskState, TransferArgs, UpdateMeasureArgs, WithdrawArgs,
+  RecordContactArgs, RecordMeasureArgs, RequestEliminationArgs, Step, TaskState, TransferArgs, UpdateMeasureArgs, WithdrawArgs,
 } from './contracts';
 import {
   STEP_LEVEL, TERMINAL_STATUSES, closeCaseUpdate, decideUpdate, fileObjectionUpdate, nudgeTaskUpdate, recheckSignal,
-  recordContactUpdate, recordMeasureUpdate, stateQuery, transferTaskUpdate, updateMeasureUpdate, withdrawUpdate,
+  recordContactUpdate, recordMeasureUpdate, requestEliminationUpdate, stateQuery, transferTaskUpdate, updateMeasureUpdate, withdrawUpdate,
 } from './contracts';
 import { addLimitWithoutCalendar } from './policy';
 import type { TLimit } from './policy';
 import { NEXT_STEP, RETURN_TO, isElimStep, isNoticeStep } from './step-rules';
 import {
   eliminationBlocker, validateClose, validateDecide, validateFileObjection, validateNudge, validateRecordContact,
-  validateRecordMeasure, validateTransfer, validateUpdateMeasure, validateWithdraw,
+  validateRecordMeasure, validateRequestElimination, validateTransfer, validateUpdateMeasure, validateWithdraw,
 } from './validators';
 
 const acts = proxyActivities<CaseActivities>({
@@ -42,7 +42,8 @@ type Command =
   | { kind: 'withdraw'; args: WithdrawArgs }
   | { kind: 'close'; args: CloseArgs }
   | { kind: 'transfer'; args: TransferArgs }
-  | { kind: 'nudge'; args: NudgeArgs };
+  | { kind: 'nudge'; args: NudgeArgs }
+  | { kind: 'requestElimination'; args: RequestEliminationArgs };
 
 const DEFAULT_MAX_HISTORY_EVENTS = 4000;
 
@@ -104,6 +105,9 @@ export async function householdCaseWorkflow(input: CaseInput & { rollback?: { ac
     return state.openTasks.find((t) => t.taskId === args.taskId) as TaskState;
   }, { validator: (args) => validateTransfer(state, args) });
   setHandler(nudgeTaskUpdate, (args) => enqueue({ kind: 'nudge', args }), { validator: (args) => validateNudge(state, args) });
+  setHandler(requestEliminationUpdate, (args) => enqueue({ kind: 'requestElimination', args }), {
+    validator: (args) => validateRequestElimination(input, state, args, nowMs()),
+  });
   let recheck = false;
   setHandler(recheckSignal, () => {
     recheck = true;
@@ -125,15 +129,21 @@ export async function householdCaseWorkflow(input: CaseInput & { rollback?: { ac
       lastContactAt: state.lastContactAt, contactId: state.contactId,
     };
   }
+  let lastSearchAttributes = '';
+  /** Upserts search attributes when they change (codes only: no personal data). */
   function syncSearchAttributes(): void {
     const overdue = state.slaBreached || state.openTasks.some((t) => nowMs() >= Date.parse(t.dueAt));
-    upsertSearchAttributes({
+    const attrs = {
       BangfuStatus: [state.status],
       BangfuStep: state.step ? [state.step] : [],
       BangfuRegion: [input.villageCode, input.townshipCode, input.countyCode],
       BangfuCategory: [input.category],
       BangfuOverdue: [overdue],
-    });
+    };
+    const key = JSON.stringify(attrs);
+    if (key === lastSearchAttributes) return;
+    lastSearchAttributes = key;
+    upsertSearchAttributes(attrs);
   }
   async function deadline(fromMs: number, limit: TLimit): Promise<number> {
     const local = addLimitWithoutCalendar(fromMs, limit);
@@ -328,6 +338,11 @@ export async function householdCaseWorkflow(input: CaseInput & { rollback?: { ac
         });
         return;
       }
+      case 'requestElimination':
+        if (state.status !== 'MONITORED') return;
+        setStep('ELIMINATING', 'ELIM_ASSESSMENT');
+        await record('ELIMINATION_REVIEW_REQUESTED', { actorId: cmd.args.actor.id, comment: cmd.args.comment, casePatch: casePatch() });
+        return;
       case 'nudge': {
         const task = state.openTasks.find((t) => t.taskId === cmd.args.taskId);
         if (!task?.assigneeId) return;

@@ -240,6 +240,10 @@ export interface NudgeArgs {
   taskId: string;
   actor: Actor;
 }
+export interface RequestEliminationArgs {
+  actor: Actor;
+  comment?: string;
+}
 export interface CloseArgs {
   reason: 'MOVED_AWAY' | 'DECEASED' | 'OTHER';
   comment?: string;
@@ -268,6 +272,8 @@ export const withdrawUpdate = defineUpdate<CaseUpdateResult, [WithdrawArgs]>('wi
 export const transferTaskUpdate = defineUpdate<TaskState, [TransferArgs]>('transferTask');
 /** 催办 — a supervisor nudges a task. */
 export const nudgeTaskUpdate = defineUpdate<CaseUpdateResult, [NudgeArgs]>('nudgeTask');
+/** 风险消除申请 — the village asks for the elimination review now instead of waiting for the timer. */
+export const requestEliminationUpdate = defineUpdate<CaseUpdateResult, [RequestEliminationArgs]>('requestElimination');
 /** Close a case (moved away, deceased). */
 export const closeCaseUpdate = defineUpdate<CaseUpdateResult, [CloseArgs]>('closeCase');
 

@@ -5,7 +5,7 @@
  */
 import type {
   Actor, CaseInput, CaseState, CloseArgs, DecideArgs, FileObjectionArgs, NudgeArgs, RecordContactArgs,
-  RecordMeasureArgs, TaskState, TransferArgs, UpdateMeasureArgs, WithdrawArgs,
+  RecordMeasureArgs, RequestEliminationArgs, TaskState, TransferArgs, UpdateMeasureArgs, WithdrawArgs,
 } from './contracts';
 import { TERMINAL_STATUSES } from './contracts';
 import { addLimitWithoutCalendar } from './policy';
@@ -185,4 +185,12 @@ export function validateNudge(state: CaseState, args: NudgeArgs): void {
   assertActive(state);
   const task = openTask(state, args.taskId);
   if (LEVEL_RANK[args.actor.role] <= LEVEL_RANK[task.level]) refuse('WRONG_LEVEL', 'only a higher level (supervisor) can nudge (催办) a task');
+}
+
+export function validateRequestElimination(input: CaseInput, state: CaseState, args: RequestEliminationArgs, nowMs: number): void {
+  assertActive(state);
+  if (state.status !== 'MONITORED') refuse('WRONG_STATE', `an elimination review can be requested only for a monitored case (now ${state.status})`);
+  if (args.actor.role === 'CONTACT') refuse('WRONG_LEVEL', 'the village, township or county requests an elimination review');
+  const blocker = eliminationBlocker(input, state, nowMs);
+  if (blocker) refuse(blocker.code, blocker.message);
 }

@@ -21,7 +21,7 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   query?: Q;
   body?: B;
   response: R;
-  /** HTTP status of success. @default 200 */
+  /** HTTP status of success (a handler may override it with `res.locals.status`). @default 200 */
   status?: number;
   handler: (input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; req: Request; res: Response }) => Promise<z.infer<R>>;
 }
@@ -60,7 +60,7 @@ export function mountRoutes(router: Router, routes: RouteSpec<any, any, any, any
         console.error(`[api] response of ${spec.method.toUpperCase()} ${spec.path} failed its schema: ${checked.error.issues[0]?.path.join('.')}`);
         throw new AppError('INTERNAL', 'internal error');
       }
-      res.status(spec.status ?? 200).json(checked.data);
+      res.status((res.locals.status as number | undefined) ?? spec.status ?? 200).json(checked.data);
     };
     const chain: RequestHandler[] = spec.roles === 'public' ? [handler] : [authenticate, handler];
     router[spec.method](spec.path, ...chain);

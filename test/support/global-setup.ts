@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { applyMigrations } from '../../runtime/migrate';
 import { getFreePort } from '../../runtime/net';
@@ -44,7 +44,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const prisma = createPrisma(databaseUrl);
   await seedDemo(prisma, { dataDir });
   await prisma.$disconnect();
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: undefined });
+  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
   const workflowBundlePath = path.join(dataDir, 'workflow-bundle.js');
   await fs.writeFile(workflowBundlePath, bundle.code);
   const temporal = await temporalPromise;

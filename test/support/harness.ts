@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { PrismaClient } from '@prisma/client';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
@@ -59,7 +59,14 @@ export function randomIdNumber(): string {
   return `410599190001${String(randomInt(0, 100000)).padStart(5, '0')}${randomInt(0, 10)}`;
 }
 
+let runtimeInstalled = false;
+
 export async function startHarness(opts: { policy?: TPolicy; maxHistoryEvents?: number } = {}): Promise<Harness> {
+  if (!runtimeInstalled) {
+    // Workers log at WARN in tests: state changes at INFO drown the test output.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
   const address = inject('temporalAddress');
   const prisma = createPrisma(inject('databaseUrl'));
   const code = await fs.readFile(inject('workflowBundlePath'), 'utf8');

@@ -7,12 +7,12 @@ import type { ServiceContext } from '../../services/context';
 import { actorOf, rollbackElimination, sendCaseUpdate } from '../../services/case-actions';
 import { newId } from '../../services/ids';
 import {
-  closeCaseUpdate, fileObjectionUpdate, recordContactUpdate, recordMeasureUpdate, updateMeasureUpdate, withdrawUpdate,
+  closeCaseUpdate, fileObjectionUpdate, recordContactUpdate, recordMeasureUpdate, requestEliminationUpdate, updateMeasureUpdate, withdrawUpdate,
 } from '../../../workflows/contracts';
 import { ZActionResult } from './case.types';
 import {
   ZCloseRequestSchema, ZContactRequestSchema, ZMeasureParams, ZMeasurePatchRequestSchema, ZMeasureRequestSchema,
-  ZObjectionRequestSchema, ZRollbackRequestSchema, ZWithdrawRequestSchema,
+  ZEliminationReviewRequestSchema, ZObjectionRequestSchema, ZRollbackRequestSchema, ZWithdrawRequestSchema,
 } from './case-actions.types';
 import { z } from 'zod';
 
@@ -70,6 +70,12 @@ export const caseActionRoutes = (ctx: ServiceContext) => [
     roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN'],
     params: ZIdParam, body: ZWithdrawRequestSchema, response: ZActionResult,
     handler: async ({ params, body, req }) => ({ caseId: params.id, ...(await sendCaseUpdate(ctx, req.official!, params.id, withdrawUpdate, { reason: body.reason, actor: actorOf(req.official!) })) }),
+  }),
+  defineRoute({
+    method: 'post', path: '/api/cases/:id/elimination-review', summary: 'Request the elimination review now (风险消除申请)', tags: ['cases'],
+    roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN'],
+    params: ZIdParam, body: ZEliminationReviewRequestSchema, response: ZActionResult,
+    handler: async ({ params, body, req }) => ({ caseId: params.id, ...(await sendCaseUpdate(ctx, req.official!, params.id, requestEliminationUpdate, { comment: body.comment, actor: actorOf(req.official!) })) }),
   }),
   defineRoute({
     method: 'post', path: '/api/cases/:id/close', summary: 'Close a case (moved away, deceased)', tags: ['cases'],

@@ -25,3 +25,4 @@ export const ZWithdrawRequestSchema = z.object({ reason: ZReason });
 export const ZCloseRequestSchema = z.object({ reason: z.enum(['MOVED_AWAY', 'DECEASED', 'OTHER']), comment: z.string().max(2000).optional() });
 export const ZRollbackRequestSchema = z.object({ reason: ZReason });
 export const ZMeasureParams = z.object({ id: z.string().min(1), measureId: z.string().min(1) });
+export const ZEliminationReviewRequestSchema = z.object({ comment: z.string().max(2000).optional() });

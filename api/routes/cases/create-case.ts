@@ -11,7 +11,7 @@ export const createCaseRoute = (ctx: ServiceContext) =>
     body: ZCreateCaseRequestSchema, response: ZCreateCaseResponseSchema,
     handler: async ({ body, req, res }) => {
       const result = await createCase(ctx, req.official!, body);
-      if (result.outcome === 'ALREADY_RECEIVED') res.status(200);
+      if (result.outcome === 'ALREADY_RECEIVED') res.locals.status = 200;
       return result;
     },
   });
