@@ -27,7 +27,7 @@ import {
 } from './validators';
 
 const acts = proxyActivities<CaseActivities>({
-  startToCloseTimeout: '30 seconds',
+  startToCloseTimeout: '10 seconds',
   // Database and calendar faults are transient; keep retrying with backoff up to a minute apart.
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });

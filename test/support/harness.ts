@@ -61,7 +61,15 @@ export function randomIdNumber(): string {
 
 let runtimeInstalled = false;
 
-export async function startHarness(opts: { policy?: TPolicy; maxHistoryEvents?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  policy?: TPolicy;
+  maxHistoryEvents?: number;
+  /** Run the in-process worker. @default true (false when a test runs its own worker process) */
+  startWorker?: boolean;
+  calendarFile?: string;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   if (!runtimeInstalled) {
     // Workers log at WARN in tests: state changes at INFO drown the test output.
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -76,8 +84,11 @@ export async function startHarness(opts: { policy?: TPolicy; maxHistoryEvents?: 
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });
 
-  let worker = await createCaseWorker({ connection: nativeConnection, namespace: 'default', prisma, taskQueue, workflowBundle: { code }, maxCachedWorkflows: 50 });
-  let running = worker.run();
+  const makeWorker = (): Promise<Worker> =>
+    createCaseWorker({ connection: nativeConnection, namespace: 'default', prisma, taskQueue, workflowBundle: { code }, maxCachedWorkflows: 50, calendarFile: opts.calendarFile });
+  // A test that runs its own worker process gets no in-process worker (an idle one would pin the connection).
+  let worker = opts.startWorker === false ? (undefined as unknown as Worker) : await makeWorker();
+  let running: Promise<void> = opts.startWorker === false ? Promise.resolve() : worker.run();
 
   const app = createApp({ prisma, temporal: client, taskQueue, policy, secret: TEST_SECRET, namespace: 'default', maxHistoryEvents: opts.maxHistoryEvents });
   const server: Server = await new Promise((resolve) => {
@@ -124,13 +135,13 @@ export async function startHarness(opts: { policy?: TPolicy; maxHistoryEvents?: 
     async restartWorker() {
       worker.shutdown();
       await running;
-      worker = await createCaseWorker({ connection: nativeConnection, namespace: 'default', prisma, taskQueue, workflowBundle: { code }, maxCachedWorkflows: 50 });
+      worker = await makeWorker();
       h.worker = worker;
       running = worker.run();
     },
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      worker.shutdown();
+      if (opts.startWorker !== false) worker.shutdown();
       await running;
       await nativeConnection.close();
       await connection.close();

@@ -1,0 +1,24 @@
+/**
+ * A worker in its own process, so a test can SIGKILL it mid-case. Reads TEMPORAL_ADDRESS,
+ * DATABASE_URL, TASK_QUEUE and BUNDLE_PATH; prints "worker ready" once polling.
+ */
+import fs from 'node:fs';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { createPrisma } from '../../runtime/prisma';
+import { createCaseWorker } from '../../worker/create-worker';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const env = (name: string): string => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} must be set`);
+  return v;
+};
+const prisma = createPrisma(env('DATABASE_URL'));
+const connection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
+const worker = await createCaseWorker({
+  connection, namespace: 'default', prisma, taskQueue: env('TASK_QUEUE'),
+  workflowBundle: { code: fs.readFileSync(env('BUNDLE_PATH'), 'utf8') }, maxCachedWorkflows: 10,
+});
+const running = worker.run();
+console.log('worker ready');
+await running;
