@@ -16,7 +16,10 @@ import { resolveSecret } from '../runtime/secret';
 import { connectClient, connectWorker } from '../runtime/temporal-connection';
 import { startTemporalDevServer } from '../runtime/temporal-dev-server';
 import { isPortFree } from '../runtime/net';
+import { startMailCatcher } from '../runtime/mail-catcher';
+import { linkOptionsFromConfig, startMailFromConfig } from '../runtime/mail';
 import { seedDemo } from '../prisma/seed/demo';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createCaseWorker } from '../worker/create-worker';
 import { SEARCH_ATTRIBUTES } from '../workflows/contracts';
 
@@ -54,6 +57,8 @@ await runMain('start', async () => {
     uiUrl = server.uiUrl;
   }
 
+  // The all-in-one process logs the SDK at WARN: webpack bundle statistics are noise here.
+  Runtime.install({ logger: new DefaultLogger(cfg.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
   const workerConnection = await connectWorker(cfg, address);
   const worker = await createCaseWorker({
     connection: workerConnection, namespace: cfg.TEMPORAL_NAMESPACE, prisma, taskQueue: cfg.TEMPORAL_TASK_QUEUE,
@@ -68,8 +73,21 @@ await runMain('start', async () => {
 
   const temporal = await connectClient(cfg, address);
   stops.unshift(() => temporal.connection.close());
+  const appUrl = cfg.PUBLIC_BASE_URL ?? `http://localhost:${cfg.PORT}`;
+
+  // Mail: SMTP_URL, or a local catcher whose mail the administrator reads at /admin/mail.
+  let smtpUrl = cfg.SMTP_URL;
+  if (!smtpUrl) {
+    const catcher = await startMailCatcher({ prisma, port: cfg.MAIL_CATCHER_PORT, log });
+    stops.unshift(() => catcher.stop());
+    smtpUrl = catcher.url;
+  }
+  const mail = startMailFromConfig({ cfg, prisma, secret, smtpUrl, publicBaseUrl: appUrl, log: (m) => log(`mail: ${m}`) });
+  stops.unshift(() => mail.dispatcher.stop());
+
   const app = createApp({
     prisma, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy, secret, temporalUiUrl: uiUrl, namespace: cfg.TEMPORAL_NAMESPACE,
+    taskLinks: linkOptionsFromConfig(cfg, secret),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(cfg.PORT, () => resolve(s));
@@ -79,13 +97,15 @@ await runMain('start', async () => {
 
   const tokenFile = path.join(cfg.dataDir, 'demo-admin-token');
   const token = fs.existsSync(tokenFile) ? fs.readFileSync(tokenFile, 'utf8').trim() : '(see README: npm run officials -- token <id>)';
-  const appUrl = cfg.PUBLIC_BASE_URL ?? `http://localhost:${cfg.PORT}`;
   console.log(
     [
       '',
       '  Bangfu 帮扶 is running.',
       `  App:          ${appUrl}   (health: ${appUrl}/readyz, API reference: ${appUrl}/api/openapi.json)`,
       `  Temporal UI:  ${uiUrl ?? '(external Temporal: set TEMPORAL_UI_URL)'}`,
+      cfg.SMTP_URL
+        ? `  Mail:         sent through ${mail.describe}`
+        : `  Mail:         no SMTP_URL, so mail is caught locally (${smtpUrl}); read it at ${appUrl}/admin/mail (sign in with the token below)`,
       `  Demo admin token (keep it private):  ${token}`,
       `  Try:  curl -H "Authorization: Bearer ${token}" ${appUrl}/api/cases`,
       '  Press Ctrl-C to stop.',
