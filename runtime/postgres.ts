@@ -183,10 +183,24 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
     log(`cluster created in ${((Date.now() - t) / 1000).toFixed(1)}s`);
   }
 
+  /** Fast shutdown of our postmaster, if it still runs (the package's stop() would wait forever otherwise). */
+  const stopChild = async () => {
+    const child = childOf(instance);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    let timer: NodeJS.Timeout | undefined;
+    const done = await Promise.race([
+      instance.stop().then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), STOP_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
+    // A fast shutdown that hangs (e.g. a stuck client) gets an immediate shutdown instead.
+    if (!done && child.pid) await signalAndWait(child.pid, 'SIGQUIT', 10_000);
+  };
+
   try {
     await instance.start();
   } catch (err) {
-    await instance.stop().catch(() => undefined);
+    await stopChild().catch(() => undefined);
     throw failure('start', err);
   }
   const pid = (await readPostmasterPid(pgDataDir))?.pid ?? childOf(instance)?.pid ?? 0;
@@ -194,17 +208,7 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
-      const child = childOf(instance);
-      if (child && child.exitCode === null && child.signalCode === null) {
-        let timer: NodeJS.Timeout | undefined;
-        const done = await Promise.race([
-          instance.stop().then(() => true),
-          new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), STOP_TIMEOUT_MS))),
-        ]);
-        clearTimeout(timer);
-        // A fast shutdown that hangs (e.g. a stuck client) gets an immediate shutdown instead.
-        if (!done) await signalAndWait(pid, 'SIGQUIT', 10_000);
-      }
+      await stopChild();
       if (pid > 0 && !(await waitUntilGone(pid, 10_000))) {
         throw new Error(`embedded Postgres (pid ${pid}) did not stop`);
       }
