@@ -4,18 +4,20 @@
  *
  * Works around prisma/orm#27403: the pg adapter rejects Postgres' `name` type (oid 19),
  * which the schema engine reads from the catalog during migrations. This client reports
- * oid 19 columns as `text` (oid 25); the values are already strings, so nothing else changes.
+ * oid 19 (and `"char"`, oid 18) columns as `text` (oid 25); the values are already strings,
+ * so nothing else changes.
  * Used only by the CLI's adapter; the application client uses the plain adapter.
  */
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 
+const PG_CHAR_OID = 18; // "char", read when migrations are replayed into a shadow database
 const PG_NAME_OID = 19;
 const PG_TEXT_OID = 25;
 
 function nameAsText(res: pg.QueryResult | undefined): void {
   for (const field of res?.fields ?? []) {
-    if (field.dataTypeID === PG_NAME_OID) field.dataTypeID = PG_TEXT_OID;
+    if (field.dataTypeID === PG_NAME_OID || field.dataTypeID === PG_CHAR_OID) field.dataTypeID = PG_TEXT_OID;
   }
 }
 
