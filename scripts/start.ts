@@ -30,6 +30,9 @@ await runMain('start', async () => {
   const policy = loadPolicy(cfg.BANGFU_POLICY_FILE);
   fs.mkdirSync(cfg.dataDir, { recursive: true });
   const secret = resolveSecret(cfg, true);
+  // The all-in-one process logs the SDK at WARN (webpack bundle statistics are noise here). The
+  // runtime must be installed before the dev server or any connection instantiates it.
+  Runtime.install({ logger: new DefaultLogger(cfg.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
   const stops: (() => Promise<void>)[] = [];
 
   log(cfg.DATABASE_URL ? 'using PostgreSQL from DATABASE_URL' : `starting embedded PostgreSQL under ${path.join(cfg.dataDir, 'postgres')}`);
@@ -57,8 +60,6 @@ await runMain('start', async () => {
     uiUrl = server.uiUrl;
   }
 
-  // The all-in-one process logs the SDK at WARN: webpack bundle statistics are noise here.
-  Runtime.install({ logger: new DefaultLogger(cfg.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN') });
   const workerConnection = await connectWorker(cfg, address);
   const worker = await createCaseWorker({
     connection: workerConnection, namespace: cfg.TEMPORAL_NAMESPACE, prisma, taskQueue: cfg.TEMPORAL_TASK_QUEUE,
