@@ -192,6 +192,24 @@ describe('reminders, escalation and contact', () => {
     }
   });
 
+  it('a plan not made in time reminds the contact and the township, and a year of monitoring flags the annual check', async () => {
+    const policy = { ...compressedPolicy({ notice: 1 }), planDue: { unit: 'SECONDS' as const, amount: 2 }, annualCheckAfter: { unit: 'SECONDS' as const, amount: 3 } };
+    const fast = await startHarness({ policy });
+    try {
+      const caseId = await createCase(fast);
+      await driveToMonitored(fast, caseId);
+      await eventually(async () => (await fast.prisma.case.findUnique({ where: { id: caseId } }))?.annualCheck, 'annual check flag');
+      const all = await actions(fast, caseId);
+      expect(all).toEqual(expect.arrayContaining(['PLAN_OVERDUE', 'ANNUAL_CHECK_FLAGGED']));
+      const c = await fast.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+      const township = await fast.officialOf('TOWNSHIP', DEMO.townshipA);
+      const plan = await fast.prisma.notification.findMany({ where: { caseId, kind: 'PLAN_DUE' } });
+      expect(plan.map((n) => n.recipientId).sort()).toEqual([c.contactId, township].sort());
+    } finally {
+      await fast.stop();
+    }
+  });
+
   it('a recorded contact resets the missed-contact count', async () => {
     const caseId = await createCase(h);
     await driveToMonitored(h, caseId);
