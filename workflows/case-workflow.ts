@@ -91,9 +91,9 @@ export async function householdCaseWorkflow(input: CaseInput & { rollback?: { ac
       if (args.implementedOn) m.implementedOn = iso(Date.parse(args.implementedOn));
     }
     return enqueue({ kind: 'measureUpdate', args });
-  }, { validator: (args) => validateUpdateMeasure(input, state, args, nowMs()) });
+  }, { validator: (args) => validateUpdateMeasure(state, args, nowMs()) });
   setHandler(recordContactUpdate, (args) => enqueue({ kind: 'contact', args }), {
-    validator: (args) => validateRecordContact(input, state, args, nowMs()),
+    validator: (args) => validateRecordContact(state, args, nowMs()),
   });
   setHandler(fileObjectionUpdate, (args) => enqueue({ kind: 'objection', args }), {
     validator: (args) => validateFileObjection(state, args),

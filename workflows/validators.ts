@@ -133,7 +133,7 @@ export function validateRecordMeasure(input: CaseInput, state: CaseState, args: 
   if (state.measures.some((m) => m.measureId === args.measureId)) refuse('DUPLICATE', `measure ${args.measureId} already exists`);
 }
 
-export function validateUpdateMeasure(input: CaseInput, state: CaseState, args: UpdateMeasureArgs, nowMs: number): void {
+export function validateUpdateMeasure(state: CaseState, args: UpdateMeasureArgs, nowMs: number): void {
   assertActive(state);
   const m = state.measures.find((x) => x.measureId === args.measureId);
   if (!m) refuse('NOT_FOUND', `measure ${args.measureId} not found`);
@@ -142,14 +142,12 @@ export function validateUpdateMeasure(input: CaseInput, state: CaseState, args: 
     if (!args.implementedOn) refuse('INVALID_DATE', 'implementedOn: required to mark a measure implemented');
     assertNotFuture(args.implementedOn, 'implementedOn', nowMs);
   }
-  void input;
 }
 
-export function validateRecordContact(input: CaseInput, state: CaseState, args: RecordContactArgs, nowMs: number): void {
+export function validateRecordContact(state: CaseState, args: RecordContactArgs, nowMs: number): void {
   assertActive(state);
   if (state.status !== 'MONITORED' && state.status !== 'ELIMINATING') refuse('WRONG_STATE', 'contacts are recorded for monitored households');
   assertNotFuture(args.contactedOn, 'contactedOn', nowMs);
-  void input;
 }
 
 export function validateFileObjection(state: CaseState, args: FileObjectionArgs): void {
