@@ -87,42 +87,43 @@ describe('identification and the full path', () => {
     expect(res.status).toBe(422);
   });
 
-  it('an upheld objection during the notice returns the case to the village review', async () => {
-    const slow = await startHarness({ policy: compressedPolicy({ notice: 3 }) });
-    try {
+  describe('objections during the public notice (公示)', () => {
+    let slow: Harness;
+    beforeAll(async () => {
+      slow = await startHarness({ policy: compressedPolicy({ notice: 3 }) });
+    });
+    afterAll(async () => {
+      await slow?.stop();
+    });
+
+    /** Takes a new case into its notice and files an objection; returns the case id. */
+    async function objectDuringNotice(text: string): Promise<string> {
       const caseId = await createCase(slow);
       await approve(slow, caseId, 'VERIFICATION');
       await approve(slow, caseId, 'VILLAGE_REVIEW');
       await waitForCase(slow, caseId, 'IDENTIFYING', 'PUBLIC_NOTICE');
       const village = await slow.officialOf('VILLAGE', DEMO.villageA1);
-      const obj = await slow.api('POST', `/api/cases/${caseId}/objections`, { as: village, body: { text: '该户有营运车辆' } });
+      const obj = await slow.api('POST', `/api/cases/${caseId}/objections`, { as: village, body: { text } });
       expect(obj.status).toBe(201);
       await openTaskOf(slow, caseId, 'INVESTIGATION');
+      return caseId;
+    }
+
+    it('an upheld objection returns the case to the village review', async () => {
+      const caseId = await objectDuringNotice('该户有营运车辆');
       const res = await decide(slow, caseId, 'INVESTIGATION', 'RETURN', { reason: '异议属实，重新评议' });
       expect(res.body.step).toBe('VILLAGE_REVIEW');
       expect(await actions(slow, caseId)).toContain('OBJECTION_UPHELD_RETURNED');
       expect((await slow.prisma.objection.findFirstOrThrow({ where: { caseId } })).outcome).toBe('UPHELD_RETURNED');
-    } finally {
-      await slow.stop();
-    }
-  });
+    });
 
-  it('a dismissed objection lets the notice run on to the township review', async () => {
-    const slow = await startHarness({ policy: compressedPolicy({ notice: 3 }) });
-    try {
-      const caseId = await createCase(slow);
-      await approve(slow, caseId, 'VERIFICATION');
-      await approve(slow, caseId, 'VILLAGE_REVIEW');
-      await waitForCase(slow, caseId, 'IDENTIFYING', 'PUBLIC_NOTICE');
-      const village = await slow.officialOf('VILLAGE', DEMO.villageA1);
-      expect((await slow.api('POST', `/api/cases/${caseId}/objections`, { as: village, body: { text: '邻里矛盾' } })).status).toBe(201);
+    it('a dismissed objection lets the notice run on to the township review', async () => {
+      const caseId = await objectDuringNotice('邻里矛盾');
       const res = await decide(slow, caseId, 'INVESTIGATION', 'DISMISS');
       expect(res.status).toBe(200);
       await openTaskOf(slow, caseId, 'TOWNSHIP_REVIEW');
       expect(await actions(slow, caseId)).toEqual(expect.arrayContaining(['OBJECTION_FILED', 'OBJECTION_DISMISSED', 'NOTICE_ENDED']));
-    } finally {
-      await slow.stop();
-    }
+    });
   });
 
   it('an objection outside the notice is refused (409)', async () => {
