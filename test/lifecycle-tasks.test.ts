@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compressedPolicy } from '../workflows/policy';
 import type { Harness } from './support/harness';
-import { DEMO, leadBody, startHarness } from './support/harness';
+import { DEMO, eventually, leadBody, startHarness } from './support/harness';
 import { actions, createCase, openTaskOf } from './support/driver';
 
 let h: Harness;
@@ -113,7 +113,10 @@ describe('privacy', () => {
     expect(res.status).toBe(201);
     await openTaskOf(h, res.body.case.id, 'VERIFICATION');
     const handle = h.client.workflow.getHandle(res.body.case.workflowId);
-    const desc = await handle.describe();
+    const desc = await eventually(async () => {
+      const d = await handle.describe();
+      return d.searchAttributes.BangfuRegion ? d : null;
+    }, 'search attributes upserted');
     const history = JSON.stringify(await handle.fetchHistory());
     const attributes = JSON.stringify(desc.searchAttributes);
     for (const secret of [body.household.idNumber, '13912345678', '隐私测试', '白血病化疗']) {

@@ -19,9 +19,13 @@ export async function openTaskOf(h: Harness, caseId: string, step: string): Prom
   return eventually(() => h.prisma.task.findFirst({ where: { caseId, step, status: 'OPEN' } }), `open ${step} task of ${caseId}`);
 }
 
-/** Decides the open task of `step` as its assignee. */
+/**
+ * Decides the open task of `step` as its assignee, once the workflow lists it as open (after a
+ * worker crash the row can exist before the workflow has the result of the activity that wrote it).
+ */
 export async function decide(h: Harness, caseId: string, step: string, action: string, extra: Record<string, unknown> = {}): Promise<{ status: number; body: any }> {
   const task = await openTaskOf(h, caseId, step);
+  await eventually(async () => (await h.state(caseId)).openTasks.some((t) => t.taskId === task.id), `workflow to list ${task.id}`);
   const defaults: Record<string, unknown> =
     step === 'VERIFICATION' && action === 'APPROVE'
       ? { consentSigned: true }
