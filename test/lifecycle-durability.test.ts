@@ -94,7 +94,8 @@ describe('durable timers and durability', () => {
   });
 
   it('continue-as-new carries the state across runs', async () => {
-    const h = await harness({ policy: compressedPolicy({ notice: 1 }), maxHistoryEvents: 250 });
+    // Elimination waits an hour so the case stays MONITORED while contacts pile up.
+    const h = await harness({ policy: compressedPolicy({ notice: 1, elimination: 3600 }), maxHistoryEvents: 250 });
     const caseId = await createCase(h);
     const workflowId = (await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } })).workflowId;
     const firstRun = (await h.client.workflow.getHandle(workflowId).describe()).runId;

@@ -95,12 +95,12 @@ describe('tasks', () => {
   it('the open tasks a village official sees are its own, with due times', async () => {
     const caseId = await createCase(h);
     const task = await openTaskOf(h, caseId, 'VERIFICATION');
-    const res = await h.api('GET', '/api/tasks', { as: task.assigneeId! });
+    const res = await h.api('GET', '/api/tasks?scope=mine&pageSize=200', { as: task.assigneeId! });
     expect(res.status).toBe(200);
     const mine = res.body.items.find((t: any) => t.id === task.id);
     expect(mine).toBeDefined();
     expect(new Date(mine.dueAt).getTime()).toBeGreaterThan(Date.now());
-    const other = await h.api('GET', '/api/tasks', { as: await h.officialOf('VILLAGE', DEMO.villageB1) });
+    const other = await h.api('GET', '/api/tasks?scope=region&pageSize=200', { as: await h.officialOf('VILLAGE', DEMO.villageB1) });
     expect(other.body.items.some((t: any) => t.id === task.id)).toBe(false);
   });
 });
