@@ -10,20 +10,28 @@ import { AppError } from './http/app-error';
 import type { RouteSpec } from './http/define-route';
 import { defineRoute, mountRoutes } from './http/define-route';
 import { metricsMiddleware, renderMetrics } from './http/metrics';
+import { apiDocsPage } from './pages/admin/api-docs';
+import { adminRouter, pageSecurityHeaders } from './pages/admin/router';
 import { buildOpenApi } from './http/openapi';
 import { caseActionRoutes } from './routes/cases/case-actions';
 import { caseHistoryRoute } from './routes/cases/case-history';
 import { createCaseRoute } from './routes/cases/create-case';
 import { getCaseRoute } from './routes/cases/get-case';
 import { listCasesRoute } from './routes/cases/list-cases';
+import { importRoutes } from './routes/imports/imports';
+import { statsRoute } from './routes/stats/stats';
 import { taskRoutes } from './routes/tasks/tasks';
+import { collectGauges } from './services/collect-gauges';
 import type { ServiceContext } from './services/context';
+import { caughtMailPages } from './pages/mail/caught-mail-pages';
+import { taskLinkPages } from './pages/task-link/task-link-pages';
 import { z } from 'zod';
 
 /** All JSON API routes of the app. */
 export function apiRoutes(ctx: ServiceContext): RouteSpec<any, any, any, any>[] {
   return [
     createCaseRoute(ctx), listCasesRoute(ctx), getCaseRoute(ctx), caseHistoryRoute(ctx), ...caseActionRoutes(ctx), ...taskRoutes(ctx),
+    statsRoute(ctx), ...importRoutes(ctx),
   ];
 }
 
@@ -41,6 +49,8 @@ export function createApp(ctx: ServiceContext): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(metricsMiddleware);
+  // Imports read their body as bytes (CSV in UTF-8 or GBK, or JSON) and may be large.
+  app.use('/api/imports', express.raw({ type: () => true, limit: '32mb' }));
   app.use(express.json({ limit: '2mb' }));
 
   app.get('/healthz', (_req, res) => {
@@ -50,19 +60,24 @@ export function createApp(ctx: ServiceContext): Express {
     const r = await readiness(ctx);
     res.status(r.postgres && r.temporal ? 200 : 503).json({ status: r.postgres && r.temporal ? 'ready' : 'not ready', ...r });
   });
-  app.get('/metrics', (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(renderMetrics());
+  app.get('/metrics', async (_req, res) => {
+    res.type('text/plain; version=0.0.4').send(renderMetrics(await collectGauges(ctx)));
   });
 
   const routes = apiRoutes(ctx);
   const openapiRoute: RouteSpec<any, any, any, any> = defineRoute({
     method: 'get', path: '/api/openapi.json', summary: 'This OpenAPI document', tags: ['meta'], roles: 'public',
     response: z.record(z.string(), z.unknown()),
-    handler: async (): Promise<Record<string, unknown>> => buildOpenApi([...routes, openapiRoute], { title: 'Bangfu 帮扶 API', version: '0.1.0' }),
+    handler: async (): Promise<Record<string, unknown>> => openapiDocument(),
   });
+  const openapiDocument = (): Record<string, unknown> => buildOpenApi([...routes, openapiRoute], { title: 'Bangfu 帮扶 API', version: '0.1.0' });
   const router = express.Router();
   mountRoutes(router, [...routes, openapiRoute], authenticate(ctx.prisma));
   app.use(router);
+  app.use(taskLinkPages(ctx));
+  app.use(caughtMailPages(ctx));
+  app.use('/admin', adminRouter(ctx));
+  app.get('/api/docs', pageSecurityHeaders, apiDocsPage(openapiDocument));
   app.use('/api', (_req, _res, next) => next(new AppError('NOT_FOUND', 'no such API route')));
   app.use(errorMiddleware);
   return app;

@@ -7,6 +7,7 @@ import { loadConfig, runMain } from '../runtime/config';
 import { createPrisma } from '../runtime/prisma';
 import { loadPolicy } from '../runtime/policy-file';
 import { resolveSecret } from '../runtime/secret';
+import { linkOptionsFromConfig } from '../runtime/mail';
 import { connectClient } from '../runtime/temporal-connection';
 import { createApp } from './app';
 
@@ -15,9 +16,10 @@ await runMain('api', async () => {
   const policy = loadPolicy(cfg.BANGFU_POLICY_FILE);
   const prisma = createPrisma(cfg.DATABASE_URL as string);
   const temporal = await connectClient(cfg, cfg.TEMPORAL_ADDRESS as string);
+  const secret = resolveSecret(cfg, false);
   const app = createApp({
-    prisma, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy, secret: resolveSecret(cfg, false),
-    temporalUiUrl: cfg.TEMPORAL_UI_URL, namespace: cfg.TEMPORAL_NAMESPACE,
+    prisma, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy, secret,
+    temporalUiUrl: cfg.TEMPORAL_UI_URL, namespace: cfg.TEMPORAL_NAMESPACE, taskLinks: linkOptionsFromConfig(cfg, secret),
   });
   const server = app.listen(cfg.PORT, () => console.log(`[api] listening on :${cfg.PORT} (Temporal ${cfg.TEMPORAL_ADDRESS}, namespace ${cfg.TEMPORAL_NAMESPACE})`));
   const stop = (): void => {

@@ -41,8 +41,27 @@ export const ZEnvSchema = z.object({
   BANGFU_POLICY_FILE: optionalString,
   BANGFU_CALENDAR_FILE: optionalString,
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(500),
-  SMTP_URL: optionalString,
+  SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
   MAIL_FROM: z.string().default('Bangfu 帮扶 <bangfu@localhost>'),
+  /** PEM file of a private CA for the SMTP server's certificate. */
+  SMTP_TLS_CA_PATH: optionalString,
+  /** Accept any SMTP server certificate (test relays only). */
+  SMTP_TLS_INSECURE: boolish,
+  /** Port of the local mail catcher `npm start` runs when SMTP_URL is unset. */
+  MAIL_CATCHER_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
+  /** Seconds between outbox scans of the mail dispatcher. */
+  MAIL_POLL_SECONDS: z.coerce.number().positive().default(2),
+  /** Task-link signing keys, comma-separated: the first signs, all verify (rotation). Default: derived from BANGFU_SECRET. */
+  TASK_LINK_KEYS: optionalString.pipe(
+    z
+      .string()
+      .refine((v) => v.split(',').every((k) => k.trim().length >= 16), 'each key must be at least 16 characters')
+      .optional(),
+  ),
+  /** Days a task link stays valid after the task's due time (or after it was mailed, if later). */
+  TASK_LINK_GRACE_DAYS: z.coerce.number().positive().default(7),
+  /** Days an assistance contact's link (record a contact or measure) stays valid. */
+  TASK_LINK_CONTACT_DAYS: z.coerce.number().positive().default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

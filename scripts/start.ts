@@ -16,6 +16,8 @@ import { resolveSecret } from '../runtime/secret';
 import { connectClient, connectWorker } from '../runtime/temporal-connection';
 import { startTemporalDevServer } from '../runtime/temporal-dev-server';
 import { isPortFree } from '../runtime/net';
+import { startMailCatcher } from '../runtime/mail-catcher';
+import { linkOptionsFromConfig, startMailFromConfig } from '../runtime/mail';
 import { seedDemo } from '../prisma/seed/demo';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createCaseWorker } from '../worker/create-worker';
@@ -74,8 +76,19 @@ await runMain('start', async () => {
   stops.unshift(() => temporal.connection.close());
   const appUrl = cfg.PUBLIC_BASE_URL ?? `http://localhost:${cfg.PORT}`;
 
+  // Mail: SMTP_URL, or a local catcher whose mail the administrator reads at /admin/mail.
+  let smtpUrl = cfg.SMTP_URL;
+  if (!smtpUrl) {
+    const catcher = await startMailCatcher({ prisma, port: cfg.MAIL_CATCHER_PORT, log });
+    stops.unshift(() => catcher.stop());
+    smtpUrl = catcher.url;
+  }
+  const mail = startMailFromConfig({ cfg, prisma, secret, smtpUrl, publicBaseUrl: appUrl, log: (m) => log(`mail: ${m}`) });
+  stops.unshift(() => mail.dispatcher.stop());
+
   const app = createApp({
     prisma, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy, secret, temporalUiUrl: uiUrl, namespace: cfg.TEMPORAL_NAMESPACE,
+    taskLinks: linkOptionsFromConfig(cfg, secret),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(cfg.PORT, () => resolve(s));
@@ -91,6 +104,9 @@ await runMain('start', async () => {
       '  Bangfu 帮扶 is running.',
       `  App:          ${appUrl}   (health: ${appUrl}/readyz, API reference: ${appUrl}/api/openapi.json)`,
       `  Temporal UI:  ${uiUrl ?? '(external Temporal: set TEMPORAL_UI_URL)'}`,
+      cfg.SMTP_URL
+        ? `  Mail:         sent through ${mail.describe}`
+        : `  Mail:         no SMTP_URL, so mail is caught locally (${smtpUrl}); read it at ${appUrl}/admin/mail (sign in with the token below)`,
       `  Demo admin token (keep it private):  ${token}`,
       `  Try:  curl -H "Authorization: Bearer ${token}" ${appUrl}/api/cases`,
       '  Press Ctrl-C to stop.',

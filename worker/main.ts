@@ -4,6 +4,8 @@
  */
 import { loadConfig, runMain } from '../runtime/config';
 import { createPrisma } from '../runtime/prisma';
+import { startMailFromConfig } from '../runtime/mail';
+import { ConfigError } from '../runtime/config';
 import { connectWorker } from '../runtime/temporal-connection';
 import { createCaseWorker } from './create-worker';
 
@@ -16,7 +18,20 @@ await runMain('worker', async () => {
     calendarFile: cfg.BANGFU_CALENDAR_FILE, maxCachedWorkflows: cfg.WORKER_MAX_CACHED_WORKFLOWS,
   });
   console.log(`[worker] polling ${cfg.TEMPORAL_TASK_QUEUE} on ${cfg.TEMPORAL_ADDRESS} (${cfg.TEMPORAL_NAMESPACE})`);
+  // The outbox dispatcher runs where SMTP_URL is set; elsewhere mail waits in the outbox, never dropped.
+  let mail: ReturnType<typeof startMailFromConfig> | null = null;
+  if (cfg.SMTP_URL) {
+    const secret = cfg.BANGFU_SECRET ?? (cfg.TASK_LINK_KEYS ? '' : undefined);
+    if (secret === undefined || !cfg.PUBLIC_BASE_URL) {
+      throw new ConfigError('Missing configuration: with SMTP_URL, the worker needs PUBLIC_BASE_URL and BANGFU_SECRET (or TASK_LINK_KEYS) to sign task links');
+    }
+    mail = startMailFromConfig({ cfg, prisma, secret, smtpUrl: cfg.SMTP_URL, publicBaseUrl: cfg.PUBLIC_BASE_URL, log: (m) => console.log(`[mail] ${m}`) });
+    console.log(`[worker] delivering mail through ${mail.describe}`);
+  } else {
+    console.warn('[worker] SMTP_URL is not set: notifications stay queued in the outbox until a worker with SMTP_URL delivers them');
+  }
   await worker.run();
+  await mail?.dispatcher.stop();
   await prisma.$disconnect();
   await connection.close();
 });

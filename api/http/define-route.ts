@@ -23,6 +23,10 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   response: R;
   /** HTTP status of success (a handler may override it with `res.locals.status`). @default 200 */
   status?: number;
+  /** Request body schemas by media type, for bodies that are not (only) JSON; documented in the OpenAPI. */
+  consumes?: Record<string, z.ZodType>;
+  /** Success body schemas by media type when it is not JSON; such a handler writes (streams) the response itself. */
+  produces?: Record<string, z.ZodType>;
   handler: (input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; req: Request; res: Response }) => Promise<z.infer<R>>;
 }
 
@@ -55,6 +59,7 @@ export function mountRoutes(router: Router, routes: RouteSpec<any, any, any, any
       const query = parse(spec.query, req.query, 'query');
       const body = parse(spec.body, req.body ?? {}, 'body');
       const result = await spec.handler({ params, query, body, req, res });
+      if (res.headersSent) return; // the handler streamed its own response (see `produces`)
       const checked = spec.response.safeParse(result);
       if (!checked.success) {
         console.error(`[api] response of ${spec.method.toUpperCase()} ${spec.path} failed its schema: ${checked.error.issues[0]?.path.join('.')}`);

@@ -18,6 +18,10 @@ function parametersOf(schema: z.ZodType | undefined, where: 'path' | 'query'): u
   }));
 }
 
+function contentOf(byType: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(byType).map(([type, schema]) => [type, { schema: toSchema(schema, io) }]));
+}
+
 /** Builds the OpenAPI document for the given routes. */
 export function buildOpenApi(routes: AnyRoute[], info: { title: string; version: string }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -28,13 +32,14 @@ export function buildOpenApi(routes: AnyRoute[], info: { title: string; version:
       tags: r.tags ?? [],
       operationId: `${r.method}${r.path.replace(/[/:{}]+(\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       parameters: [...parametersOf(r.params, 'path'), ...parametersOf(r.query, 'query')],
+      ...(Array.isArray(r.roles) ? { description: `Roles: ${r.roles.join(', ')}.`, 'x-roles': r.roles } : {}),
       responses: {
-        [String(r.status ?? 200)]: { description: 'OK', content: { 'application/json': { schema: toSchema(r.response, 'output') } } },
+        [String(r.status ?? 200)]: { description: 'OK', content: contentOf(r.produces ?? { 'application/json': r.response }, 'output') },
         '4XX': { description: 'Error naming the field', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
       },
       ...(r.roles === 'public' ? { security: [] } : {}),
     };
-    if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: toSchema(r.body, 'input') } } };
+    if (r.body || r.consumes) op.requestBody = { required: true, content: contentOf(r.consumes ?? { 'application/json': r.body as z.ZodType }, 'input') };
     (paths[path] ??= {})[r.method] = op;
   }
   return {

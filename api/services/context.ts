@@ -4,6 +4,7 @@
 import type { PrismaClient } from '@prisma/client';
 import type { Client } from '@temporalio/client';
 import type { TPolicy } from '../../workflows/policy';
+import type { TaskLinkOptions } from '../links/link-token';
 
 /** Dependencies of the API services. */
 export interface ServiceContext {
@@ -19,4 +20,6 @@ export interface ServiceContext {
   namespace: string;
   /** Continue-as-new threshold passed to new workflows (tests lower it). */
   maxHistoryEvents?: number;
+  /** Task-link keys and lifetimes. @default a key derived from {@link secret}, 7 days' grace */
+  taskLinks?: TaskLinkOptions;
 }

@@ -7,6 +7,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AuthOfficial } from '../auth/authenticate';
 import { assertRegionAccess, regionChain } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
+import { recordWorkflowStart } from '../http/metrics';
 import type { TCreateCaseRequest } from '../routes/cases/create-case.types';
 import type { CaseInput } from '../../workflows/contracts';
 import { CASE_WORKFLOW, caseWorkflowId } from '../../workflows/contracts';
@@ -56,11 +57,13 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
     maxHistoryEvents: ctx.maxHistoryEvents,
   };
   const workflowId = caseWorkflowId(householdId);
+  const startedAt = Date.now();
   try {
     await ctx.temporal.workflow.start<typeof householdCaseWorkflow>(CASE_WORKFLOW, {
       workflowId, taskQueue: ctx.taskQueue, args: [input],
       workflowIdConflictPolicy: 'FAIL', workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     });
+    recordWorkflowStart(startedAt);
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       throw new AppError('CASE_ALREADY_OPEN', 'household already has an open case', { field: 'household.idNumber' });

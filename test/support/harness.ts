@@ -12,6 +12,11 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
+import { loadCalendar } from '../../activities/calendar/calendar';
+import type { MailDispatcher, MailDispatcherOptions } from '../../activities/mail/dispatcher';
+import { startMailDispatcher } from '../../activities/mail/dispatcher';
+import { smtpSender } from '../../activities/mail/smtp';
+import { taskLinkOptions } from '../../api/links/link-token';
 import { issueToken } from '../../api/auth/tokens';
 import { createPrisma } from '../../runtime/prisma';
 import { createCaseWorker } from '../../worker/create-worker';
@@ -21,6 +26,8 @@ import type { CaseState } from '../../workflows/contracts';
 import { stateQuery } from '../../workflows/contracts';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef';
+/** From address of the harness's mail dispatcher. */
+export const TEST_MAIL_FROM = 'Bangfu 帮扶 <bangfu@test.local>';
 
 /** Demo officials (see prisma/seed/demo.ts) used by the tests. */
 export const DEMO = {
@@ -52,6 +59,13 @@ export interface Harness {
   state(caseId: string): Promise<CaseState>;
   restartWorker(): Promise<void>;
   stop(): Promise<void>;
+  /** The mail dispatcher, when started with {@link HarnessOptions.mail}. */
+  mail?: MailDispatcher;
+}
+
+/** Mail delivery in a harness: a dispatcher sending this harness's notifications to `smtpUrl`. */
+export interface HarnessMailOptions extends Partial<Omit<MailDispatcherOptions, 'prisma' | 'sender'>> {
+  smtpUrl: string;
 }
 
 /** A fresh random 18-character ID number (never a real person's: birth year 1900). */
@@ -67,6 +81,11 @@ export interface HarnessOptions {
   /** Run the in-process worker. @default true (false when a test runs its own worker process) */
   startWorker?: boolean;
   calendarFile?: string;
+  /**
+   * Deliver mail. The dispatcher only sends notifications of cases this harness created (their
+   * policy version is tagged with the task queue), since test files share one database.
+   */
+  mail?: HarnessMailOptions;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -79,7 +98,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const prisma = createPrisma(inject('databaseUrl'));
   const code = await fs.readFile(inject('workflowBundlePath'), 'utf8');
   const taskQueue = `test-${randomUUID()}`;
-  const policy = opts.policy ?? compressedPolicy();
+  const basePolicy = opts.policy ?? compressedPolicy();
+  const policy = opts.mail ? { ...basePolicy, version: `${basePolicy.version}+${taskQueue}` } : basePolicy;
   const nativeConnection = await NativeConnection.connect({ address });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });
@@ -95,10 +115,20 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const mailOpts = opts.mail;
+  const mail = mailOpts
+    ? startMailDispatcher({
+        prisma, sender: smtpSender({ url: mailOpts.smtpUrl, timeoutMs: 5000 }), from: TEST_MAIL_FROM, publicBaseUrl: baseUrl,
+        links: taskLinkOptions({ secret: TEST_SECRET }), calendar: () => loadCalendar({ file: opts.calendarFile }), pollMs: 200,
+        leaseMs: 3000, backoff: { initialMs: 300, maxMs: 1500 }, revokeEveryMs: 500, log: () => undefined,
+        scope: async () => ({ caseId: { in: (await prisma.case.findMany({ where: { policyVersion: policy.version }, select: { id: true } })).map((c) => c.id) } }),
+        ...mailOpts,
+      })
+    : undefined;
   const tokens = new Map<string, string>();
 
   const h: Harness = {
-    prisma, client, taskQueue, baseUrl, policy, worker,
+    prisma, client, taskQueue, baseUrl, policy, worker, mail,
     async token(officialId) {
       let t = tokens.get(officialId);
       if (!t) {
@@ -140,6 +170,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       running = worker.run();
     },
     async stop() {
+      await mail?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (opts.startWorker !== false) worker.shutdown();
       await running;

@@ -1,0 +1,96 @@
+/**
+ * POST forms of the admin pages — nudge (催办), transfer/reassign (转交), close a case, roll back an
+ * elimination (风险消除回退). Each goes to the case workflow (or the rollback service), which
+ * records it in the audit trail with the acting official; refusals come back as a page saying why.
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import { z } from 'zod';
+import { AppError, fromZodError } from '../../http/app-error';
+import { actorOf, rollbackElimination, sendCaseUpdate } from '../../services/case-actions';
+import type { ServiceContext } from '../../services/context';
+import { closeCaseUpdate, nudgeTaskUpdate, transferTaskUpdate } from '../../../workflows/contracts';
+import type { Role } from '../../../workflows/contracts';
+import { html } from '../html';
+import type { Lang } from '../i18n';
+import { w } from './labels';
+import { adminPage } from './shell';
+
+const ZTransferForm = z.object({ toOfficialId: z.string().min(1).max(100), reason: z.string().trim().max(2000).optional() });
+const ZCloseForm = z.object({ reason: z.enum(['MOVED_AWAY', 'DECEASED', 'OTHER']), comment: z.string().trim().max(2000).optional() });
+const ZRollbackForm = z.object({ reason: z.string().trim().min(1, 'reason is required').max(2000) });
+
+function parseForm<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
+  const body = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([, v]) => v !== ''));
+  const r = schema.safeParse(body);
+  if (!r.success) throw fromZodError(r.error);
+  return r.data;
+}
+
+async function caseOfTask(ctx: ServiceContext, taskId: string): Promise<string> {
+  const t = await ctx.prisma.task.findUnique({ where: { id: taskId }, select: { caseId: true } });
+  if (!t) throw new AppError('NOT_FOUND', `task ${taskId} not found`, { field: 'id' });
+  return t.caseId;
+}
+
+/** Renders a refused action as a page with the reason and a way back. */
+export function actionErrorPage(req: Request, res: Response, err: AppError, back: string): void {
+  const lang: Lang = res.locals.lang ?? 'zh-CN';
+  res.status(err.status).type('html').send(adminPage({
+    lang, req, official: req.official, csrf: res.locals.csrf, title: w(lang, 'failed'),
+    body: html`<p class="notice error" role="alert">${err.message}</p><p><a class="button secondary" href="${back}">${w(lang, 'back')}</a></p>`,
+  }));
+}
+
+/** Runs an action; redirects to the case page on success, renders the refusal otherwise. */
+function action(run: (req: Request) => Promise<string>): RequestHandler {
+  return async (req, res) => {
+    let caseId: string | null = null;
+    try {
+      caseId = await run(req);
+      res.redirect(303, `/admin/cases/${encodeURIComponent(caseId)}?done=1`);
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const back = req.params.id && req.path.includes('/cases/') ? `/admin/cases/${encodeURIComponent(String(req.params.id))}` : typeof req.body?.back === 'string' && req.body.back.startsWith('/admin/') ? req.body.back : '/admin/tasks';
+      actionErrorPage(req, res, err, back);
+    }
+  };
+}
+
+export const nudgeAction = (ctx: ServiceContext): RequestHandler =>
+  action(async (req) => {
+    const taskId = String(req.params.id);
+    const caseId = await caseOfTask(ctx, taskId);
+    await sendCaseUpdate(ctx, req.official!, caseId, nudgeTaskUpdate, { taskId, actor: actorOf(req.official!) });
+    return caseId;
+  });
+
+export const transferAction = (ctx: ServiceContext): RequestHandler =>
+  action(async (req) => {
+    const taskId = String(req.params.id);
+    const form = parseForm(ZTransferForm, req);
+    const caseId = await caseOfTask(ctx, taskId);
+    const to = await ctx.prisma.official.findUnique({ where: { id: form.toOfficialId } });
+    if (!to || !to.active) throw new AppError('NOT_FOUND', `official ${form.toOfficialId} not found`, { field: 'toOfficialId' });
+    await sendCaseUpdate(ctx, req.official!, caseId, transferTaskUpdate, {
+      taskId, toOfficialId: to.id, toRole: to.role as Role, toRegionCode: to.regionCode, reason: form.reason, actor: actorOf(req.official!),
+    });
+    return caseId;
+  });
+
+export const closeAction = (ctx: ServiceContext): RequestHandler =>
+  action(async (req) => {
+    const caseId = String(req.params.id);
+    const form = parseForm(ZCloseForm, req);
+    await sendCaseUpdate(ctx, req.official!, caseId, closeCaseUpdate, { reason: form.reason, comment: form.comment, actor: actorOf(req.official!) });
+    return caseId;
+  });
+
+export const rollbackAction = (ctx: ServiceContext): RequestHandler =>
+  action(async (req) => {
+    const caseId = String(req.params.id);
+    const official = req.official!;
+    if (official.role !== 'COUNTY' && official.role !== 'ADMIN') throw new AppError('FORBIDDEN', 'only the county or an administrator rolls back an elimination');
+    const form = parseForm(ZRollbackForm, req);
+    await rollbackElimination(ctx, official, caseId, form.reason);
+    return caseId;
+  });

@@ -1,0 +1,120 @@
+/**
+ * GET /admin/cases — the case list: filters (status, step, township/village, category, overdue,
+ * opened between, a figure's case set, a search) and paging, always within the official's region.
+ */
+import type { Prisma } from '@prisma/client';
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import type { AuthOfficial } from '../../auth/authenticate';
+import { ZListCasesQuerySchema } from '../../routes/cases/list-cases.types';
+import type { TListCasesQuery } from '../../routes/cases/list-cases.types';
+import { CASE_SETS, caseSetWhere } from '../../services/compute-stats';
+import type { ServiceContext } from '../../services/context';
+import { householdIdFromKey, householdKey } from '../../services/ids';
+import { caseListWhere } from '../../services/list-cases';
+import { maskName } from '../../services/mask';
+import { ELIM_STEPS, IDENT_STEPS } from '../../../workflows/contracts';
+import type { SafeHtml } from '../html';
+import { html } from '../html';
+import type { Lang } from '../i18n';
+import { CATEGORY_LABELS, STATUS_LABELS, STEP_LABELS } from '../i18n';
+import { w } from './labels';
+import { adminPage, lbl, options, regionNames, regionsInScope, when } from './shell';
+
+/** Query of the admin list: the API list query plus a figure's case set and a search. */
+export const ZAdminCasesQuery = ZListCasesQuerySchema.extend({
+  set: z.enum(CASE_SETS).optional(),
+  q: z.string().trim().max(100).optional(),
+});
+export type TAdminCasesQuery = z.infer<typeof ZAdminCasesQuery>;
+
+/** Form fields arrive as empty strings when unset. */
+export function dropEmpty(q: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(q).filter(([k, v]) => v !== '' && k !== 'lang' && typeof v === 'string'));
+}
+
+/** The Prisma filter of an admin list query (scope, filters, case set, search). */
+export async function adminCasesWhere(ctx: ServiceContext, official: AuthOfficial, q: Omit<TAdminCasesQuery, 'page' | 'pageSize'>, now = new Date()): Promise<Prisma.CaseWhereInput> {
+  const base = caseListWhere(official, q as Omit<TListCasesQuery, 'page' | 'pageSize'>, now);
+  const and: Prisma.CaseWhereInput[] = [base];
+  if (q.set) and.push(await caseSetWhere(ctx, q.set, base, now));
+  if (q.q) {
+    const s = q.q;
+    if (/^\d{17}[\dXx]$/.test(s)) and.push({ householdId: householdIdFromKey(householdKey(ctx.secret, s)) });
+    else and.push({ OR: [{ id: s }, { leadKey: { endsWith: `:${s}` } }, { household: { headName: { contains: s } } }] });
+  }
+  return { AND: and };
+}
+
+const STATUSES = ['IDENTIFYING', 'MONITORED', 'ELIMINATING', 'REJECTED', 'WITHDRAWN', 'ELIMINATED', 'CLOSED'];
+
+function pageHref(q: Record<string, unknown>, page: number): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '' && k !== 'page') p.set(k, String(v));
+  p.set('page', String(page));
+  return `/admin/cases?${p.toString()}`;
+}
+
+export function caseListPage(ctx: ServiceContext): RequestHandler {
+  return async (req, res) => {
+    const official = req.official!;
+    const lang: Lang = res.locals.lang;
+    const raw = dropEmpty(req.query as Record<string, unknown>);
+    const parsed = ZAdminCasesQuery.safeParse(raw);
+    const regions = await regionsInScope(ctx.prisma, official);
+    const regionName = (code: string | null | undefined): string => {
+      const r = regions.find((x) => x.code === code);
+      return r ? (lang === 'en' && r.nameEn ? r.nameEn : r.name) : (code ?? '—');
+    };
+    const q = parsed.success ? parsed.data : ZAdminCasesQuery.parse({});
+    const filters = filterForm(lang, raw, regions.map((r) => ({ ...r, label: regionName(r.code) })));
+    let results: SafeHtml;
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      results = html`<p class="notice error" role="alert">${issue.path.join('.')}: ${issue.message}</p>`;
+    } else {
+      const where = await adminCasesWhere(ctx, official, q);
+      const now = new Date();
+      const [total, rows] = await Promise.all([
+        ctx.prisma.case.count({ where }),
+        ctx.prisma.case.findMany({
+          where, orderBy: [{ openedAt: 'desc' }, { id: 'asc' }], skip: (q.page - 1) * q.pageSize, take: q.pageSize,
+          include: { household: { select: { headName: true } }, tasks: { where: { status: 'OPEN' }, select: { dueAt: true } } },
+        }),
+      ]);
+      const villageName = await regionNames(ctx.prisma, rows.map((r) => r.villageCode));
+      const pages = Math.max(1, Math.ceil(total / q.pageSize));
+      results = html`<p class="muted" data-total="${total}">${w(lang, 'total')} ${total} · ${w(lang, 'page')} ${q.page} / ${pages}${q.set ? html` · ${w(lang, 'set')}: <code>${q.set}</code>` : ''}</p>
+${rows.length === 0 ? html`<p class="notice">${w(lang, 'noCases')}</p>` : html`<div class="table-wrap"><table class="data">
+<thead><tr><th>${w(lang, 'caseId')}</th><th>${w(lang, 'head')}</th><th>${w(lang, 'village')}</th><th>${w(lang, 'category')}</th><th>${w(lang, 'status')}</th><th>${w(lang, 'step')}</th><th>${w(lang, 'opened')}</th><th></th></tr></thead>
+<tbody>${rows.map((c) => {
+        const overdue = c.tasks.some((t) => t.dueAt <= now);
+        return html`<tr data-case-id="${c.id}"><td><a href="/admin/cases/${encodeURIComponent(c.id)}">${c.id}</a></td><td>${maskName(c.household.headName)}</td>
+<td>${villageName(c.villageCode, lang)}</td><td>${lbl(CATEGORY_LABELS, c.category, lang)}</td><td>${lbl(STATUS_LABELS, c.status, lang)}</td>
+<td>${c.step ? lbl(STEP_LABELS, c.step, lang) : '—'}</td><td>${when(c.openedAt, lang)}</td>
+<td>${overdue ? html`<span class="badge overdue">${w(lang, 'overdueCount')}</span>` : ''} ${c.slaBreached ? html`<span class="badge overdue">${w(lang, 'slaBreached')}</span>` : ''}</td></tr>`;
+      })}</tbody></table></div>`}
+<nav class="pager" aria-label="${w(lang, 'page')}">${q.page > 1 ? html`<a rel="prev" href="${pageHref(raw, q.page - 1)}">${w(lang, 'prev')}</a>` : ''}${q.page < pages ? html`<a rel="next" href="${pageHref(raw, q.page + 1)}">${w(lang, 'next')}</a>` : ''}</nav>`;
+    }
+    res.type('html').send(adminPage({ lang, req, official, csrf: res.locals.csrf, title: w(lang, 'cases'), body: html`${filters}${results}` }));
+  };
+}
+
+function filterForm(lang: Lang, q: Record<string, unknown>, regions: { code: string; level: string; label: string }[]): SafeHtml {
+  const v = (k: string): string | undefined => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
+  const steps = [...IDENT_STEPS, 'INVESTIGATION', ...ELIM_STEPS];
+  return html`<form class="card filters" method="get" action="/admin/cases" role="search">
+<div style="grid-column:1/-1"><label for="f-q">${w(lang, 'search')}</label><input id="f-q" name="q" value="${v('q') ?? ''}" autocomplete="off"></div>
+<div><label for="f-status">${w(lang, 'status')}</label><select id="f-status" name="status">${options(STATUSES.map((s) => ({ value: s, text: lbl(STATUS_LABELS, s, lang) })), v('status'), w(lang, 'any'))}</select></div>
+<div><label for="f-step">${w(lang, 'step')}</label><select id="f-step" name="step">${options(steps.map((s) => ({ value: s, text: lbl(STEP_LABELS, s, lang) })), v('step'), w(lang, 'any'))}</select></div>
+<div><label for="f-township">${w(lang, 'township')}</label><select id="f-township" name="townshipCode">${options(regions.filter((r) => r.level === 'TOWNSHIP').map((r) => ({ value: r.code, text: r.label })), v('townshipCode'), w(lang, 'any'))}</select></div>
+<div><label for="f-village">${w(lang, 'village')}</label><select id="f-village" name="villageCode">${options(regions.filter((r) => r.level === 'VILLAGE').map((r) => ({ value: r.code, text: r.label })), v('villageCode'), w(lang, 'any'))}</select></div>
+<div><label for="f-category">${w(lang, 'category')}</label><select id="f-category" name="category">${options(Object.keys(CATEGORY_LABELS).map((c) => ({ value: c, text: lbl(CATEGORY_LABELS, c, lang) })), v('category'), w(lang, 'any'))}</select></div>
+<div><label for="f-overdue">${w(lang, 'overdueQ')}</label><select id="f-overdue" name="overdue">${options([{ value: 'true', text: w(lang, 'yes') }, { value: 'false', text: w(lang, 'no') }], v('overdue'), w(lang, 'any'))}</select></div>
+<div><label for="f-from">${w(lang, 'openedFrom')}</label><input id="f-from" type="date" name="openedFrom" value="${v('openedFrom') ?? ''}"></div>
+<div><label for="f-to">${w(lang, 'openedTo')}</label><input id="f-to" type="date" name="openedTo" value="${v('openedTo') ?? ''}"></div>
+${v('set') ? html`<input type="hidden" name="set" value="${v('set')}">` : ''}${v('region') ? html`<input type="hidden" name="region" value="${v('region')}">` : ''}
+${v('pageSize') ? html`<input type="hidden" name="pageSize" value="${v('pageSize')}">` : ''}
+<div class="actions"><button type="submit">${w(lang, 'filter')}</button><a class="button secondary" href="/admin/cases">${w(lang, 'clear')}</a></div>
+</form>`;
+}

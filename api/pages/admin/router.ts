@@ -1,0 +1,87 @@
+/**
+ * The admin pages under `/admin`: sign-in, dashboard, case list and detail, overdue tasks,
+ * outbox, and the POST actions. Everything past the sign-in needs a session; every POST needs
+ * the session's CSRF token. Pages are never cached and never framed.
+ */
+import express from 'express';
+import type { ErrorRequestHandler, RequestHandler, Router } from 'express';
+import { AppError } from '../../http/app-error';
+import type { ServiceContext } from '../../services/context';
+import { html } from '../html';
+import type { Lang } from '../i18n';
+import { closeAction, nudgeAction, rollbackAction, transferAction } from './actions';
+import { caseDetailPage } from './case-detail';
+import { caseListPage } from './case-list';
+import { dashboardPage } from './dashboard';
+import { w } from './labels';
+import { loginPage, loginSubmit, logout } from './login';
+import { outboxPage } from './outbox';
+import { checkCsrf, csrfToken, officialOfSession } from './session';
+import { adminLang, adminPage } from './shell';
+import { tasksPage } from './tasks';
+
+/** Headers of every admin page: no caching (personal data), no framing, no scripts. */
+export const pageSecurityHeaders: RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Frame-Options', 'DENY');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+  next();
+};
+
+function requireSession(ctx: ServiceContext): RequestHandler {
+  return async (req, res, next) => {
+    const s = await officialOfSession(ctx.prisma, ctx.secret, req);
+    if (!s) {
+      if (req.method === 'GET') {
+        res.redirect(303, `/admin/login?next=${encodeURIComponent(req.originalUrl)}`);
+        return;
+      }
+      throw new AppError('UNAUTHENTICATED', 'sign in again');
+    }
+    req.official = s.official;
+    res.locals.csrf = csrfToken(ctx.secret, s.session.sid);
+    res.locals.lang = adminLang(req, res, s.official);
+    if (req.method === 'POST' && !checkCsrf(ctx.secret, s.session.sid, (req.body as Record<string, unknown> | undefined)?._csrf)) {
+      throw new AppError('FORBIDDEN', 'CSRF');
+    }
+    next();
+  };
+}
+
+const errorPage: ErrorRequestHandler = (err, req, res, _next) => {
+  const lang: Lang = res.locals.lang ?? adminLang(req, res);
+  const appErr = err instanceof AppError ? err : null;
+  if (!appErr) console.error(`[admin] unexpected error: ${err?.name ?? 'Error'}: ${err?.message ?? String(err)}`);
+  const status = appErr?.status ?? 500;
+  const message = appErr?.message === 'CSRF' ? w(lang, 'csrf') : appErr?.message ?? 'internal error';
+  const title = status === 403 ? w(lang, 'forbidden') : status === 404 ? w(lang, 'notFound') : w(lang, 'failed');
+  res.status(status).type('html').send(adminPage({
+    lang, req, official: req.official, csrf: res.locals.csrf, title,
+    body: html`<p class="notice error" role="alert">${message}</p><p><a class="button secondary" href="/admin">${w(lang, 'back')}</a></p>`,
+  }));
+};
+
+/** The admin router; mount it at `/admin`. */
+export function adminRouter(ctx: ServiceContext): Router {
+  const r = express.Router();
+  r.use(pageSecurityHeaders);
+  r.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  r.get('/login', loginPage());
+  r.post('/login', loginSubmit(ctx));
+  r.use(requireSession(ctx));
+  r.post('/logout', logout(ctx));
+  r.get(['/', '/dashboard'], dashboardPage(ctx));
+  r.get('/cases', caseListPage(ctx));
+  r.get('/cases/:id', caseDetailPage(ctx));
+  r.post('/cases/:id/close', closeAction(ctx));
+  r.post('/cases/:id/rollback', rollbackAction(ctx));
+  r.get('/tasks', tasksPage(ctx));
+  r.post('/tasks/:id/nudge', nudgeAction(ctx));
+  r.post('/tasks/:id/transfer', transferAction(ctx));
+  r.get('/outbox', outboxPage(ctx));
+  r.use((_req, _res, next) => next(new AppError('NOT_FOUND', 'no such page')));
+  r.use(errorPage);
+  return r;
+}

@@ -1,0 +1,148 @@
+/**
+ * Words of the task-link pages, in both languages. Domain labels (steps, statuses, actions) come
+ * from `../i18n`.
+ */
+import type { Bilingual } from '../i18n';
+
+const b = (zh: string, en: string): Bilingual => ({ 'zh-CN': zh, en });
+
+export const S = {
+  decideTitle: b('审批待办', 'Task to decide'),
+  contactTitle: b('帮扶登记', 'Assistance record'),
+  superviseTitle: b('督办待办', 'Supervise a task'),
+  resultTitle: b('已提交', 'Done'),
+  household: b('农户概况', 'Household'),
+  timeline: b('办理经过', 'Case timeline'),
+  caseNo: b('案件编号', 'Case'),
+  head: b('户主', 'Head of household'),
+  village: b('所在村', 'Village'),
+  members: b('家庭人口', 'Members'),
+  category: b('监测类别', 'Category'),
+  risks: b('风险类型', 'Risks'),
+  channel: b('线索来源', 'Lead channel'),
+  income: b('人均纯收入（元/年）', 'Income per person (yuan/year)'),
+  status: b('案件状态', 'Case status'),
+  step: b('当前环节', 'Current step'),
+  openedAt: b('线索时间', 'Lead received'),
+  youDecide: b('请您决定', 'You decide'),
+  dueAt: b('截止时间', 'Due'),
+  assignee: b('承办人', 'Assignee'),
+  overdue: b('已逾期', 'overdue'),
+  reason: b('理由（驳回、退回时必填）', 'Reason (required to reject or return)'),
+  reasonOptional: b('说明（选填）', 'Comment (optional)'),
+  submitApprove: b('同意', 'Approve'),
+  submitReject: b('驳回', 'Reject'),
+  submitReturn: b('退回上一步', 'Return to previous step'),
+  submitDismiss: b('异议不成立，公示继续', 'Dismiss the objection'),
+  submitUpheldReturn: b('异议成立，退回村级评议', 'Uphold: back to village review'),
+  submitUpheldReject: b('异议成立，不予认定', 'Uphold: reject the case'),
+  consent: b('农户已签署承诺授权书（核实通过必需）', "The household has signed its consent (required to approve)"),
+  route: b('消除方式', 'Route'),
+  routeAssisted: b('帮扶后消除', 'Eliminated after assistance'),
+  routeNatural: b('风险自然消失', 'Risk disappeared naturally'),
+  criteria: b('评估标准（均须满足）', 'Criteria (all must hold)'),
+  critIncome: b('收入持续稳定高于监测线', 'Income stably above the monitoring line'),
+  critBasic: b('两不愁三保障及饮水安全有保障', 'Food, clothing, education, health care, housing and water assured'),
+  critRigid: b('大额刚性支出问题已解决', 'Large rigid spending resolved'),
+  critNoRisk: b('无新的致贫返贫风险', 'No new risk'),
+  transferTitle: b('转交同事', 'Transfer to a colleague'),
+  transferHelp: b('转交后您的链接失效，对方会收到新的邮件。', 'Your link stops working; your colleague gets a new email.'),
+  transferTo: b('转交给', 'Transfer to'),
+  transferReason: b('转交说明（选填）', 'Note (optional)'),
+  submitTransfer: b('转交', 'Transfer'),
+  noColleague: b('本级暂无可转交的同事。', 'No colleague at this level to transfer to.'),
+  nudgeTitle: b('催办', 'Nudge'),
+  nudgeHelp: b('承办人会立即收到一封带有新链接的提醒邮件。', 'The assignee gets a reminder email with a fresh link right away.'),
+  submitNudge: b('催办', 'Nudge'),
+  assignTitle: b('改派承办人', 'Reassign'),
+  assignTo: b('改派给', 'Assign to'),
+  submitAssign: b('改派', 'Reassign'),
+  recordContact: b('登记走访', 'Record a contact'),
+  contactedOn: b('走访日期', 'Date of contact'),
+  method: b('方式', 'Method'),
+  methodVisit: b('入户走访', 'Home visit'),
+  methodPhone: b('电话联系', 'Phone call'),
+  methodOther: b('其他', 'Other'),
+  note: b('情况记录（选填，请勿填写身份证号、电话、银行卡或病情）', 'Note (optional; no ID numbers, phones, bank accounts or health details)'),
+  submitContact: b('保存走访记录', 'Save the contact'),
+  recordMeasure: b('登记帮扶措施', 'Record a measure'),
+  measureType: b('措施类型', 'Measure type'),
+  description: b('措施内容', 'Description'),
+  memberName: b('针对的家庭成员（选填）', 'For which member (optional)'),
+  submitMeasure: b('保存帮扶措施', 'Save the measure'),
+  postOnly: b('为防止邮件安全扫描误操作，打开链接不会做任何决定；只有点击下方按钮才会提交。', 'Opening this link decides nothing (mail scanners open links); only the buttons below submit.'),
+  refused: b('未能提交', 'Not submitted'),
+  tryAgain: b('请修改后重新提交。', 'Please correct and submit again.'),
+  unavailable: b('系统暂时无法处理，请稍后重试，您填写的内容已保留。', 'The system cannot take this right now. Please try again in a moment; your entries are kept.'),
+  whatNext: b('接下来', 'What happens next'),
+  decidedBy: b('办理人', 'By'),
+  decidedAt: b('时间', 'When'),
+  noTimeline: b('暂无记录', 'Nothing yet'),
+  linkFor: b('本链接仅供 {name} 使用，请勿转发。', 'This link is for {name} only. Do not forward it.'),
+} as const;
+
+/** Fills `{name}`-style placeholders. */
+export function fill(s: string, vars: Record<string, string>): string {
+  return s.replace(/\{(\w+)\}/g, (_m, k: string) => vars[k] ?? '');
+}
+
+export const MEASURE_LABELS: Record<string, Bilingual> = {
+  INDUSTRY: b('产业帮扶', 'Industry'),
+  EMPLOYMENT: b('就业帮扶', 'Employment'),
+  MICROCREDIT: b('小额信贷', 'Microcredit'),
+  EDUCATION: b('教育帮扶（含雨露计划）', 'Education'),
+  MEDICAL: b('医疗保障', 'Medical'),
+  HOUSING: b('住房/危房改造', 'Housing'),
+  DRINKING_WATER: b('饮水安全', 'Drinking water'),
+  SOCIAL_ASSISTANCE: b('低保/特困供养', 'Social assistance'),
+  TEMPORARY_RELIEF: b('临时救助', 'Temporary relief'),
+  PUBLIC_WELFARE_JOB: b('公益岗位', 'Public-welfare job'),
+  INSURANCE: b('防贫保险', 'Insurance'),
+  OTHER: b('其他', 'Other'),
+};
+
+export const CHANNEL_LABELS: Record<string, Bilingual> = {
+  SELF_APPLICATION: b('农户自主申报', 'Self-application'),
+  CADRE_SCREENING: b('基层干部排查', 'Cadre screening'),
+  DEPARTMENT_ALERT: b('部门筛查预警', 'Department alert'),
+};
+
+export const LEVEL_LABELS: Record<string, Bilingual> = {
+  VILLAGE: b('村级', 'village'),
+  TOWNSHIP: b('乡镇', 'township'),
+  COUNTY: b('县级', 'county'),
+};
+
+/** Audit actions as the timeline shows them. */
+export const EVENT_LABELS: Record<string, Bilingual> = {
+  LEAD_RECEIVED: b('收到线索', 'Lead received'),
+  TASK_OPENED: b('生成待办', 'Task opened'),
+  APPROVED: b('同意', 'Approved'),
+  REJECTED: b('驳回（不予认定）', 'Rejected'),
+  RETURNED: b('退回', 'Returned'),
+  NOTICE_STARTED: b('开始公示', 'Public notice started'),
+  NOTICE_ENDED: b('公示期满', 'Public notice ended'),
+  STEP_STARTED: b('进入下一环节', 'Next step started'),
+  REMINDER_SENT: b('到期提醒', 'Reminder sent'),
+  TASK_ESCALATED: b('逾期上报', 'Escalated'),
+  TASK_TRANSFERRED: b('转交', 'Transferred'),
+  TASK_NUDGED: b('催办', 'Nudged'),
+  TASK_CANCELLED: b('待办取消', 'Task cancelled'),
+  OBJECTION_FILED: b('收到异议', 'Objection filed'),
+  OBJECTION_DISMISSED: b('异议不成立', 'Objection dismissed'),
+  OBJECTION_UPHELD_RETURNED: b('异议成立，退回', 'Objection upheld, returned'),
+  OBJECTION_UPHELD_REJECTED: b('异议成立，不予认定', 'Objection upheld, rejected'),
+  COUNTY_APPROVED_MONITORING_STARTED: b('县级审定通过，纳入监测', 'County approved; monitoring started'),
+  SLA_BREACHED: b('识别超时', 'Identification SLA breached'),
+  MEASURE_RECORDED: b('登记帮扶措施', 'Measure recorded'),
+  MEASURE_IMPLEMENTED: b('措施落实', 'Measure implemented'),
+  MEASURE_CANCELLED: b('措施取消', 'Measure cancelled'),
+  CONTACT_RECORDED: b('登记走访', 'Contact recorded'),
+  CONTACT_MISSED: b('未按期走访', 'Contact missed'),
+  CONTACT_MISSED_ESCALATED: b('未按期走访，已上报', 'Contact missed, escalated'),
+  PLAN_OVERDUE: b('帮扶方案逾期', 'Plan overdue'),
+  WITHDRAWN: b('撤回', 'Withdrawn'),
+  CASE_CLOSED: b('案件关闭', 'Case closed'),
+  ELIMINATION_REVIEW_STARTED: b('启动风险消除评估', 'Elimination review started'),
+  APPROVED_ELIMINATED: b('风险消除', 'Risk eliminated'),
+};

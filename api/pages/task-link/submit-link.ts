@@ -1,0 +1,157 @@
+/**
+ * What a task-link POST does: the form is checked, then sent to the case workflow as an Update
+ * with the link's official as the actor — decide, transfer, nudge, reassign, record a contact or
+ * a measure. Refusals from the workflow's validators come back as {@link AppError}s.
+ */
+import { z } from 'zod';
+import type { AuthOfficial } from '../../auth/authenticate';
+import { AppError } from '../../http/app-error';
+import type { ServiceContext } from '../../services/context';
+import { actorOf, sendCaseUpdate } from '../../services/case-actions';
+import type { OfficialWithRegion } from '../../links/resolve-link';
+import type { DecisionAction, MeasureType, Role } from '../../../workflows/contracts';
+import {
+  MEASURE_TYPES, decideUpdate, nudgeTaskUpdate, recordContactUpdate, recordMeasureUpdate, transferTaskUpdate,
+} from '../../../workflows/contracts';
+import type { Case, Task, TaskLink } from '@prisma/client';
+import type { Bilingual, Lang } from '../i18n';
+import type { CriterionKey, FormValues } from './forms';
+import { CRITERIA } from './forms';
+import type { LinkOutcome } from './render';
+
+const optionalText = (max: number) =>
+  z.string().max(max).optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** The posted form (urlencoded). Unknown fields are ignored. */
+export const ZLinkFormSchema = z.object({
+  csrf: z.string().optional(),
+  action: z.enum(['APPROVE', 'REJECT', 'RETURN', 'DISMISS', 'TRANSFER', 'ASSIGN', 'NUDGE', 'CONTACT', 'MEASURE']),
+  reason: optionalText(2000),
+  consentSigned: z.literal('on').optional(),
+  route: z.enum(['ASSISTED', 'NATURAL']).optional(),
+  crit_incomeAboveLine: z.literal('on').optional(),
+  crit_basicNeedsAssured: z.literal('on').optional(),
+  crit_rigidSpendingResolved: z.literal('on').optional(),
+  crit_noNewRisk: z.literal('on').optional(),
+  toOfficialId: optionalText(100),
+  transferReason: optionalText(500),
+  contactedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  method: z.enum(['VISIT', 'PHONE', 'OTHER']).optional(),
+  note: optionalText(2000),
+  type: z.enum(MEASURE_TYPES).optional(),
+  description: optionalText(2000),
+  memberName: optionalText(50),
+});
+export type TLinkForm = z.infer<typeof ZLinkFormSchema>;
+
+/** The entered values, to re-render the form after a refusal (tolerant of anything). */
+export function formValues(body: Record<string, unknown>): FormValues {
+  const s = (k: string): string | undefined => (typeof body[k] === 'string' ? (body[k] as string) : undefined);
+  return {
+    action: s('action'), reason: s('reason'), consentSigned: body.consentSigned === 'on', route: s('route'),
+    criteria: Object.fromEntries(CRITERIA.map((k) => [k, body[`crit_${k}`] === 'on'])) as Record<CriterionKey, boolean>,
+    toOfficialId: s('toOfficialId'), transferReason: s('transferReason'), contactedOn: s('contactedOn'), method: s('method'),
+    note: s('note'), type: s('type'), description: s('description'), memberName: s('memberName'),
+  };
+}
+
+const ACTIONS_OF: Record<string, TLinkForm['action'][]> = {
+  DECIDE: ['APPROVE', 'REJECT', 'RETURN', 'DISMISS', 'TRANSFER'],
+  SUPERVISE: ['NUDGE', 'ASSIGN'],
+  CONTACT: ['CONTACT', 'MEASURE'],
+};
+
+/** The official of a link as the services see an authenticated caller. */
+export function linkOfficial(o: OfficialWithRegion): AuthOfficial {
+  return { id: o.id, name: o.name, role: o.role as Role, regionCode: o.regionCode, language: o.language, regionLevel: o.region.level as AuthOfficial['regionLevel'] };
+}
+
+/** Executes the submitted action; returns what happened. */
+export async function executeLinkAction(
+  ctx: ServiceContext, a: { link: TaskLink; official: OfficialWithRegion; task: Task | null; kase: Case; form: TLinkForm },
+): Promise<LinkOutcome> {
+  const { link, task, kase, form } = a;
+  const me = linkOfficial(a.official);
+  if (!ACTIONS_OF[link.purpose]?.includes(form.action)) throw new AppError('INVALID_INPUT', `action: ${form.action} is not possible with this link`, { field: 'action' });
+  const base = { at: new Date().toISOString(), byName: me.name, fromStep: task?.step ?? kase.step };
+
+  switch (form.action) {
+    case 'APPROVE': case 'REJECT': case 'RETURN': case 'DISMISS': {
+      const t = task as Task;
+      const approve = form.action === 'APPROVE';
+      const r = await sendCaseUpdate(ctx, me, kase.id, decideUpdate, {
+        taskId: t.id, action: form.action as DecisionAction, reason: form.reason, actor: actorOf(me),
+        ...(t.step === 'VERIFICATION' && approve ? { consentSigned: form.consentSigned === 'on' } : {}),
+        ...(t.step === 'ELIM_ASSESSMENT' && approve
+          ? {
+              route: form.route ?? 'ASSISTED',
+              criteria: {
+                incomeAboveLine: form.crit_incomeAboveLine === 'on', basicNeedsAssured: form.crit_basicNeedsAssured === 'on',
+                rigidSpendingResolved: form.crit_rigidSpendingResolved === 'on', noNewRisk: form.crit_noNewRisk === 'on',
+              },
+            }
+          : {}),
+      });
+      return { ...base, action: form.action, status: r.status, step: r.step, reason: form.reason };
+    }
+    case 'TRANSFER': case 'ASSIGN': {
+      const t = task as Task;
+      if (!form.toOfficialId) throw new AppError('INVALID_INPUT', 'toOfficialId: choose a colleague', { field: 'toOfficialId' });
+      const to = await ctx.prisma.official.findUnique({ where: { id: form.toOfficialId } });
+      if (!to || !to.active || to.role !== t.level || to.regionCode !== t.regionCode) {
+        throw new AppError('POLICY_REFUSED', `toOfficialId: not a ${t.level} colleague of this region`, { field: 'toOfficialId', details: { refusal: 'WRONG_COLLEAGUE' } });
+      }
+      await sendCaseUpdate(ctx, me, kase.id, transferTaskUpdate, {
+        taskId: t.id, toOfficialId: to.id, toRole: to.role as Role, toRegionCode: to.regionCode, reason: form.transferReason, actor: actorOf(me),
+      });
+      const c = await ctx.prisma.case.findUniqueOrThrow({ where: { id: kase.id }, select: { status: true, step: true } });
+      return { ...base, action: form.action, status: c.status, step: c.step, toName: to.name, reason: form.transferReason };
+    }
+    case 'NUDGE': {
+      const r = await sendCaseUpdate(ctx, me, kase.id, nudgeTaskUpdate, { taskId: (task as Task).id, actor: actorOf(me) });
+      return { ...base, action: 'NUDGE', status: r.status, step: r.step };
+    }
+    case 'CONTACT': {
+      if (!form.contactedOn) throw new AppError('INVALID_INPUT', 'contactedOn: the date of the contact is required', { field: 'contactedOn' });
+      const r = await sendCaseUpdate(ctx, me, kase.id, recordContactUpdate, {
+        // One record per link, so a retried submit never records the contact twice.
+        contactRecordId: `ct-${link.id}`, contactedOn: new Date(`${form.contactedOn}T00:00:00+08:00`).toISOString(),
+        method: form.method ?? 'VISIT', note: form.note, actor: actorOf(me),
+      });
+      return { ...base, action: 'CONTACT', status: r.status, step: r.step };
+    }
+    case 'MEASURE': {
+      if (!form.type || !form.description) throw new AppError('INVALID_INPUT', 'description: describe the measure', { field: 'description' });
+      const r = await sendCaseUpdate(ctx, me, kase.id, recordMeasureUpdate, {
+        measureId: `m-${link.id}`, type: form.type as MeasureType, description: form.description, memberName: form.memberName, actor: actorOf(me),
+      });
+      return { ...base, action: 'MEASURE', status: r.status, step: r.step, measureType: form.type };
+    }
+  }
+}
+
+const b = (zh: string, en: string): Bilingual => ({ 'zh-CN': zh, en });
+
+/** Refusals in the official's words (validator codes from workflows/validators.ts). */
+const REFUSAL_TEXT: Record<string, Bilingual> = {
+  REASON_REQUIRED: b('驳回或退回时必须填写理由。', 'A reason is required to reject or return.'),
+  CONSENT_REQUIRED: b('核实通过前，须确认农户已签署承诺授权书。', "Confirm the household's signed consent before approving."),
+  CRITERIA_NOT_MET: b('风险消除的各项标准须全部满足。', 'Every elimination criterion must hold.'),
+  TOO_EARLY: b('尚未到可以消除风险的时间。', 'Elimination is not allowed yet.'),
+  NO_IMPLEMENTED_MEASURE: b('至少须有一项已落实的帮扶措施。', 'At least one measure must be implemented.'),
+  NO_LABOUR_HOUSEHOLD: b('整户无劳动力的家庭不标记风险消除，继续纳入兜底保障。', 'A household without any working capacity is never marked eliminated.'),
+  WRONG_COLLEAGUE: b('只能转交给本级、本辖区的其他同事。', 'Transfer only to another official of the same level and region.'),
+  INVALID_DATE: b('日期无效（不能是将来的日期）。', 'The date is invalid (it cannot be in the future).'),
+  ACTION_NOT_ALLOWED: b('此环节不能进行该操作。', 'That action is not possible at this step.'),
+  NOT_ASSIGNEE: b('此待办不属于您。', 'This task is not yours.'),
+  WRONG_LEVEL: b('此待办须由其他层级办理。', 'This task is decided at another level.'),
+  DUPLICATE: b('该记录已存在。', 'This record already exists.'),
+  WRONG_STATE: b('案件当前状态不允许此操作。', 'The case does not allow this now.'),
+};
+
+/** The refusal as the page shows it. */
+export function refusalMessage(lang: Lang, err: AppError): string {
+  const code = (err.details?.refusal as string | undefined) ?? (err.field === 'reason' ? 'REASON_REQUIRED' : undefined);
+  const text = code ? REFUSAL_TEXT[code] : undefined;
+  return text ? text[lang] : err.message;
+}

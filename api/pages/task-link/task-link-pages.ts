@@ -1,0 +1,184 @@
+/**
+ * `GET /t/:token` (confirm page), `POST /t/:token` (the decision, with CSRF token) and
+ * `GET /t/:token/done` (result page, after a 303 so a reload changes nothing). Rate-limited per IP.
+ *
+ * A link acts once. The first submit holds the link (`submittingAt`, a short lease) while the
+ * Update runs; on success it records `usedAt` and the outcome, and every later submit shows
+ * that outcome (409). A refusal releases the link and re-renders the form with what was entered.
+ */
+import express from 'express';
+import type { Request, Response, Router } from 'express';
+import type { Prisma } from '@prisma/client';
+import { loadCalendar } from '../../../activities/calendar/calendar';
+import { AppError } from '../../http/app-error';
+import type { RateLimitOptions } from '../../http/rate-limit';
+import { rateLimit } from '../../http/rate-limit';
+import type { ServiceContext } from '../../services/context';
+import { checkCsrf, csrfToken, hashLinkToken, taskLinkOptions, verifyLink } from '../../links/link-token';
+import type { TaskLinkOptions } from '../../links/link-token';
+import type { ResolvedLink } from '../../links/resolve-link';
+import { SUBMIT_LEASE_MS, resolveLink } from '../../links/resolve-link';
+import { revokeStaleLinks } from '../../links/revoke-links';
+import type { Lang } from '../i18n';
+import { pickLang } from '../i18n';
+import { loadCaseView } from './case-view';
+import type { FormError, FormValues } from './forms';
+import type { LinkOutcome, Problem } from './render';
+import { contactPage, decidePage, problemPage, resultPage, supervisePage } from './render';
+import { ZLinkFormSchema, executeLinkAction, formValues, refusalMessage } from './submit-link';
+
+/** Options of {@link taskLinkPages}. */
+export interface TaskLinkPagesOptions {
+  /** Per-IP rate limit of /t/. @default 60 requests burst, 1 per second */
+  rateLimit?: RateLimitOptions;
+}
+
+type Ok = Extract<ResolvedLink, { state: 'OK' }>;
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'Cache-Control': 'no-store',
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Robots-Tag': 'noindex',
+};
+
+function beijingToday(): string {
+  return new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** The task-link router. */
+export function taskLinkPages(ctx: ServiceContext, opts: TaskLinkPagesOptions = {}): Router {
+  const links: TaskLinkOptions = ctx.taskLinks ?? taskLinkOptions({ secret: ctx.secret });
+  const router = express.Router();
+
+  const send = (res: Response, status: number, body: string): void => {
+    res.status(status).set(SECURITY_HEADERS).type('html').send(body);
+  };
+  const paths = (req: Request, token: string, lang: Lang): { self: string; action: string } => {
+    const self = `/t/${token}`;
+    return { self, action: typeof req.query.lang === 'string' ? `${self}?lang=${lang}` : self };
+  };
+
+  router.use(
+    '/t',
+    rateLimit({
+      ...opts.rateLimit,
+      onLimited: (req, res) => {
+        const p = problemPage({ lang: pickLang(req), problem: 'RATE_LIMITED' });
+        send(res, p.status, p.html);
+      },
+    }),
+    express.urlencoded({ extended: false, limit: '32kb' }),
+  );
+
+  function problem(req: Request, res: Response, token: string, r: Exclude<ResolvedLink, Ok> | { state: 'CSRF'; official: { language: string } }): void {
+    const lang = pickLang(req, 'official' in r ? r.official.language : null);
+    const kind: Problem = r.state === 'REVOKED' ? r.reason : r.state;
+    const p = problemPage({
+      lang, problem: kind, selfPath: `/t/${token}`,
+      outcome: r.state === 'USED' ? ((r.link.outcome ?? null) as LinkOutcome | null) : null,
+      expiredAt: r.state === 'EXPIRED' ? r.link.expiresAt : undefined,
+    });
+    send(res, p.status, p.html);
+  }
+
+  async function renderConfirm(req: Request, res: Response, token: string, r: Ok, values: FormValues, error?: FormError): Promise<void> {
+    const lang = pickLang(req, r.official.language);
+    const { self, action } = paths(req, token, lang);
+    const view = await loadCaseView(ctx.prisma, r.kase.id);
+    const form = { lang, action, csrf: csrfToken(links.keys, r.tokenHash), values, error };
+    const common = { lang, selfPath: self, officialName: r.official.name, view, form };
+    const status = error?.status ?? 200;
+    if (r.link.purpose === 'CONTACT') return send(res, status, contactPage({ ...common, today: beijingToday() }));
+    const task = r.task!;
+    const workingDaysLeft = loadCalendar().workingDaysBetween(new Date(), task.dueAt);
+    const colleagues = await ctx.prisma.official.findMany({
+      where: { role: task.level, regionCode: task.regionCode, active: true, id: { notIn: [r.official.id, ...(task.assigneeId ? [task.assigneeId] : [])] } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true, name: true },
+    });
+    if (r.link.purpose === 'SUPERVISE') {
+      const assignee = task.assigneeId ? await ctx.prisma.official.findUnique({ where: { id: task.assigneeId }, select: { name: true } }) : null;
+      return send(res, status, supervisePage({ ...common, step: task.step, dueAt: task.dueAt, workingDaysLeft, assigneeName: assignee?.name ?? null, colleagues }));
+    }
+    const objections = task.step === 'INVESTIGATION'
+      ? (await ctx.prisma.objection.findMany({ where: { caseId: r.kase.id, outcome: null }, orderBy: { filedAt: 'asc' }, select: { text: true } })).map((o) => o.text)
+      : [];
+    send(res, status, decidePage({ ...common, step: task.step, dueAt: task.dueAt, workingDaysLeft, colleagues, objections }));
+  }
+
+  router.get('/t/:token', async (req, res) => {
+    const token = req.params.token;
+    const r = await resolveLink(ctx.prisma, links, token);
+    if (r.state !== 'OK') return problem(req, res, token, r);
+    await renderConfirm(req, res, token, r, {});
+  });
+
+  router.get('/t/:token/done', async (req, res) => {
+    const token = req.params.token;
+    const claims = verifyLink(links.keys, token);
+    const link = claims ? await ctx.prisma.taskLink.findUnique({ where: { tokenHash: hashLinkToken(token) } }) : null;
+    if (!link?.usedAt || !link.outcome) {
+      res.redirect(303, `/t/${token}`);
+      return;
+    }
+    const official = await ctx.prisma.official.findUniqueOrThrow({ where: { id: link.officialId }, select: { language: true } });
+    const lang = pickLang(req, official.language);
+    const view = await loadCaseView(ctx.prisma, link.caseId);
+    send(res, 200, resultPage({ lang, selfPath: `/t/${token}/done`, outcome: link.outcome as unknown as LinkOutcome, view }));
+  });
+
+  router.post('/t/:token', async (req, res) => {
+    const token = req.params.token;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const r = await resolveLink(ctx.prisma, links, token);
+    if (r.state !== 'OK') return problem(req, res, token, r);
+    if (!checkCsrf(links.keys, r.tokenHash, body.csrf)) return problem(req, res, token, { state: 'CSRF', official: r.official });
+    const lang = pickLang(req, r.official.language);
+    const values = formValues(body);
+    const parsed = ZLinkFormSchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return renderConfirm(req, res, token, r, values, { status: 400, message: `${issue.path.join('.')}: ${issue.message}`, field: String(issue.path[0] ?? '') });
+    }
+
+    // Hold the link: a concurrent or repeated submit waits for (and then shows) this one's outcome.
+    const now = new Date();
+    const held = await ctx.prisma.taskLink.updateMany({
+      where: { id: r.link.id, usedAt: null, revokedAt: null, OR: [{ submittingAt: null }, { submittingAt: { lt: new Date(now.getTime() - SUBMIT_LEASE_MS) } }] },
+      data: { submittingAt: now },
+    });
+    if (held.count === 0) {
+      const again = await resolveLink(ctx.prisma, links, token);
+      return again.state === 'OK' ? problem(req, res, token, { ...again, state: 'BUSY' }) : problem(req, res, token, again);
+    }
+    const release = (): Promise<unknown> => ctx.prisma.taskLink.updateMany({ where: { id: r.link.id, usedAt: null }, data: { submittingAt: null } });
+
+    let outcome: LinkOutcome;
+    try {
+      outcome = await executeLinkAction(ctx, { ...r, form: parsed.data });
+    } catch (err) {
+      await release();
+      if (err instanceof AppError) {
+        if (err.code === 'CONFLICT' || err.code === 'ALREADY_DECIDED') {
+          // The task changed underneath (decided elsewhere, closed): the link is revoked now.
+          await revokeStaleLinks(ctx.prisma);
+          const again = await resolveLink(ctx.prisma, links, token);
+          if (again.state !== 'OK') return problem(req, res, token, again);
+        }
+        return renderConfirm(req, res, token, r, values, { status: err.status, message: refusalMessage(lang, err), field: err.field });
+      }
+      console.error(`[task-link] submit failed: ${(err as Error).name}: ${(err as Error).message}`);
+      return renderConfirm(req, res, token, r, values, { status: 503, message: lang === 'zh-CN' ? '服务暂时不可用' : 'Service unavailable' });
+    }
+    await ctx.prisma.taskLink.update({
+      where: { id: r.link.id },
+      data: { usedAt: new Date(), submittingAt: null, outcome: outcome as unknown as Prisma.InputJsonValue },
+    });
+    // Other links of the task (reminders, the old assignee's after a transfer) stop working now.
+    await revokeStaleLinks(ctx.prisma).catch(() => undefined);
+    res.redirect(303, `/t/${token}/done${typeof req.query.lang === 'string' ? `?lang=${lang}` : ''}`);
+  });
+
+  return router;
+}
