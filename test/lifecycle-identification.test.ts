@@ -149,6 +149,19 @@ describe('identification and the full path', () => {
     expect(await h.prisma.case.count({ where: { householdId: household.householdId } })).toBe(1);
   });
 
+  it('a lead reference used for another household is refused (409 naming leadRef), and a refused lead changes no stored household', async () => {
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const first = leadBody({ leadRef: `ref-${Date.now()}`, household: { phone: '13700000001' } });
+    expect((await h.api('POST', '/api/cases', { as: village, body: first })).status).toBe(201);
+    const other = await h.api('POST', '/api/cases', { as: village, body: leadBody({ leadRef: first.leadRef }) });
+    expect(other.status).toBe(409);
+    expect(other.body.error.field).toBe('leadRef');
+    const dup = await h.api('POST', '/api/cases', { as: village, body: { ...first, leadRef: undefined, household: { ...first.household, phone: '13700000002' } } });
+    expect(dup.status).toBe(409);
+    const stored = await h.prisma.household.findFirstOrThrow({ where: { idNumber: first.household.idNumber } });
+    expect(stored.phone).toBe('13700000001');
+  });
+
   it('the wrong official or level cannot decide a task (403), and a decided task cannot be decided again (409)', async () => {
     const caseId = await createCase(h);
     const task = await openTaskOf(h, caseId, 'VERIFICATION');

@@ -27,12 +27,18 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
   const chain = await regionChain(ctx.prisma, lead.household.villageCode);
   assertRegionAccess(official, chain);
   const leadKey = lead.leadRef ? `${lead.channel}:${lead.leadRef}` : null;
-  if (leadKey) {
-    const existing = await ctx.prisma.case.findUnique({ where: { leadKey }, select: { id: true } });
-    if (existing) return { outcome: 'ALREADY_RECEIVED', caseId: existing.id };
-  }
   const key = householdKey(ctx.secret, lead.household.idNumber);
   const householdId = householdIdFromKey(key);
+  if (leadKey) {
+    const existing = await ctx.prisma.case.findUnique({ where: { leadKey }, select: { id: true, householdId: true } });
+    if (existing?.householdId === householdId) return { outcome: 'ALREADY_RECEIVED', caseId: existing.id };
+    if (existing) throw new AppError('CONFLICT', 'leadRef: this reference was already used for another household', { field: 'leadRef' });
+  }
+  // Refuse before writing anything: a refused lead changes nothing already stored.
+  const open = await ctx.prisma.case.findFirst({ where: { householdId, status: { in: OPEN_STATUSES } }, select: { id: true } });
+  if (open) {
+    throw new AppError('CASE_ALREADY_OPEN', `household already has an open case ${open.id}`, { field: 'household.idNumber', details: { caseId: open.id } });
+  }
   const h = lead.household;
   await ctx.prisma.household.upsert({
     where: { idKey: key },
@@ -42,10 +48,6 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
     },
     update: { headName: h.headName, phone: h.phone ?? undefined, villageCode: h.villageCode, address: h.address ?? undefined, memberCount: h.memberCount, noLabour: h.noLabour },
   });
-  const open = await ctx.prisma.case.findFirst({ where: { householdId, status: { in: OPEN_STATUSES } }, select: { id: true } });
-  if (open) {
-    throw new AppError('CASE_ALREADY_OPEN', `household already has an open case ${open.id}`, { field: 'household.idNumber', details: { caseId: open.id } });
-  }
   const previous = await ctx.prisma.case.findFirst({ where: { householdId }, orderBy: { openedAt: 'desc' }, select: { id: true, status: true } });
   const caseId = newCaseId();
   const now = new Date();
@@ -74,16 +76,25 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
   const details = {
     leadKey, healthDetails: lead.healthDetails ?? null, incomePerCapita: lead.incomePerCapita ?? null, summary: lead.summary ?? null,
   };
-  await ctx.prisma.case.upsert({
-    where: { id: caseId },
-    update: details,
-    create: {
-      id: caseId, caseNo: caseId, householdId, workflowId, channel: lead.channel, category: lead.category, riskTypes: lead.riskTypes,
-      status: 'IDENTIFYING', step: 'VERIFICATION', villageCode: chain.villageCode, townshipCode: chain.townshipCode,
-      countyCode: chain.countyCode, contactId: lead.contactId ?? null, policyVersion: ctx.policy.version,
-      policy: ctx.policy as object, openedAt: now, previousCaseId: input.previousCaseId ?? null, ...details,
-    },
-  });
+  const writeRow = (d: typeof details) =>
+    ctx.prisma.case.upsert({
+      where: { id: caseId },
+      update: d,
+      create: {
+        id: caseId, caseNo: caseId, householdId, workflowId, channel: lead.channel, category: lead.category, riskTypes: lead.riskTypes,
+        status: 'IDENTIFYING', step: 'VERIFICATION', villageCode: chain.villageCode, townshipCode: chain.townshipCode,
+        countyCode: chain.countyCode, contactId: lead.contactId ?? null, policyVersion: ctx.policy.version,
+        policy: ctx.policy as object, openedAt: now, previousCaseId: input.previousCaseId ?? null, ...d,
+      },
+    });
+  try {
+    await writeRow(details);
+  } catch (err) {
+    // Another household's lead with the same reference won the race for it: this case has started
+    // and stays; it is recorded without the reference rather than failing the request.
+    if ((err as { code?: string }).code !== 'P2002') throw err;
+    await writeRow({ ...details, leadKey: null });
+  }
   return { outcome: 'STARTED', caseId };
 }
 
