@@ -77,7 +77,7 @@ describe('identification and the full path', () => {
     await approve(h, caseId, 'TOWNSHIP_REVIEW');
     const ret2 = await decide(h, caseId, 'COUNTY_APPROVAL', 'RETURN', { reason: '请补充收入核算' });
     expect(ret2.body.step).toBe('TOWNSHIP_REVIEW');
-    const returned = await h.prisma.auditEvent.findMany({ where: { caseId, action: 'RETURNED' } });
+    const returned = await h.prisma.auditEvent.findMany({ where: { caseId, action: 'RETURNED' }, orderBy: { id: 'asc' } });
     expect(returned.map((e) => e.comment)).toEqual(['评议记录不全', '请补充收入核算']);
   });
 

@@ -60,7 +60,8 @@ describe('elimination is refused when the policy forbids it', () => {
       const res = await requestElimination(fast, caseId);
       expect(res.status).toBe(422);
       expect(res.body.error.details.refusal).toBe('NO_LABOUR_HOUSEHOLD');
-      await eventually(async () => (await actions(fast, caseId)).includes('REVIEW_NOT_ELIGIBLE'), 'timer review refusal');
+      await eventually(async () => (await actions(fast, caseId)).includes('NEXT_REVIEW_SCHEDULED'), 'timer review refusal and the next review');
+      expect(await actions(fast, caseId)).toContain('REVIEW_NOT_ELIGIBLE');
       const c = await fast.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
       expect(c.status).toBe('MONITORED');
       expect(c.nextReviewAt!.getTime()).toBeGreaterThan(Date.now() + 3000_000);
