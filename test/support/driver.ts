@@ -79,6 +79,9 @@ export async function driveElimination(h: Harness, caseId: string): Promise<void
   await approve(h, caseId, 'ELIM_TOWNSHIP_REVIEW');
   await approve(h, caseId, 'ELIM_COUNTY_APPROVAL');
   await waitForCase(h, caseId, 'ELIMINATED');
+  // The row says ELIMINATED a moment before the workflow run completes: wait for both.
+  const row = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+  await h.client.workflow.getHandle(row.workflowId).result();
 }
 
 /** Audit actions of a case, in order. */

@@ -15,8 +15,8 @@ import { TERMINAL_STATUSES } from '../../../workflows/contracts';
 import type { SafeHtml } from '../html';
 import { html } from '../html';
 import type { Lang } from '../i18n';
-import { CATEGORY_LABELS, RISK_LABELS, STATUS_LABELS, STEP_LABELS, label } from '../i18n';
-import { CHANNEL_LABELS, CLOSE_REASON_LABELS, LEVEL_LABELS, MEASURE_LABELS, w } from './labels';
+import { CATEGORY_LABELS, CHANNEL_LABELS, LEVEL_LABELS, MEASURE_LABELS, RISK_LABELS, STATUS_LABELS, STEP_LABELS, label } from '../i18n';
+import { CLOSE_REASON_LABELS, w } from './labels';
 import { adminPage, lbl, options, regionNames, when } from './shell';
 import { renderRawEvents, renderTimeline } from './timeline';
 

@@ -8,10 +8,10 @@ import type { ServiceContext } from '../../services/context';
 import { listOverdueTasks } from '../../services/list-overdue-tasks';
 import { html } from '../html';
 import type { Lang } from '../i18n';
-import { STEP_LABELS } from '../i18n';
+import { LEVEL_LABELS, STEP_LABELS } from '../i18n';
 import { dropEmpty } from './case-list';
 import { supervises } from './case-detail';
-import { LEVEL_LABELS, w } from './labels';
+import { w } from './labels';
 import { adminPage, lbl, options, regionsInScope, when } from './shell';
 
 const ZTasksQuery = z.object({

@@ -6,8 +6,8 @@ import type { RawTemporalEvent, TimelineEntry } from '../../services/build-timel
 import type { SafeHtml } from '../html';
 import { html } from '../html';
 import type { Lang } from '../i18n';
-import { ACTION_LABELS, STEP_LABELS, label } from '../i18n';
-import { AUDIT_LABELS, CLOSE_REASON_LABELS, KIND_LABELS, MEASURE_LABELS, TEMPORAL_LABELS, TIMER_LABELS, UPDATE_LABELS, w } from './labels';
+import { ACTION_LABELS, AUDIT_LABELS, MEASURE_LABELS, STEP_LABELS, label } from '../i18n';
+import { CLOSE_REASON_LABELS, KIND_LABELS, TEMPORAL_LABELS, TIMER_LABELS, UPDATE_LABELS, w } from './labels';
 import { when } from './shell';
 
 /** Timeline instants carry seconds: several steps can happen within a minute. */

@@ -7,9 +7,9 @@ import type { PrismaClient } from '@prisma/client';
 import type { SafeHtml } from '../html';
 import { html } from '../html';
 import type { Lang } from '../i18n';
-import { CATEGORY_LABELS, RISK_LABELS, STATUS_LABELS, STEP_LABELS, beijingTime, label, tr } from '../i18n';
+import { AUDIT_LABELS, CATEGORY_LABELS, CHANNEL_LABELS, RISK_LABELS, STATUS_LABELS, STEP_LABELS, beijingTime, label, tr } from '../i18n';
 import { maskName } from '../../services/mask';
-import { CHANNEL_LABELS, EVENT_LABELS, S } from './strings';
+import { S } from './strings';
 
 /** What the pages show of a case. */
 export interface CaseView {
@@ -75,7 +75,7 @@ export function renderSummary(v: CaseView, lang: Lang): SafeHtml {
 export function renderTimeline(v: CaseView, lang: Lang): SafeHtml {
   return html`<section class="card" aria-labelledby="tl"><h2 id="tl">${tr(lang, S.timeline)}</h2>
 ${v.events.length === 0 ? html`<p class="muted">${tr(lang, S.noTimeline)}</p>` : html`<ol class="timeline">${v.events.map(
-    (e) => html`<li><div><strong>${label(EVENT_LABELS, e.action, lang)}</strong>${e.step ? html` · ${label(STEP_LABELS, e.step, lang)}` : ''}</div>
+    (e) => html`<li><div><strong>${label(AUDIT_LABELS, e.action, lang)}</strong>${e.step ? html` · ${label(STEP_LABELS, e.step, lang)}` : ''}</div>
 <div class="muted">${beijingTime(e.at, lang)}${e.actorName ? html` · ${e.actorName}` : ''}</div>${e.comment ? html`<div>${e.comment}</div>` : ''}</li>`,
   )}</ol>`}</section>`;
 }

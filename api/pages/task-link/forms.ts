@@ -6,9 +6,9 @@
 import type { SafeHtml } from '../html';
 import { html } from '../html';
 import type { Lang } from '../i18n';
-import { tr } from '../i18n';
+import { MEASURE_LABELS, tr } from '../i18n';
 import { MEASURE_TYPES } from '../../../workflows/contracts';
-import { MEASURE_LABELS, S } from './strings';
+import { S } from './strings';
 
 /** What the official entered (kept across a refused submit). */
 export interface FormValues {

@@ -6,13 +6,13 @@
 import type { SafeHtml } from '../html';
 import { html } from '../html';
 import type { Bilingual, Lang } from '../i18n';
-import { ACTION_LABELS, STATUS_LABELS, STEP_LABELS, beijingTime, label, tr } from '../i18n';
+import { ACTION_LABELS, LEVEL_LABELS, MEASURE_LABELS, STATUS_LABELS, STEP_LABELS, beijingTime, label, tr } from '../i18n';
 import { page } from '../layout';
 import type { CaseView } from './case-view';
 import { renderSummary, renderTimeline } from './case-view';
 import type { Colleague, FormContext } from './forms';
 import { FORM_CSS, contactForms, decideForm, errorBox, nudgeForm, transferForm } from './forms';
-import { LEVEL_LABELS, MEASURE_LABELS, S, fill } from './strings';
+import { S, fill } from './strings';
 
 const b = (zh: string, en: string): Bilingual => ({ 'zh-CN': zh, en });
 const colon = (lang: Lang): string => (lang === 'zh-CN' ? '：' : ': ');
@@ -157,7 +157,9 @@ export function nextSentence(lang: Lang, o: LinkOutcome): string {
   if (o.status === 'MONITORED' && o.fromStep === 'COUNTY_APPROVAL') return zh ? '该户已纳入监测对象。帮扶责任人会收到邮件，须按期制定帮扶方案并定期走访。' : 'The household is now monitored. Its assistance contact is emailed and must set up a plan and visit regularly.';
   if (o.step === 'PUBLIC_NOTICE' || o.step === 'ELIM_NOTICE') return zh ? '案件进入村内公示。公示期满且无异议后，系统自动转入乡镇审核。' : 'The village public notice starts. When it ends without objection, the case goes to the township automatically.';
   if (o.step && PERSON_STEP_LEVEL[o.step]) {
-    const level = label(LEVEL_LABELS, PERSON_STEP_LEVEL[o.step], lang);
+    // The level stands mid-sentence: lower-case it in English ("the township official").
+    const levelLabel = label(LEVEL_LABELS, PERSON_STEP_LEVEL[o.step], lang);
+    const level = zh ? levelLabel : levelLabel.toLowerCase();
     if (o.action === 'RETURN') return zh ? `案件已退回「${step}」环节，${level}承办人会收到邮件。` : `The case went back to "${step}"; the ${level} official is emailed.`;
     return zh ? `案件进入「${step}」环节，${level}承办人会收到邮件。` : `The case moves on to "${step}"; the ${level} official is emailed.`;
   }

@@ -1,6 +1,6 @@
 /**
- * Words of the task-link pages, in both languages. Domain labels (steps, statuses, actions) come
- * from `../i18n`.
+ * Words of the task-link pages, in both languages. Domain labels (steps, statuses, actions,
+ * measures, channels, levels, audit actions) come from `../i18n`.
  */
 import type { Bilingual } from '../i18n';
 
@@ -85,64 +85,3 @@ export const S = {
 export function fill(s: string, vars: Record<string, string>): string {
   return s.replace(/\{(\w+)\}/g, (_m, k: string) => vars[k] ?? '');
 }
-
-export const MEASURE_LABELS: Record<string, Bilingual> = {
-  INDUSTRY: b('产业帮扶', 'Industry'),
-  EMPLOYMENT: b('就业帮扶', 'Employment'),
-  MICROCREDIT: b('小额信贷', 'Microcredit'),
-  EDUCATION: b('教育帮扶（含雨露计划）', 'Education'),
-  MEDICAL: b('医疗保障', 'Medical'),
-  HOUSING: b('住房/危房改造', 'Housing'),
-  DRINKING_WATER: b('饮水安全', 'Drinking water'),
-  SOCIAL_ASSISTANCE: b('低保/特困供养', 'Social assistance'),
-  TEMPORARY_RELIEF: b('临时救助', 'Temporary relief'),
-  PUBLIC_WELFARE_JOB: b('公益岗位', 'Public-welfare job'),
-  INSURANCE: b('防贫保险', 'Insurance'),
-  OTHER: b('其他', 'Other'),
-};
-
-export const CHANNEL_LABELS: Record<string, Bilingual> = {
-  SELF_APPLICATION: b('农户自主申报', 'Self-application'),
-  CADRE_SCREENING: b('基层干部排查', 'Cadre screening'),
-  DEPARTMENT_ALERT: b('部门筛查预警', 'Department alert'),
-};
-
-export const LEVEL_LABELS: Record<string, Bilingual> = {
-  VILLAGE: b('村级', 'village'),
-  TOWNSHIP: b('乡镇', 'township'),
-  COUNTY: b('县级', 'county'),
-};
-
-/** Audit actions as the timeline shows them. */
-export const EVENT_LABELS: Record<string, Bilingual> = {
-  LEAD_RECEIVED: b('收到线索', 'Lead received'),
-  TASK_OPENED: b('生成待办', 'Task opened'),
-  APPROVED: b('同意', 'Approved'),
-  REJECTED: b('驳回（不予认定）', 'Rejected'),
-  RETURNED: b('退回', 'Returned'),
-  NOTICE_STARTED: b('开始公示', 'Public notice started'),
-  NOTICE_ENDED: b('公示期满', 'Public notice ended'),
-  STEP_STARTED: b('进入下一环节', 'Next step started'),
-  REMINDER_SENT: b('到期提醒', 'Reminder sent'),
-  TASK_ESCALATED: b('逾期上报', 'Escalated'),
-  TASK_TRANSFERRED: b('转交', 'Transferred'),
-  TASK_NUDGED: b('催办', 'Nudged'),
-  TASK_CANCELLED: b('待办取消', 'Task cancelled'),
-  OBJECTION_FILED: b('收到异议', 'Objection filed'),
-  OBJECTION_DISMISSED: b('异议不成立', 'Objection dismissed'),
-  OBJECTION_UPHELD_RETURNED: b('异议成立，退回', 'Objection upheld, returned'),
-  OBJECTION_UPHELD_REJECTED: b('异议成立，不予认定', 'Objection upheld, rejected'),
-  COUNTY_APPROVED_MONITORING_STARTED: b('县级审定通过，纳入监测', 'County approved; monitoring started'),
-  SLA_BREACHED: b('识别超时', 'Identification SLA breached'),
-  MEASURE_RECORDED: b('登记帮扶措施', 'Measure recorded'),
-  MEASURE_IMPLEMENTED: b('措施落实', 'Measure implemented'),
-  MEASURE_CANCELLED: b('措施取消', 'Measure cancelled'),
-  CONTACT_RECORDED: b('登记走访', 'Contact recorded'),
-  CONTACT_MISSED: b('未按期走访', 'Contact missed'),
-  CONTACT_MISSED_ESCALATED: b('未按期走访，已上报', 'Contact missed, escalated'),
-  PLAN_OVERDUE: b('帮扶方案逾期', 'Plan overdue'),
-  WITHDRAWN: b('撤回', 'Withdrawn'),
-  CASE_CLOSED: b('案件关闭', 'Case closed'),
-  ELIMINATION_REVIEW_STARTED: b('启动风险消除评估', 'Elimination review started'),
-  APPROVED_ELIMINATED: b('风险消除', 'Risk eliminated'),
-};
