@@ -131,12 +131,15 @@ describe('admin pages in the browser', () => {
     await page.screenshot({ path: screenshotPath('admin-case-timeline-view.png') });
 
     // Every activity on request.
+    // A click returns once navigation commits; wait for the whole (large) page to load.
     await page.click('#show-full');
+    await page.waitForURL(/view=full/, { waitUntil: 'load' });
     expect(await timeline.locator('li[data-kind="activity"]').count()).toBeGreaterThan(10);
     expect((await timeline.locator('li[data-kind="activity"]').allInnerTexts()).some((t) => t.includes('recordEvent (RETURNED'))).toBe(true);
 
     // The raw Temporal events on demand.
     await page.click('#show-raw');
+    await page.waitForURL(/raw=1/, { waitUntil: 'load' });
     const types = await page.locator('#raw-events tr[data-event-type]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event-type')));
     expect(types[0]).toBe('WORKFLOW_EXECUTION_STARTED');
     expect(types).toEqual(expect.arrayContaining(['TIMER_STARTED', 'TIMER_FIRED', 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED', 'ACTIVITY_TASK_SCHEDULED', 'WORKFLOW_EXECUTION_COMPLETED']));
