@@ -23,8 +23,15 @@ const toDate = (v: string | null | undefined): Date | null | undefined => (v ===
 
 async function resolveRecipients(tx: Tx, to: NotificationSpec['to']): Promise<string[]> {
   if ('officialId' in to) return [to.officialId];
+  // Administrators addressed by a county are that county's and its city's (the level above).
+  const region =
+    to.role === 'ADMIN' && to.regionCode
+      ? { OR: [{ regionCode: to.regionCode }, { region: { children: { some: { code: to.regionCode } } } }] }
+      : to.regionCode
+        ? { regionCode: to.regionCode }
+        : {};
   const rows = await tx.official.findMany({
-    where: { role: to.role, active: true, ...(to.regionCode ? { regionCode: to.regionCode } : {}), standsInForId: null },
+    where: { role: to.role, active: true, ...region, standsInForId: null },
     select: { id: true },
     orderBy: { id: 'asc' },
   });
@@ -125,7 +132,12 @@ export function createActivities(deps: ActivityDeps): CaseActivities {
         await tx.objection.upsert({ where: { id: o.id }, update: {}, create: { id: o.id, caseId: ev.caseId, step: o.step, text: o.text, filedAt: new Date(ev.at) } });
       }
       if (ev.action.startsWith('OBJECTION_') && ev.action !== 'OBJECTION_FILED') {
-        await tx.objection.updateMany({ where: { caseId: ev.caseId, outcome: null }, data: { outcome: ev.action.replace('OBJECTION_', ''), decidedAt: new Date(ev.at) } });
+        // A dismissal settles its own objection; an upheld one ends every investigation of the notice.
+        const objectionId = ev.action === 'OBJECTION_DISMISSED' && typeof ev.data?.objectionId === 'string' ? ev.data.objectionId : undefined;
+        await tx.objection.updateMany({
+          where: { caseId: ev.caseId, outcome: null, ...(objectionId ? { id: objectionId } : {}) },
+          data: { outcome: ev.action.replace('OBJECTION_', ''), decidedAt: new Date(ev.at) },
+        });
       }
       await writeNotifications(tx, ev.key, ev.caseId, ev.notifications);
       return {

@@ -117,6 +117,26 @@ describe('identification and the full path', () => {
       expect((await slow.prisma.objection.findFirstOrThrow({ where: { caseId } })).outcome).toBe('UPHELD_RETURNED');
     });
 
+    it('with two objections, dismissing one settles only that one and the notice waits for the other', async () => {
+      const caseId = await objectDuringNotice('第一条异议');
+      const village = await slow.officialOf('VILLAGE', DEMO.villageA1);
+      expect((await slow.api('POST', `/api/cases/${caseId}/objections`, { as: village, body: { text: '第二条异议' } })).status).toBe(201);
+      const tasks = await eventually(async () => {
+        const t = await slow.prisma.task.findMany({ where: { caseId, step: 'INVESTIGATION', status: 'OPEN' }, orderBy: { openedAt: 'asc' } });
+        return t.length === 2 ? t : null;
+      }, 'two investigations');
+      await eventually(async () => (await slow.state(caseId)).openTasks.filter((t) => t.step === 'INVESTIGATION').length === 2, 'workflow lists both');
+      const res = await slow.api('POST', `/api/tasks/${tasks[0].id}/decision`, { as: tasks[0].assigneeId!, body: { action: 'DISMISS' } });
+      expect(res.status).toBe(200);
+      const objections = await slow.prisma.objection.findMany({ where: { caseId }, orderBy: { filedAt: 'asc' } });
+      expect(objections.map((o) => [o.text, o.outcome])).toEqual([['第一条异议', 'DISMISSED'], ['第二条异议', null]]);
+      await new Promise((r) => setTimeout(r, 3500)); // the notice period is over, but an objection is open
+      expect((await slow.prisma.case.findUniqueOrThrow({ where: { id: caseId } })).step).toBe('PUBLIC_NOTICE');
+      const second = await slow.api('POST', `/api/tasks/${tasks[1].id}/decision`, { as: tasks[1].assigneeId!, body: { action: 'DISMISS' } });
+      expect(second.status).toBe(200);
+      await openTaskOf(slow, caseId, 'TOWNSHIP_REVIEW');
+    });
+
     it('a dismissed objection lets the notice run on to the township review', async () => {
       const caseId = await objectDuringNotice('邻里矛盾');
       const res = await decide(slow, caseId, 'INVESTIGATION', 'DISMISS');

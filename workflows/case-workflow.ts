@@ -167,7 +167,8 @@ export async function householdCaseWorkflow(input: CaseInput & { rollback?: { ac
   function escalationChain(level: Level): NotificationSpec['to'][] {
     const township: NotificationSpec['to'] = { role: 'TOWNSHIP', regionCode: input.townshipCode };
     const county: NotificationSpec['to'] = { role: 'COUNTY', regionCode: input.countyCode };
-    const admins: NotificationSpec['to'] = { role: 'ADMIN' };
+    // Administrators of this county and of its city, not of other counties.
+    const admins: NotificationSpec['to'] = { role: 'ADMIN', regionCode: input.countyCode };
     if (level === 'VILLAGE') return [township, county, admins];
     if (level === 'TOWNSHIP') return [county, admins];
     return [admins];
@@ -216,7 +217,7 @@ export async function householdCaseWorkflow(input: CaseInput & { rollback?: { ac
     if (task.step === 'INVESTIGATION') {
       state.openObjections = Math.max(0, state.openObjections - 1);
       if (args.action === 'DISMISS') {
-        await record('OBJECTION_DISMISSED', { ...closing, casePatch: casePatch() });
+        await record('OBJECTION_DISMISSED', { ...closing, casePatch: casePatch(), data: { objectionId: state.investigationObjections?.[task.taskId] } });
         return;
       }
       if (args.action === 'RETURN') {
@@ -378,7 +379,11 @@ export async function householdCaseWorkflow(input: CaseInput & { rollback?: { ac
     const step = state.step;
     if (step && !isNoticeStep(step) && !state.openTasks.some((t) => t.step === step)) await openTaskFor(step);
     if (isNoticeStep(step)) {
-      for (const _ of state.queuedObjections.splice(0)) await openTaskFor('INVESTIGATION');
+      for (const objectionId of state.queuedObjections.splice(0)) {
+        await openTaskFor('INVESTIGATION');
+        const opened = state.openTasks[state.openTasks.length - 1];
+        state.investigationObjections = { ...state.investigationObjections, [opened.taskId]: objectionId };
+      }
       if (!state.noticeEndsAt) {
         state.noticeEndsAt = iso(await deadline(now, policy.steps[step]));
         await record('NOTICE_STARTED', { data: { endsAt: state.noticeEndsAt } });

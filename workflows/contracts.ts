@@ -178,6 +178,8 @@ export interface CaseState {
   cmdApplied: number;
   /** Objections waiting for their investigation task. */
   queuedObjections: string[];
+  /** The objection each investigation task examines (task id → objection id). */
+  investigationObjections?: Record<string, string>;
   continuedAsNew: number;
 }
 

@@ -8,6 +8,8 @@
 import type { Case, Official, PrismaClient, Task, TaskLink } from '@prisma/client';
 import type { LinkClaims, TaskLinkOptions } from './link-token';
 import { hashLinkToken, verifyLink } from './link-token';
+import { hasRegionAccess } from '../auth/authenticate';
+import type { AuthOfficial } from '../auth/authenticate';
 
 /** A submit holds the link this long; a second submit meanwhile waits for the first outcome. */
 export const SUBMIT_LEASE_MS = 60_000;
@@ -49,6 +51,9 @@ export async function resolveLink(prisma: PrismaClient, opts: Pick<TaskLinkOptio
   };
   if (!official.active) return gone('OFFICIAL_INACTIVE');
   const kase = await prisma.case.findUniqueOrThrow({ where: { id: link.caseId } });
+  // A link never shows a case outside its official's region (e.g. a mis-addressed escalation).
+  const asAuth: AuthOfficial = { id: official.id, name: official.name, role: official.role as AuthOfficial['role'], regionCode: official.regionCode, language: official.language, regionLevel: official.region.level as AuthOfficial['regionLevel'] };
+  if (!hasRegionAccess(asAuth, kase)) return { state: 'NOT_YOURS', ...base };
   let task: Task | null = null;
   if (link.purpose === 'CONTACT') {
     if (TERMINAL.includes(kase.status)) return gone('CASE_CLOSED');

@@ -100,7 +100,8 @@ function decode(payloads: { payloads?: unknown[] | null } | null | undefined): u
   });
 }
 
-function typeName(e: HistoryEvent): string {
+/** Name of a history event type, e.g. `TIMER_FIRED`. */
+export function typeName(e: HistoryEvent): string {
   return String(temporal.api.enums.v1.EventType[e.eventType as number] ?? e.eventType).replace(/^EVENT_TYPE_/, '');
 }
 
@@ -122,7 +123,7 @@ function stringifyAttributes(e: HistoryEvent): string {
 }
 
 /** Histories of the runs of `workflowId` that belong to `caseId`, oldest first. */
-async function caseRuns(ctx: ServiceContext, workflowId: string, caseId: string): Promise<{ runId: string; events: HistoryEvent[] }[]> {
+export async function caseRuns(ctx: ServiceContext, workflowId: string, caseId: string): Promise<{ runId: string; events: HistoryEvent[] }[]> {
   const runIds = new Map<string, number>();
   const latest = await ctx.temporal.workflow.getHandle(workflowId).describe();
   runIds.set(latest.runId, latest.startTime.getTime());

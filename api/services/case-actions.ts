@@ -6,7 +6,7 @@ import type { UpdateDefinition } from '@temporalio/client';
 import type { AuthOfficial } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
 import type { Actor, CaseState, CaseUpdateResult, Role } from '../../workflows/contracts';
-import { CASE_WORKFLOW, TERMINAL_STATUSES, stateQuery } from '../../workflows/contracts';
+import { CASE_WORKFLOW, TERMINAL_STATUSES } from '../../workflows/contracts';
 import type { householdCaseWorkflow } from '../../workflows/case-workflow';
 import { addLimitWithoutCalendar, ZPolicy } from '../../workflows/policy';
 import type { ServiceContext } from './context';
@@ -31,13 +31,6 @@ export async function sendCaseUpdate<Ret, Args extends [any]>(
   } catch (err) {
     return mapTemporalError(err);
   }
-}
-
-/** Live state from the workflow (open cases only). */
-export async function queryCaseState(ctx: ServiceContext, official: AuthOfficial, caseId: string): Promise<CaseState | null> {
-  const row = await loadCaseRow(ctx, official, caseId);
-  if ((TERMINAL_STATUSES as readonly string[]).includes(row.status)) return null;
-  return ctx.temporal.workflow.getHandle(row.workflowId).query(stateQuery);
 }
 
 /** 风险消除回退 — the county rolls an elimination back within the policy's window. */

@@ -5,7 +5,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AuthOfficial } from '../auth/authenticate';
-import { assertRegionAccess, regionChain } from '../auth/authenticate';
+import { assertRegionAccess, hasRegionAccess, regionChain } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
 import { recordWorkflowStart } from '../http/metrics';
 import type { TCreateCaseRequest } from '../routes/cases/create-case.types';
@@ -35,8 +35,13 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
     if (existing) throw new AppError('CONFLICT', 'leadRef: this reference was already used for another household', { field: 'leadRef' });
   }
   // Refuse before writing anything: a refused lead changes nothing already stored.
-  const open = await ctx.prisma.case.findFirst({ where: { householdId, status: { in: OPEN_STATUSES } }, select: { id: true } });
+  const open = await ctx.prisma.case.findFirst({
+    where: { householdId, status: { in: OPEN_STATUSES } },
+    select: { id: true, villageCode: true, townshipCode: true, countyCode: true },
+  });
   if (open) {
+    // Name the open case only to an official who may see it.
+    if (!hasRegionAccess(official, open)) throw new AppError('CASE_ALREADY_OPEN', 'household already has an open case', { field: 'household.idNumber' });
     throw new AppError('CASE_ALREADY_OPEN', `household already has an open case ${open.id}`, { field: 'household.idNumber', details: { caseId: open.id } });
   }
   const h = lead.household;

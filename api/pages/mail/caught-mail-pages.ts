@@ -51,13 +51,12 @@ export function caughtMailPages(ctx: ServiceContext): Router {
     const lang = pickLang(req);
     if (!(await admitted(req, res))) return;
     const rows = await ctx.prisma.caughtMail.findMany({ orderBy: { id: 'desc' }, take: 200, select: { id: true, envelopeTo: true, subject: true, receivedAt: true } });
-    const decoded = rows;
     send(res, 200, page({
       lang, title: t(lang, '已截获的邮件', 'Caught mail'), selfPath: '/admin/mail',
       body: html`<p class="muted">${t(lang, '未配置 SMTP_URL：系统发出的邮件由本地邮件捕获器接收并保存在此，未真正外发。', 'SMTP_URL is not set: outgoing mail is caught locally and kept here, not delivered.')}</p>
-${decoded.length === 0 ? html`<p>${t(lang, '暂无邮件。', 'No mail yet.')}</p>` : html`<div class="table-wrap"><table>
+${rows.length === 0 ? html`<p>${t(lang, '暂无邮件。', 'No mail yet.')}</p>` : html`<div class="table-wrap"><table>
 <thead><tr><th scope="col">${t(lang, '时间', 'Received')}</th><th scope="col">${t(lang, '收件人', 'To')}</th><th scope="col">${t(lang, '主题', 'Subject')}</th></tr></thead>
-<tbody>${decoded.map((m) => html`<tr><td>${beijingTime(m.receivedAt, lang)}</td><td>${m.envelopeTo.join(', ')}</td><td><a href="/admin/mail/${String(m.id)}">${m.subject || '—'}</a></td></tr>`)}</tbody>
+<tbody>${rows.map((m) => html`<tr><td>${beijingTime(m.receivedAt, lang)}</td><td>${m.envelopeTo.join(', ')}</td><td><a href="/admin/mail/${String(m.id)}">${m.subject || '—'}</a></td></tr>`)}</tbody>
 </table></div>`}`,
     }));
   });

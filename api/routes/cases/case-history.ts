@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defineRoute, ZIdParam } from '../../http/define-route';
 import type { ServiceContext } from '../../services/context';
+import { caseRuns, typeName } from '../../services/build-timeline';
 import { loadCaseRow } from '../../services/get-case';
 
 export const ZHistoryEvent = z.object({
@@ -33,12 +34,15 @@ export const caseHistoryRoute = (ctx: ServiceContext) =>
       const names = new Map(officials.map((o) => [o.id, o.name]));
       let temporal: { eventId: string; eventTime: string | null; eventType: string }[] | undefined;
       if (query.raw === 'true') {
-        const history = await ctx.temporal.workflow.getHandle(row.workflowId).fetchHistory();
-        temporal = (history.events ?? []).map((e) => ({
-          eventId: String(e.eventId),
-          eventTime: e.eventTime?.seconds != null ? new Date(Number(e.eventTime.seconds) * 1000).toISOString() : null,
-          eventType: String(e.eventType),
-        }));
+        // The workflow ID is the household's: read only the runs of this case (and all of them).
+        const runs = await caseRuns(ctx, row.workflowId, params.id);
+        temporal = runs.flatMap((run) =>
+          run.events.map((e) => ({
+            eventId: String(e.eventId),
+            eventTime: e.eventTime?.seconds != null ? new Date(Number(e.eventTime.seconds) * 1000).toISOString() : null,
+            eventType: typeName(e),
+          })),
+        );
       }
       return {
         caseId: params.id,
