@@ -2,11 +2,12 @@
  * Actions on a case, each sent to its workflow as an Update. The workflow's validators decide
  * what the policy allows; their refusals come back as 4xx with the reason.
  */
+import type { Official } from '@prisma/client';
 import type { UpdateDefinition } from '@temporalio/client';
 import type { AuthOfficial } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
 import type { Actor, CaseState, CaseUpdateResult, Role } from '../../workflows/contracts';
-import { CASE_WORKFLOW, TERMINAL_STATUSES } from '../../workflows/contracts';
+import { CASE_WORKFLOW, TERMINAL_STATUSES, transferTaskUpdate } from '../../workflows/contracts';
 import type { householdCaseWorkflow } from '../../workflows/case-workflow';
 import { addLimitWithoutCalendar, ZPolicy } from '../../workflows/policy';
 import type { ServiceContext } from './context';
@@ -31,6 +32,29 @@ export async function sendCaseUpdate<Ret, Args extends [any]>(
   } catch (err) {
     return mapTemporalError(err);
   }
+}
+
+/** The case a task belongs to; 404 naming the task. */
+export async function caseIdOfTask(ctx: ServiceContext, taskId: string): Promise<string> {
+  const t = await ctx.prisma.task.findUnique({ where: { id: taskId }, select: { caseId: true } });
+  if (!t) throw new AppError('NOT_FOUND', `task ${taskId} not found`, { field: 'id' });
+  return t.caseId;
+}
+
+/**
+ * 转交 — transfers a task to a colleague. The workflow's validator refuses anyone but an active
+ * official of the task's level and region (422 naming toOfficialId).
+ */
+export async function transferTask(
+  ctx: ServiceContext, official: AuthOfficial, taskId: string, toOfficialId: string, reason?: string,
+): Promise<{ caseId: string; to: Official }> {
+  const caseId = await caseIdOfTask(ctx, taskId);
+  const to = await ctx.prisma.official.findUnique({ where: { id: toOfficialId } });
+  if (!to || !to.active) throw new AppError('NOT_FOUND', `official ${toOfficialId} not found`, { field: 'toOfficialId' });
+  await sendCaseUpdate(ctx, official, caseId, transferTaskUpdate, {
+    taskId, toOfficialId: to.id, toRole: to.role as Role, toRegionCode: to.regionCode, reason, actor: actorOf(official),
+  });
+  return { caseId, to };
 }
 
 /** 风险消除回退 — the county rolls an elimination back within the policy's window. */

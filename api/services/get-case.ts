@@ -65,15 +65,16 @@ export async function loadCaseRow(ctx: ServiceContext, official: AuthOfficial, c
   return c;
 }
 
-/** The full case detail. */
+/** The full case detail (one query; 404, then 403 outside the official's region). */
 export async function getCase(ctx: ServiceContext, official: AuthOfficial, caseId: string): Promise<TCaseDetail> {
-  await loadCaseRow(ctx, official, caseId);
-  const c = await ctx.prisma.case.findUniqueOrThrow({
+  const c = await ctx.prisma.case.findUnique({
     where: { id: caseId },
     include: {
       household: true, tasks: { orderBy: { openedAt: 'asc' } }, measures: { orderBy: { createdAt: 'asc' } },
       contacts: { orderBy: { contactedOn: 'asc' } }, objections: { orderBy: { filedAt: 'asc' } },
     },
   });
+  if (!c) throw new AppError('NOT_FOUND', `case ${caseId} not found`, { field: 'id' });
+  assertRegionAccess(official, c);
   return toCaseDetail(ctx, c);
 }

@@ -6,10 +6,9 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { AppError, fromZodError } from '../../http/app-error';
-import { actorOf, rollbackElimination, sendCaseUpdate } from '../../services/case-actions';
+import { actorOf, caseIdOfTask, rollbackElimination, sendCaseUpdate, transferTask } from '../../services/case-actions';
 import type { ServiceContext } from '../../services/context';
-import { closeCaseUpdate, nudgeTaskUpdate, transferTaskUpdate } from '../../../workflows/contracts';
-import type { Role } from '../../../workflows/contracts';
+import { closeCaseUpdate, nudgeTaskUpdate } from '../../../workflows/contracts';
 import { html } from '../html';
 import type { Lang } from '../i18n';
 import { w } from './labels';
@@ -24,12 +23,6 @@ function parseForm<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
   const r = schema.safeParse(body);
   if (!r.success) throw fromZodError(r.error);
   return r.data;
-}
-
-async function caseOfTask(ctx: ServiceContext, taskId: string): Promise<string> {
-  const t = await ctx.prisma.task.findUnique({ where: { id: taskId }, select: { caseId: true } });
-  if (!t) throw new AppError('NOT_FOUND', `task ${taskId} not found`, { field: 'id' });
-  return t.caseId;
 }
 
 /** Renders a refused action as a page with the reason and a way back. */
@@ -59,7 +52,7 @@ function action(run: (req: Request) => Promise<string>): RequestHandler {
 export const nudgeAction = (ctx: ServiceContext): RequestHandler =>
   action(async (req) => {
     const taskId = String(req.params.id);
-    const caseId = await caseOfTask(ctx, taskId);
+    const caseId = await caseIdOfTask(ctx, taskId);
     await sendCaseUpdate(ctx, req.official!, caseId, nudgeTaskUpdate, { taskId, actor: actorOf(req.official!) });
     return caseId;
   });
@@ -68,12 +61,7 @@ export const transferAction = (ctx: ServiceContext): RequestHandler =>
   action(async (req) => {
     const taskId = String(req.params.id);
     const form = parseForm(ZTransferForm, req);
-    const caseId = await caseOfTask(ctx, taskId);
-    const to = await ctx.prisma.official.findUnique({ where: { id: form.toOfficialId } });
-    if (!to || !to.active) throw new AppError('NOT_FOUND', `official ${form.toOfficialId} not found`, { field: 'toOfficialId' });
-    await sendCaseUpdate(ctx, req.official!, caseId, transferTaskUpdate, {
-      taskId, toOfficialId: to.id, toRole: to.role as Role, toRegionCode: to.regionCode, reason: form.reason, actor: actorOf(req.official!),
-    });
+    const { caseId } = await transferTask(ctx, req.official!, taskId, form.toOfficialId, form.reason);
     return caseId;
   });
 

@@ -3,22 +3,14 @@
  */
 import type { Prisma } from '@prisma/client';
 import { defineRoute, ZIdParam } from '../../http/define-route';
-import { AppError } from '../../http/app-error';
 import { caseScopeWhere } from '../../auth/authenticate';
 import type { ServiceContext } from '../../services/context';
-import { actorOf, sendCaseUpdate } from '../../services/case-actions';
+import { actorOf, caseIdOfTask, sendCaseUpdate, transferTask } from '../../services/case-actions';
 import { toTask } from '../../services/get-case';
-import { decideUpdate, nudgeTaskUpdate, transferTaskUpdate } from '../../../workflows/contracts';
-import type { Role } from '../../../workflows/contracts';
+import { decideUpdate, nudgeTaskUpdate } from '../../../workflows/contracts';
 import {
   ZDecisionRequestSchema, ZListTasksQuerySchema, ZListTasksResponseSchema, ZTaskActionResponseSchema, ZTransferRequestSchema,
 } from './tasks.types';
-
-async function taskCaseId(ctx: ServiceContext, taskId: string): Promise<string> {
-  const t = await ctx.prisma.task.findUnique({ where: { id: taskId }, select: { caseId: true } });
-  if (!t) throw new AppError('NOT_FOUND', `task ${taskId} not found`, { field: 'id' });
-  return t.caseId;
-}
 
 export const taskRoutes = (ctx: ServiceContext) => [
   defineRoute({
@@ -45,7 +37,7 @@ export const taskRoutes = (ctx: ServiceContext) => [
     roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY'],
     params: ZIdParam, body: ZDecisionRequestSchema, response: ZTaskActionResponseSchema,
     handler: async ({ params, body, req }) => {
-      const caseId = await taskCaseId(ctx, params.id);
+      const caseId = await caseIdOfTask(ctx, params.id);
       const r = await sendCaseUpdate(ctx, req.official!, caseId, decideUpdate, { taskId: params.id, ...body, actor: actorOf(req.official!) });
       return { taskId: params.id, caseId, ...r };
     },
@@ -54,12 +46,7 @@ export const taskRoutes = (ctx: ServiceContext) => [
     method: 'post', path: '/api/tasks/:id/transfer', summary: 'Transfer a task to a same-level colleague', tags: ['tasks'],
     params: ZIdParam, body: ZTransferRequestSchema, response: ZTaskActionResponseSchema,
     handler: async ({ params, body, req }) => {
-      const caseId = await taskCaseId(ctx, params.id);
-      const to = await ctx.prisma.official.findUnique({ where: { id: body.toOfficialId } });
-      if (!to || !to.active) throw new AppError('NOT_FOUND', `official ${body.toOfficialId} not found`, { field: 'toOfficialId' });
-      await sendCaseUpdate(ctx, req.official!, caseId, transferTaskUpdate, {
-        taskId: params.id, toOfficialId: to.id, toRole: to.role as Role, toRegionCode: to.regionCode, reason: body.reason, actor: actorOf(req.official!),
-      });
+      const { caseId } = await transferTask(ctx, req.official!, params.id, body.toOfficialId, body.reason);
       const c = await ctx.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
       return { taskId: params.id, caseId, status: c.status, step: c.step };
     },
@@ -69,7 +56,7 @@ export const taskRoutes = (ctx: ServiceContext) => [
     roles: ['TOWNSHIP', 'COUNTY', 'ADMIN'],
     params: ZIdParam, response: ZTaskActionResponseSchema,
     handler: async ({ params, req }) => {
-      const caseId = await taskCaseId(ctx, params.id);
+      const caseId = await caseIdOfTask(ctx, params.id);
       const r = await sendCaseUpdate(ctx, req.official!, caseId, nudgeTaskUpdate, { taskId: params.id, actor: actorOf(req.official!) });
       return { taskId: params.id, caseId, ...r };
     },
