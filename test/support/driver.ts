@@ -51,12 +51,14 @@ export async function waitForCase(h: Harness, caseId: string, status: string, st
   }, `case ${caseId} to be ${status}${step ? `/${step}` : ''}`);
 }
 
+/** Approves the steps in order (notices between them run on their own timers). */
+async function approveInOrder(h: Harness, caseId: string, steps: string[]): Promise<void> {
+  for (const step of steps) await approve(h, caseId, step);
+}
+
 /** Lead → county approval (the notice must be short in the harness policy). */
 export async function driveToMonitored(h: Harness, caseId: string): Promise<void> {
-  await approve(h, caseId, 'VERIFICATION');
-  await approve(h, caseId, 'VILLAGE_REVIEW');
-  await approve(h, caseId, 'TOWNSHIP_REVIEW');
-  await approve(h, caseId, 'COUNTY_APPROVAL');
+  await approveInOrder(h, caseId, ['VERIFICATION', 'VILLAGE_REVIEW', 'TOWNSHIP_REVIEW', 'COUNTY_APPROVAL']);
   await waitForCase(h, caseId, 'MONITORED');
 }
 
@@ -74,10 +76,7 @@ export async function implementMeasure(h: Harness, caseId: string): Promise<stri
 
 /** Elimination procedure from the assessment to county approval. */
 export async function driveElimination(h: Harness, caseId: string): Promise<void> {
-  await approve(h, caseId, 'ELIM_ASSESSMENT');
-  await approve(h, caseId, 'ELIM_VILLAGE_REVIEW');
-  await approve(h, caseId, 'ELIM_TOWNSHIP_REVIEW');
-  await approve(h, caseId, 'ELIM_COUNTY_APPROVAL');
+  await approveInOrder(h, caseId, ['ELIM_ASSESSMENT', 'ELIM_VILLAGE_REVIEW', 'ELIM_TOWNSHIP_REVIEW', 'ELIM_COUNTY_APPROVAL']);
   await waitForCase(h, caseId, 'ELIMINATED');
   // The row says ELIMINATED a moment before the workflow run completes: wait for both.
   const row = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
