@@ -1,19 +1,22 @@
 /**
  * Activity factory: everything with side effects, built from real clients so tests can pass
- * others. Every write is idempotent: a retried activity never duplicates a row.
+ * others. The case workflow has one activity, {@link CaseActivities.commitTransition}: each
+ * transition's audit rows, case and task rows and outbox rows in one transaction, once per key.
  */
 import type { Prisma, PrismaClient } from '@prisma/client';
+import { ApplicationFailure } from '@temporalio/activity';
 import type { TaskState } from '../workflows/contracts';
+import { evaluateTaskDeadline } from '../workflows/blocks/task';
+import type { OpenTaskSpec } from '../workflows/blocks/task';
+import type { DeadlineName } from '../workflows/case/state';
 import type { WorkingCalendar } from './calendar/calendar';
 import { addLimit, nextRepeatAt, reminderAt } from './deadlines';
-import type {
-  CaseActivities, CaseEvent, CheckTaskDeadlineArgs, EnsureCaseArgs, NotificationSpec, OpenTaskArgs,
-} from './types';
+import type { CaseActivities, CommitArgs, CommitResult, EventSpec, NotificationSpec, TaskCheckSpec } from './types';
 
 /** What the activities need. */
 export interface ActivityDeps {
   prisma: PrismaClient;
-  /** Returns the current calendar; called on every deadline computation so updates are honoured. */
+  /** Returns the current calendar; called on every commit so updates are honoured. */
   calendar: () => WorkingCalendar;
 }
 
@@ -21,8 +24,17 @@ type Tx = Prisma.TransactionClient;
 
 const toDate = (v: string | null | undefined): Date | null | undefined => (v === undefined ? undefined : v === null ? null : new Date(v));
 
-async function resolveRecipients(tx: Tx, to: NotificationSpec['to']): Promise<string[]> {
+/** Deadlines that are also read-model columns of the case. */
+const CASE_DEADLINE_COLUMNS: Partial<Record<DeadlineName, 'slaDueAt' | 'planDueAt' | 'nextReviewAt'>> = {
+  slaDueAt: 'slaDueAt', planDueAt: 'planDueAt', nextReviewAt: 'nextReviewAt',
+};
+
+async function resolveRecipients(tx: Tx, caseId: string, to: NotificationSpec['to']): Promise<string[]> {
   if ('officialId' in to) return [to.officialId];
+  if ('caseContact' in to) {
+    const c = await tx.case.findUnique({ where: { id: caseId }, select: { contactId: true } });
+    return c?.contactId ? [c.contactId] : [];
+  }
   // Administrators addressed by a county are that county's and its city's (the level above).
   const region =
     to.role === 'ADMIN' && to.regionCode
@@ -30,11 +42,7 @@ async function resolveRecipients(tx: Tx, to: NotificationSpec['to']): Promise<st
       : to.regionCode
         ? { regionCode: to.regionCode }
         : {};
-  const rows = await tx.official.findMany({
-    where: { role: to.role, active: true, ...region, standsInForId: null },
-    select: { id: true },
-    orderBy: { id: 'asc' },
-  });
+  const rows = await tx.official.findMany({ where: { role: to.role, active: true, ...region, standsInForId: null }, select: { id: true }, orderBy: { id: 'asc' } });
   return rows.map((r) => r.id);
 }
 
@@ -43,7 +51,7 @@ async function writeNotifications(tx: Tx, key: string, caseId: string, specs: No
   if (!specs?.length) return;
   const rows: Prisma.NotificationCreateManyInput[] = [];
   for (const [i, spec] of specs.entries()) {
-    for (const recipientId of await resolveRecipients(tx, spec.to)) {
+    for (const recipientId of await resolveRecipients(tx, caseId, spec.to)) {
       rows.push({
         idempotencyKey: `${key}:n${i}:${recipientId}`, kind: spec.kind, recipientId, caseId, taskId: spec.taskId ?? null,
         data: (spec.data ?? {}) as Prisma.InputJsonValue,
@@ -53,188 +61,196 @@ async function writeNotifications(tx: Tx, key: string, caseId: string, specs: No
   if (rows.length) await tx.notification.createMany({ data: rows, skipDuplicates: true });
 }
 
-function patchData(p: NonNullable<CaseEvent['casePatch']>): Prisma.CaseUpdateInput {
-  return {
-    status: p.status, step: p.step, slaBreached: p.slaBreached, slaDueAt: toDate(p.slaDueAt), approvedAt: toDate(p.approvedAt),
-    planDueAt: toDate(p.planDueAt), nextReviewAt: toDate(p.nextReviewAt), annualCheck: p.annualCheck,
-    eliminatedAt: toDate(p.eliminatedAt), eliminationRoute: p.eliminationRoute, closeReason: p.closeReason,
-    lastContactAt: toDate(p.lastContactAt), contactId: p.contactId,
-    closedAt: p.status && ['REJECTED', 'WITHDRAWN', 'ELIMINATED', 'CLOSED'].includes(p.status) ? new Date() : p.status ? null : undefined,
-  };
-}
-
-function toTaskState(row: { id: string; step: string; level: string; regionCode: string; assigneeId: string | null; allowedIds: string[]; openedAt: Date; dueAt: Date; remindAt: Date | null; remindedAt: Date | null; escalations: number; lastEscalatedAt: Date | null }, nextEscalationAt: string | null = null): TaskState {
+function toTaskState(row: { id: string; step: string; level: string; regionCode: string; assigneeId: string | null; allowedIds: string[]; openedAt: Date; dueAt: Date; remindAt: Date | null; remindedAt: Date | null; escalations: number }): TaskState {
   return {
     taskId: row.id, step: row.step as TaskState['step'], level: row.level as TaskState['level'], regionCode: row.regionCode,
     assigneeId: row.assigneeId, allowedIds: row.allowedIds, openedAt: row.openedAt.toISOString(), dueAt: row.dueAt.toISOString(),
-    remindAt: row.remindAt?.toISOString() ?? null, reminded: row.remindedAt !== null, escalations: row.escalations, nextEscalationAt,
+    remindAt: row.remindAt?.toISOString() ?? null, reminded: row.remindedAt !== null, escalations: row.escalations, nextEscalationAt: null,
   };
+}
+
+/**
+ * Whether a database error is about the data itself (SQLSTATE class 22, e.g. a NUL byte or an
+ * unpaired surrogate in a text), so that retrying can never succeed.
+ */
+export function isPermanentDataError(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  const texts: string[] = [];
+  const walk = (e: unknown, depth: number): void => {
+    if (!e || typeof e !== 'object' || seen.has(e) || depth > 4) return;
+    seen.add(e);
+    const o = e as Record<string, unknown>;
+    for (const k of ['code', 'originalCode', 'message', 'kind']) if (typeof o[k] === 'string') texts.push(o[k] as string);
+    for (const k of ['cause', 'meta', 'driverAdapterError']) walk(o[k], depth + 1);
+  };
+  walk(err, 0);
+  return texts.some((t) => /^22[0-9A-Z]{3}$/.test(t) || /invalid byte sequence|unsupported Unicode escape|invalid input syntax|value too long|out of range/i.test(t));
 }
 
 /** Builds the activities of the case workflow. */
 export function createActivities(deps: ActivityDeps): CaseActivities {
   const { prisma } = deps;
 
-  /** Runs `fn` once per key: the audit row is the idempotency record. */
-  async function once(key: string, fn: (tx: Tx) => Promise<Omit<Prisma.AuditEventUncheckedCreateInput, 'idempotencyKey'>>): Promise<void> {
-    await prisma.$transaction(async (tx) => {
-      const done = await tx.auditEvent.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
-      if (done) return;
-      const audit = await fn(tx);
-      await tx.auditEvent.create({ data: { ...audit, idempotencyKey: key } });
-    });
+  async function audit(tx: Tx, key: string, caseId: string, at: Date, e: Omit<Prisma.AuditEventUncheckedCreateInput, 'idempotencyKey' | 'caseId' | 'at'>): Promise<void> {
+    await tx.auditEvent.create({ data: { ...e, caseId, at, idempotencyKey: key } });
   }
 
-  async function ensureCase(a: EnsureCaseArgs): Promise<void> {
-    await prisma.case.upsert({
-      where: { id: a.caseId },
-      update: {},
-      create: {
-        id: a.caseId, caseNo: a.caseId, householdId: a.householdId, workflowId: a.workflowId, channel: a.channel,
-        category: a.category, riskTypes: a.riskTypes, status: 'IDENTIFYING', step: 'VERIFICATION',
-        villageCode: a.region.villageCode, townshipCode: a.region.townshipCode, countyCode: a.region.countyCode,
-        contactId: a.contactId ?? null, policyVersion: a.policyVersion, policy: a.policy as unknown as Prisma.InputJsonValue,
-        openedAt: new Date(a.openedAt), previousCaseId: a.previousCaseId ?? null,
-      },
-    });
-  }
-
-  async function recordEvent(ev: CaseEvent): Promise<void> {
-    await once(ev.key, async (tx) => {
-      if (ev.casePatch) await tx.case.update({ where: { id: ev.caseId }, data: patchData(ev.casePatch) });
-      if (ev.taskClose) {
-        const c = ev.taskClose;
-        await tx.task.updateMany({
-          where: { id: c.taskId, status: 'OPEN' },
-          data: { status: c.status, outcome: c.outcome, decidedById: c.decidedById, onBehalfOfId: c.onBehalfOfId, comment: c.comment, closedAt: new Date(ev.at) },
-        });
-      }
-      if (ev.taskPatch) {
-        await tx.task.updateMany({ where: { id: ev.taskPatch.taskId }, data: { assigneeId: ev.taskPatch.assigneeId, allowedIds: ev.taskPatch.allowedIds } });
-      }
-      if (ev.measure) {
-        const m = ev.measure;
-        await tx.measure.upsert({
-          where: { id: m.id },
-          create: { id: m.id, caseId: ev.caseId, type: m.type ?? 'OTHER', description: m.description ?? '', memberName: m.memberName, status: m.status, implementedOn: toDate(m.implementedOn) ?? null, createdById: m.createdById },
-          update: { status: m.status, implementedOn: toDate(m.implementedOn) },
-        });
-      }
-      if (ev.contact) {
-        const c = ev.contact;
-        await tx.contact.upsert({
-          where: { id: c.id }, update: {},
-          create: { id: c.id, caseId: ev.caseId, officialId: c.officialId, contactedOn: new Date(c.contactedOn), method: c.method, note: c.note },
-        });
-      }
-      if (ev.objection) {
-        const o = ev.objection;
-        await tx.objection.upsert({ where: { id: o.id }, update: {}, create: { id: o.id, caseId: ev.caseId, step: o.step, text: o.text, filedAt: new Date(ev.at) } });
-      }
-      if (ev.action.startsWith('OBJECTION_') && ev.action !== 'OBJECTION_FILED') {
-        // A dismissal settles its own objection; an upheld one ends every investigation of the notice.
-        const objectionId = ev.action === 'OBJECTION_DISMISSED' && typeof ev.data?.objectionId === 'string' ? ev.data.objectionId : undefined;
-        await tx.objection.updateMany({
-          where: { caseId: ev.caseId, outcome: null, ...(objectionId ? { id: objectionId } : {}) },
-          data: { outcome: ev.action.replace('OBJECTION_', ''), decidedAt: new Date(ev.at) },
-        });
-      }
-      await writeNotifications(tx, ev.key, ev.caseId, ev.notifications);
-      return {
-        caseId: ev.caseId, at: new Date(ev.at), action: ev.action, step: ev.step ?? null, taskId: ev.taskId ?? ev.taskClose?.taskId ?? null,
-        actorId: ev.actorId ?? null, onBehalfOfId: ev.onBehalfOfId ?? null, comment: ev.comment ?? null,
-        data: (ev.data ?? undefined) as Prisma.InputJsonValue | undefined,
-      };
-    });
-  }
-
-  async function openTask(a: OpenTaskArgs): Promise<TaskState> {
-    const calendar = deps.calendar();
-    const openedAt = new Date(a.openedAt);
-    const due = addLimit(calendar, openedAt, a.limit);
-    const remind = reminderAt(calendar, due, a.reminderLead);
-    await once(a.key, async (tx) => {
-      const officials = await tx.official.findMany({
-        where: { role: a.level, regionCode: a.regionCode, active: true },
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  async function writeEvent(tx: Tx, a: CommitArgs, key: string, ev: EventSpec): Promise<void> {
+    const at = new Date(a.at);
+    if (ev.taskClose) {
+      const c = ev.taskClose;
+      await tx.task.updateMany({
+        where: { id: c.taskId, status: 'OPEN' },
+        data: { status: c.status, outcome: c.outcome, decidedById: c.decidedById, onBehalfOfId: c.onBehalfOfId, comment: c.comment, closedAt: at },
       });
-      const primary = officials.find((o) => !o.standsInForId) ?? officials[0];
-      const standIns = primary ? officials.filter((o) => o.standsInForId === primary.id) : [];
-      const allowedIds = primary ? [primary.id, ...standIns.map((s) => s.id)] : [];
-      await tx.task.upsert({
-        where: { id: a.taskId }, update: {},
-        create: {
-          id: a.taskId, caseId: a.caseId, step: a.step, level: a.level, regionCode: a.regionCode, assigneeId: primary?.id ?? null,
-          allowedIds, status: 'OPEN', openedAt, dueAt: due, remindAt: remind > openedAt ? remind : null,
-        },
-      });
-      await tx.case.update({ where: { id: a.caseId }, data: { step: a.step === 'INVESTIGATION' ? undefined : a.step } });
-      await writeNotifications(tx, a.key, a.caseId, primary
-        ? [{ kind: 'NEW_TASK', to: { officialId: primary.id }, taskId: a.taskId }]
-        : [{ kind: 'TASK_UNASSIGNED', to: a.escalationChain[0], taskId: a.taskId, data: { step: a.step, regionCode: a.regionCode } }]);
-      return { caseId: a.caseId, at: openedAt, action: 'TASK_OPENED', step: a.step, taskId: a.taskId, actorId: null, data: { assigneeId: primary?.id ?? null, dueAt: due.toISOString() } };
-    });
-    const row = await prisma.task.findUniqueOrThrow({ where: { id: a.taskId } });
-    return toTaskState(row);
-  }
-
-  async function checkTaskDeadline(a: CheckTaskDeadlineArgs): Promise<TaskState> {
-    const calendar = deps.calendar();
-    const now = new Date(a.now);
-    const t = { ...a.task };
-    const due = addLimit(calendar, new Date(t.openedAt), a.limit);
-    const remind = reminderAt(calendar, due, a.reminderLead);
-    t.dueAt = due.toISOString();
-    t.remindAt = remind > new Date(t.openedAt) ? remind.toISOString() : null;
-    let action: 'REMINDER_SENT' | 'TASK_ESCALATED' | null = null;
-    let key = '';
-    let specs: NotificationSpec[] = [];
-    if (now < due) {
-      if (!t.reminded && t.remindAt && now >= remind) {
-        t.reminded = true;
-        action = 'REMINDER_SENT';
-        key = `${t.taskId}:reminder`;
-        specs = t.assigneeId ? [{ kind: 'REMINDER', to: { officialId: t.assigneeId }, taskId: t.taskId }] : [];
-      }
-    } else if (t.escalations === 0 || (t.nextEscalationAt && now >= new Date(t.nextEscalationAt))) {
-      t.reminded = true;
-      t.escalations += 1;
-      t.nextEscalationAt = nextRepeatAt(calendar, t.escalations === 1 ? due : now, a.escalationRepeat).toISOString();
-      action = 'TASK_ESCALATED';
-      key = `${t.taskId}:escalation:${t.escalations}`;
-      const to = a.escalationChain[Math.min(t.escalations - 1, a.escalationChain.length - 1)];
-      specs = [{ kind: 'ESCALATION', to, taskId: t.taskId, data: { escalation: t.escalations, step: t.step } }];
-      if (t.assigneeId) specs.push({ kind: 'ESCALATION', to: { officialId: t.assigneeId }, taskId: t.taskId, data: { escalation: t.escalations, step: t.step, overdue: true } });
     }
-    await prisma.task.update({
-      where: { id: t.taskId },
+    if (ev.taskPatch) await tx.task.updateMany({ where: { id: ev.taskPatch.taskId }, data: { assigneeId: ev.taskPatch.assigneeId, allowedIds: ev.taskPatch.allowedIds } });
+    if (ev.measure) {
+      const m = ev.measure;
+      await tx.measure.upsert({
+        where: { id: m.id },
+        create: { id: m.id, caseId: a.caseId, type: m.type ?? 'OTHER', description: m.description ?? '', memberName: m.memberName, status: m.status, implementedOn: toDate(m.implementedOn) ?? null, createdById: m.createdById },
+        update: { status: m.status, implementedOn: toDate(m.implementedOn) },
+      });
+    }
+    if (ev.contact) {
+      const c = ev.contact;
+      await tx.contact.upsert({ where: { id: c.id }, update: {}, create: { id: c.id, caseId: a.caseId, officialId: c.officialId, contactedOn: new Date(c.contactedOn), method: c.method, note: c.note } });
+    }
+    if (ev.objection) {
+      const o = ev.objection;
+      await tx.objection.upsert({ where: { id: o.id }, update: {}, create: { id: o.id, caseId: a.caseId, step: o.step, text: o.text, filedAt: at } });
+    }
+    if (ev.objectionOutcome) {
+      // A dismissal settles its own objection; an upheld one ends every investigation of the notice.
+      const o = ev.objectionOutcome;
+      await tx.objection.updateMany({ where: { caseId: a.caseId, outcome: null, ...(o.objectionId ? { id: o.objectionId } : {}) }, data: { outcome: o.outcome, decidedAt: at } });
+    }
+    await writeNotifications(tx, key, a.caseId, ev.notifications);
+    await audit(tx, key, a.caseId, at, {
+      action: ev.action, step: ev.step ?? null, taskId: ev.taskId ?? ev.taskClose?.taskId ?? null, actorId: ev.actorId ?? null,
+      onBehalfOfId: ev.onBehalfOfId ?? null, comment: ev.comment ?? null, data: (ev.data ?? undefined) as Prisma.InputJsonValue | undefined,
+    });
+  }
+
+  async function openTask(tx: Tx, a: CommitArgs, key: string, t: OpenTaskSpec, calendar: WorkingCalendar): Promise<void> {
+    const openedAt = new Date(t.openedAt);
+    const due = addLimit(calendar, openedAt, t.limit);
+    const remind = reminderAt(calendar, due, t.reminderLead);
+    const officials = await tx.official.findMany({ where: { role: t.level, regionCode: t.regionCode, active: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const primary = officials.find((o) => !o.standsInForId) ?? officials[0];
+    const allowedIds = primary ? [primary.id, ...officials.filter((o) => o.standsInForId === primary.id).map((s) => s.id)] : [];
+    await tx.task.create({
       data: {
-        dueAt: due, remindAt: t.remindAt ? new Date(t.remindAt) : null,
-        ...(action === 'REMINDER_SENT' ? { remindedAt: now } : {}),
-        ...(action === 'TASK_ESCALATED' ? { escalations: t.escalations, lastEscalatedAt: now } : {}),
+        id: t.taskId, caseId: a.caseId, step: t.step, level: t.level, regionCode: t.regionCode, assigneeId: primary?.id ?? null,
+        allowedIds, status: 'OPEN', openedAt, dueAt: due, remindAt: remind > openedAt ? remind : null,
       },
     });
-    if (action) {
-      const act = action;
-      await once(key, async (tx) => {
+    await writeNotifications(tx, key, a.caseId, primary
+      ? [{ kind: 'NEW_TASK', to: { officialId: primary.id }, taskId: t.taskId }]
+      : [{ kind: 'TASK_UNASSIGNED', to: t.escalationChain[0], taskId: t.taskId, data: { step: t.step, regionCode: t.regionCode } }]);
+    await audit(tx, key, a.caseId, openedAt, { action: 'TASK_OPENED', step: t.step, taskId: t.taskId, data: { assigneeId: primary?.id ?? null, dueAt: due.toISOString() } });
+  }
+
+  function evaluate(c: TaskCheckSpec, now: Date, calendar: WorkingCalendar): ReturnType<typeof evaluateTaskDeadline> {
+    const due = addLimit(calendar, new Date(c.task.openedAt), c.limit);
+    const remind = reminderAt(calendar, due, c.reminderLead);
+    return evaluateTaskDeadline(c.task, now.getTime(), { dueAt: due.getTime(), remindAt: remind.getTime() }, (from) => nextRepeatAt(calendar, new Date(from), c.escalationRepeat).getTime(), c.escalationChain);
+  }
+
+  async function checkTask(tx: Tx, a: CommitArgs, c: TaskCheckSpec, calendar: WorkingCalendar): Promise<TaskState> {
+    const now = new Date(a.at);
+    const r = evaluate(c, now, calendar);
+    const t = r.task;
+    const updated = await tx.task.updateMany({
+      where: { id: t.taskId, status: 'OPEN' },
+      data: {
+        dueAt: new Date(t.dueAt), remindAt: toDate(t.remindAt),
+        ...(r.action === 'REMINDER_SENT' ? { remindedAt: now } : {}),
+        ...(r.action === 'TASK_ESCALATED' ? { escalations: t.escalations, lastEscalatedAt: now } : {}),
+      },
+    });
+    if (r.action && updated.count > 0) {
+      const key = r.action === 'REMINDER_SENT' ? `${t.taskId}:reminder` : `${t.taskId}:escalation:${t.escalations}`;
+      if (!(await tx.auditEvent.findUnique({ where: { idempotencyKey: key }, select: { id: true } }))) {
+        const data = { escalation: t.escalations, step: t.step };
+        const specs: NotificationSpec[] = r.action === 'REMINDER_SENT'
+          ? r.to.map((to) => ({ kind: 'REMINDER', to, taskId: t.taskId }))
+          : r.to.map((to, i) => ({ kind: 'ESCALATION', to, taskId: t.taskId, data: i === 0 ? data : { ...data, overdue: true } }));
         await writeNotifications(tx, key, a.caseId, specs);
-        return { caseId: a.caseId, at: now, action: act, step: t.step, taskId: t.taskId, data: { dueAt: t.dueAt, escalation: t.escalations } };
-      });
+        await audit(tx, key, a.caseId, now, { action: r.action, step: t.step, taskId: t.taskId, data: { dueAt: t.dueAt, escalation: t.escalations } });
+      }
     }
     return t;
   }
 
-  async function computeDeadline(a: { from: string; limit: CheckTaskDeadlineArgs['limit'] }): Promise<string> {
-    return addLimit(deps.calendar(), new Date(a.from), a.limit).toISOString();
+  async function commitTransition(a: CommitArgs): Promise<CommitResult> {
+    const calendar = deps.calendar();
+    const deadlines: CommitResult['deadlines'] = {};
+    for (const [name, d] of Object.entries(a.deadlines ?? {})) deadlines[name as DeadlineName] = addLimit(calendar, new Date(d.from), d.limit).toISOString();
+    try {
+      return await prisma.$transaction(async (tx) => {
+        const audited = a.events.length + (a.openTasks?.length ?? 0) > 0;
+        const done = audited && (await tx.auditEvent.findUnique({ where: { idempotencyKey: `${a.key}.0` }, select: { id: true } }));
+        if (done) {
+          // A retry of a commit that already happened: report what it did, write nothing.
+          const ids = (a.openTasks ?? []).map((t) => t.taskId);
+          const opened = (await tx.task.findMany({ where: { id: { in: ids } } })).map(toTaskState);
+          const row = await tx.case.findUnique({ where: { id: a.caseId }, select: { contactId: true } });
+          return { deadlines, opened, checked: (a.checkTasks ?? []).map((c) => evaluate(c, new Date(a.at), calendar).task), contactId: row?.contactId ?? null };
+        }
+        if (a.create) {
+          const c = a.create;
+          const lead = await tx.lead.findUnique({ where: { id: a.caseId } });
+          await tx.case.upsert({
+            where: { id: a.caseId }, update: {},
+            create: {
+              id: a.caseId, caseNo: a.caseId, householdId: c.householdId, workflowId: c.workflowId, channel: c.channel, category: c.category,
+              riskTypes: c.riskTypes, status: 'IDENTIFYING', step: 'VERIFICATION', villageCode: a.region.villageCode, townshipCode: a.region.townshipCode,
+              countyCode: a.region.countyCode, contactId: c.contactId ?? null, policyVersion: c.policyVersion, policy: c.policy as unknown as Prisma.InputJsonValue,
+              openedAt: new Date(c.openedAt), previousCaseId: c.previousCaseId ?? null, leadKey: lead?.leadKey ?? null,
+              healthDetails: lead?.healthDetails ?? null, incomePerCapita: lead?.incomePerCapita ?? null, summary: lead?.summary ?? null,
+            },
+          });
+        }
+        let contactId: string | null = null;
+        if (a.assignContact) {
+          const c = await tx.official.findFirst({
+            where: { role: 'CONTACT', regionCode: a.region.villageCode, active: true, standsInForId: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+          });
+          contactId = c?.id ?? null;
+        }
+        if (a.casePatch || Object.keys(deadlines).length > 0 || contactId) {
+          const p = a.casePatch ?? {};
+          const data: Prisma.CaseUpdateInput = {
+            status: p.status, step: p.step, slaBreached: p.slaBreached, approvedAt: toDate(p.approvedAt), annualCheck: p.annualCheck,
+            eliminatedAt: toDate(p.eliminatedAt), eliminationRoute: p.eliminationRoute, closeReason: p.closeReason, lastContactAt: toDate(p.lastContactAt),
+            contactId: contactId ?? p.contactId,
+            closedAt: p.status && ['REJECTED', 'WITHDRAWN', 'ELIMINATED', 'CLOSED'].includes(p.status) ? new Date(a.at) : p.status ? null : undefined,
+          };
+          for (const [name, col] of Object.entries(CASE_DEADLINE_COLUMNS)) {
+            const v = deadlines[name as DeadlineName];
+            if (v && col) data[col] = new Date(v);
+          }
+          await tx.case.update({ where: { id: a.caseId }, data });
+        }
+        let n = 0;
+        for (const ev of a.events) await writeEvent(tx, a, `${a.key}.${n++}`, ev);
+        for (const t of a.openTasks ?? []) await openTask(tx, a, `${a.key}.${n++}`, t, calendar);
+        const opened = (await tx.task.findMany({ where: { id: { in: (a.openTasks ?? []).map((t) => t.taskId) } } })).map(toTaskState);
+        opened.sort((x, y) => x.taskId.localeCompare(y.taskId));
+        const checked: TaskState[] = [];
+        for (const c of a.checkTasks ?? []) checked.push(await checkTask(tx, a, c, calendar));
+        return { deadlines, opened, checked, contactId };
+      });
+    } catch (err) {
+      if (isPermanentDataError(err)) {
+        // Never echo the data: it may be personal.
+        throw ApplicationFailure.create({ type: 'BAD_DATA', nonRetryable: true, message: 'the database refused a value of this action (invalid characters such as a NUL byte); nothing was recorded' });
+      }
+      throw err;
+    }
   }
 
-  async function assignContact(a: { caseId: string; villageCode: string }): Promise<string | null> {
-    const c = await prisma.official.findFirst({
-      where: { role: 'CONTACT', regionCode: a.villageCode, active: true, standsInForId: null },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    });
-    return c?.id ?? null;
-  }
-
-  return { ensureCase, recordEvent, openTask, checkTaskDeadline, computeDeadline, assignContact };
+  return { commitTransition };
 }

@@ -2,8 +2,13 @@
  * Contracts of the activities the case workflow calls. Type-only: the workflow imports these
  * types, never the implementations.
  */
-import type { CaseInput, Level, Role, Step, TaskState } from '../workflows/contracts';
+import type { CaseInput, Step, TaskState } from '../workflows/contracts';
 import type { TLimit, TPolicy } from '../workflows/policy';
+import type { OpenTaskSpec, Recipient } from '../workflows/blocks/task';
+import type { AuditAction } from '../workflows/case/audit-actions';
+import type { DeadlineName } from '../workflows/case/state';
+
+export type { Recipient } from '../workflows/blocks/task';
 
 /** Region codes of a case. */
 export interface CaseRegion {
@@ -12,52 +17,51 @@ export interface CaseRegion {
   countyCode: string;
 }
 
-/** Notification kinds (delivered by email in the mail issue). */
+/** Notification kinds (delivered by email). */
 export type NotificationKind =
   | 'NEW_TASK' | 'REMINDER' | 'ESCALATION' | 'NUDGE' | 'CONTACT_REMINDER' | 'CONTACT_ESCALATION' | 'PLAN_DUE'
   | 'DECISION_OUTCOME' | 'CASE_CLOSED' | 'SLA_BREACHED' | 'CASE_ASSIGNED_TO_CONTACT' | 'TASK_UNASSIGNED';
 
-/** Who gets a notification: one official, or every active official of a role in a region. */
+/** A notification to write into the outbox with an event. */
 export interface NotificationSpec {
   kind: NotificationKind;
-  to: { officialId: string } | { role: Role; regionCode?: string };
+  to: Recipient;
   taskId?: string;
   data?: Record<string, unknown>;
 }
 
-/** One transition of a case: an audit event plus the read-model writes it implies, applied atomically once per key. */
-export interface CaseEvent {
-  key: string;
-  caseId: string;
-  at: string;
-  action: string;
-  region: CaseRegion;
+/** The read-model columns of a case a transition may set. */
+export type CasePatch = Partial<{
+  status: string; step: string | null; slaBreached: boolean; approvedAt: string | null; annualCheck: boolean;
+  eliminatedAt: string | null; eliminationRoute: string | null; closeReason: string | null; lastContactAt: string | null;
+  contactId: string | null;
+}>;
+
+/** One audit event of a transition, with the rows it writes besides the audit row. */
+export interface EventSpec {
+  action: AuditAction;
   step?: Step | null;
   taskId?: string;
   actorId?: string;
   onBehalfOfId?: string;
   comment?: string;
   data?: Record<string, unknown>;
-  casePatch?: Partial<{
-    status: string; step: string | null; slaBreached: boolean; slaDueAt: string | null; approvedAt: string | null;
-    planDueAt: string | null; nextReviewAt: string | null; annualCheck: boolean; eliminatedAt: string | null;
-    eliminationRoute: string | null; closeReason: string | null; lastContactAt: string | null; contactId: string | null;
-  }>;
   taskClose?: { taskId: string; status: 'DONE' | 'CANCELLED'; outcome: string; decidedById?: string; onBehalfOfId?: string; comment?: string };
   taskPatch?: { taskId: string; assigneeId?: string | null; allowedIds?: string[] };
   measure?: { id: string; type?: string; description?: string; memberName?: string; status: string; implementedOn?: string; createdById?: string };
   contact?: { id: string; officialId: string; contactedOn: string; method: string; note?: string };
   objection?: { id: string; step: Step; text: string };
+  /** Settles objections: the one named, or every open one of the case. */
+  objectionOutcome?: { outcome: 'DISMISSED' | 'UPHELD_RETURNED' | 'UPHELD_REJECTED' | 'UPHELD_ELIMINATION_DECLINED'; objectionId?: string };
   notifications?: NotificationSpec[];
 }
 
-export interface EnsureCaseArgs {
-  caseId: string;
+/** The facts to create the case row from, on the first commit (the lead's details are read from its Lead row). */
+export interface CreateCaseSpec {
   householdId: string;
   category: CaseInput['category'];
   riskTypes: CaseInput['riskTypes'];
   channel: CaseInput['channel'];
-  region: CaseRegion;
   policyVersion: string;
   policy: TPolicy;
   openedAt: string;
@@ -66,45 +70,43 @@ export interface EnsureCaseArgs {
   contactId?: string;
 }
 
-export interface OpenTaskArgs {
-  key: string;
-  caseId: string;
-  taskId: string;
-  step: Exclude<Step, 'PUBLIC_NOTICE' | 'ELIM_NOTICE'>;
-  level: Level;
-  regionCode: string;
-  openedAt: string;
-  limit: TLimit;
-  reminderLead: TLimit;
-  region: CaseRegion;
-  /** Escalation recipients, nearest level first; the n-th escalation goes to the n-th (the last repeats). */
-  escalationChain: NotificationSpec["to"][];
-}
-
-export interface CheckTaskDeadlineArgs {
+/** A task whose reminder or escalation may be due, to check against the current calendar. */
+export interface TaskCheckSpec {
   task: TaskState;
-  caseId: string;
-  now: string;
   limit: TLimit;
   reminderLead: TLimit;
   escalationRepeat: TLimit;
-  /** Escalation recipients, nearest level first; the n-th escalation goes to the n-th (the last repeats). */
-  escalationChain: NotificationSpec["to"][];
+  escalationChain: Recipient[];
+}
+
+/** Everything one transition writes, in one transaction, once per key. */
+export interface CommitArgs {
+  /** Idempotency key of the transition: `${caseId}:${seq}`. */
+  key: string;
+  caseId: string;
+  at: string;
   region: CaseRegion;
+  create?: CreateCaseSpec;
+  events: EventSpec[];
+  casePatch?: CasePatch;
+  /** Deadlines to compute from the calendar; those with a Case column are written to it. */
+  deadlines?: Partial<Record<DeadlineName, { from: string; limit: TLimit }>>;
+  openTasks?: OpenTaskSpec[];
+  checkTasks?: TaskCheckSpec[];
+  /** Pick the village's assistance contact (帮扶责任人) when the case has none. */
+  assignContact?: boolean;
+}
+
+/** What the workflow learns from a commit. */
+export interface CommitResult {
+  deadlines: Partial<Record<DeadlineName, string>>;
+  opened: TaskState[];
+  checked: TaskState[];
+  contactId: string | null;
 }
 
 /** The activities of the case workflow. */
 export interface CaseActivities {
-  /** Creates the case row if the API has not (idempotent). */
-  ensureCase(args: EnsureCaseArgs): Promise<void>;
-  /** Applies one case event atomically; a retried call with the same key changes nothing. */
-  recordEvent(ev: CaseEvent): Promise<void>;
-  /** Opens a task: resolves the assignee (and stand-ins) from the hierarchy, computes due and reminder times. */
-  openTask(args: OpenTaskArgs): Promise<TaskState>;
-  /** Re-reads the calendar and records a due reminder or escalation once. */
-  checkTaskDeadline(args: CheckTaskDeadlineArgs): Promise<TaskState>;
-  /** Deadline of a working-day limit by the current calendar. */
-  computeDeadline(args: { from: string; limit: TLimit }): Promise<string>;
-  /** Picks the village's assistance contact (帮扶责任人). */
-  assignContact(args: { caseId: string; villageCode: string }): Promise<string | null>;
+  /** Applies one transition atomically: audit rows, case and task rows, outbox rows. A retry changes nothing. */
+  commitTransition(args: CommitArgs): Promise<CommitResult>;
 }

@@ -42,17 +42,20 @@ describe('calendar updates and running deadlines', () => {
     const limit = { unit: 'WORKING_DAYS' as const, amount: 2 };
     const region = { villageCode: DEMO.villageA1, townshipCode: DEMO.townshipA, countyCode: DEMO.county };
     const escalationChain = [{ role: 'TOWNSHIP' as const, regionCode: DEMO.townshipA }];
-    const task = await acts.openTask({
-      key: `${caseId}:1`, caseId, taskId: `${caseId}-t1`, step: 'VERIFICATION', level: 'VILLAGE', regionCode: DEMO.villageA1,
-      openedAt, limit, reminderLead: { unit: 'WORKING_DAYS', amount: 1 }, region, escalationChain,
+    const reminderLead = { unit: 'WORKING_DAYS' as const, amount: 1 };
+    const opened = await acts.commitTransition({
+      key: `${caseId}:1`, caseId, at: openedAt, region, events: [],
+      openTasks: [{ taskId: `${caseId}-t1`, step: 'VERIFICATION', level: 'VILLAGE', regionCode: DEMO.villageA1, openedAt, limit, reminderLead, escalationChain }],
     });
+    const task = opened.opened[0];
     expect(task.dueAt).toBe('2026-12-02T16:00:00.000Z');
     // The county declares Tuesday 2026-12-01 a holiday.
     fs.writeFileSync(file, JSON.stringify({ version: 'v2', holidays: ['2026-12-01'], workdays: [] }));
-    const checked = await acts.checkTaskDeadline({
-      task: { ...task, reminded: true }, caseId, now: task.dueAt, limit, reminderLead: { unit: 'WORKING_DAYS', amount: 1 },
-      escalationRepeat: { unit: 'WORKING_DAYS', amount: 1 }, escalationChain, region,
+    const result = await acts.commitTransition({
+      key: `${caseId}:2`, caseId, at: task.dueAt, region, events: [],
+      checkTasks: [{ task: { ...task, reminded: true }, limit, reminderLead, escalationRepeat: { unit: 'WORKING_DAYS', amount: 1 }, escalationChain }],
     });
+    const checked = result.checked[0];
     expect(checked.dueAt).toBe('2026-12-03T16:00:00.000Z');
     expect(checked.escalations).toBe(0);
     expect(await prisma.auditEvent.count({ where: { caseId, action: 'TASK_ESCALATED' } })).toBe(0);

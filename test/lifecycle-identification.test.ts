@@ -36,8 +36,11 @@ describe('identification and the full path', () => {
       'MEASURE_RECORDED', 'MEASURE_IMPLEMENTED', 'ELIMINATION_REVIEW_STARTED', 'APPROVED_ELIMINATED',
     ]));
     const row = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+    // The run waits out the rollback window on a named timer before it completes.
     const desc = await h.client.workflow.getHandle(row.workflowId).describe();
-    expect(desc.status.name).toBe('COMPLETED');
+    expect(desc.status.name).toBe('RUNNING');
+    const snapshot = await h.state(caseId);
+    expect(Date.parse(snapshot.rollbackUntil!)).toBeGreaterThan(Date.parse(snapshot.eliminatedAt!));
   });
 
   it.each(['VERIFICATION', 'VILLAGE_REVIEW', 'TOWNSHIP_REVIEW', 'COUNTY_APPROVAL'])('a rejection at %s ends the case as REJECTED', async (step) => {

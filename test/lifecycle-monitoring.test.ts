@@ -129,7 +129,7 @@ describe('elimination review', () => {
     }
   });
 
-  it('a rollback after the window is refused (422)', async () => {
+  it('a rollback after the window is refused (422), and the workflow completes when its rollback window ends', async () => {
     const fast = await startHarness({ policy: { ...compressedPolicy({ notice: 1, elimination: 1, review: 3600 }), rollbackWindow: { unit: 'SECONDS', amount: 1 } } });
     try {
       const caseId = await createCase(fast);
@@ -141,7 +141,11 @@ describe('elimination review', () => {
       const county = await fast.officialOf('COUNTY', DEMO.county);
       const res = await fast.api('POST', `/api/cases/${caseId}/rollback`, { as: county, body: { reason: 'late' } });
       expect(res.status).toBe(422);
-      expect((await fast.prisma.case.findUniqueOrThrow({ where: { id: caseId } })).status).toBe('ELIMINATED');
+      expect(res.body.error.details.refusal).toBe('ROLLBACK_WINDOW_PASSED');
+      const row = await fast.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+      expect(row.status).toBe('ELIMINATED');
+      await fast.client.workflow.getHandle(row.workflowId).result();
+      expect(await actions(fast, caseId)).toContain('ROLLBACK_WINDOW_CLOSED');
     } finally {
       await fast.stop();
     }

@@ -5,6 +5,9 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { TPolicy } from './policy';
+import type { CaseState } from './case/state';
+
+export type { CaseState } from './case/state';
 
 /** Default task queue of the case workflow. */
 export const TASK_QUEUE = 'bangfu-cases';
@@ -24,7 +27,14 @@ export const SEARCH_ATTRIBUTES = {
   BangfuRegion: 'KeywordList',
   BangfuOverdue: 'Bool',
   BangfuCategory: 'Keyword',
+  /** The case number (案件编号), so an administrator finds a case in the Temporal Web UI. */
+  BangfuCaseNo: 'Keyword',
 } as const;
+
+/** The workflow's static summary in the Temporal Web UI: case number and process, no personal data. */
+export function caseStaticSummary(caseNo: string): string {
+  return `监测帮扶案件 household case ${caseNo}`;
+}
 
 /** 监测对象类别 — who is monitored. */
 export const CATEGORIES = ['UNSTABLE_LIFTED', 'MARGINAL', 'SUDDEN_HARDSHIP'] as const;
@@ -70,7 +80,10 @@ export const STEP_LEVEL: Record<Exclude<Step, 'PUBLIC_NOTICE' | 'ELIM_NOTICE'>, 
   ELIM_COUNTY_APPROVAL: 'COUNTY',
 };
 
-/** Case status. Terminal: REJECTED, WITHDRAWN, ELIMINATED, CLOSED. */
+/**
+ * Case status. Terminal: REJECTED, WITHDRAWN, ELIMINATED, CLOSED. An ELIMINATED case's workflow
+ * stays open through the rollback window (风险消除回退期) and takes only a rollback.
+ */
 export type CaseStatus = 'IDENTIFYING' | 'MONITORED' | 'ELIMINATING' | 'REJECTED' | 'WITHDRAWN' | 'ELIMINATED' | 'CLOSED';
 export const TERMINAL_STATUSES: readonly CaseStatus[] = ['REJECTED', 'WITHDRAWN', 'ELIMINATED', 'CLOSED'];
 
@@ -102,7 +115,7 @@ export interface CaseInput {
   openedAt: string;
   previousCaseId?: string;
   policy: TPolicy;
-  /** State carried over by continue-as-new or an elimination rollback. */
+  /** State carried over by continue-as-new. */
   carried?: CaseState;
   /** Continue-as-new threshold (history events); tests lower it. @default 4000 */
   maxHistoryEvents?: number;
@@ -130,57 +143,6 @@ export interface MeasureState {
   status: 'PLANNED' | 'IMPLEMENTED' | 'CANCELLED';
   implementedOn?: string;
   memberName?: string;
-}
-
-/** A decision recorded on a task, waiting to be applied by the main loop. */
-export interface PendingDecision {
-  taskId: string;
-  action: DecisionAction;
-  reason?: string;
-  actorId: string;
-  onBehalfOfId?: string;
-  route?: EliminationRoute;
-}
-
-/** The whole case state; carried across continue-as-new. */
-export interface CaseState {
-  status: CaseStatus;
-  step: Step | null;
-  /** Next event sequence number; idempotency keys are `${caseId}:${seq}`. */
-  seq: number;
-  openTasks: TaskState[];
-  pending: PendingDecision[];
-  measures: MeasureState[];
-  contactId: string | null;
-  lastContactAt: string | null;
-  contactCount: number;
-  missedContactPeriods: number;
-  nextContactDueAt: string | null;
-  approvedAt: string | null;
-  slaDueAt: string | null;
-  slaBreached: boolean;
-  planDueAt: string | null;
-  planReminded: boolean;
-  nextReviewAt: string | null;
-  reviewCount: number;
-  annualCheckAt: string | null;
-  annualCheckFlagged: boolean;
-  noticeEndsAt: string | null;
-  openObjections: number;
-  eliminationRoute: EliminationRoute | null;
-  eliminatedAt: string | null;
-  closedReason: string | null;
-  returnedFrom: Step | null;
-  /** Official who decided the last step, told of the next level's outcome. */
-  lastDeciderId: string | null;
-  /** Update commands accepted / applied so far; handlers wait for theirs. */
-  cmdAccepted: number;
-  cmdApplied: number;
-  /** Objections waiting for their investigation task. */
-  queuedObjections: string[];
-  /** The objection each investigation task examines (task id → objection id). */
-  investigationObjections?: Record<string, string>;
-  continuedAsNew: number;
 }
 
 /** 帮扶后消除 or 风险自然消失. */
@@ -246,6 +208,15 @@ export interface RequestEliminationArgs {
   actor: Actor;
   comment?: string;
 }
+/** 风险消除回退 — the county rolls an elimination back within the policy's window. */
+export interface RollbackArgs {
+  reason: string;
+  actor: Actor;
+}
+/** A new lead for the household ends the rollback window of its eliminated case (风险再标注). */
+export interface EndRollbackWindowArgs {
+  newCaseId: string;
+}
 export interface CloseArgs {
   reason: 'MOVED_AWAY' | 'DECEASED' | 'OTHER';
   comment?: string;
@@ -279,8 +250,41 @@ export const requestEliminationUpdate = defineUpdate<CaseUpdateResult, [RequestE
 /** Close a case (moved away, deceased). */
 export const closeCaseUpdate = defineUpdate<CaseUpdateResult, [CloseArgs]>('closeCase');
 
-/** The case state for readers. */
-export const stateQuery = defineQuery<CaseState>('state');
+/** 风险消除回退 — roll an elimination back (county or administrator, within the window). */
+export const rollbackEliminationUpdate = defineUpdate<CaseUpdateResult, [RollbackArgs]>('rollbackElimination');
+/** Ends the rollback window early because the household has a new case. */
+export const endRollbackWindowUpdate = defineUpdate<CaseUpdateResult, [EndRollbackWindowArgs]>('endRollbackWindow');
+
+/** The public snapshot of a case the Query returns (the internal state stays inside the workflow). */
+export interface CaseSnapshot {
+  caseId: string;
+  status: CaseStatus;
+  step: Step | null;
+  openTasks: TaskState[];
+  measures: MeasureState[];
+  contactId: string | null;
+  lastContactAt: string | null;
+  contactCount: number;
+  missedContactPeriods: number;
+  nextContactDueAt: string | null;
+  approvedAt: string | null;
+  slaDueAt: string | null;
+  slaBreached: boolean;
+  planDueAt: string | null;
+  nextReviewAt: string | null;
+  reviewCount: number;
+  annualCheckFlagged: boolean;
+  noticeEndsAt: string | null;
+  openObjections: number;
+  eliminationRoute: EliminationRoute | null;
+  eliminatedAt: string | null;
+  rollbackUntil: string | null;
+  closedReason: string | null;
+  continuedAsNew: number;
+}
+
+/** The case snapshot for readers. */
+export const stateQuery = defineQuery<CaseSnapshot>('state');
 
 /** Wakes the workflow to re-check its deadlines (e.g. after a calendar update). */
 export const recheckSignal = defineSignal('recheckDeadlines');

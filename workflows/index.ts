@@ -1,2 +1,1 @@
-/** Workflow entry point bundled for the worker. */
-export { householdCaseWorkflow } from './case-workflow';
+export { householdCaseWorkflow } from './case/case-workflow';

@@ -6,10 +6,9 @@ import type { Official } from '@prisma/client';
 import type { UpdateDefinition } from '@temporalio/client';
 import type { AuthOfficial } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
-import type { Actor, CaseState, CaseUpdateResult, Role } from '../../workflows/contracts';
-import { CASE_WORKFLOW, TERMINAL_STATUSES, transferTaskUpdate } from '../../workflows/contracts';
-import type { householdCaseWorkflow } from '../../workflows/case-workflow';
-import { addLimitWithoutCalendar, ZPolicy } from '../../workflows/policy';
+import type { Actor, CaseUpdateResult, Role } from '../../workflows/contracts';
+import { TERMINAL_STATUSES, rollbackEliminationUpdate, transferTaskUpdate } from '../../workflows/contracts';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ServiceContext } from './context';
 import { loadCaseRow } from './get-case';
 import { mapTemporalError } from './temporal-errors';
@@ -57,34 +56,18 @@ export async function transferTask(
   return { caseId, to };
 }
 
-/** 风险消除回退 — the county rolls an elimination back within the policy's window. */
+/** 风险消除回退 — the county rolls an elimination back within the policy's window (an Update on the case's own workflow). */
 export async function rollbackElimination(ctx: ServiceContext, official: AuthOfficial, caseId: string, reason: string): Promise<CaseUpdateResult> {
   const row = await loadCaseRow(ctx, official, caseId);
-  if (row.status !== 'ELIMINATED' || !row.eliminatedAt) throw new AppError('CONFLICT', `case ${caseId} is ${row.status}, not eliminated`);
-  const policy = ZPolicy.parse(row.policy);
-  const windowEnd = addLimitWithoutCalendar(row.eliminatedAt.getTime(), policy.rollbackWindow.unit === 'WORKING_DAYS' ? { ...policy.rollbackWindow, unit: 'CALENDAR_DAYS' } : policy.rollbackWindow) as number;
-  if (Date.now() > windowEnd) {
-    throw new AppError('POLICY_REFUSED', `the rollback window ended ${new Date(windowEnd).toISOString()}`, { details: { refusal: 'ROLLBACK_WINDOW_PASSED' } });
-  }
+  if (row.status !== 'ELIMINATED') throw new AppError('CONFLICT', `case ${caseId} is ${row.status}, not eliminated`);
   const latest = await ctx.prisma.case.findFirst({ where: { householdId: row.householdId }, orderBy: { openedAt: 'desc' }, select: { id: true } });
   if (latest?.id !== caseId) throw new AppError('CONFLICT', `a newer case ${latest?.id} exists for this household`);
-  const handle = ctx.temporal.workflow.getHandle<typeof householdCaseWorkflow>(row.workflowId);
-  const final = await handle.result();
-  const carried: CaseState = {
-    ...final, status: 'MONITORED', step: null, eliminatedAt: null, eliminationRoute: null, openTasks: [], pending: [],
-    nextReviewAt: new Date(addLimitWithoutCalendar(Date.now(), policy.reviewEvery.unit === 'WORKING_DAYS' ? { ...policy.reviewEvery, unit: 'CALENDAR_DAYS' } : policy.reviewEvery) as number).toISOString(),
-    cmdAccepted: 0, cmdApplied: 0,
-  };
-  const household = await ctx.prisma.household.findUniqueOrThrow({ where: { id: row.householdId } });
-  await ctx.temporal.workflow.start<typeof householdCaseWorkflow>(CASE_WORKFLOW, {
-    workflowId: row.workflowId, taskQueue: ctx.taskQueue, workflowIdConflictPolicy: 'FAIL', workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    args: [{
-      caseId, householdId: row.householdId, villageCode: row.villageCode, townshipCode: row.townshipCode, countyCode: row.countyCode,
-      category: row.category as never, riskTypes: row.riskTypes as never, channel: row.channel as never, noLabour: household.noLabour,
-      contactId: row.contactId ?? undefined, openedAt: row.openedAt.toISOString(), policy, carried,
-      rollback: { actorId: official.id, reason }, maxHistoryEvents: ctx.maxHistoryEvents,
-    }],
-  });
-  await ctx.prisma.case.update({ where: { id: caseId }, data: { status: 'MONITORED', step: null, eliminatedAt: null, eliminationRoute: null, closedAt: null } });
-  return { status: 'MONITORED', step: null };
+  try {
+    return await ctx.temporal.workflow.getHandle(row.workflowId).executeUpdate(rollbackEliminationUpdate, { args: [{ reason, actor: actorOf(official) }] });
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError || /already completed/i.test((err as Error).message)) {
+      throw new AppError('POLICY_REFUSED', 'the rollback window has ended', { details: { refusal: 'ROLLBACK_WINDOW_PASSED' } });
+    }
+    return mapTemporalError(err);
+  }
 }

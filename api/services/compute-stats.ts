@@ -6,10 +6,11 @@
  * cases behind it.
  */
 import type { Prisma } from '@prisma/client';
-import type { CaseInput, CaseState } from '../../workflows/contracts';
+import type { CaseInput } from '../../workflows/contracts';
+import type { CaseState } from '../../workflows/case/state';
 import { DEFAULT_POLICY, addLimitWithoutCalendar, parsePolicy } from '../../workflows/policy';
 import type { TPolicy } from '../../workflows/policy';
-import { eliminationEarliest } from '../../workflows/validators';
+import { eliminationEarliest } from '../../workflows/case/validators';
 import type { ServiceContext } from './context';
 
 /** Statuses of a case under monitoring (监测帮扶中). */

@@ -1,7 +1,9 @@
 /**
- * Starts a case from a lead (线索): household upserted by its key, one open identification per
- * household (the workflow ID is derived from the household, so Temporal refuses a second), and
- * the same lead reference never makes a second case.
+ * Starts a case from a lead (线索). The lead is stored first (one row per lead, unique by its
+ * reference), then the household's workflow starts; the workflow's first activity creates the
+ * case row from it — the API writes no case or task row. One open case per household holds
+ * because the workflow ID is derived from the household: of two leads arriving at once, Temporal
+ * starts one and the other is answered with the case that started.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AuthOfficial } from '../auth/authenticate';
@@ -10,8 +12,9 @@ import { AppError } from '../http/app-error';
 import { recordWorkflowStart } from '../http/metrics';
 import type { TCreateCaseRequest } from '../routes/cases/create-case.types';
 import type { CaseInput } from '../../workflows/contracts';
-import { CASE_WORKFLOW, caseWorkflowId } from '../../workflows/contracts';
-import type { householdCaseWorkflow } from '../../workflows/case-workflow';
+import { CASE_WORKFLOW, caseStaticSummary, caseWorkflowId, endRollbackWindowUpdate } from '../../workflows/contracts';
+import type { householdCaseWorkflow } from '../../workflows/case/case-workflow';
+import { caseSearchAttributes } from '../../workflows/case/search-attributes';
 import type { ServiceContext } from './context';
 import { getCase } from './get-case';
 import { householdIdFromKey, householdKey, newCaseId } from './ids';
@@ -22,29 +25,98 @@ const OPEN_STATUSES = ['IDENTIFYING', 'MONITORED', 'ELIMINATING'];
 /** Outcome of a lead. */
 export type StartCaseOutcome = { outcome: 'STARTED' | 'ALREADY_RECEIVED'; caseId: string };
 
-/** Starts the case workflow for a lead; returns the case id and whether it was new. */
-export async function startCaseFromLead(ctx: ServiceContext, official: AuthOfficial, lead: TCreateCaseRequest): Promise<StartCaseOutcome> {
-  const chain = await regionChain(ctx.prisma, lead.household.villageCode);
+type Lead = { id: string; householdId: string; villageCode: string };
+
+/** The "household already has an open case" refusal, naming the case only to an official who may see it. */
+async function alreadyOpen(ctx: ServiceContext, official: AuthOfficial, caseId: string | null): Promise<never> {
+  const row = caseId ? await ctx.prisma.case.findUnique({ where: { id: caseId }, select: { id: true, villageCode: true, townshipCode: true, countyCode: true } }) : null;
+  if (!row || !hasRegionAccess(official, row)) throw new AppError('CASE_ALREADY_OPEN', 'household already has an open case', { field: 'household.idNumber' });
+  throw new AppError('CASE_ALREADY_OPEN', `household already has an open case ${row.id}`, { field: 'household.idNumber', details: { caseId: row.id } });
+}
+
+/** The case id of the household's running workflow (from its case-number search attribute). */
+async function runningCaseId(ctx: ServiceContext, workflowId: string): Promise<string | null> {
+  try {
+    const d = await ctx.temporal.workflow.getHandle(workflowId).describe();
+    const v = d.searchAttributes?.BangfuCaseNo;
+    return Array.isArray(v) && typeof v[0] === 'string' ? v[0] : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Starts the workflow of a stored lead; true when it started, false when the household's workflow runs already. */
+async function startWorkflow(ctx: ServiceContext, official: AuthOfficial, lead: Lead, req: TCreateCaseRequest, chain: { villageCode: string; townshipCode: string; countyCode: string }): Promise<boolean> {
+  const previous = await ctx.prisma.case.findFirst({ where: { householdId: lead.householdId }, orderBy: { openedAt: 'desc' }, select: { id: true, status: true } });
+  const input: CaseInput = {
+    caseId: lead.id, householdId: lead.householdId, villageCode: chain.villageCode, townshipCode: chain.townshipCode, countyCode: chain.countyCode,
+    category: req.category, riskTypes: req.riskTypes, channel: req.channel, noLabour: req.household.noLabour, contactId: req.contactId,
+    openedBy: official.id, openedAt: new Date().toISOString(),
+    previousCaseId: previous?.status === 'ELIMINATED' && previous.id !== lead.id ? previous.id : undefined, policy: ctx.policy,
+    maxHistoryEvents: ctx.maxHistoryEvents,
+  };
+  const startedAt = Date.now();
+  const start = () => ctx.temporal.workflow.start<typeof householdCaseWorkflow>(CASE_WORKFLOW, {
+    workflowId: caseWorkflowId(lead.householdId), taskQueue: ctx.taskQueue, args: [input],
+    workflowIdConflictPolicy: 'FAIL', workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    staticSummary: caseStaticSummary(lead.id),
+    searchAttributes: caseSearchAttributes(input, { status: 'IDENTIFYING', step: 'VERIFICATION', slaBreached: false, openTasks: [] }, Date.now()),
+  });
+  try {
+    await start();
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    // An eliminated case waiting out its rollback window gives way to the household's new case (风险再标注).
+    if (previous?.status !== 'ELIMINATED' || previous.id === lead.id) return false;
+    try {
+      await ctx.temporal.workflow.getHandle(caseWorkflowId(lead.householdId)).executeUpdate(endRollbackWindowUpdate, { args: [{ newCaseId: lead.id }] });
+      await ctx.temporal.workflow.getHandle(caseWorkflowId(lead.householdId)).result();
+      await start();
+    } catch {
+      return false;
+    }
+  }
+  recordWorkflowStart(startedAt);
+  return true;
+}
+
+/** Waits until the workflow's first activity has written the case row (read-your-writes for the caller). */
+async function waitForCaseRow(ctx: ServiceContext, caseId: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 10; Date.now() < deadline; wait = Math.min(wait * 2, 200)) {
+    if (await ctx.prisma.case.findUnique({ where: { id: caseId }, select: { id: true } })) return;
+    await new Promise((r) => setTimeout(r, wait));
+  }
+  throw new AppError('UNAVAILABLE', 'the case was accepted but its workflow has not started yet; send the lead again to find it', { details: { caseId } });
+}
+
+/** Stores the lead, starts its case workflow, and returns the case id and whether it was new. */
+export async function startCaseFromLead(ctx: ServiceContext, official: AuthOfficial, req: TCreateCaseRequest): Promise<StartCaseOutcome> {
+  const chain = await regionChain(ctx.prisma, req.household.villageCode);
   assertRegionAccess(official, chain);
-  const leadKey = lead.leadRef ? `${lead.channel}:${lead.leadRef}` : null;
-  const key = householdKey(ctx.secret, lead.household.idNumber);
+  const leadKey = req.leadRef ? `${req.channel}:${req.leadRef}` : null;
+  const key = householdKey(ctx.secret, req.household.idNumber);
   const householdId = householdIdFromKey(key);
+
+  /** The same lead again: its case (started now if a crash stopped it before). */
+  const resent = async (lead: Lead): Promise<StartCaseOutcome> => {
+    if (lead.householdId !== householdId) throw new AppError('CONFLICT', 'leadRef: this reference was already used for another household', { field: 'leadRef' });
+    if (!(await ctx.prisma.case.findUnique({ where: { id: lead.id }, select: { id: true } }))) {
+      const started = await startWorkflow(ctx, official, lead, req, chain);
+      if (!started && (await runningCaseId(ctx, caseWorkflowId(householdId))) !== lead.id) return alreadyOpen(ctx, official, await runningCaseId(ctx, caseWorkflowId(householdId)));
+      await waitForCaseRow(ctx, lead.id);
+    }
+    return { outcome: 'ALREADY_RECEIVED', caseId: lead.id };
+  };
   if (leadKey) {
-    const existing = await ctx.prisma.case.findUnique({ where: { leadKey }, select: { id: true, householdId: true } });
-    if (existing?.householdId === householdId) return { outcome: 'ALREADY_RECEIVED', caseId: existing.id };
-    if (existing) throw new AppError('CONFLICT', 'leadRef: this reference was already used for another household', { field: 'leadRef' });
+    const existing = await ctx.prisma.lead.findUnique({ where: { leadKey } });
+    if (existing) return resent(existing);
   }
   // Refuse before writing anything: a refused lead changes nothing already stored.
-  const open = await ctx.prisma.case.findFirst({
-    where: { householdId, status: { in: OPEN_STATUSES } },
-    select: { id: true, villageCode: true, townshipCode: true, countyCode: true },
-  });
-  if (open) {
-    // Name the open case only to an official who may see it.
-    if (!hasRegionAccess(official, open)) throw new AppError('CASE_ALREADY_OPEN', 'household already has an open case', { field: 'household.idNumber' });
-    throw new AppError('CASE_ALREADY_OPEN', `household already has an open case ${open.id}`, { field: 'household.idNumber', details: { caseId: open.id } });
-  }
-  const h = lead.household;
+  const open = await ctx.prisma.case.findFirst({ where: { householdId, status: { in: OPEN_STATUSES } }, select: { id: true } });
+  if (open) return alreadyOpen(ctx, official, open.id);
+
+  const h = req.household;
   await ctx.prisma.household.upsert({
     where: { idKey: key },
     create: {
@@ -53,53 +125,29 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
     },
     update: { headName: h.headName, phone: h.phone ?? undefined, villageCode: h.villageCode, address: h.address ?? undefined, memberCount: h.memberCount, noLabour: h.noLabour },
   });
-  const previous = await ctx.prisma.case.findFirst({ where: { householdId }, orderBy: { openedAt: 'desc' }, select: { id: true, status: true } });
   const caseId = newCaseId();
-  const now = new Date();
-  const input: CaseInput = {
-    caseId, householdId, villageCode: chain.villageCode, townshipCode: chain.townshipCode, countyCode: chain.countyCode,
-    category: lead.category, riskTypes: lead.riskTypes, channel: lead.channel, noLabour: h.noLabour,
-    contactId: lead.contactId, openedBy: official.id, openedAt: now.toISOString(),
-    previousCaseId: previous?.status === 'ELIMINATED' ? previous.id : undefined, policy: ctx.policy,
-    maxHistoryEvents: ctx.maxHistoryEvents,
-  };
-  const workflowId = caseWorkflowId(householdId);
-  const startedAt = Date.now();
+  let lead: Lead;
   try {
-    await ctx.temporal.workflow.start<typeof householdCaseWorkflow>(CASE_WORKFLOW, {
-      workflowId, taskQueue: ctx.taskQueue, args: [input],
-      workflowIdConflictPolicy: 'FAIL', workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    });
-    recordWorkflowStart(startedAt);
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new AppError('CASE_ALREADY_OPEN', 'household already has an open case', { field: 'household.idNumber' });
-    }
-    throw err;
-  }
-  // The workflow's first activity creates the row too; whichever comes first wins, the other fills in.
-  const details = {
-    leadKey, healthDetails: lead.healthDetails ?? null, incomePerCapita: lead.incomePerCapita ?? null, summary: lead.summary ?? null,
-  };
-  const writeRow = (d: typeof details) =>
-    ctx.prisma.case.upsert({
-      where: { id: caseId },
-      update: d,
-      create: {
-        id: caseId, caseNo: caseId, householdId, workflowId, channel: lead.channel, category: lead.category, riskTypes: lead.riskTypes,
-        status: 'IDENTIFYING', step: 'VERIFICATION', villageCode: chain.villageCode, townshipCode: chain.townshipCode,
-        countyCode: chain.countyCode, contactId: lead.contactId ?? null, policyVersion: ctx.policy.version,
-        policy: ctx.policy as object, openedAt: now, previousCaseId: input.previousCaseId ?? null, ...d,
+    lead = await ctx.prisma.lead.create({
+      data: {
+        id: caseId, leadKey, householdId, channel: req.channel, category: req.category, riskTypes: req.riskTypes,
+        healthDetails: req.healthDetails ?? null, incomePerCapita: req.incomePerCapita ?? null, summary: req.summary ?? null,
+        contactId: req.contactId ?? null, villageCode: h.villageCode, openedById: official.id,
       },
     });
-  try {
-    await writeRow(details);
   } catch (err) {
-    // Another household's lead with the same reference won the race for it: this case has started
-    // and stays; it is recorded without the reference rather than failing the request.
-    if ((err as { code?: string }).code !== 'P2002') throw err;
-    await writeRow({ ...details, leadKey: null });
+    // The same lead sent twice at once: the first one stored wins, the other finds it.
+    if ((err as { code?: string }).code !== 'P2002' || !leadKey) throw err;
+    return resent(await ctx.prisma.lead.findUniqueOrThrow({ where: { leadKey } }));
   }
+  if (!(await startWorkflow(ctx, official, lead, req, chain))) {
+    // Another lead of the household started its case first: this lead is not kept.
+    await ctx.prisma.lead.delete({ where: { id: caseId } }).catch(() => undefined);
+    const winner = await runningCaseId(ctx, caseWorkflowId(householdId));
+    if (winner) await waitForCaseRow(ctx, winner).catch(() => undefined);
+    return alreadyOpen(ctx, official, winner);
+  }
+  await waitForCaseRow(ctx, caseId);
   return { outcome: 'STARTED', caseId };
 }
 

@@ -22,7 +22,7 @@ import { createPrisma } from '../../runtime/prisma';
 import { createCaseWorker } from '../../worker/create-worker';
 import type { TPolicy } from '../../workflows/policy';
 import { compressedPolicy } from '../../workflows/policy';
-import type { CaseState } from '../../workflows/contracts';
+import type { CaseSnapshot } from '../../workflows/contracts';
 import { stateQuery } from '../../workflows/contracts';
 
 export const TEST_SECRET = 'test-secret-0123456789abcdef';
@@ -56,7 +56,7 @@ export interface Harness {
   api<T = any>(method: string, path: string, opts?: { as?: string; body?: unknown; token?: string | null }): Promise<ApiResult<T>>;
   /** Official id of the first active official with this role in this region. */
   officialOf(role: string, regionCode: string): Promise<string>;
-  state(caseId: string): Promise<CaseState>;
+  state(caseId: string): Promise<CaseSnapshot>;
   restartWorker(): Promise<void>;
   stop(): Promise<void>;
   /** The mail dispatcher, when started with {@link HarnessOptions.mail}. */

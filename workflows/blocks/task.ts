@@ -1,0 +1,121 @@
+/**
+ * 待办 — a task with a working-day deadline, a reminder before it and an escalation chain after
+ * it (village → township → county → city administrators, then a repeat every further working
+ * day). Pure: the workflow decides which tasks to open and when to wake; the transition activity
+ * resolves the assignee from the hierarchy and the due time from the current calendar, and
+ * applies {@link evaluateTaskDeadline} to decide a reminder or an escalation once.
+ */
+import type { Level, Role, TaskState } from '../contracts';
+import type { TLimit } from '../policy';
+
+/** Who gets a notification: one official, the case's assistance contact, or every active official of a role in a region. */
+export type Recipient = { officialId: string } | { caseContact: true } | { role: Role; regionCode?: string };
+
+/** The regions a task can be addressed to. */
+export interface TaskRegion {
+  villageCode: string;
+  townshipCode: string;
+  countyCode: string;
+}
+
+/** What the transition activity needs to open a task. */
+export interface OpenTaskSpec {
+  taskId: string;
+  /** The process step the task decides (e.g. `VERIFICATION`). */
+  step: string;
+  level: Level;
+  regionCode: string;
+  openedAt: string;
+  limit: TLimit;
+  reminderLead: TLimit;
+  /** Escalation recipients, nearest level first; the n-th escalation goes to the n-th (the last repeats). */
+  escalationChain: Recipient[];
+}
+
+/** Escalation goes up the hierarchy: village → township → county → the county's and city's administrators. */
+export function escalationChain(level: Level, region: TaskRegion): Recipient[] {
+  const township: Recipient = { role: 'TOWNSHIP', regionCode: region.townshipCode };
+  const county: Recipient = { role: 'COUNTY', regionCode: region.countyCode };
+  const admins: Recipient = { role: 'ADMIN', regionCode: region.countyCode };
+  if (level === 'VILLAGE') return [township, county, admins];
+  if (level === 'TOWNSHIP') return [county, admins];
+  return [admins];
+}
+
+/** The region code of the officials who act at a level. */
+export function regionOfLevel(level: Level, region: TaskRegion): string {
+  return level === 'VILLAGE' ? region.villageCode : level === 'TOWNSHIP' ? region.townshipCode : region.countyCode;
+}
+
+/** A task spec for a step, with the policy's limit and reminder lead. */
+export function taskSpec(a: { taskId: string; step: string; level: Level; region: TaskRegion; openedAt: string; limit: TLimit; reminderLead: TLimit }): OpenTaskSpec {
+  return {
+    taskId: a.taskId, step: a.step, level: a.level, regionCode: regionOfLevel(a.level, a.region), openedAt: a.openedAt,
+    limit: a.limit, reminderLead: a.reminderLead, escalationChain: escalationChain(a.level, a.region),
+  };
+}
+
+/** What a task waits for next: its reminder, its due time, or the next repeat escalation. */
+export type TaskWake = { at: number; kind: 'REMINDER' | 'DUE' | 'ESCALATION' };
+
+/** When the task's timer should fire next, or null when nothing more is due. */
+export function taskWake(t: TaskState): TaskWake | null {
+  if (!t.reminded && t.remindAt) return { at: Date.parse(t.remindAt), kind: 'REMINDER' };
+  if (t.escalations === 0) return { at: Date.parse(t.dueAt), kind: 'DUE' };
+  return t.nextEscalationAt ? { at: Date.parse(t.nextEscalationAt), kind: 'ESCALATION' } : null;
+}
+
+/** Tasks whose reminder, due time or repeat escalation has come. */
+export function dueTasks(tasks: TaskState[], now: number): TaskState[] {
+  return tasks.filter((t) => {
+    const w = taskWake(t);
+    return w !== null && now >= w.at;
+  });
+}
+
+/**
+ * Timer summary of a task's next wake: `<PURPOSE> · <zh> <en> · <step> · <task id>` (no personal
+ * data); the admin timeline reads the purpose code before the first ` · `.
+ */
+export function taskTimerSummary(t: TaskState, wake: TaskWake): string {
+  const what = { REMINDER: '待办到期前提醒 task reminder', DUE: '待办办理期限 task deadline', ESCALATION: '逾期再次升级 repeat escalation' }[wake.kind];
+  return `${wake.kind} · ${what} · ${t.step} · ${t.taskId}`;
+}
+
+/** The outcome of a deadline check: the task with its times re-read from the calendar, and what to send. */
+export interface DeadlineCheck {
+  task: TaskState;
+  action: 'REMINDER_SENT' | 'TASK_ESCALATED' | null;
+  /** Recipients of the escalation (the chain's n-th level) or of the reminder (the assignee). */
+  to: Recipient[];
+}
+
+/**
+ * Decides a reminder or an escalation for a task at `now`, given its due and reminder times by
+ * the current calendar and a function giving the next repeat after an instant. A moved due time
+ * (calendar update) sends nothing early; each reminder and escalation is decided once.
+ */
+export function evaluateTaskDeadline(
+  task: TaskState, now: number, times: { dueAt: number; remindAt: number }, nextRepeatAfter: (from: number) => number, chain: Recipient[],
+): DeadlineCheck {
+  const t: TaskState = {
+    ...task, dueAt: new Date(times.dueAt).toISOString(),
+    remindAt: times.remindAt > Date.parse(task.openedAt) ? new Date(times.remindAt).toISOString() : null,
+  };
+  if (now < times.dueAt) {
+    if (!t.reminded && t.remindAt && now >= times.remindAt) {
+      t.reminded = true;
+      return { task: t, action: 'REMINDER_SENT', to: t.assigneeId ? [{ officialId: t.assigneeId }] : [] };
+    }
+    return { task: t, action: null, to: [] };
+  }
+  if (t.escalations === 0 || (t.nextEscalationAt && now >= Date.parse(t.nextEscalationAt))) {
+    t.reminded = true;
+    t.escalations += 1;
+    t.nextEscalationAt = new Date(nextRepeatAfter(t.escalations === 1 ? times.dueAt : now)).toISOString();
+    const to = [chain[Math.min(t.escalations - 1, chain.length - 1)]];
+    if (t.assigneeId) to.push({ officialId: t.assigneeId });
+    return { task: t, action: 'TASK_ESCALATED', to };
+  }
+  return { task: t, action: null, to: [] };
+}

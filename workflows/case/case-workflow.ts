@@ -1,0 +1,132 @@
+/**
+ * 监测帮扶案件工作流 — one workflow per household case. Wiring only: Update handlers validate a
+ * command and run its pure transition (./transitions) one at a time; each transition's effects
+ * are committed by one local activity in one transaction, and only then does the state change —
+ * so a refused or failed commit leaves the case as it was. The loop holds one named timer per
+ * deadline, runs the clock transition when one fires, and continues as new before the history
+ * grows large. Time is workflow time; the policy is input, pinned per case.
+ */
+import {
+  ActivityFailure, ApplicationFailure, allHandlersFinished, condition, continueAsNew, log, proxyLocalActivities,
+  setHandler, upsertSearchAttributes, workflowInfo,
+} from '@temporalio/workflow';
+import type { CaseActivities, CommitArgs } from '../../activities/types';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { CaseInput, CaseSnapshot } from '../contracts';
+import * as c from '../contracts';
+import { refusalFailure } from '../refusals';
+import { createSerial } from '../blocks/serial';
+import { DurableTimers } from '../blocks/timers';
+import type { Transition } from './draft';
+import { casePatchOf, hasEffects } from './draft';
+import { initialState, toSnapshot } from './state';
+import type { CaseState } from './state';
+import type { CaseCommand } from './transitions';
+import { applyCommand, validateCommand, withCommitResult } from './transitions';
+import { clockTick, wantedTimers } from './transitions/clock';
+import { receiveLead } from './transitions/lead';
+import { caseSearchAttributes, pickCaseSearchAttributes } from './search-attributes';
+
+const { commitTransition } = proxyLocalActivities<CaseActivities>({
+  startToCloseTimeout: '10 seconds',
+  // Database faults are transient: retry with backoff up to a minute apart; data that can never
+  // be stored fails non-retryably (BAD_DATA) and is refused, leaving the case usable.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+const UPDATES: [UpdateDefinition<any, [any]>, CaseCommand['kind']][] = [
+  [c.decideUpdate, 'decide'], [c.recordMeasureUpdate, 'recordMeasure'], [c.updateMeasureUpdate, 'updateMeasure'],
+  [c.recordContactUpdate, 'recordContact'], [c.fileObjectionUpdate, 'fileObjection'], [c.withdrawUpdate, 'withdraw'],
+  [c.closeCaseUpdate, 'closeCase'], [c.transferTaskUpdate, 'transferTask'], [c.nudgeTaskUpdate, 'nudgeTask'],
+  [c.requestEliminationUpdate, 'requestElimination'], [c.rollbackEliminationUpdate, 'rollbackElimination'],
+  [c.endRollbackWindowUpdate, 'endRollbackWindow'],
+];
+
+/** The household case workflow. Returns the final snapshot. */
+export async function householdCaseWorkflow(input: CaseInput): Promise<CaseSnapshot> {
+  let state: CaseState = input.carried ?? initialState(input);
+  const region = { villageCode: input.villageCode, townshipCode: input.townshipCode, countyCode: input.countyCode };
+  const serial = createSerial();
+  const timers = new DurableTimers();
+  let recheck = false;
+  let commits = 0;
+
+  /** Commits a transition's effects, then adopts its state; a BAD_DATA failure is refused. */
+  async function commit(t: Transition, extra: Partial<CommitArgs> = {}): Promise<void> {
+    if (hasEffects(t.effects) || extra.create) {
+      const fx = t.effects;
+      try {
+        const result = await commitTransition({
+          key: `${input.caseId}:${t.state.seq}`, caseId: input.caseId, at: new Date().toISOString(), region, events: fx.events,
+          casePatch: casePatchOf(t.state), deadlines: fx.deadlines, openTasks: fx.openTasks, checkTasks: fx.checkTasks,
+          assignContact: fx.assignContact, ...extra,
+        });
+        state = withCommitResult(t.state, result);
+      } catch (err) {
+        const cause = err instanceof ActivityFailure ? err.cause : err;
+        if (cause instanceof ApplicationFailure && cause.type === 'BAD_DATA') throw refusalFailure({ code: 'BAD_DATA', message: cause.message });
+        throw err;
+      }
+    } else {
+      state = t.state;
+    }
+    commits += 1;
+  }
+
+  setHandler(c.stateQuery, () => toSnapshot(state));
+  for (const [update, kind] of UPDATES) {
+    const cmd = (args: unknown): CaseCommand => ({ kind, args }) as CaseCommand;
+    setHandler(update, (args: unknown) => serial.run(async () => {
+      const command = cmd(args);
+      validateCommand(state, input, Date.now(), command); // again: an earlier Update may have changed the case
+      await commit(applyCommand(state, input, Date.now(), command));
+      const task = kind === 'transferTask' ? state.openTasks.find((t) => t.taskId === (args as c.TransferArgs).taskId) : undefined;
+      return task ?? { status: state.status, step: state.step };
+    }), { validator: (args: unknown) => validateCommand(state, input, Date.now(), cmd(args)) });
+  }
+  setHandler(c.recheckSignal, () => void (recheck = true));
+
+  if (!input.carried) {
+    await serial.run(() => commit(receiveLead(state, input, Date.now(), input), { create: {
+      householdId: input.householdId, category: input.category, riskTypes: input.riskTypes, channel: input.channel, policyVersion: input.policy.version,
+      policy: input.policy, openedAt: input.openedAt, previousCaseId: input.previousCaseId, workflowId: workflowInfo().workflowId, contactId: input.contactId,
+    } }));
+  }
+  let searchAttributes = pickCaseSearchAttributes(workflowInfo().searchAttributes);
+  const ended = (): boolean => state.finished || ['REJECTED', 'WITHDRAWN', 'CLOSED'].includes(state.status);
+  let seen = -1;
+  while (!ended()) {
+    if (timers.fired || recheck) {
+      const opts = { recheck };
+      timers.fired = recheck = false;
+      await serial.run(async () => {
+        try {
+          await commit(clockTick(state, input, Date.now(), opts));
+        } catch (err) {
+          log.error('clock transition refused', { caseId: input.caseId, error: String(err) });
+        }
+      });
+      continue;
+    }
+    if (seen !== commits) {
+      seen = commits;
+      timers.sync(wantedTimers(state), Date.now());
+      const attrs = caseSearchAttributes(input, state, Date.now());
+      if (JSON.stringify(attrs) !== searchAttributes) {
+        searchAttributes = JSON.stringify(attrs);
+        upsertSearchAttributes(attrs);
+      }
+    }
+    const info = workflowInfo();
+    if (serial.idle() && (info.historyLength >= (input.maxHistoryEvents ?? 4000) || info.continueAsNewSuggested)) {
+      await condition(allHandlersFinished);
+      timers.cancelAll();
+      await continueAsNew<typeof householdCaseWorkflow>({ ...input, carried: { ...state, continuedAsNew: state.continuedAsNew + 1 } });
+    }
+    await condition(() => timers.fired || recheck || seen !== commits);
+  }
+  timers.cancelAll();
+  upsertSearchAttributes(caseSearchAttributes(input, state, Date.now()));
+  await condition(allHandlersFinished);
+  return toSnapshot(state);
+}

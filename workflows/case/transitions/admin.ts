@@ -1,0 +1,49 @@
+/** Withdrawal (撤回), closing (迁出/去世), transfer (转交) and nudge (催办). Pure. */
+import type { CloseArgs, NudgeArgs, TransferArgs, WithdrawArgs } from '../../contracts';
+import { Draft } from '../draft';
+import type { CaseFacts, Transition } from '../draft';
+import type { CaseState } from '../state';
+
+export function withdraw(state: CaseState, facts: CaseFacts, now: number, a: WithdrawArgs): Transition {
+  const d = new Draft(state, facts, now);
+  d.cancelOpenTasks('WITHDRAWN');
+  d.setStep('WITHDRAWN', null);
+  d.event({ action: 'WITHDRAWN', actorId: a.actor.id, comment: a.reason });
+  return d.done();
+}
+
+export function closeCase(state: CaseState, facts: CaseFacts, now: number, a: CloseArgs): Transition {
+  const d = new Draft(state, facts, now);
+  d.cancelOpenTasks('CLOSED');
+  d.s.closedReason = a.reason;
+  d.setStep('CLOSED', null);
+  d.event({ action: 'CASE_CLOSED', actorId: a.actor.id, comment: a.comment, data: { reason: a.reason } });
+  return d.done();
+}
+
+/** 转交: the assignee changes; the task (and its owner step) stays. */
+export function transferTask(state: CaseState, facts: CaseFacts, now: number, a: TransferArgs): Transition {
+  const d = new Draft(state, facts, now);
+  const task = d.s.openTasks.find((t) => t.taskId === a.taskId);
+  if (!task) return d.done();
+  const from = task.assigneeId;
+  task.assigneeId = a.toOfficialId;
+  task.allowedIds = [a.toOfficialId];
+  d.event({
+    action: 'TASK_TRANSFERRED', taskId: task.taskId, step: task.step, actorId: a.actor.id, comment: a.reason, data: { from, to: a.toOfficialId },
+    taskPatch: { taskId: task.taskId, assigneeId: a.toOfficialId, allowedIds: [a.toOfficialId] },
+    notifications: [{ kind: 'NEW_TASK', to: { officialId: a.toOfficialId }, taskId: task.taskId }],
+  });
+  return d.done();
+}
+
+export function nudgeTask(state: CaseState, facts: CaseFacts, now: number, a: NudgeArgs): Transition {
+  const d = new Draft(state, facts, now);
+  const task = d.s.openTasks.find((t) => t.taskId === a.taskId);
+  if (!task?.assigneeId) return d.done();
+  d.event({
+    action: 'TASK_NUDGED', taskId: task.taskId, step: task.step, actorId: a.actor.id,
+    notifications: [{ kind: 'NUDGE', to: { officialId: task.assigneeId }, taskId: task.taskId }],
+  });
+  return d.done();
+}
