@@ -1,6 +1,7 @@
 /** The reusable approval blocks, as pure rules. */
 import { describe, expect, it } from 'vitest';
 import { chainRefusal, decideOnChain } from '../../workflows/blocks/approval-chain';
+import type { NoticeState } from '../../workflows/blocks/public-notice';
 import { emptyNotice, fileObjection, noticeMayEnd, openObjections, settleInvestigation } from '../../workflows/blocks/public-notice';
 import { escalationChain, evaluateTaskDeadline, taskWake } from '../../workflows/blocks/task';
 import { IDENTIFICATION_CHAIN } from '../../workflows/case/chains';
@@ -61,7 +62,7 @@ describe('approval chain (审批链)', () => {
 
 describe('public notice (公示)', () => {
   it('ends only when its period is over and no objection is open', () => {
-    let n = { ...emptyNotice(), endsAt: new Date(10).toISOString() };
+    let n: NoticeState = { ...emptyNotice(), endsAt: new Date(10).toISOString() };
     expect(noticeMayEnd(n, 5)).toBe(false);
     n = fileObjection(n, 'o1', 'T9');
     expect(openObjections(n)).toBe(1);
