@@ -115,9 +115,11 @@ describe('admin pages in the browser', () => {
     expect(timers.some((t) => t.includes('计时器到期：公示期'))).toBe(true);
     expect(timers.some((t) => t.includes('风险消除评估'))).toBe(true);
     expect(timers.some((t) => t.includes('待办到期前提醒'))).toBe(true);
-    // Updates accepted by the workflow name who sent them.
-    const updates = await timeline.locator('li[data-kind="update"]').allInnerTexts();
-    expect(updates.some((t) => t.includes('审批决定 · 退回上一步') && t.includes('张伟'))).toBe(true);
+    // Every timer is named by the summary the workflow gave it; none is a bare "timer".
+    expect(timers.length).toBeGreaterThan(0);
+    expect(timers.filter((t) => /计时器(启动|到期|取消)：计时器/.test(t))).toEqual([]);
+    // Each decision appears once: as its business line, not again as the Update behind it.
+    expect(await timeline.locator('li[data-kind="update"][data-action="UPDATE_ACCEPTED"]').count()).toBe(0);
     // Lines are in time order.
     const times = await timeline.locator('li .when').allInnerTexts();
     expect([...times].sort()).toEqual(times);
@@ -135,14 +137,17 @@ describe('admin pages in the browser', () => {
     await page.click('#show-full');
     await page.waitForURL(/view=full/, { waitUntil: 'load' });
     expect(await timeline.locator('li[data-kind="activity"]').count()).toBeGreaterThan(10);
-    expect((await timeline.locator('li[data-kind="activity"]').allInnerTexts()).some((t) => t.includes('recordEvent (RETURNED'))).toBe(true);
+    expect((await timeline.locator('li[data-kind="activity"]').allInnerTexts()).some((t) => t.includes('commitTransition'))).toBe(true);
+    // The full view shows the Updates, naming who sent them.
+    const updates = await timeline.locator('li[data-kind="update"]').allInnerTexts();
+    expect(updates.some((t) => t.includes('审批决定 · 退回上一步') && t.includes('张伟'))).toBe(true);
 
     // The raw Temporal events on demand.
     await page.click('#show-raw');
     await page.waitForURL(/raw=1/, { waitUntil: 'load' });
     const types = await page.locator('#raw-events tr[data-event-type]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event-type')));
     expect(types[0]).toBe('WORKFLOW_EXECUTION_STARTED');
-    expect(types).toEqual(expect.arrayContaining(['TIMER_STARTED', 'TIMER_FIRED', 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED', 'ACTIVITY_TASK_SCHEDULED', 'WORKFLOW_EXECUTION_COMPLETED']));
+    expect(types).toEqual(expect.arrayContaining(['TIMER_STARTED', 'TIMER_FIRED', 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED', 'MARKER_RECORDED']));
 
     // English on request.
     await page.goto(`${base}/admin/cases/${richCase}?lang=en`);
@@ -195,7 +200,7 @@ describe('admin pages in the browser', () => {
     expect((await h.prisma.task.findUniqueOrThrow({ where: { id: task.id } })).assigneeId).toBe(task.assigneeId);
   });
 
-  it('the county rolls back an elimination from the case page, and the timeline shows the new run', async () => {
+  it("the county rolls back an elimination from the case page, on the case's own workflow run", async () => {
     await page.goto(`${base}/admin/cases/${richCase}`);
     await page.fill('#rollback-reason', '复核发现收入计算有误');
     await page.click('#rollback-form button');
@@ -206,8 +211,8 @@ describe('admin pages in the browser', () => {
     expect(ev.comment).toBe('复核发现收入计算有误');
     await page.goto(`${base}/admin/cases/${richCase}`);
     expect(await page.locator('#timeline li[data-action="ELIMINATION_ROLLED_BACK"]').innerText()).toContain('复核发现收入计算有误');
-    expect(await page.locator('#timeline li[data-action="RUN_STARTED_ROLLBACK"]').count()).toBe(1);
-    // Both runs are in the timeline: the first run's elimination and the second run's start.
+    // The rollback is an Update on the run that eliminated the case: no new run starts.
+    expect(await page.locator('#timeline li[data-action="RUN_STARTED"]').count()).toBe(1);
     expect(await page.locator('#timeline li[data-action="APPROVED_ELIMINATED"]').count()).toBe(1);
   });
 

@@ -5,7 +5,8 @@
  */
 import type { NotificationKind } from '../types';
 import type { Bilingual, Lang } from '../../api/pages/i18n';
-import { ACTION_LABELS, STATUS_LABELS, STEP_LABELS, beijingTime, label } from '../../api/pages/i18n';
+import { ACTION_LABELS, STATUS_LABELS, STEP_LABELS, label } from '../../api/pages/i18n';
+import { formatDue } from '../../core/due-time';
 import type { SafeHtml } from '../../api/pages/html';
 import { html } from '../../api/pages/html';
 
@@ -58,15 +59,15 @@ const L = (zh: string, en: string): Bilingual => ({ 'zh-CN': zh, en });
 
 function dueLine(f: MailFacts): string | null {
   if (!f.dueAt) return null;
-  const when = beijingTime(f.dueAt, f.lang);
+  const when = formatDue(f.dueAt, f.lang);
   const n = f.workingDaysLeft;
-  if (n === null) return f.lang === 'zh-CN' ? `截止时间：${when}` : `Due: ${when}`;
+  if (n === null) return f.lang === 'zh-CN' ? `办理期限：${when}` : `Due ${when}`;
   if (f.lang === 'zh-CN') {
     const left = n > 0 ? `还剩 ${n} 个工作日` : n === 0 ? (f.dueAt.getTime() > Date.now() ? '今天到期' : '已到期') : `已逾期 ${-n} 个工作日`;
-    return `截止时间：${when}，${left}`;
+    return `办理期限：${when}，${left}`;
   }
   const left = n > 0 ? `${n} working day${n === 1 ? '' : 's'} left` : n === 0 ? (f.dueAt.getTime() > Date.now() ? 'due today' : 'due now') : `${-n} working day${n === -1 ? '' : 's'} overdue`;
-  return `Due: ${when} — ${left}`;
+  return `Due ${when} — ${left}`;
 }
 
 /** "东风村 王**" / "Dongfeng Village, household of W**". */

@@ -3,6 +3,7 @@
  * (steps, statuses, actions…) live here once; page-specific strings live next to each page.
  */
 import type { Request } from 'express';
+import type { AuditAction } from '../../workflows/case/audit-actions';
 
 /** Supported languages. */
 export type Lang = 'zh-CN' | 'en';
@@ -111,7 +112,7 @@ export const MEASURE_LABELS: Record<string, Bilingual> = {
 };
 
 /** Audit actions as a reader says them (case timelines of the admin and task-link pages). */
-export const AUDIT_LABELS: Record<string, Bilingual> = {
+export const AUDIT_LABELS: Record<AuditAction, Bilingual> = {
   LEAD_RECEIVED: { 'zh-CN': '收到线索，案件建立', en: 'Lead received, case opened' },
   TASK_OPENED: { 'zh-CN': '待办生成', en: 'Task opened' },
   TASK_CANCELLED: { 'zh-CN': '待办取消', en: 'Task cancelled' },
@@ -148,6 +149,7 @@ export const AUDIT_LABELS: Record<string, Bilingual> = {
   ELIMINATION_REFUSED: { 'zh-CN': '不符合政策，不予消除风险', en: 'Elimination refused by the policy' },
   APPROVED_ELIMINATED: { 'zh-CN': '县级审定通过，风险消除', en: 'County approved; risk eliminated' },
   ELIMINATION_ROLLED_BACK: { 'zh-CN': '风险消除回退，恢复监测', en: 'Elimination rolled back; monitoring resumes' },
+  ROLLBACK_WINDOW_CLOSED: { 'zh-CN': '风险消除回退期结束', en: 'Rollback window closed' },
   WITHDRAWN: { 'zh-CN': '撤回', en: 'Withdrawn' },
   CASE_CLOSED: { 'zh-CN': '案件关闭', en: 'Case closed' },
 };

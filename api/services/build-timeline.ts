@@ -1,9 +1,10 @@
 /**
  * The readable history of a case: the audit trail (who, when, on whose behalf, what, comment)
- * merged with the case's Temporal history — timers (each named after the deadline it waits
- * for), Updates the workflow accepted, activities, signals and run boundaries — plus the raw
- * Temporal events on demand. Runs of the household's workflow that belong to another case are
- * left out.
+ * merged with the case's Temporal history — timers (named by the summary the workflow gave each
+ * one), run boundaries, signals and failed Updates; in the full view also every Update and every
+ * commit (local activity) — plus the raw Temporal events on demand. A decision appears once on
+ * the readable timeline: as its business line, not again as the Update behind it. Runs of the
+ * household's workflow that belong to another case are left out.
  */
 import { createRequire } from 'node:module';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -18,8 +19,9 @@ type HistoryEvent = Proto.temporal.api.history.v1.IHistoryEvent;
 /** Kinds of timeline entries. */
 export type TimelineKind = 'event' | 'reminder' | 'timer' | 'update' | 'activity' | 'workflow' | 'signal';
 
-/** What a timer waits for, matched from its fire time. */
-export type TimerPurpose = 'SLA' | 'NOTICE' | 'REMINDER' | 'DUE' | 'ESCALATION' | 'REVIEW' | 'PLAN' | 'CONTACT' | 'ANNUAL' | 'UNKNOWN';
+/** What a timer waits for, read from the summary the workflow wrote into the history. */
+export const TIMER_PURPOSES = ['SLA', 'NOTICE', 'REMINDER', 'DUE', 'ESCALATION', 'REVIEW', 'PLAN', 'CONTACT', 'ANNUAL', 'ROLLBACK', 'UNKNOWN'] as const;
+export type TimerPurpose = (typeof TIMER_PURPOSES)[number];
 
 /** One line of the timeline. */
 export interface TimelineEntry {
@@ -68,14 +70,6 @@ export const REMINDER_ACTIONS = new Set([
   'REMINDER_SENT', 'TASK_ESCALATED', 'TASK_NUDGED', 'CONTACT_MISSED', 'CONTACT_MISSED_ESCALATED', 'PLAN_OVERDUE', 'SLA_BREACHED', 'ANNUAL_CHECK_FLAGGED',
 ]);
 
-const TIMER_ACTION_PURPOSE: Record<string, TimerPurpose> = {
-  REMINDER_SENT: 'REMINDER', TASK_ESCALATED: 'ESCALATION', CONTACT_MISSED: 'CONTACT', CONTACT_MISSED_ESCALATED: 'CONTACT',
-  PLAN_OVERDUE: 'PLAN', SLA_BREACHED: 'SLA', ANNUAL_CHECK_FLAGGED: 'ANNUAL', NOTICE_ENDED: 'NOTICE',
-  ELIMINATION_REVIEW_STARTED: 'REVIEW', REVIEW_NOT_ELIGIBLE: 'REVIEW',
-};
-
-/** Tolerance when matching a timer's fire time with a deadline. */
-const MATCH_MS = 1500;
 /** Most runs of a workflow read for one case. */
 const MAX_RUNS = 20;
 
@@ -146,19 +140,10 @@ export async function caseRuns(ctx: ServiceContext, workflowId: string, caseId: 
   return runs.sort((a, b) => a.start - b.start).map(({ runId, events }) => ({ runId, events }));
 }
 
-interface Deadline {
-  purpose: TimerPurpose;
-  at: number;
-}
-
-function matchPurpose(firesAt: number | null, deadlines: Deadline[]): TimerPurpose {
-  if (firesAt === null) return 'UNKNOWN';
-  let best: Deadline | null = null;
-  for (const d of deadlines) {
-    const diff = Math.abs(d.at - firesAt);
-    if (diff <= MATCH_MS && (!best || diff < Math.abs(best.at - firesAt))) best = d;
-  }
-  return best?.purpose ?? 'UNKNOWN';
+/** The purpose of a timer from its summary (`<PURPOSE> · …`, see workflows/case/transitions/clock.ts). */
+export function timerPurpose(summary: string | null): TimerPurpose {
+  const code = summary?.split(' · ')[0] ?? '';
+  return (TIMER_PURPOSES as readonly string[]).includes(code) ? (code as TimerPurpose) : 'UNKNOWN';
 }
 
 /** Builds the timeline of a case (the caller has checked the official may see it). */
@@ -171,10 +156,9 @@ export type TimelineView = 'audit' | 'readable' | 'full';
 
 export async function buildTimeline(ctx: ServiceContext, caseId: string, opts: { raw?: boolean; view?: TimelineView } = {}): Promise<CaseTimeline> {
   const view = opts.view ?? 'readable';
-  const c = await ctx.prisma.case.findUniqueOrThrow({ where: { id: caseId }, select: { workflowId: true, slaDueAt: true, planDueAt: true, nextReviewAt: true } });
-  const [audit, tasks, objections] = await Promise.all([
+  const c = await ctx.prisma.case.findUniqueOrThrow({ where: { id: caseId }, select: { workflowId: true } });
+  const [audit, objections] = await Promise.all([
     ctx.prisma.auditEvent.findMany({ where: { caseId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] }),
-    ctx.prisma.task.findMany({ where: { caseId }, select: { id: true, dueAt: true, remindAt: true, lastEscalatedAt: true } }),
     ctx.prisma.objection.findMany({ where: { caseId }, select: { filedAt: true, text: true } }),
   ]);
   // The objection's text is kept with the objection; show it on the line that records it.
@@ -210,26 +194,6 @@ export async function buildTimeline(ctx: ServiceContext, caseId: string, opts: {
   const names = new Map(officials.map((o) => [o.id, o.name]));
   const nameOf = (id: string | null | undefined): string | null => (id ? (names.get(id) ?? id) : null);
 
-  // Deadlines a timer may be waiting for.
-  const deadlines: Deadline[] = [];
-  const put = (purpose: TimerPurpose, at: Date | string | null | undefined): void => {
-    if (at) deadlines.push({ purpose, at: new Date(at).getTime() });
-  };
-  put('SLA', c.slaDueAt);
-  put('PLAN', c.planDueAt);
-  put('REVIEW', c.nextReviewAt);
-  for (const t of tasks) {
-    put('REMINDER', t.remindAt);
-    put('DUE', t.dueAt);
-  }
-  for (const e of audit) {
-    const d = (e.data ?? {}) as Record<string, unknown>;
-    if (e.action === 'NOTICE_STARTED') put('NOTICE', d.endsAt as string);
-    if (typeof d.nextReviewAt === 'string') put('REVIEW', d.nextReviewAt);
-    if (typeof d.planDueAt === 'string') put('PLAN', d.planDueAt);
-    if (TIMER_ACTION_PURPOSE[e.action]) put(TIMER_ACTION_PURPOSE[e.action], e.at);
-  }
-
   const entries: TimelineEntry[] = audit.map((e) => ({
     at: e.at.toISOString(), source: 'audit', kind: REMINDER_ACTIONS.has(e.action) ? 'reminder' : 'event', action: e.action,
     step: e.step, taskId: e.taskId, actorId: e.actorId, actorName: nameOf(e.actorId), onBehalfOfId: e.onBehalfOfId,
@@ -253,9 +217,8 @@ export async function buildTimeline(ctx: ServiceContext, caseId: string, opts: {
       switch (type) {
         case 'WORKFLOW_EXECUTION_STARTED': {
           const a = e.workflowExecutionStartedEventAttributes;
-          const input = (decode(a?.input)[0] ?? {}) as Record<string, any>;
-          const action = input.rollback ? 'RUN_STARTED_ROLLBACK' : a?.continuedExecutionRunId ? 'RUN_CONTINUED' : 'RUN_STARTED';
-          entries.push({ ...base, kind: 'workflow', action, name: a?.workflowType?.name ?? undefined, actorId: input.rollback?.actorId ?? null, actorName: nameOf(input.rollback?.actorId) });
+          const action = a?.continuedExecutionRunId ? 'RUN_CONTINUED' : 'RUN_STARTED';
+          entries.push({ ...base, kind: 'workflow', action, name: a?.workflowType?.name ?? undefined });
           break;
         }
         case 'WORKFLOW_EXECUTION_CONTINUED_AS_NEW':
@@ -270,7 +233,8 @@ export async function buildTimeline(ctx: ServiceContext, caseId: string, opts: {
           const a = e.timerStartedEventAttributes;
           const d = a?.startToFireTimeout;
           const firesAt = at === null || !d ? null : at + num(d.seconds) * 1000 + Math.floor((d.nanos ?? 0) / 1e6);
-          const timer = { purpose: matchPurpose(firesAt, deadlines), firesAt, timerId: a?.timerId ?? '' };
+          const summary = decode({ payloads: e.userMetadata?.summary ? [e.userMetadata.summary] : [] })[0];
+          const timer = { purpose: timerPurpose(typeof summary === 'string' ? summary : null), firesAt, timerId: a?.timerId ?? '' };
           timers.set(timer.timerId, timer);
           entries.push({ ...base, kind: 'timer', action: 'TIMER_STARTED', timer: { ...timer, firesAt: firesAt === null ? null : new Date(firesAt).toISOString() } });
           break;
@@ -301,6 +265,17 @@ export async function buildTimeline(ctx: ServiceContext, caseId: string, opts: {
         case 'WORKFLOW_EXECUTION_SIGNALED':
           entries.push({ ...base, kind: 'signal', action: 'SIGNALED', name: e.workflowExecutionSignaledEventAttributes?.signalName ?? undefined });
           break;
+        case 'MARKER_RECORDED': {
+          // A commit by the local activity: one per transition.
+          const a = e.markerRecordedEventAttributes;
+          // Core's local-activity marker keeps {activity_type, attempt, …} under `data`.
+          const meta = (decode(a?.details?.data)[0] ?? {}) as { activity_type?: string; attempt?: number };
+          entries.push({
+            ...base, kind: 'activity', action: 'ACTIVITY', name: meta.activity_type ?? a?.markerName ?? 'marker', data: { attempts: meta.attempt ?? 1 },
+            outcome: a?.failure ? 'FAILED' : 'COMPLETED', comment: a?.failure?.message ?? null,
+          });
+          break;
+        }
         case 'ACTIVITY_TASK_SCHEDULED': {
           const a = e.activityTaskScheduledEventAttributes;
           const input = (decode(a?.input)[0] ?? {}) as Record<string, any>;
@@ -340,6 +315,8 @@ export async function buildTimeline(ctx: ServiceContext, caseId: string, opts: {
     if (e.source === 'audit' || view === 'full') return true;
     if (view === 'audit') return false;
     if (e.kind === 'activity') return e.outcome !== 'COMPLETED' && e.outcome !== 'SCHEDULED';
+    // The business line already says who decided what: the Update behind it shows in the full view.
+    if (e.action === 'UPDATE_ACCEPTED') return false;
     return e.action !== 'TIMER_CANCELED';
   });
   // Audit first at equal instants: the business event reads before the machinery behind it.

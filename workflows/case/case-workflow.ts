@@ -73,6 +73,20 @@ export async function householdCaseWorkflow(input: CaseInput): Promise<CaseSnaps
     commits += 1;
   }
 
+  /**
+   * Refuses what the policy forbids before the Update enters the history. While a commit is in
+   * flight (e.g. the one opening the task the caller saw in the read model), "task not open" is
+   * left to the handler, which validates again once that commit has landed.
+   */
+  function validateEarly(command: CaseCommand): void {
+    try {
+      validateCommand(state, input, Date.now(), command);
+    } catch (err) {
+      if (!serial.idle() && err instanceof ApplicationFailure && err.type === 'TASK_NOT_OPEN') return;
+      throw err;
+    }
+  }
+
   setHandler(c.stateQuery, () => toSnapshot(state));
   for (const [update, kind] of UPDATES) {
     const cmd = (args: unknown): CaseCommand => ({ kind, args }) as CaseCommand;
@@ -82,7 +96,7 @@ export async function householdCaseWorkflow(input: CaseInput): Promise<CaseSnaps
       await commit(applyCommand(state, input, Date.now(), command));
       const task = kind === 'transferTask' ? state.openTasks.find((t) => t.taskId === (args as c.TransferArgs).taskId) : undefined;
       return task ?? { status: state.status, step: state.step };
-    }), { validator: (args: unknown) => validateCommand(state, input, Date.now(), cmd(args)) });
+    }), { validator: (args: unknown) => validateEarly(cmd(args)) });
   }
   setHandler(c.recheckSignal, () => void (recheck = true));
 

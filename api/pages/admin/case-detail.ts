@@ -17,7 +17,7 @@ import { html } from '../html';
 import type { Lang } from '../i18n';
 import { CATEGORY_LABELS, CHANNEL_LABELS, LEVEL_LABELS, MEASURE_LABELS, RISK_LABELS, STATUS_LABELS, STEP_LABELS, label } from '../i18n';
 import { CLOSE_REASON_LABELS, w } from './labels';
-import { adminPage, lbl, options, regionNames, when } from './shell';
+import { adminPage, due, lbl, options, regionNames, when } from './shell';
 import { renderRawEvents, renderTimeline } from './timeline';
 
 const RANK: Record<string, number> = { VILLAGE: 1, TOWNSHIP: 2, COUNTY: 3, ADMIN: 4 };
@@ -113,7 +113,7 @@ ${c.closeReason ? html`<dt>${w(lang, 'closeReason')}</dt><dd>${lbl(CLOSE_REASON_
 <section class="card" aria-labelledby="tasks"><h2 id="tasks">${w(lang, 'openTasks')}</h2>
 ${c.openTasks.length === 0 ? html`<p class="muted">${w(lang, 'noOpenTasks')}</p>` : html`<div class="table-wrap"><table class="data"><thead><tr><th>${w(lang, 'step')}</th><th>${w(lang, 'level')}</th><th>${w(lang, 'assignee')}</th><th>${w(lang, 'due')}</th><th class="num">${w(lang, 'escalations')}</th><th>${w(lang, 'actions')}</th></tr></thead>
 <tbody>${c.openTasks.map((t, i) => html`<tr data-task-id="${t.id}"><td>${lbl(STEP_LABELS, t.step, lang)}</td><td>${lbl(LEVEL_LABELS, t.level, lang)} · ${region(t.regionCode, lang)}</td><td>${nameOf(t.assigneeId)}</td>
-<td>${when(t.dueAt, lang)}${t.overdue ? html` <span class="badge overdue">${w(lang, 'overdueCount')}</span>` : ''}</td><td class="num">${t.escalations}</td><td>${taskForms(c, t, official, lang, csrf, colleagues[i])}</td></tr>`)}</tbody></table></div>`}
+<td>${due(t.dueAt, lang)}${t.overdue ? html` <span class="badge overdue">${w(lang, 'overdueCount')}</span>` : ''}</td><td class="num">${t.escalations}</td><td>${taskForms(c, t, official, lang, csrf, colleagues[i])}</td></tr>`)}</tbody></table></div>`}
 </section>
 <section class="card" aria-labelledby="measures"><h2 id="measures">${w(lang, 'measures')}</h2>
 ${c.measures.length === 0 ? html`<p class="muted">${w(lang, 'none')}</p>` : html`<ul>${c.measures.map((m) => html`<li>${lbl(MEASURE_LABELS, m.type, lang)} — ${m.description}${m.memberName ? ` (${m.memberName})` : ''} · <strong>${m.status}</strong>${m.implementedOn ? ` ${when(m.implementedOn, lang)}` : ''}</li>`)}</ul>`}

@@ -4,12 +4,12 @@
  * measures, channels, levels…) live in `../i18n.ts`.
  */
 import type { Bilingual, Lang } from '../i18n';
+import type { TimerPurpose } from '../../services/build-timeline';
 
 /** Temporal machinery as a reader says it. */
 export const TEMPORAL_LABELS: Record<string, Bilingual> = {
   RUN_STARTED: { 'zh-CN': '工作流启动', en: 'Workflow started' },
   RUN_CONTINUED: { 'zh-CN': '工作流续新（continue-as-new）', en: 'Workflow continued as new' },
-  RUN_STARTED_ROLLBACK: { 'zh-CN': '工作流因风险消除回退重新启动', en: 'Workflow restarted by an elimination rollback' },
   RUN_CONTINUED_AS_NEW: { 'zh-CN': '本次运行结束并续新', en: 'Run ended; continued as new' },
   RUN_COMPLETED: { 'zh-CN': '工作流结束', en: 'Workflow completed' },
   RUN_FAILED: { 'zh-CN': '工作流失败', en: 'Workflow failed' },
@@ -26,7 +26,7 @@ export const TEMPORAL_LABELS: Record<string, Bilingual> = {
 };
 
 /** What a timer waits for. */
-export const TIMER_LABELS: Record<string, Bilingual> = {
+export const TIMER_LABELS: Record<TimerPurpose, Bilingual> = {
   SLA: { 'zh-CN': '识别认定时限', en: 'identification SLA' },
   NOTICE: { 'zh-CN': '公示期', en: 'public notice period' },
   REMINDER: { 'zh-CN': '待办到期前提醒', en: 'task reminder' },
@@ -36,6 +36,7 @@ export const TIMER_LABELS: Record<string, Bilingual> = {
   PLAN: { 'zh-CN': '帮扶计划期限', en: 'assistance plan deadline' },
   CONTACT: { 'zh-CN': '走访联系周期', en: 'contact period' },
   ANNUAL: { 'zh-CN': '年度核查', en: 'annual check' },
+  ROLLBACK: { 'zh-CN': '风险消除回退期', en: 'elimination rollback window' },
   UNKNOWN: { 'zh-CN': '计时器', en: 'timer' },
 };
 

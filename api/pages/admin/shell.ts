@@ -10,6 +10,7 @@ import { html, raw } from '../html';
 import type { Bilingual, Lang } from '../i18n';
 import { beijingTime, label, pickLang } from '../i18n';
 import { page } from '../layout';
+import { formatDue } from '../../../core/due-time';
 import { w } from './labels';
 
 /** Extra styles of the admin pages (wide tables, filter grids, timeline kinds). */
@@ -81,6 +82,11 @@ export function adminPage(o: AdminPageOptions): string {
 /** A date-time in Beijing time, or a dash. */
 export function when(d: Date | string | null | undefined, lang: Lang): string {
   return d ? beijingTime(d, lang).replace(/（北京时间）| \(Beijing time\)/, '') : '—';
+}
+
+/** A due time as the working day it ends (see core/due-time.ts). */
+export function due(d: Date | string | null | undefined, lang: Lang): string {
+  return d ? formatDue(d, lang) : '—';
 }
 
 /** A share as a percentage, or a dash. */

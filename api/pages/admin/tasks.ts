@@ -12,7 +12,7 @@ import { LEVEL_LABELS, STEP_LABELS } from '../i18n';
 import { dropEmpty } from './case-list';
 import { supervises } from './case-detail';
 import { w } from './labels';
-import { adminPage, lbl, options, regionsInScope, when } from './shell';
+import { adminPage, due, lbl, options, regionsInScope } from './shell';
 
 const ZTasksQuery = z.object({
   all: z.enum(['1', 'true']).optional(),
@@ -60,7 +60,7 @@ ${groups.length === 0 ? html`<p class="notice ok">${w(lang, 'noOverdue')}</p>` :
 ${g.regions.map((r) => html`<h3>${name(r.regionCode)} <span class="badge">${r.tasks.length}</span></h3>
 <div class="table-wrap"><table class="data"><thead><tr><th>${w(lang, 'caseId')}</th><th>${w(lang, 'step')}</th><th>${w(lang, 'assignee')}</th><th>${w(lang, 'due')}</th><th>${w(lang, 'overdueBy')}</th><th class="num">${w(lang, 'escalations')}</th><th></th></tr></thead>
 <tbody>${r.tasks.map((t) => html`<tr data-task-id="${t.id}"><td><a href="/admin/cases/${encodeURIComponent(t.caseId)}">${t.caseId}</a></td><td>${lbl(STEP_LABELS, t.step, lang)}</td><td>${t.assigneeName ?? '—'}</td>
-<td>${when(t.dueAt, lang)}</td><td>${t.overdue ? html`<span class="badge overdue">${overdueBy(t.dueAt, now, lang)}</span>` : '—'}</td><td class="num">${t.escalations}</td>
+<td>${due(t.dueAt, lang)}</td><td>${t.overdue ? html`<span class="badge overdue">${overdueBy(t.dueAt, now, lang)}</span>` : '—'}</td><td class="num">${t.escalations}</td>
 <td>${supervises(official, t.level) && t.assigneeId ? html`<form class="inline-form" method="post" action="/admin/tasks/${encodeURIComponent(t.id)}/nudge"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="back" value="/admin/tasks"><button type="submit" class="secondary">${w(lang, 'nudge')}</button></form>` : ''}</td></tr>`)}</tbody></table></div>`)}
 </section>`)}`;
     res.type('html').send(adminPage({ lang, req, official, csrf, title: q.all ? w(lang, 'openTasksTitle') : w(lang, 'overdue'), body }));

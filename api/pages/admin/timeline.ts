@@ -8,7 +8,7 @@ import { html } from '../html';
 import type { Lang } from '../i18n';
 import { ACTION_LABELS, AUDIT_LABELS, MEASURE_LABELS, STEP_LABELS, label } from '../i18n';
 import { CLOSE_REASON_LABELS, KIND_LABELS, TEMPORAL_LABELS, TIMER_LABELS, UPDATE_LABELS, w } from './labels';
-import { when } from './shell';
+import { due, when } from './shell';
 
 /** Timeline instants carry seconds: several steps can happen within a minute. */
 function whenSeconds(at: string, lang: Lang): string {
@@ -69,7 +69,7 @@ function detailOf(e: TimelineEntry, lang: Lang, nameOf: (id: string) => string):
     case 'TASK_TRANSFERRED':
       return `${d.from ? nameOf(d.from) : '—'} → ${d.to ? nameOf(d.to) : '—'}`;
     case 'TASK_OPENED':
-      return [d.assigneeId ? `${w(lang, 'assignee')}: ${nameOf(d.assigneeId)}` : '', d.dueAt ? `${w(lang, 'due')}: ${when(d.dueAt, lang)}` : ''].filter(Boolean).join(' · ');
+      return [d.assigneeId ? `${w(lang, 'assignee')}: ${nameOf(d.assigneeId)}` : '', d.dueAt ? `${w(lang, 'due')}: ${due(d.dueAt, lang)}` : ''].filter(Boolean).join(' · ');
     case 'NOTICE_STARTED':
       return d.endsAt ? `→ ${when(d.endsAt, lang)}` : '';
     case 'NEXT_REVIEW_SCHEDULED':

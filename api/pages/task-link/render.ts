@@ -7,6 +7,7 @@ import type { SafeHtml } from '../html';
 import { html } from '../html';
 import type { Bilingual, Lang } from '../i18n';
 import { ACTION_LABELS, LEVEL_LABELS, MEASURE_LABELS, STATUS_LABELS, STEP_LABELS, beijingTime, label, tr } from '../i18n';
+import { formatDue } from '../../../core/due-time';
 import { page } from '../layout';
 import type { CaseView } from './case-view';
 import { renderSummary, renderTimeline } from './case-view';
@@ -50,7 +51,7 @@ function dueHtml(lang: Lang, dueAt: Date, workingDaysLeft: number | null): SafeH
   const left = workingDaysLeft === null || overdue ? ''
     : workingDaysLeft === 0 ? (lang === 'zh-CN' ? '（今天到期）' : ' (due today)')
     : lang === 'zh-CN' ? `（还剩 ${workingDaysLeft} 个工作日）` : ` (${workingDaysLeft} working day${workingDaysLeft === 1 ? '' : 's'} left)`;
-  return html`${beijingTime(dueAt, lang)}${left}${overdue ? html` <span class="badge overdue">${tr(lang, S.overdue)}</span>` : ''}`;
+  return html`${formatDue(dueAt, lang)}${left}${overdue ? html` <span class="badge overdue">${tr(lang, S.overdue)}</span>` : ''}`;
 }
 
 /** Common parts of the confirm pages. */

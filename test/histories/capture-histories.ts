@@ -1,0 +1,134 @@
+/**
+ * Captures the histories of real runs of the case workflow for a release, into
+ * test/histories/<release>/<scenario>.json. Run by `npm run histories:capture -- <release>`
+ * (vitest.capture.config.ts), never by `npm test`: the replay test (test/histories.test.ts)
+ * replays what is checked in.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { Harness } from '../support/harness';
+import { DEMO, eventually, startHarness } from '../support/harness';
+import { compressedPolicy } from '../../workflows/policy';
+import {
+  actions, approve, createCase, decide, driveElimination, driveToMonitored, implementMeasure, openTaskOf, waitForCase,
+} from '../support/driver';
+
+const release = process.env.BANGFU_RELEASE;
+if (!release || !/^[\w.-]+$/.test(release)) throw new Error('set BANGFU_RELEASE (npm run histories:capture -- <release>)');
+const dir = path.join(import.meta.dirname, release);
+fs.mkdirSync(dir, { recursive: true });
+
+const harnesses: Harness[] = [];
+afterAll(async () => {
+  for (const h of harnesses) await h.stop();
+});
+async function harness(opts: Parameters<typeof startHarness>[0]): Promise<Harness> {
+  const h = await startHarness(opts);
+  harnesses.push(h);
+  return h;
+}
+
+/** Writes every run of the case's workflow (oldest first), waiting until the latest run is idle. */
+async function save(h: Harness, caseId: string, scenario: string, runIds?: string[]): Promise<void> {
+  const row = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+  const runs = runIds ?? [(await h.client.workflow.getHandle(row.workflowId).describe()).runId];
+  for (const [i, runId] of runs.entries()) {
+    const history = await h.client.workflow.getHandle(row.workflowId, runId).fetchHistory();
+    const file = path.join(dir, `${scenario}${runs.length > 1 ? `.run${i + 1}` : ''}.json`);
+    fs.writeFileSync(file, historyToJSON(history));
+    console.log(`captured ${file} (${history.events?.length} events)`);
+  }
+}
+
+const today = (): string => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+
+describe(`capture histories for release ${release}`, () => {
+  it('identification with an objection dismissed and a township return, to county approval', async () => {
+    const h = await harness({ policy: compressedPolicy({ notice: 2 }) });
+    const caseId = await createCase(h);
+    await approve(h, caseId, 'VERIFICATION');
+    await approve(h, caseId, 'VILLAGE_REVIEW');
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    expect((await h.api('POST', `/api/cases/${caseId}/objections`, { as: village, body: { text: '家中有车' } })).status).toBe(201);
+    expect((await decide(h, caseId, 'INVESTIGATION', 'DISMISS')).status).toBe(200);
+    expect((await decide(h, caseId, 'TOWNSHIP_REVIEW', 'RETURN')).status).toBe(200);
+    await approve(h, caseId, 'VILLAGE_REVIEW');
+    await approve(h, caseId, 'TOWNSHIP_REVIEW');
+    await approve(h, caseId, 'COUNTY_APPROVAL');
+    await waitForCase(h, caseId, 'MONITORED');
+    await save(h, caseId, 'identification-objection-return');
+  });
+
+  it('rejection, withdrawal and an upheld objection', async () => {
+    const h = await harness({ policy: compressedPolicy({ notice: 30 }) });
+    const rejected = await createCase(h);
+    await approve(h, rejected, 'VERIFICATION');
+    expect((await decide(h, rejected, 'VILLAGE_REVIEW', 'REJECT')).status).toBe(200);
+    await save(h, rejected, 'rejection');
+    const upheld = await createCase(h);
+    await approve(h, upheld, 'VERIFICATION');
+    await approve(h, upheld, 'VILLAGE_REVIEW');
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    expect((await h.api('POST', `/api/cases/${upheld}/objections`, { as: village, body: { text: '收入不实' } })).status).toBe(201);
+    expect((await decide(h, upheld, 'INVESTIGATION', 'REJECT')).status).toBe(200);
+    await save(h, upheld, 'objection-upheld-rejected');
+  });
+
+  it('reminders and escalations of an overdue task, a transfer and a nudge', async () => {
+    const h = await harness({ policy: compressedPolicy({ step: 3, reminder: 1 }) });
+    const caseId = await createCase(h);
+    const task = await openTaskOf(h, caseId, 'VERIFICATION');
+    const colleague = await h.prisma.official.findFirstOrThrow({ where: { role: 'VILLAGE', regionCode: DEMO.villageA1, id: { not: task.assigneeId! }, standsInForId: null } });
+    expect((await h.api('POST', `/api/tasks/${task.id}/transfer`, { as: task.assigneeId!, body: { toOfficialId: colleague.id } })).status).toBe(200);
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    expect((await h.api('POST', `/api/tasks/${task.id}/nudge`, { as: township })).status).toBe(200);
+    await eventually(async () => (await actions(h, caseId)).includes('TASK_ESCALATED'), 'escalation', 20_000);
+    await save(h, caseId, 'task-reminder-escalation-transfer');
+  });
+
+  it('monitoring with measures and contacts, the review timer and elimination, then a rollback', async () => {
+    const h = await harness({ policy: compressedPolicy({ notice: 1, elimination: 3 }) });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const row = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+    expect((await h.api('POST', `/api/cases/${caseId}/contacts`, { as: row.contactId!, body: { contactedOn: today(), note: '入户走访' } })).status).toBe(201);
+    await implementMeasure(h, caseId);
+    await waitForCase(h, caseId, 'ELIMINATING', 'ELIM_ASSESSMENT');
+    await driveElimination(h, caseId);
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    expect((await h.api('POST', `/api/cases/${caseId}/rollback`, { as: county, body: { reason: '返贫风险复现' } })).status).toBe(200);
+    await waitForCase(h, caseId, 'MONITORED');
+    await save(h, caseId, 'monitoring-review-elimination-rollback');
+  });
+
+  it('a review the household does not qualify for, and a declined elimination', async () => {
+    const h = await harness({ policy: compressedPolicy({ notice: 1, elimination: 2, review: 3 }) });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    await eventually(async () => (await actions(h, caseId)).includes('REVIEW_NOT_ELIGIBLE'), 'a review without a measure');
+    await implementMeasure(h, caseId);
+    await waitForCase(h, caseId, 'ELIMINATING', 'ELIM_ASSESSMENT');
+    expect((await decide(h, caseId, 'ELIM_ASSESSMENT', 'REJECT')).status).toBe(200);
+    await waitForCase(h, caseId, 'MONITORED');
+    await save(h, caseId, 'review-not-eligible-declined');
+  });
+
+  it('continue-as-new carries a monitored case onto a new run', async () => {
+    const h = await harness({ policy: compressedPolicy({ notice: 1, elimination: 3600 }), maxHistoryEvents: 120 });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    await implementMeasure(h, caseId);
+    const row = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+    const handle = h.client.workflow.getHandle(row.workflowId);
+    const firstRun = (await handle.describe()).runId;
+    for (let i = 0; i < 40 && (await handle.describe()).runId === firstRun; i++) {
+      expect((await h.api('POST', `/api/cases/${caseId}/contacts`, { as: row.contactId!, body: { contactedOn: today() } })).status).toBe(201);
+    }
+    const secondRun = (await handle.describe()).runId;
+    expect(secondRun).not.toBe(firstRun);
+    expect((await h.api('POST', `/api/cases/${caseId}/contacts`, { as: row.contactId!, body: { contactedOn: today() } })).status).toBe(201);
+    await save(h, caseId, 'continue-as-new', [firstRun, secondRun]);
+  });
+});
