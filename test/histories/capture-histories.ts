@@ -7,13 +7,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Harness } from '../support/harness';
 import { DEMO, eventually, startHarness } from '../support/harness';
 import { compressedPolicy } from '../../workflows/policy';
 import {
   actions, approve, createCase, decide, driveElimination, driveToMonitored, implementMeasure, openTaskOf, waitForCase,
 } from '../support/driver';
+
+import { historyToFile } from '../support/history-files';
 
 const release = process.env.BANGFU_RELEASE;
 if (!release || !/^[\w.-]+$/.test(release)) throw new Error('set BANGFU_RELEASE (npm run histories:capture -- <release>)');
@@ -37,7 +38,7 @@ async function save(h: Harness, caseId: string, scenario: string, runIds?: strin
   for (const [i, runId] of runs.entries()) {
     const history = await h.client.workflow.getHandle(row.workflowId, runId).fetchHistory();
     const file = path.join(dir, `${scenario}${runs.length > 1 ? `.run${i + 1}` : ''}.json`);
-    fs.writeFileSync(file, historyToJSON(history));
+    fs.writeFileSync(file, historyToFile(history));
     console.log(`captured ${file} (${history.events?.length} events)`);
   }
 }
