@@ -37,10 +37,19 @@ export function apiRoutes(ctx: ServiceContext): RouteSpec<any, any, any, any>[] 
   ];
 }
 
+/** A check that answers false when it fails or takes longer than `ms` (a dead peer must not hang /readyz). */
+function within(check: Promise<unknown>, ms = 2_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    check.then(() => true, () => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
 async function readiness(ctx: ServiceContext): Promise<{ postgres: boolean; temporal: boolean }> {
   const [postgres, temporal] = await Promise.all([
-    ctx.prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
-    ctx.temporal.connection.workflowService.getSystemInfo({}).then(() => true, () => false),
+    within(ctx.prisma.$queryRaw`SELECT 1`),
+    within(ctx.temporal.connection.withDeadline(Date.now() + 2_000, () => ctx.temporal.connection.workflowService.getSystemInfo({}))),
   ]);
   return { postgres, temporal };
 }

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { safeText } from '../../core/text';
 import type { RouteSpec } from './define-route';
+import { ZListCasesQuerySchema } from '../routes/cases/list-cases.types';
 
 /** A route documented in the OpenAPI document but served by its own handler. */
 export type DocumentedRoute = Omit<RouteSpec<any, any, any, any>, 'handler'>;
@@ -71,5 +72,17 @@ export const PAGE_ROUTES: DocumentedRoute[] = [
     query: lang,
     ...(method === 'post' ? { status: 303, consumes: { 'application/x-www-form-urlencoded': z.object({ _csrf: csrf }).catchall(safeText()) }, produces: redirect } : { produces: page }),
     response: z.string(),
-  })),
+  })).map((r) =>
+    r.method === 'get' && r.path === '/admin/cases'
+      ? {
+          ...r,
+          query: ZListCasesQuerySchema.extend({
+            lang: z.enum(['zh-CN', 'en']).optional(),
+            set: safeText().optional().describe('a figure\'s case set (from the dashboard)'),
+            qs: safeText().optional().describe('opaque search token from POST /admin/cases'),
+            q: safeText().max(100).optional().describe('search text other than an ID number (an ID number is only searched through the form)'),
+          }),
+        }
+      : r,
+  ),
 ];
