@@ -6,6 +6,7 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app';
 import { makeResidentId, residentIdProblem } from '../core/resident-id';
@@ -197,7 +198,7 @@ describe('the root and outages', () => {
     const prisma = createPrisma(`postgresql://postgres:x@127.0.0.1:${deadPort}/bangfu`);
     const connection = await Connection.connect({ address: `127.0.0.1:${await getFreePort()}`, connectTimeout: 500 }).catch(() => Connection.lazy({ address: `127.0.0.1:${deadPort}` }));
     const app = createApp({ prisma, temporal: new Client({ connection }), taskQueue: h.taskQueue, policy: h.policy, secret: TEST_SECRET, namespace: 'default' });
-    const server = await new Promise<import('node:http').Server>((resolve) => {
+    const server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
     });
     try {
