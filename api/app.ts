@@ -6,6 +6,7 @@ import express from 'express';
 import type { Express } from 'express';
 import { authenticate } from './auth/authenticate';
 import { errorMiddleware } from './http/app-error';
+import { rejectHostileInput } from './http/hostile-input';
 import { AppError } from './http/app-error';
 import type { RouteSpec } from './http/define-route';
 import { defineRoute, mountRoutes } from './http/define-route';
@@ -13,6 +14,7 @@ import { metricsMiddleware, renderMetrics } from './http/metrics';
 import { apiDocsPage } from './pages/admin/api-docs';
 import { adminRouter, pageSecurityHeaders } from './pages/admin/router';
 import { buildOpenApi } from './http/openapi';
+import { PAGE_ROUTES } from './http/page-routes';
 import { caseActionRoutes } from './routes/cases/case-actions';
 import { caseHistoryRoute } from './routes/cases/case-history';
 import { createCaseRoute } from './routes/cases/create-case';
@@ -35,10 +37,19 @@ export function apiRoutes(ctx: ServiceContext): RouteSpec<any, any, any, any>[] 
   ];
 }
 
+/** A check that answers false when it fails or takes longer than `ms` (a dead peer must not hang /readyz). */
+function within(check: Promise<unknown>, ms = 2_000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    check.then(() => true, () => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
 async function readiness(ctx: ServiceContext): Promise<{ postgres: boolean; temporal: boolean }> {
   const [postgres, temporal] = await Promise.all([
-    ctx.prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
-    ctx.temporal.connection.workflowService.getSystemInfo({}).then(() => true, () => false),
+    within(ctx.prisma.$queryRaw`SELECT 1`),
+    within(ctx.temporal.connection.withDeadline(Date.now() + 2_000, () => ctx.temporal.connection.workflowService.getSystemInfo({}))),
   ]);
   return { postgres, temporal };
 }
@@ -52,7 +63,12 @@ export function createApp(ctx: ServiceContext): Express {
   // Imports read their body as bytes (CSV in UTF-8 or GBK, or JSON) and may be large.
   app.use('/api/imports', express.raw({ type: () => true, limit: '32mb' }));
   app.use(express.json({ limit: '2mb' }));
+  app.use(rejectHostileInput);
 
+  // The root leads to the admin sign-in (or the dashboard, once signed in).
+  app.get('/', (_req, res) => {
+    res.redirect(302, '/admin');
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -70,7 +86,7 @@ export function createApp(ctx: ServiceContext): Express {
     response: z.record(z.string(), z.unknown()),
     handler: async (): Promise<Record<string, unknown>> => openapiDocument(),
   });
-  const openapiDocument = (): Record<string, unknown> => buildOpenApi([...routes, openapiRoute], { title: 'Bangfu 帮扶 API', version: '0.1.0' });
+  const openapiDocument = (): Record<string, unknown> => buildOpenApi([...routes, openapiRoute, ...PAGE_ROUTES], { title: 'Bangfu 帮扶 API', version: '0.1.0' });
   const router = express.Router();
   mountRoutes(router, [...routes, openapiRoute], authenticate(ctx.prisma));
   app.use(router);

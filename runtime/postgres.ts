@@ -271,6 +271,8 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
 export interface ResolvedDatabase {
   url: string;
   source: 'env' | 'embedded';
+  /** The embedded postmaster: its pid and port, and whether another live process had started it. */
+  embedded?: { pid: number; port: number; attached: boolean };
   /** Stops the embedded Postgres if this call started it; a no-op for `DATABASE_URL`. */
   stop(): Promise<void>;
 }
@@ -287,7 +289,7 @@ export async function resolveDatabase(
     return { url: cfg.DATABASE_URL, source: 'env', stop: async () => undefined };
   }
   const pgHandle = await startEmbeddedPostgres({ ...opts, dataDir: cfg.dataDir });
-  return { url: pgHandle.url, source: 'embedded', stop: pgHandle.stop };
+  return { url: pgHandle.url, source: 'embedded', embedded: { pid: pgHandle.pid, port: pgHandle.port, attached: pgHandle.attached }, stop: pgHandle.stop };
 }
 
 function databaseUrl(password: string, port: number): string {

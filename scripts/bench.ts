@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createApp } from '../api/app';
+import { makeResidentId } from '../core/resident-id';
 import { issueToken } from '../api/auth/tokens';
 import { seedDemo } from '../prisma/seed/demo';
 import { applyMigrations } from '../runtime/migrate';
@@ -36,6 +37,9 @@ function pct(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 }
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
+/** A valid (GB 11643) ID number per benchmark case: birth dates from 1950-01-01 on, one per case. */
+const benchIdNumber = (i: number): string =>
+  makeResidentId('410599', new Date(Date.UTC(1950, 0, 1) + i * 86_400_000).toISOString().slice(0, 10).replace(/-/g, ''), '001');
 
 async function pool<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -79,7 +83,7 @@ try {
   await pool(Array.from({ length: N }, (_, i) => i), C, async (i) => {
     const s = performance.now();
     const r = await call('POST', '/api/cases', {
-      household: { headName: '基准', idNumber: `41059919000${String(1_000_000 + i).slice(1)}1`, villageCode: '410599100201' },
+      household: { headName: '基准', idNumber: benchIdNumber(i), villageCode: '410599100201' },
       category: 'MARGINAL', riskTypes: ['ILLNESS'], channel: 'DEPARTMENT_ALERT', leadRef: `bench-${i}`,
     });
     intake.push(performance.now() - s);

@@ -62,7 +62,11 @@ function bar(done: number, total: number, s: ImportSummary, startedAt: number): 
 async function sendChunk(opts: ImportOptions, rows: RawRow[], firstRow: number, onRow: (r: ImportRowResult) => void): Promise<void> {
   const res = await fetch(`${opts.url.replace(/\/$/, '')}/api/imports?firstRow=${firstRow}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${opts.token}`, accept: 'application/x-ndjson' },
+    headers: {
+      'content-type': 'application/json', authorization: `Bearer ${opts.token}`, accept: 'application/x-ndjson',
+      // Refusals in the report come in the terminal's language.
+      'accept-language': /^zh/i.test(process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '') ? 'zh-CN' : 'en',
+    },
     body: JSON.stringify({ rows }),
   }).catch((err: Error & { cause?: Error }) => {
     throw new Error(`cannot reach ${opts.url} (is the API running?): ${err.cause?.message ?? err.message}`);

@@ -10,7 +10,8 @@ tok() { npm run -s officials -- token "$1" 2>/dev/null; }
 V=$(tok off-vil-dongfeng); T=$(tok off-twp-dongfeng); C=$(tok off-cty)
 j() { python3 -c "import sys,json; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 post() { curl -s -X POST -H "Authorization: Bearer $1" -H 'content-type: application/json' "$B$2" -d "$3"; }
-ID="4105991992030$(printf %05d $((RANDOM % 100000)))"  # a demo ID number, new on every run
+# A demo ID number, new on every run, valid under GB 11643 (a real birth date and the check character).
+ID=$(python3 -c "import random; b='4105991992%02d%02d%03d' % (random.randint(1, 12), random.randint(1, 28), random.randint(0, 999)); w=[7,9,10,5,8,4,2,1,6,3,7,9,10,5,8,4,2]; print(b + '10X98765432'[sum(int(c) * x for c, x in zip(b, w)) % 11])")
 CASE=$(post $V /api/cases "{\"household\":{\"headName\":\"赵六\",\"idNumber\":\"$ID\",\"villageCode\":\"410599100201\",\"memberCount\":3},\"category\":\"MARGINAL\",\"riskTypes\":[\"ILLNESS\"],\"channel\":\"SELF_APPLICATION\"}" | j 'd["case"]["id"]')
 echo "case $CASE"
 task() { sleep 1; curl -s -H "Authorization: Bearer $1" "$B/api/cases/$CASE" | j 'd["openTasks"][0]["id"] if d["openTasks"] else ""'; }

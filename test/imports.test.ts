@@ -11,16 +11,30 @@ import { decodeText, parseCsv } from '../api/services/parse-lead-file';
 import { runImport } from '../scripts/import';
 import type { Harness } from './support/harness';
 import { DEMO, eventually, startHarness } from './support/harness';
+import { makeResidentId } from '../core/resident-id';
 
 let h: Harness;
 let admin: string;
 let run: string;
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 
-/** A fixture with its `%%%%%` placeholders replaced by this run's number (bytes, so GBK stays GBK). */
+/**
+ * A valid resident ID number (GB 11643) unique to this run and `n` (0–9999): the birth date
+ * comes from the run number and n's thousands, the sequence from the rest of n.
+ */
+function runId(n: number): string {
+  const birth = new Date(Date.UTC(1940, 0, 1) + ((Number(run) % 3000) * 10 + Math.floor(n / 1000)) * 86_400_000);
+  return makeResidentId('410599', birth.toISOString().slice(0, 10).replace(/-/g, ''), String(n % 1000).padStart(3, '0'));
+}
+
+/**
+ * A fixture with its `%%%%%` placeholders replaced by this run's number, and its ID numbers
+ * `410599195%%%%%NNNN` by {@link runId}(NNNN) (bytes, so GBK stays GBK).
+ */
 async function fixture(name: string): Promise<Buffer> {
   const bytes = await fs.readFile(path.join(FIXTURES, name));
-  return Buffer.from(bytes.toString('latin1').replaceAll('%%%%%', run), 'latin1');
+  const text = bytes.toString('latin1').replace(/410599195%%%%%(\d{4})/g, (_m, n: string) => runId(Number(n)));
+  return Buffer.from(text.replaceAll('%%%%%', run), 'latin1');
 }
 
 interface Line { type: string; row: number; leadRef: string | null; outcome: string; caseId?: string; field?: string; reason?: string; summary?: Record<string, number>; encoding?: string; ignoredColumns?: string[] }
@@ -130,7 +144,7 @@ describe('POST /api/imports', () => {
 
   it('a township official imports only into its own villages; a village official may not import', async () => {
     const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
-    const csv = `leadRef,headName,idNumber,villageCode,category,riskTypes\nTWP-${run}-1,甲,410599195${run}3011,${DEMO.villageA1},MARGINAL,ILLNESS\nTWP-${run}-2,乙,410599195${run}3021,${DEMO.villageB1},MARGINAL,ILLNESS\n`;
+    const csv = `leadRef,headName,idNumber,villageCode,category,riskTypes\nTWP-${run}-1,甲,${runId(3011)},${DEMO.villageA1},MARGINAL,ILLNESS\nTWP-${run}-2,乙,${runId(3021)},${DEMO.villageB1},MARGINAL,ILLNESS\n`;
     const res = await postImport(csv, 'text/csv', township);
     expect(outcomes(res.lines)).toEqual({ 1: 'STARTED', 2: 'REJECTED' });
     expect(rowOf(res.lines, 2).field).toBe('villageCode');
@@ -170,7 +184,7 @@ describe('npm run import', () => {
   it('imports a few hundred leads in chunks with a progress bar and a summary; a second run starts nothing', async () => {
     const n = 150;
     const lines = ['线索编号,户主姓名,身份证号,村代码,监测对象类别,风险类型'];
-    for (let i = 0; i < n; i++) lines.push(`CLI-${run}-${i},户主${i},410599196${run}${String(i).padStart(3, '0')}X,${i % 2 ? DEMO.villageA1 : DEMO.villageB1},MARGINAL,因病`);
+    for (let i = 0; i < n; i++) lines.push(`CLI-${run}-${i},户主${i},${runId(5000 + i)},${i % 2 ? DEMO.villageA1 : DEMO.villageB1},MARGINAL,因病`);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bangfu-import-'));
     const file = path.join(dir, 'leads.csv');
     await fs.writeFile(file, `\uFEFF${lines.join('\r\n')}\r\n`);

@@ -6,7 +6,10 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
 import type { Role } from '../../workflows/contracts';
+import { TEXT_PROBLEM_MESSAGES, findUnsafeText, safeText } from '../../core/text';
 import { AppError, fromZodError } from './app-error';
+import type { MessageLang } from './messages';
+import { apiLang, fieldName, refusal } from './messages';
 
 /** A declared route. */
 export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> {
@@ -14,6 +17,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   /** Express path, e.g. `/api/cases/:id`. */
   path: string;
   summary: string;
+  /** Longer description for the OpenAPI document. */
+  description?: string;
   tags?: string[];
   /** Roles allowed; omitted = any authenticated official. `public` = no token needed. */
   roles?: Role[] | 'public';
@@ -30,11 +35,22 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   handler: (input: { params: z.infer<P>; query: z.infer<Q>; body: z.infer<B>; req: Request; res: Response }) => Promise<z.infer<R>>;
 }
 
-function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.infer<T> {
+function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string, lang: MessageLang): z.infer<T> {
+  // Every field, named or not: a NUL byte or an unpaired surrogate is refused before the schema runs.
+  const unsafe = findUnsafeText(value);
+  if (unsafe) {
+    const path = [where, ...unsafe.path.map(String)];
+    throw new AppError('INVALID_INPUT', refusal(fieldName(path, lang), TEXT_PROBLEM_MESSAGES[unsafe.problem][lang], lang), { field: path.join('.') });
+  }
   if (!schema) return undefined as z.infer<T>;
   const r = schema.safeParse(value);
-  if (!r.success) throw fromZodError(r.error, where);
+  if (!r.success) throw fromZodError(r.error, where, lang, value);
   return r.data;
+}
+
+/** Whether a request carries a body (a length above zero, or chunked). */
+function hasBody(req: Request): boolean {
+  return Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
 }
 
 /** Declares a route (typed end to end), to be mounted with {@link mountRoutes} and listed in the OpenAPI document. */
@@ -55,9 +71,13 @@ export function mountRoutes(router: Router, routes: RouteSpec<any, any, any, any
           throw new AppError('FORBIDDEN', `role ${official.role} may not ${spec.summary.toLowerCase()}`);
         }
       }
-      const params = parse(spec.params, req.params, 'params');
-      const query = parse(spec.query, req.query, 'query');
-      const body = parse(spec.body, req.body ?? {}, 'body');
+      const lang = apiLang(req);
+      if (spec.body && !spec.consumes && hasBody(req) && !req.is(['application/json', 'application/*+json'])) {
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', lang === 'zh-CN' ? 'Content-Type：请以 application/json 发送' : 'Content-Type: send the body as application/json', { field: 'Content-Type' });
+      }
+      const params = parse(spec.params, req.params, 'params', lang);
+      const query = parse(spec.query, req.query, 'query', lang);
+      const body = parse(spec.body, req.body ?? {}, 'body', lang);
       const result = await spec.handler({ params, query, body, req, res });
       if (res.headersSent) return; // the handler streamed its own response (see `produces`)
       const checked = spec.response.safeParse(result);
@@ -77,4 +97,4 @@ export const ZPage = z.object({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(20),
 });
-export const ZIdParam = z.object({ id: z.string().min(1).max(100) });
+export const ZIdParam = z.object({ id: safeText().min(1).max(100) });

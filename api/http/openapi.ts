@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { RouteSpec } from './define-route';
 
-type AnyRoute = RouteSpec<any, any, any, any>;
+type AnyRoute = Omit<RouteSpec<any, any, any, any>, 'handler'>;
 
 function toSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
   return z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'openapi-3.0' }) as Record<string, unknown>;
@@ -27,12 +27,14 @@ export function buildOpenApi(routes: AnyRoute[], info: { title: string; version:
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const path = r.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    const roles = Array.isArray(r.roles) ? `Roles: ${r.roles.join(', ')}.` : '';
     const op: Record<string, unknown> = {
       summary: r.summary,
       tags: r.tags ?? [],
-      operationId: `${r.method}${r.path.replace(/[/:{}]+(\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+      operationId: `${r.method}${r.path.replace(/[/:{}]+(\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : '')) || 'Root'}`,
       parameters: [...parametersOf(r.params, 'path'), ...parametersOf(r.query, 'query')],
-      ...(Array.isArray(r.roles) ? { description: `Roles: ${r.roles.join(', ')}.`, 'x-roles': r.roles } : {}),
+      ...(roles || r.description ? { description: [roles, r.description].filter(Boolean).join(' ') } : {}),
+      ...(Array.isArray(r.roles) ? { 'x-roles': r.roles } : {}),
       responses: {
         [String(r.status ?? 200)]: { description: 'OK', content: contentOf(r.produces ?? { 'application/json': r.response }, 'output') },
         '4XX': { description: 'Error naming the field', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },

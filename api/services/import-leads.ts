@@ -7,10 +7,13 @@
 import type { AuthOfficial } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
 import { incCounter } from '../http/metrics';
+import type { MessageLang } from '../http/messages';
+import { issueMessage, refusal } from '../http/messages';
 import { ZCreateCaseRequestSchema } from '../routes/cases/create-case.types';
 import type { ServiceContext } from './context';
 import type { RawRow } from './parse-lead-file';
-import { columnOfPath, rowToLead } from './parse-lead-file';
+import { COLUMN_ALIASES, columnOfPath, rowToLead } from './parse-lead-file';
+import type { ImportColumn } from './parse-lead-file';
 import { startCaseFromLead } from './start-case';
 
 /** What happened to one row. */
@@ -54,15 +57,27 @@ export async function* mapInOrder<T, R>(items: Iterable<T>, limit: number, keysO
   while (window.length > 0) yield await (window.shift() as Promise<R>);
 }
 
-/** Validates and starts one row; never throws. */
-export async function importRow(ctx: ServiceContext, official: AuthOfficial, raw: RawRow, row: number): Promise<ImportRowResult> {
+/** A column as the reader calls it: `headName`, or its Chinese header 户主姓名. */
+function columnLabel(column: string, lang: MessageLang): string {
+  return lang === 'zh-CN' ? (COLUMN_ALIASES[column as ImportColumn]?.[0] ?? column) : column;
+}
+
+/** Validates and starts one row; never throws. Refusals are worded in `lang` ("户主姓名：必填" / "headName: required"). */
+export async function importRow(ctx: ServiceContext, official: AuthOfficial, raw: RawRow, row: number, lang: MessageLang = 'en'): Promise<ImportRowResult> {
   const leadRef = raw.leadRef === undefined || raw.leadRef === null || String(raw.leadRef).trim() === '' ? null : String(raw.leadRef).trim();
   const result = await (async (): Promise<Omit<ImportRowResult, 'row' | 'leadRef'>> => {
-    if (!leadRef) return { outcome: 'REJECTED', field: 'leadRef', reason: 'leadRef is required for imports (it makes a re-sent lead idempotent)' };
-    const parsed = ZCreateCaseRequestSchema.safeParse(rowToLead(raw));
+    if (!leadRef) {
+      return {
+        outcome: 'REJECTED', field: 'leadRef',
+        reason: refusal(columnLabel('leadRef', lang), lang === 'zh-CN' ? '必填（重复发送同一线索时靠它避免重复建档）' : 'required (it makes a re-sent lead idempotent)', lang),
+      };
+    }
+    const lead = rowToLead(raw);
+    const parsed = ZCreateCaseRequestSchema.safeParse(lead);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return { outcome: 'REJECTED', field: columnOfPath(issue.path), reason: issue.message };
+      const field = columnOfPath(issue.path);
+      return { outcome: 'REJECTED', field, reason: refusal(columnLabel(field, lang), issueMessage(issue, lang, lead), lang) };
     }
     try {
       const r = await startCaseFromLead(ctx, official, parsed.data);
@@ -89,7 +104,7 @@ export async function importRow(ctx: ServiceContext, official: AuthOfficial, raw
 }
 
 /** Imports rows in order; `firstRow` numbers the first one (for chunked uploads). */
-export function importLeads(ctx: ServiceContext, official: AuthOfficial, rows: RawRow[], firstRow = 1): AsyncGenerator<ImportRowResult> {
+export function importLeads(ctx: ServiceContext, official: AuthOfficial, rows: RawRow[], firstRow = 1, lang: MessageLang = 'en'): AsyncGenerator<ImportRowResult> {
   const indexed = rows.map((raw, i) => ({ raw, row: firstRow + i }));
   return mapInOrder(
     indexed,
@@ -100,7 +115,7 @@ export function importLeads(ctx: ServiceContext, official: AuthOfficial, rows: R
       if (raw.idNumber !== undefined && raw.idNumber !== null) keys.push(`id:${String(raw.idNumber).trim().toUpperCase()}`);
       return keys;
     },
-    ({ raw, row }) => importRow(ctx, official, raw, row),
+    ({ raw, row }) => importRow(ctx, official, raw, row, lang),
   );
 }
 

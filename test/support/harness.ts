@@ -12,6 +12,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
+import { makeResidentId } from '../../core/resident-id';
 import { loadCalendar } from '../../activities/calendar/calendar';
 import type { MailDispatcher, MailDispatcherOptions } from '../../activities/mail/dispatcher';
 import { startMailDispatcher } from '../../activities/mail/dispatcher';
@@ -68,9 +69,13 @@ export interface HarnessMailOptions extends Partial<Omit<MailDispatcherOptions, 
   smtpUrl: string;
 }
 
-/** A fresh random 18-character ID number (never a real person's: birth year 1900). */
+/**
+ * A fresh random resident ID number, valid under GB 11643 (real birth date, right check
+ * character), in the fictitious region 410599 with a birth date in 1900–1939.
+ */
 export function randomIdNumber(): string {
-  return `410599190001${String(randomInt(0, 100000)).padStart(5, '0')}${randomInt(0, 10)}`;
+  const birth = new Date(Date.UTC(1900, 0, 1) + randomInt(0, 40 * 365) * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
+  return makeResidentId('410599', birth, String(randomInt(0, 1000)).padStart(3, '0'));
 }
 
 let runtimeInstalled = false;

@@ -5,6 +5,7 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
+import { safeText } from '../../../core/text';
 import { AppError, fromZodError } from '../../http/app-error';
 import { actorOf, caseIdOfTask, rollbackElimination, sendCaseUpdate, transferTask } from '../../services/case-actions';
 import type { ServiceContext } from '../../services/context';
@@ -14,14 +15,14 @@ import type { Lang } from '../i18n';
 import { w } from './labels';
 import { adminPage } from './shell';
 
-const ZTransferForm = z.object({ toOfficialId: z.string().min(1).max(100), reason: z.string().trim().max(2000).optional() });
-const ZCloseForm = z.object({ reason: z.enum(['MOVED_AWAY', 'DECEASED', 'OTHER']), comment: z.string().trim().max(2000).optional() });
-const ZRollbackForm = z.object({ reason: z.string().trim().min(1, 'reason is required').max(2000) });
+const ZTransferForm = z.object({ toOfficialId: safeText().min(1).max(100), reason: safeText().trim().max(2000).optional() });
+const ZCloseForm = z.object({ reason: z.enum(['MOVED_AWAY', 'DECEASED', 'OTHER']), comment: safeText().trim().max(2000).optional() });
+const ZRollbackForm = z.object({ reason: safeText().trim().min(1, 'reason is required').max(2000) });
 
-function parseForm<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
+function parseForm<T extends z.ZodType>(schema: T, req: Request, res: Response): z.infer<T> {
   const body = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([, v]) => v !== ''));
   const r = schema.safeParse(body);
-  if (!r.success) throw fromZodError(r.error);
+  if (!r.success) throw fromZodError(r.error, undefined, res.locals.lang ?? 'zh-CN', body);
   return r.data;
 }
 
@@ -35,11 +36,11 @@ export function actionErrorPage(req: Request, res: Response, err: AppError, back
 }
 
 /** Runs an action; redirects to the case page on success, renders the refusal otherwise. */
-function action(run: (req: Request) => Promise<string>): RequestHandler {
+function action(run: (req: Request, res: Response) => Promise<string>): RequestHandler {
   return async (req, res) => {
     let caseId: string | null = null;
     try {
-      caseId = await run(req);
+      caseId = await run(req, res);
       res.redirect(303, `/admin/cases/${encodeURIComponent(caseId)}?done=1`);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
@@ -58,27 +59,27 @@ export const nudgeAction = (ctx: ServiceContext): RequestHandler =>
   });
 
 export const transferAction = (ctx: ServiceContext): RequestHandler =>
-  action(async (req) => {
+  action(async (req, res) => {
     const taskId = String(req.params.id);
-    const form = parseForm(ZTransferForm, req);
+    const form = parseForm(ZTransferForm, req, res);
     const { caseId } = await transferTask(ctx, req.official!, taskId, form.toOfficialId, form.reason);
     return caseId;
   });
 
 export const closeAction = (ctx: ServiceContext): RequestHandler =>
-  action(async (req) => {
+  action(async (req, res) => {
     const caseId = String(req.params.id);
-    const form = parseForm(ZCloseForm, req);
+    const form = parseForm(ZCloseForm, req, res);
     await sendCaseUpdate(ctx, req.official!, caseId, closeCaseUpdate, { reason: form.reason, comment: form.comment, actor: actorOf(req.official!) });
     return caseId;
   });
 
 export const rollbackAction = (ctx: ServiceContext): RequestHandler =>
-  action(async (req) => {
+  action(async (req, res) => {
     const caseId = String(req.params.id);
     const official = req.official!;
     if (official.role !== 'COUNTY' && official.role !== 'ADMIN') throw new AppError('FORBIDDEN', 'only the county or an administrator rolls back an elimination');
-    const form = parseForm(ZRollbackForm, req);
+    const form = parseForm(ZRollbackForm, req, res);
     await rollbackElimination(ctx, official, caseId, form.reason);
     return caseId;
   });

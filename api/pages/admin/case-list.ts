@@ -1,16 +1,20 @@
 /**
  * GET /admin/cases — the case list: filters (status, step, township/village, category, overdue,
  * opened between, a figure's case set, a search) and paging, always within the official's region.
+ * POST /admin/cases — the filter form: the search text is sealed into an opaque `qs` token (see
+ * search-token.ts) so an ID number or a name never lands in a URL, history or a proxy log.
  */
 import type { Prisma } from '@prisma/client';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import { escapeLike, safeText } from '../../../core/text';
 import type { AuthOfficial } from '../../auth/authenticate';
 import { ZListCasesQuerySchema } from '../../routes/cases/list-cases.types';
 import type { TListCasesQuery } from '../../routes/cases/list-cases.types';
 import { CASE_SETS, caseSetWhere } from '../../services/compute-stats';
 import type { ServiceContext } from '../../services/context';
 import { householdIdFromKey, householdKey } from '../../services/ids';
+import { fromZodError } from '../../http/app-error';
 import { caseListWhere } from '../../services/list-cases';
 import { maskName } from '../../services/mask';
 import { ELIM_STEPS, IDENT_STEPS } from '../../../workflows/contracts';
@@ -19,12 +23,13 @@ import { html } from '../html';
 import type { Lang } from '../i18n';
 import { CATEGORY_LABELS, STATUS_LABELS, STEP_LABELS } from '../i18n';
 import { w } from './labels';
+import { looksLikeIdNumber, openSearch, sealSearch } from './search-token';
 import { adminPage, lbl, options, regionNames, regionsInScope, when } from './shell';
 
 /** Query of the admin list: the API list query plus a figure's case set and a search. */
 export const ZAdminCasesQuery = ZListCasesQuerySchema.extend({
   set: z.enum(CASE_SETS).optional(),
-  q: z.string().trim().max(100).optional(),
+  q: safeText().trim().max(100).optional(),
 });
 export type TAdminCasesQuery = z.infer<typeof ZAdminCasesQuery>;
 
@@ -41,7 +46,8 @@ export async function adminCasesWhere(ctx: ServiceContext, official: AuthOfficia
   if (q.q) {
     const s = q.q;
     if (/^\d{17}[\dXx]$/.test(s)) and.push({ householdId: householdIdFromKey(householdKey(ctx.secret, s)) });
-    else and.push({ OR: [{ id: s }, { leadKey: { endsWith: `:${s}` } }, { household: { headName: { contains: s } } }] });
+    // LIKE metacharacters in the text (\\ % _) are matched literally.
+    else and.push({ OR: [{ id: s }, { leadKey: { endsWith: `:${escapeLike(s)}` } }, { household: { headName: { contains: escapeLike(s) } } }] });
   }
   return { AND: and };
 }
@@ -55,23 +61,49 @@ function pageHref(q: Record<string, unknown>, page: number): string {
   return `/admin/cases?${p.toString()}`;
 }
 
+/** Filter fields that may appear in a URL (everything but the search text). */
+const URL_FIELDS = ['status', 'step', 'villageCode', 'townshipCode', 'region', 'category', 'overdue', 'openedFrom', 'openedTo', 'set', 'pageSize'] as const;
+
+/** POST /admin/cases: the filter form; redirects to the list with the search text sealed into `qs`. */
+export function caseSearchSubmit(ctx: ServiceContext): RequestHandler {
+  return (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const p = new URLSearchParams();
+    for (const k of URL_FIELDS) if (typeof body[k] === 'string' && body[k] !== '') p.set(k, body[k] as string);
+    const q = typeof body.q === 'string' ? body.q.trim().slice(0, 200) : '';
+    if (q) p.set('qs', sealSearch(ctx.secret, String(res.locals.sid), q));
+    if (typeof req.query.lang === 'string') p.set('lang', req.query.lang);
+    res.redirect(303, `/admin/cases${p.size ? `?${p.toString()}` : ''}`);
+  };
+}
+
 export function caseListPage(ctx: ServiceContext): RequestHandler {
   return async (req, res) => {
     const official = req.official!;
     const lang: Lang = res.locals.lang;
     const raw = dropEmpty(req.query as Record<string, unknown>);
-    const parsed = ZAdminCasesQuery.safeParse(raw);
+    let searchNotice: SafeHtml | '' = '';
+    if (typeof raw.qs === 'string') {
+      const opened = openSearch(ctx.secret, String(res.locals.sid), raw.qs);
+      if (opened === null) searchNotice = html`<p class="notice error" role="alert">${w(lang, 'searchExpired')}</p>`;
+      else raw.q = opened;
+    } else if (typeof raw.q === 'string' && looksLikeIdNumber(raw.q)) {
+      // An ID number typed into the address bar is not searched (and not echoed): use the form.
+      delete raw.q;
+      searchNotice = html`<p class="notice error" role="alert">${w(lang, 'searchByForm')}</p>`;
+    }
+    const { qs: _qs, ...filters0 } = raw;
+    const parsed = ZAdminCasesQuery.safeParse(filters0);
     const regions = await regionsInScope(ctx.prisma, official);
     const regionName = (code: string | null | undefined): string => {
       const r = regions.find((x) => x.code === code);
       return r ? (lang === 'en' && r.nameEn ? r.nameEn : r.name) : (code ?? '—');
     };
     const q = parsed.success ? parsed.data : ZAdminCasesQuery.parse({});
-    const filters = filterForm(lang, raw, regions.map((r) => ({ ...r, label: regionName(r.code) })));
+    const filters = filterForm(lang, raw, regions.map((r) => ({ ...r, label: regionName(r.code) })), String(res.locals.csrf ?? ''));
     let results: SafeHtml;
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      results = html`<p class="notice error" role="alert">${issue.path.join('.')}: ${issue.message}</p>`;
+      results = html`<p class="notice error" role="alert">${fromZodError(parsed.error, undefined, lang, filters0).message}</p>`;
     } else {
       const where = await adminCasesWhere(ctx, official, q);
       const now = new Date();
@@ -96,14 +128,15 @@ ${rows.length === 0 ? html`<p class="notice">${w(lang, 'noCases')}</p>` : html`<
       })}</tbody></table></div>`}
 <nav class="pager" aria-label="${w(lang, 'page')}">${q.page > 1 ? html`<a rel="prev" href="${pageHref(raw, q.page - 1)}">${w(lang, 'prev')}</a>` : ''}${q.page < pages ? html`<a rel="next" href="${pageHref(raw, q.page + 1)}">${w(lang, 'next')}</a>` : ''}</nav>`;
     }
-    res.type('html').send(adminPage({ lang, req, official, csrf: res.locals.csrf, title: w(lang, 'cases'), body: html`${filters}${results}` }));
+    res.type('html').send(adminPage({ lang, req, official, csrf: res.locals.csrf, title: w(lang, 'cases'), body: html`${searchNotice}${filters}${results}` }));
   };
 }
 
-function filterForm(lang: Lang, q: Record<string, unknown>, regions: { code: string; level: string; label: string }[]): SafeHtml {
+function filterForm(lang: Lang, q: Record<string, unknown>, regions: { code: string; level: string; label: string }[], csrf: string): SafeHtml {
   const v = (k: string): string | undefined => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
   const steps = [...IDENT_STEPS, 'INVESTIGATION', ...ELIM_STEPS];
-  return html`<form class="card filters" method="get" action="/admin/cases" role="search">
+  return html`<form class="card filters" method="post" action="/admin/cases${lang === 'en' ? '?lang=en' : ''}" role="search">
+<input type="hidden" name="_csrf" value="${csrf}">
 <div style="grid-column:1/-1"><label for="f-q">${w(lang, 'search')}</label><input id="f-q" name="q" value="${v('q') ?? ''}" autocomplete="off"></div>
 <div><label for="f-status">${w(lang, 'status')}</label><select id="f-status" name="status">${options(STATUSES.map((s) => ({ value: s, text: lbl(STATUS_LABELS, s, lang) })), v('status'), w(lang, 'any'))}</select></div>
 <div><label for="f-step">${w(lang, 'step')}</label><select id="f-step" name="step">${options(steps.map((s) => ({ value: s, text: lbl(STEP_LABELS, s, lang) })), v('step'), w(lang, 'any'))}</select></div>

@@ -100,6 +100,8 @@ const WORDS = {
   openedFrom: { 'zh-CN': '建档日期自', en: 'Opened from' },
   openedTo: { 'zh-CN': '建档日期至', en: 'Opened to' },
   search: { 'zh-CN': '查找（案件号、身份证号、线索编号或户主姓名）', en: 'Find (case id, ID number, lead reference or head name)' },
+  searchExpired: { 'zh-CN': '这次查找已过期，请重新输入查找内容', en: 'This search has expired; enter the search again' },
+  searchByForm: { 'zh-CN': '身份证号不能写在网址里：请在下面的查找框中输入', en: 'ID numbers are never put into a web address: enter it in the search box below' },
   caseId: { 'zh-CN': '案件号', en: 'Case' },
   head: { 'zh-CN': '户主', en: 'Head' },
   opened: { 'zh-CN': '建档时间', en: 'Opened' },

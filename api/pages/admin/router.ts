@@ -5,13 +5,13 @@
  */
 import express from 'express';
 import type { ErrorRequestHandler, RequestHandler, Router } from 'express';
-import { AppError } from '../../http/app-error';
+import { AppError, toAppError } from '../../http/app-error';
 import type { ServiceContext } from '../../services/context';
 import { html } from '../html';
 import type { Lang } from '../i18n';
 import { closeAction, nudgeAction, rollbackAction, transferAction } from './actions';
 import { caseDetailPage } from './case-detail';
-import { caseListPage } from './case-list';
+import { caseListPage, caseSearchSubmit } from './case-list';
 import { dashboardPage } from './dashboard';
 import { w } from './labels';
 import { loginPage, loginSubmit, logout } from './login';
@@ -42,6 +42,7 @@ function requireSession(ctx: ServiceContext): RequestHandler {
     }
     req.official = s.official;
     res.locals.csrf = csrfToken(ctx.secret, s.session.sid);
+    res.locals.sid = s.session.sid;
     res.locals.lang = adminLang(req, res, s.official);
     if (req.method === 'POST' && !checkCsrf(ctx.secret, s.session.sid, (req.body as Record<string, unknown> | undefined)?._csrf)) {
       throw new AppError('FORBIDDEN', 'CSRF');
@@ -52,10 +53,10 @@ function requireSession(ctx: ServiceContext): RequestHandler {
 
 const errorPage: ErrorRequestHandler = (err, req, res, _next) => {
   const lang: Lang = res.locals.lang ?? adminLang(req, res);
-  const appErr = err instanceof AppError ? err : null;
-  if (!appErr) console.error(`[admin] unexpected error: ${err?.name ?? 'Error'}: ${err?.message ?? String(err)}`);
-  const status = appErr?.status ?? 500;
-  const message = appErr?.message === 'CSRF' ? w(lang, 'csrf') : appErr?.message ?? 'internal error';
+  const appErr = toAppError(err, lang, 'admin');
+  const status = appErr.status;
+  const message = appErr.message === 'CSRF' ? w(lang, 'csrf') : appErr.message;
+  if (status === 503) res.setHeader('Retry-After', '5');
   const title = status === 403 ? w(lang, 'forbidden') : status === 404 ? w(lang, 'notFound') : w(lang, 'failed');
   res.status(status).type('html').send(adminPage({
     lang, req, official: req.official, csrf: res.locals.csrf, title,
@@ -74,6 +75,7 @@ export function adminRouter(ctx: ServiceContext): Router {
   r.post('/logout', logout(ctx));
   r.get(['/', '/dashboard'], dashboardPage(ctx));
   r.get('/cases', caseListPage(ctx));
+  r.post('/cases', caseSearchSubmit(ctx));
   r.get('/cases/:id', caseDetailPage(ctx));
   r.post('/cases/:id/close', closeAction(ctx));
   r.post('/cases/:id/rollback', rollbackAction(ctx));

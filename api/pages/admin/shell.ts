@@ -46,10 +46,11 @@ export function adminLang(req: Request, res: Response, official?: AuthOfficial |
   return lang;
 }
 
-/** Path and query of this request without `lang`, for the language switch. */
+/** Path and query of this request without `lang` (nor a raw search text `q`), for the language switch. */
 export function selfPath(req: Request): string {
   const url = new URL(req.originalUrl, 'http://x');
   url.searchParams.delete('lang');
+  url.searchParams.delete('q');
   return url.pathname + url.search;
 }
 

@@ -4,6 +4,7 @@
  * a measure. Refusals from the workflow's validators come back as {@link AppError}s.
  */
 import { z } from 'zod';
+import { safeText } from '../../../core/text';
 import type { AuthOfficial } from '../../auth/authenticate';
 import { AppError } from '../../http/app-error';
 import type { ServiceContext } from '../../services/context';
@@ -20,11 +21,11 @@ import { CRITERIA } from './forms';
 import type { LinkOutcome } from './render';
 
 const optionalText = (max: number) =>
-  z.string().max(max).optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+  safeText().max(max).optional().transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
 /** The posted form (urlencoded). Unknown fields are ignored. */
 export const ZLinkFormSchema = z.object({
-  csrf: z.string().optional(),
+  csrf: safeText().optional(),
   action: z.enum(['APPROVE', 'REJECT', 'RETURN', 'DISMISS', 'TRANSFER', 'ASSIGN', 'NUDGE', 'CONTACT', 'MEASURE']),
   reason: optionalText(2000),
   consentSigned: z.literal('on').optional(),
@@ -35,7 +36,7 @@ export const ZLinkFormSchema = z.object({
   crit_noNewRisk: z.literal('on').optional(),
   toOfficialId: optionalText(100),
   transferReason: optionalText(500),
-  contactedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  contactedOn: safeText().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
   method: z.enum(['VISIT', 'PHONE', 'OTHER']).optional(),
   note: optionalText(2000),
   type: z.enum(MEASURE_TYPES).optional(),

@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { safeText } from '../../../core/text';
 import { CATEGORIES } from '../../../workflows/contracts';
 import { ZPage } from '../../http/define-route';
 import { ZCaseSummary } from './case.types';
 
 export const ZListCasesQuerySchema = ZPage.extend({
   status: z.enum(['IDENTIFYING', 'MONITORED', 'ELIMINATING', 'REJECTED', 'WITHDRAWN', 'ELIMINATED', 'CLOSED']).optional(),
-  step: z.string().regex(/^[A-Z_]+$/).optional(),
-  villageCode: z.string().regex(/^\d{12}$/).optional(),
-  townshipCode: z.string().regex(/^\d{12}$/).optional(),
-  region: z.string().regex(/^\d{12}$/).optional().describe('any region code: village, township or county'),
+  step: safeText().regex(/^[A-Z_]+$/).optional(),
+  villageCode: safeText().regex(/^\d{12}$/).optional(),
+  townshipCode: safeText().regex(/^\d{12}$/).optional(),
+  region: safeText().regex(/^\d{12}$/).optional().describe('any region code: village, township or county'),
   category: z.enum(CATEGORIES).optional(),
   overdue: z.enum(['true', 'false']).optional(),
   openedFrom: z.iso.date().optional(),

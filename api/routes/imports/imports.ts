@@ -5,6 +5,7 @@
  */
 import type { Response } from 'express';
 import { defineRoute } from '../../http/define-route';
+import { apiLang } from '../../http/messages';
 import type { ServiceContext } from '../../services/context';
 import type { ImportSummary } from '../../services/import-leads';
 import { emptySummary, importLeads } from '../../services/import-leads';
@@ -46,7 +47,7 @@ export const importRoutes = (ctx: ServiceContext) => [
       res.status(200).type('application/x-ndjson').setHeader('Cache-Control', 'no-store');
       res.flushHeaders();
       const summary: ImportSummary = emptySummary();
-      for await (const r of importLeads(ctx, req.official!, file.rows, query.firstRow)) {
+      for await (const r of importLeads(ctx, req.official!, file.rows, query.firstRow, apiLang(req))) {
         summary.rows += 1;
         summary[r.outcome] += 1;
         if (!(await writeLine(res, { type: 'row', ...r }))) break;

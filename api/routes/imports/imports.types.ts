@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { safeText } from '../../../core/text';
 import { CATEGORIES, CHANNELS, RISK_TYPES } from '../../../workflows/contracts';
 import { IMPORT_OUTCOMES } from '../../services/import-leads';
 
-const cell = z.union([z.string(), z.number(), z.boolean()]);
+const cell = z.union([safeText(), z.number(), z.boolean()]);
 
 /** The columns of an import file (CSV header or JSON keys); Chinese header names are accepted too. */
 export const ZImportRow = z.object({
@@ -15,7 +16,7 @@ export const ZImportRow = z.object({
   memberCount: cell.optional().describe('家庭人口 — default 1'),
   noLabour: cell.optional().describe('整户无劳动力 — true/false, 1/0, 是/否'),
   category: cell.describe(`监测对象类别 — ${CATEGORIES.join(' | ')} or 脱贫不稳定户 / 边缘易致贫户 / 突发严重困难户`),
-  riskTypes: z.union([cell, z.array(z.string())]).describe(`风险类型 — one or more of ${RISK_TYPES.join(', ')} (or 因病、因残 …), separated by ; 、 , or |`),
+  riskTypes: z.union([cell, z.array(safeText())]).describe(`风险类型 — one or more of ${RISK_TYPES.join(', ')} (or 因病、因残 …), separated by ; 、 , or |`),
   channel: cell.optional().describe(`渠道 — ${CHANNELS.join(' | ')}; default DEPARTMENT_ALERT (部门筛查预警)`),
   incomePerCapita: cell.optional().describe('人均纯收入 — yuan per person per year'),
   healthDetails: cell.optional().describe('健康情况 — personal data, never shown outside the case page'),

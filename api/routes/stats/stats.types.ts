@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { safeText } from '../../../core/text';
 
 const href = z.string().describe('admin case list showing the cases behind this count');
 const share = z.number().min(0).max(1).nullable().describe('numerator / denominator; null when there is nothing to measure');
 
 export const ZStatsQuerySchema = z.object({
-  region: z.string().regex(/^\d{12}$/).optional().describe('any region code: village, township or county'),
+  region: safeText().regex(/^\d{12}$/).optional().describe('any region code: village, township or county'),
   openedFrom: z.iso.date().optional().describe('cases opened on or after this Beijing date'),
   openedTo: z.iso.date().optional().describe('cases opened on or before this Beijing date'),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText } from '../../../core/text';
 import { ZPage } from '../../http/define-route';
 import { ZTask } from '../cases/case.types';
 
@@ -6,13 +7,13 @@ export const ZListTasksQuerySchema = ZPage.extend({
   scope: z.enum(['mine', 'region']).default('mine'),
   status: z.enum(['OPEN', 'DONE', 'CANCELLED']).default('OPEN'),
   overdue: z.enum(['true', 'false']).optional(),
-  step: z.string().regex(/^[A-Z_]+$/).optional(),
+  step: safeText().regex(/^[A-Z_]+$/).optional(),
 });
 export const ZListTasksResponseSchema = z.object({ items: z.array(ZTask), page: z.number(), pageSize: z.number(), total: z.number() });
 
 export const ZDecisionRequestSchema = z.object({
   action: z.enum(['APPROVE', 'REJECT', 'RETURN', 'DISMISS']),
-  reason: z.string().trim().max(2000).optional(),
+  reason: safeText().trim().max(2000).optional(),
   consentSigned: z.boolean().optional(),
   route: z.enum(['ASSISTED', 'NATURAL']).optional(),
   criteria: z
@@ -20,5 +21,5 @@ export const ZDecisionRequestSchema = z.object({
     .optional(),
 });
 export type TDecisionRequest = z.infer<typeof ZDecisionRequestSchema>;
-export const ZTransferRequestSchema = z.object({ toOfficialId: z.string().min(1), reason: z.string().max(2000).optional() });
+export const ZTransferRequestSchema = z.object({ toOfficialId: safeText().min(1), reason: safeText().max(2000).optional() });
 export const ZTaskActionResponseSchema = z.object({ taskId: z.string(), caseId: z.string(), status: z.string(), step: z.string().nullable() });

@@ -1,0 +1,129 @@
+/**
+ * Refusals as a person would write them (拒绝说明): a zod issue becomes "户主姓名：必填" /
+ * "headName: required" in the reader's language, naming the field and never echoing the value.
+ */
+import type { Request } from 'express';
+import type { z } from 'zod';
+import { RESIDENT_ID_MESSAGES } from '../../core/resident-id';
+import type { ResidentIdProblem } from '../../core/resident-id';
+import { TEXT_PROBLEM_MESSAGES } from '../../core/text';
+import type { TextProblem } from '../../core/text';
+
+/** Languages of refusals (the same as the pages'). */
+export type MessageLang = 'zh-CN' | 'en';
+
+/**
+ * Language of an API caller: `?lang=`, then the first supported language of `Accept-Language`;
+ * English for machines that send neither (curl, scripts), Chinese for a browser set to Chinese.
+ */
+export function apiLang(req: Request): MessageLang {
+  const q = typeof req.query?.lang === 'string' ? req.query.lang : undefined;
+  if (q === 'en' || q === 'zh-CN') return q;
+  const header = req.get('accept-language') ?? '';
+  const first = header.split(',').map((p) => p.trim().toLowerCase()).find((p) => p.startsWith('zh') || p.startsWith('en'));
+  return first?.startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+/** Chinese names of input fields (the leaf key of a path), as officials call them. */
+export const FIELD_LABELS_ZH: Record<string, string> = {
+  leadRef: '线索编号', headName: '户主姓名', idNumber: '身份证号', phone: '联系电话', villageCode: '村代码', address: '住址',
+  memberCount: '家庭人口', noLabour: '整户无劳动力', category: '监测对象类别', riskTypes: '风险类型', channel: '渠道',
+  incomePerCapita: '人均纯收入', healthDetails: '健康情况', summary: '情况说明', contactId: '帮扶责任人编号',
+  household: '家庭信息', reason: '理由', comment: '意见', text: '异议内容', description: '措施内容', memberName: '家庭成员姓名',
+  type: '类型', status: '状态', implementedOn: '落实日期', contactedOn: '联系日期', method: '联系方式', note: '备注',
+  action: '操作', consentSigned: '农户知情同意', route: '消除方式', criteria: '消除标准', toOfficialId: '接收人', id: '编号',
+  measureId: '措施编号', page: '页码', pageSize: '每页条数', step: '环节', townshipCode: '乡镇代码', region: '区域代码',
+  overdue: '是否逾期', openedFrom: '起始日期', openedTo: '截止日期', scope: '范围', q: '搜索内容', format: '格式',
+  firstRow: '起始行号', raw: '原始事件', body: '请求内容', token: '令牌', transferReason: '转交理由', set: '统计口径',
+};
+
+const TYPE_ZH: Record<string, string> = {
+  string: '文本', number: '数字', int: '整数', boolean: '是/否', array: '列表', object: '对象', date: '日期',
+};
+
+/** Messages the schemas give in English, with their Chinese. */
+const CUSTOM_ZH: Record<string, string> = {
+  'must be a 12-digit village code': '应为 12 位村代码',
+  'must be a phone number': '应为电话号码',
+  'at least one risk type': '至少选择一种风险类型',
+  'reason is required': '必填',
+  'must be a 12-digit region code': '应为 12 位区划代码',
+};
+
+/** True when the value at `path` of `input` is missing (undefined, null or an empty string). */
+function missingAt(input: unknown, path: readonly PropertyKey[]): boolean {
+  let v: unknown = input;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return true;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The message of one issue (without the field), in `lang`. `input` is what was validated. */
+export function issueMessage(issue: z.core.$ZodIssue, lang: MessageLang, input?: unknown): string {
+  const zh = lang === 'zh-CN';
+  const i = issue as z.core.$ZodIssue & Record<string, any>;
+  const params = (i.params ?? {}) as { textProblem?: TextProblem; residentId?: ResidentIdProblem };
+  if (params.textProblem) return TEXT_PROBLEM_MESSAGES[params.textProblem][lang];
+  if (params.residentId) return RESIDENT_ID_MESSAGES[params.residentId][lang];
+  const required = zh ? '必填' : 'required';
+  if (i.code === 'invalid_type' && missingAt(input, i.path)) return required;
+  if (i.code === 'too_small' && i.origin === 'string' && Number(i.minimum) === 1 && missingAt(input, i.path)) return required;
+  if (CUSTOM_ZH[i.message] !== undefined) return zh ? CUSTOM_ZH[i.message] : i.message;
+  switch (i.code) {
+    case 'invalid_type':
+      return zh ? `应为${TYPE_ZH[i.expected] ?? i.expected}` : `must be ${/^[aeiou]/.test(String(i.expected)) ? 'an' : 'a'} ${i.expected}`;
+    case 'too_small': {
+      const n = Number(i.minimum);
+      if (i.origin === 'string') return zh ? `至少 ${n} 个字符` : `must have at least ${plural(n, 'character')}`;
+      if (i.origin === 'array' || i.origin === 'set') return zh ? `至少 ${n} 项` : `must have at least ${plural(n, 'item')}`;
+      return zh ? `不能小于 ${n}` : `must be at least ${n}`;
+    }
+    case 'too_big': {
+      const n = Number(i.maximum);
+      if (i.origin === 'string') return zh ? `最多 ${n} 个字符` : `must have at most ${plural(n, 'character')}`;
+      if (i.origin === 'array' || i.origin === 'set') return zh ? `最多 ${n} 项` : `must have at most ${plural(n, 'item')}`;
+      return zh ? `不能大于 ${n}` : `must be at most ${n}`;
+    }
+    case 'invalid_format':
+      if (i.format === 'date') return zh ? '应为日期（YYYY-MM-DD）' : 'must be a date (YYYY-MM-DD)';
+      if (i.format === 'datetime') return zh ? '应为时间（ISO 8601）' : 'must be a date and time (ISO 8601)';
+      if (i.format === 'email') return zh ? '应为电子邮件地址' : 'must be an email address';
+      return zh ? '格式不正确' : 'has the wrong format';
+    case 'invalid_value': {
+      const values = (i.values as unknown[]).map(String);
+      const shown = values.slice(0, 12).join(zh ? '、' : ', ') + (values.length > 12 ? '…' : '');
+      return zh ? `应为以下之一：${shown}` : `must be one of ${shown}`;
+    }
+    case 'not_multiple_of':
+      return zh ? `应为 ${i.divisor} 的整数倍` : `must be a multiple of ${i.divisor}`;
+    case 'unrecognized_keys':
+      return zh ? `不认识的字段：${(i.keys as string[]).join('、')}` : `unknown field(s): ${(i.keys as string[]).join(', ')}`;
+    case 'invalid_union':
+    case 'invalid_key':
+    case 'invalid_element':
+      return zh ? '格式不正确' : 'is not valid';
+    default:
+      return zh ? '不正确' : i.message;
+  }
+}
+
+/** The name of a field for the reader: the dotted path in English, the Chinese name of its leaf in Chinese. */
+export function fieldName(path: readonly (string | number)[], lang: MessageLang): string {
+  const parts = path.map(String);
+  if (lang === 'zh-CN') {
+    const leaf = [...parts].reverse().find((p) => !/^\d+$/.test(p));
+    if (leaf && FIELD_LABELS_ZH[leaf]) return FIELD_LABELS_ZH[leaf];
+  }
+  return parts.join('.') || (lang === 'zh-CN' ? '请求内容' : 'body');
+}
+
+/** "户主姓名：必填" / "headName: required". */
+export function refusal(field: string, message: string, lang: MessageLang): string {
+  return lang === 'zh-CN' ? `${field}：${message}` : `${field}: ${message}`;
+}

@@ -1,0 +1,88 @@
+/**
+ * Routes outside the JSON API — health, metrics, the admin and task-link pages — declared for the
+ * OpenAPI document, so it lists every route the server answers (a test walks the app's routers
+ * and fails on any route missing here). Their handlers live with the pages; these are the
+ * documentation of their inputs and outputs.
+ */
+import { z } from 'zod';
+import { safeText } from '../../core/text';
+import type { RouteSpec } from './define-route';
+import { ZListCasesQuerySchema } from '../routes/cases/list-cases.types';
+
+/** A route documented in the OpenAPI document but served by its own handler. */
+export type DocumentedRoute = Omit<RouteSpec<any, any, any, any>, 'handler'>;
+
+const page = { 'text/html': z.string().describe('an HTML page (zh-CN by default, ?lang=en for English)') };
+const redirect = { 'text/plain': z.string().describe('303 See Other to the next page') };
+const lang = z.object({ lang: z.enum(['zh-CN', 'en']).optional() });
+const tokenParam = z.object({ token: safeText().describe('the signed task-link token from the email') });
+const idParam = z.object({ id: safeText() });
+const csrf = safeText().describe('the CSRF token of the session');
+
+/** The routes that are not JSON API routes. */
+export const PAGE_ROUTES: DocumentedRoute[] = [
+  { method: 'get', path: '/', summary: 'Redirects to the admin sign-in', tags: ['pages'], roles: 'public', status: 302, response: z.string(), produces: redirect },
+  {
+    method: 'get', path: '/healthz', summary: 'Liveness: the process answers', tags: ['meta'], roles: 'public',
+    response: z.object({ status: z.literal('ok') }),
+  },
+  {
+    method: 'get', path: '/readyz', summary: 'Readiness: PostgreSQL and Temporal reachable (503 when not)', tags: ['meta'], roles: 'public',
+    response: z.object({ status: z.enum(['ready', 'not ready']), postgres: z.boolean(), temporal: z.boolean() }),
+  },
+  {
+    method: 'get', path: '/metrics', summary: 'Prometheus metrics (text exposition format)', tags: ['meta'], roles: 'public',
+    response: z.string(), produces: { 'text/plain': z.string().describe('Prometheus text format 0.0.4') },
+  },
+  { method: 'get', path: '/api/docs', summary: 'This reference as a page', tags: ['meta'], roles: 'public', query: lang, response: z.string(), produces: page },
+  { method: 'get', path: '/t/{token}', summary: 'Task link: the confirm page (nothing happens until a button is pressed)', tags: ['task links'], roles: 'public', params: tokenParam, query: lang, response: z.string(), produces: page },
+  {
+    method: 'post', path: '/t/{token}', summary: 'Task link: submit the decision or action', tags: ['task links'], roles: 'public', status: 303,
+    params: tokenParam, query: lang, response: z.string(), produces: redirect,
+    consumes: { 'application/x-www-form-urlencoded': z.object({ csrf, action: safeText(), reason: safeText().optional() }).catchall(safeText()) },
+  },
+  { method: 'get', path: '/t/{token}/done', summary: 'Task link: the outcome page', tags: ['task links'], roles: 'public', params: tokenParam, query: lang, response: z.string(), produces: page },
+  { method: 'get', path: '/admin/login', summary: 'Admin sign-in page', tags: ['pages'], roles: 'public', query: lang.extend({ next: safeText().optional() }), response: z.string(), produces: page },
+  {
+    method: 'post', path: '/admin/login', summary: 'Sign in with an API token (sets an 8-hour session cookie)', tags: ['pages'], roles: 'public', status: 303,
+    response: z.string(), produces: redirect,
+    consumes: { 'application/x-www-form-urlencoded': z.object({ token: safeText(), next: safeText().optional(), _login: safeText() }) },
+  },
+  ...(
+    [
+      ['post', '/admin/logout', 'Sign out'],
+      ['get', '/admin', 'Dashboard (figures of the region)'],
+      ['get', '/admin/dashboard', 'Dashboard (figures of the region)'],
+      ['get', '/admin/cases', 'Case list; the search text arrives sealed in qs, never in the URL'],
+      ['post', '/admin/cases', 'Case list filter and search form; redirects to the list with an opaque search token'],
+      ['get', '/admin/cases/{id}', 'Case page with timeline'],
+      ['post', '/admin/cases/{id}/close', 'Close a case (form)'],
+      ['post', '/admin/cases/{id}/rollback', 'Roll back an elimination (form)'],
+      ['get', '/admin/tasks', 'Overdue tasks'],
+      ['post', '/admin/tasks/{id}/nudge', 'Nudge (催办) a task (form)'],
+      ['post', '/admin/tasks/{id}/transfer', 'Transfer or reassign a task (form)'],
+      ['get', '/admin/outbox', 'Notification outbox'],
+      ['get', '/admin/mail', 'Mail caught by the local mail catcher'],
+      ['get', '/admin/mail/{id}', 'One caught message'],
+    ] as const
+  ).map(([method, path, summary]): DocumentedRoute => ({
+    method, path, summary, tags: ['pages'], roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN', 'CONTACT'],
+    description: 'Needs the admin session cookie (sign in at /admin/login); a POST needs the session\'s CSRF token in `_csrf`.',
+    ...(path.includes('{id}') ? { params: idParam } : {}),
+    query: lang,
+    ...(method === 'post' ? { status: 303, consumes: { 'application/x-www-form-urlencoded': z.object({ _csrf: csrf }).catchall(safeText()) }, produces: redirect } : { produces: page }),
+    response: z.string(),
+  })).map((r) =>
+    r.method === 'get' && r.path === '/admin/cases'
+      ? {
+          ...r,
+          query: ZListCasesQuerySchema.extend({
+            lang: z.enum(['zh-CN', 'en']).optional(),
+            set: safeText().optional().describe('a figure\'s case set (from the dashboard)'),
+            qs: safeText().optional().describe('opaque search token from POST /admin/cases'),
+            q: safeText().max(100).optional().describe('search text other than an ID number (an ID number is only searched through the form)'),
+          }),
+        }
+      : r,
+  ),
+];
