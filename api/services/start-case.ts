@@ -13,6 +13,8 @@ import type { CaseInput } from '../../workflows/contracts';
 import { CASE_WORKFLOW, caseWorkflowId } from '../../workflows/contracts';
 import type { householdCaseWorkflow } from '../../workflows/case-workflow';
 import type { ServiceContext } from './context';
+import { cipherOf } from './context';
+import { SEALED } from '../../runtime/personal-data';
 import { getCase } from './get-case';
 import { householdIdFromKey, householdKey, newCaseId } from './ids';
 import type { TCaseDetail } from '../routes/cases/case.types';
@@ -45,13 +47,18 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
     throw new AppError('CASE_ALREADY_OPEN', `household already has an open case ${open.id}`, { field: 'household.idNumber', details: { caseId: open.id } });
   }
   const h = lead.household;
+  const pd = cipherOf(ctx);
   await ctx.prisma.household.upsert({
     where: { idKey: key },
     create: {
-      id: householdId, idKey: key, headName: h.headName, idNumber: h.idNumber.toUpperCase(), phone: h.phone ?? null,
-      villageCode: h.villageCode, address: h.address ?? null, memberCount: h.memberCount, noLabour: h.noLabour,
+      id: householdId, idKey: key, headName: h.headName, idNumberSealed: pd.seal(h.idNumber.toUpperCase(), SEALED.idNumber(householdId)),
+      phoneSealed: pd.sealOptional(h.phone, SEALED.phone(householdId)) ?? null,
+      villageCode: h.villageCode, addressSealed: pd.sealOptional(h.address, SEALED.address(householdId)) ?? null, memberCount: h.memberCount, noLabour: h.noLabour,
     },
-    update: { headName: h.headName, phone: h.phone ?? undefined, villageCode: h.villageCode, address: h.address ?? undefined, memberCount: h.memberCount, noLabour: h.noLabour },
+    update: {
+      headName: h.headName, phoneSealed: pd.sealOptional(h.phone, SEALED.phone(householdId)) ?? undefined, villageCode: h.villageCode,
+      addressSealed: pd.sealOptional(h.address, SEALED.address(householdId)) ?? undefined, memberCount: h.memberCount, noLabour: h.noLabour,
+    },
   });
   const previous = await ctx.prisma.case.findFirst({ where: { householdId }, orderBy: { openedAt: 'desc' }, select: { id: true, status: true } });
   const caseId = newCaseId();
@@ -79,7 +86,7 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
   }
   // The workflow's first activity creates the row too; whichever comes first wins, the other fills in.
   const details = {
-    leadKey, healthDetails: lead.healthDetails ?? null, incomePerCapita: lead.incomePerCapita ?? null, summary: lead.summary ?? null,
+    leadKey, healthDetailsSealed: pd.sealOptional(lead.healthDetails, SEALED.healthDetails(caseId)) ?? null, incomePerCapita: lead.incomePerCapita ?? null, summary: lead.summary ?? null,
   };
   const writeRow = (d: typeof details) =>
     ctx.prisma.case.upsert({
