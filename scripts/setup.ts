@@ -20,11 +20,27 @@ import { resolveDatabase } from '../runtime/postgres';
 import { createPrisma } from '../runtime/prisma';
 import { resolveSecret } from '../runtime/secret';
 import { resealPersonalData } from '../api/services/reseal-personal-data';
+import type { LoadReport } from '../api/services/load-regions';
+import { loadRegions } from '../api/services/load-regions';
+import { loadOfficials } from '../api/services/load-officials';
+import { TableFileError } from '../api/services/read-table-file';
 
 const USAGE = `usage:
   npm run setup -- regions <file.csv>       administrative divisions (统计用区划代码), UTF-8 or GBK
   npm run setup -- officials <file.csv>     officials: name, email, role, regionCode, language, standsInFor
   npm run setup -- rotate-key               re-encrypt personal data with the first key of BANGFU_DATA_KEYS`;
+
+function printReport(what: string, r: LoadReport): void {
+  for (const row of r.rows) {
+    const where = `line ${row.row}${row.key ? ` (${row.key})` : ''}`;
+    if (row.outcome === 'REFUSED') console.log(`  ${where}: refused — ${row.field ? `${row.field}: ` : ''}${row.reason}`);
+    else if (row.outcome !== 'UNCHANGED') console.log(`  ${where}: ${row.outcome.toLowerCase()}${row.reason ? ` — ${row.reason}` : ''}`);
+  }
+  const c = r.counts;
+  console.log(`${what}: ${c.ADDED} added, ${c.UPDATED} updated, ${c.UNCHANGED} unchanged, ${c.REFUSED} refused (${r.rows.length} rows, ${r.encoding})`);
+  if (c.ADDED === 0 && c.UPDATED === 0 && c.REFUSED === 0) console.log('nothing to change: the database already matches the file');
+  if (r.notes.length > 0) for (const n of r.notes) console.log(`note: ${n}`);
+}
 
 /** The secret whose derived key opens older values: BANGFU_SECRET, or the data directory's on one machine. */
 function secretFor(cfg: Config, embedded: boolean): string | undefined {
@@ -43,16 +59,27 @@ await runMain('setup', async () => {
   if (!['regions', 'officials', 'rotate-key'].includes(command)) throw new Error(`unknown command "${command}"\n${USAGE}`);
   if (command !== 'rotate-key' && !file) throw new Error(`${command}: a CSV file is required\n${USAGE}`);
   if (rest.length > 0 || (command === 'rotate-key' && file)) throw new Error(`unexpected argument "${rest[0] ?? file}"\n${USAGE}`);
-  const bytes = file ? fs.readFileSync(file) : undefined;
+  let bytes: Buffer | undefined;
+  try {
+    bytes = file ? fs.readFileSync(file) : undefined;
+  } catch (err) {
+    throw new Error(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 
   const cfg = loadConfig();
   const db = await resolveDatabase(cfg, { log: (m) => console.error(`[postgres] ${m}`) });
   const prisma: PrismaClient = createPrisma(db.url);
-  const refused = 0;
+  let refused = 0;
   try {
     if (db.source === 'embedded') await applyMigrations(db.url, () => undefined);
-    if (command === 'regions' || command === 'officials') {
-      throw new Error(`${command}: not yet available (${bytes?.length ?? 0} bytes read)`);
+    if (command === 'regions') {
+      const r = await loadRegions(prisma, bytes as Buffer);
+      printReport('regions', r);
+      refused = r.counts.REFUSED;
+    } else if (command === 'officials') {
+      const r = await loadOfficials(prisma, bytes as Buffer);
+      printReport('officials', r);
+      refused = r.counts.REFUSED;
     } else {
       const cipher = personalDataFromConfig(cfg, secretFor(cfg, db.source === 'embedded'));
       const r = await resealPersonalData(prisma, cipher);
@@ -61,6 +88,9 @@ await runMain('setup', async () => {
       else console.log(`re-sealed ${moved.map(([k, n]) => `${n} from ${k === 'clear' ? 'clear text' : `key ${k}`}`).join(', ')} with key ${r.keyId}; ${r.current} already were`);
       if (r.raced > 0) console.log(`${r.raced} rows changed meanwhile and were skipped: run rotate-key again`);
     }
+  } catch (err) {
+    if (err instanceof TableFileError) throw new Error(`${file}: ${err.message}`);
+    throw err;
   } finally {
     await prisma.$disconnect();
     await db.stop();

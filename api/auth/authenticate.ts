@@ -16,7 +16,7 @@ import { AppError } from '../http/app-error';
 import { hashToken } from './tokens';
 
 /** Levels of the region tree. */
-export type RegionLevel = 'CITY' | 'COUNTY' | 'TOWNSHIP' | 'VILLAGE';
+export type RegionLevel = 'PROVINCE' | 'CITY' | 'COUNTY' | 'TOWNSHIP' | 'VILLAGE';
 
 /** The authenticated official, as handlers see it on `req.official`. */
 export interface AuthOfficial {
