@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { TPolicy } from '../../workflows/policy';
 import type { TaskLinkOptions } from '../links/link-token';
 import type { PersonalDataCipher } from '../../runtime/personal-data';
+import type { AuthThrottleOptions } from '../http/auth-throttle';
 import { personalDataCipher } from '../../runtime/personal-data';
 
 /** Dependencies of the API services. */
@@ -26,6 +27,8 @@ export interface ServiceContext {
   taskLinks?: TaskLinkOptions;
   /** Seals personal data at rest. @default a cipher with the key derived from {@link secret} */
   personalData?: PersonalDataCipher;
+  /** Throttle of failed sign-ins and unknown bearer tokens per address. @default 30 per 15 minutes */
+  authThrottle?: AuthThrottleOptions;
 }
 
 const derived = new Map<string, PersonalDataCipher>();
