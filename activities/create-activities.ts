@@ -209,7 +209,7 @@ export function createActivities(deps: ActivityDeps): CaseActivities {
               riskTypes: c.riskTypes, status: 'IDENTIFYING', step: 'VERIFICATION', villageCode: a.region.villageCode, townshipCode: a.region.townshipCode,
               countyCode: a.region.countyCode, contactId: c.contactId ?? null, policyVersion: c.policyVersion, policy: c.policy as unknown as Prisma.InputJsonValue,
               openedAt: new Date(c.openedAt), previousCaseId: c.previousCaseId ?? null, leadKey: lead?.leadKey ?? null,
-              healthDetails: lead?.healthDetails ?? null, incomePerCapita: lead?.incomePerCapita ?? null, summary: lead?.summary ?? null,
+              healthDetailsSealed: lead?.healthDetailsSealed ?? null, incomePerCapita: lead?.incomePerCapita ?? null, summary: lead?.summary ?? null,
             },
           });
         }

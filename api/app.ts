@@ -7,6 +7,7 @@ import type { Express } from 'express';
 import { authenticate } from './auth/authenticate';
 import { errorMiddleware } from './http/app-error';
 import { rejectHostileInput } from './http/hostile-input';
+import { authThrottle } from './http/auth-throttle';
 import { AppError } from './http/app-error';
 import type { RouteSpec } from './http/define-route';
 import { defineRoute, mountRoutes } from './http/define-route';
@@ -88,7 +89,7 @@ export function createApp(ctx: ServiceContext): Express {
   });
   const openapiDocument = (): Record<string, unknown> => buildOpenApi([...routes, openapiRoute, ...PAGE_ROUTES], { title: 'Bangfu 帮扶 API', version: '0.1.0' });
   const router = express.Router();
-  mountRoutes(router, [...routes, openapiRoute], authenticate(ctx.prisma));
+  mountRoutes(router, [...routes, openapiRoute], authenticate(ctx.prisma, authThrottle(ctx.prisma, ctx.authThrottle)));
   app.use(router);
   app.use(taskLinkPages(ctx));
   app.use(caughtMailPages(ctx));

@@ -7,6 +7,7 @@ import { loadConfig, runMain } from '../runtime/config';
 import { createPrisma } from '../runtime/prisma';
 import { loadPolicy } from '../runtime/policy-file';
 import { resolveSecret } from '../runtime/secret';
+import { personalDataFromConfig } from '../runtime/personal-data';
 import { linkOptionsFromConfig } from '../runtime/mail';
 import { connectClient } from '../runtime/temporal-connection';
 import { createApp } from './app';
@@ -20,6 +21,7 @@ await runMain('api', async () => {
   const app = createApp({
     prisma, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy, secret,
     temporalUiUrl: cfg.TEMPORAL_UI_URL, namespace: cfg.TEMPORAL_NAMESPACE, taskLinks: linkOptionsFromConfig(cfg, secret),
+    personalData: personalDataFromConfig(cfg, secret),
   });
   const server = app.listen(cfg.PORT, () => console.log(`[api] listening on :${cfg.PORT} (Temporal ${cfg.TEMPORAL_ADDRESS}, namespace ${cfg.TEMPORAL_NAMESPACE})`));
   const stop = (): void => {

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { parseDataKeys } from './personal-data';
 
 const optionalString = z
   .string()
@@ -38,6 +39,19 @@ export const ZEnvSchema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   TEMPORAL_UI_URL: optionalString,
   BANGFU_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Keys sealing personal data at rest, `id:key,…` (32-byte keys, hex or base64): the first seals, all open. Default: derived from the secret. */
+  BANGFU_DATA_KEYS: optionalString.pipe(
+    z
+      .string()
+      .superRefine((v, ctx) => {
+        try {
+          parseDataKeys(v);
+        } catch (err) {
+          ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        }
+      })
+      .optional(),
+  ),
   BANGFU_POLICY_FILE: optionalString,
   BANGFU_CALENDAR_FILE: optionalString,
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(500),

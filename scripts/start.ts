@@ -18,6 +18,7 @@ import { resolveDatabase } from '../runtime/postgres';
 import { createPrisma } from '../runtime/prisma';
 import { loadPolicy } from '../runtime/policy-file';
 import { resolveSecret } from '../runtime/secret';
+import { personalDataFromConfig } from '../runtime/personal-data';
 import { connectClient, connectWorker } from '../runtime/temporal-connection';
 import { startTemporalDevServer } from '../runtime/temporal-dev-server';
 import { isPortFree } from '../runtime/net';
@@ -171,7 +172,7 @@ await runMain('start', async () => {
 
   const app = createApp({
     prisma, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy, secret, temporalUiUrl: uiUrl, namespace: cfg.TEMPORAL_NAMESPACE,
-    taskLinks: linkOptionsFromConfig(cfg, secret),
+    taskLinks: linkOptionsFromConfig(cfg, secret), personalData: personalDataFromConfig(cfg, secret),
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(cfg.PORT, () => resolve(s));

@@ -77,7 +77,7 @@ async function seedCases(): Promise<void> {
     const householdId = `hh-test-${v.code}`;
     await prisma.household.upsert({
       where: { id: householdId },
-      create: { id: householdId, idKey: `key-${v.code}`, headName: '测试户主', idNumber: '410599190001010004', villageCode: v.code },
+      create: { id: householdId, idKey: `key-${v.code}`, headName: '测试户主', idNumberSealed: '410599190001010004', villageCode: v.code },
       update: {},
     });
     await prisma.case.upsert({

@@ -27,7 +27,7 @@ describe('calendar updates and running deadlines', () => {
     fs.writeFileSync(file, JSON.stringify({ version: 'v1', holidays: [], workdays: [] }));
     const acts = createActivities({ prisma, calendar: () => loadCalendar({ file }) });
     const household = await prisma.household.create({
-      data: { id: `hh-cal-${Date.now()}`, idKey: `cal-${Date.now()}`, headName: '测试', idNumber: '410599190001010004', villageCode: DEMO.villageA1 },
+      data: { id: `hh-cal-${Date.now()}`, idKey: `cal-${Date.now()}`, headName: '测试', idNumberSealed: '410599190001010004', villageCode: DEMO.villageA1 },
     });
     const caseId = `CAL-${Date.now()}`;
     await prisma.case.create({

@@ -4,7 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compressedPolicy } from '../workflows/policy';
 import type { Harness } from './support/harness';
-import { DEMO, eventually, leadBody, startHarness } from './support/harness';
+import { DEMO, TEST_SECRET, eventually, leadBody, startHarness } from './support/harness';
+import { householdKey } from '../api/services/ids';
+import { SEALED, personalDataCipher } from '../runtime/personal-data';
 import {
   actions, approve, createCase, decide, driveElimination, driveToMonitored, implementMeasure, openTaskOf, waitForCase,
 } from './support/driver';
@@ -181,8 +183,8 @@ describe('identification and the full path', () => {
     expect(other.body.error.field).toBe('leadRef');
     const dup = await h.api('POST', '/api/cases', { as: village, body: { ...first, leadRef: undefined, household: { ...first.household, phone: '13700000002' } } });
     expect(dup.status).toBe(409);
-    const stored = await h.prisma.household.findFirstOrThrow({ where: { idNumber: first.household.idNumber } });
-    expect(stored.phone).toBe('13700000001');
+    const stored = await h.prisma.household.findUniqueOrThrow({ where: { idKey: householdKey(TEST_SECRET, first.household.idNumber) } });
+    expect(personalDataCipher({ secret: TEST_SECRET }).open(stored.phoneSealed!, SEALED.phone(stored.id))).toBe('13700000001');
   });
 
   it('the wrong official or level cannot decide a task (403), and a decided task cannot be decided again (409)', async () => {

@@ -10,13 +10,14 @@
  *   (a deployment serves at most one city).
  */
 import type { Prisma, PrismaClient } from '@prisma/client';
-import type { RequestHandler, Request } from 'express';
+import type { RequestHandler, Request, Response } from 'express';
+import type { AuthThrottle } from '../http/auth-throttle';
 import type { Role } from '../../workflows/contracts';
 import { AppError } from '../http/app-error';
 import { hashToken } from './tokens';
 
 /** Levels of the region tree. */
-export type RegionLevel = 'CITY' | 'COUNTY' | 'TOWNSHIP' | 'VILLAGE';
+export type RegionLevel = 'PROVINCE' | 'CITY' | 'COUNTY' | 'TOWNSHIP' | 'VILLAGE';
 
 /** The authenticated official, as handlers see it on `req.official`. */
 export interface AuthOfficial {
@@ -55,8 +56,20 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
  * Refuses with 401 UNAUTHENTICATED when the header is missing or malformed, the token unknown or
  * revoked, or the official deactivated.
  */
-export function authenticate(prisma: PrismaClient): RequestHandler {
-  return async (req, _res, next) => {
+export function authenticate(prisma: PrismaClient, throttle?: AuthThrottle): RequestHandler {
+  const tooMany = (res: Response, seconds: number): AppError => {
+    res.setHeader('Retry-After', String(seconds));
+    return new AppError('TOO_MANY_REQUESTS', `Authorization: too many unknown tokens from this address; try again in ${seconds} s`, { field: 'Authorization' });
+  };
+  // A guessed token counts against the address; past the limit the address waits (429).
+  const refuse = async (req: Request, res: Response, message: string): Promise<never> => {
+    const wait = throttle ? await throttle.fail(req.ip ?? 'unknown') : null;
+    if (wait !== null) throw tooMany(res, wait);
+    throw new AppError('UNAUTHENTICATED', message, { field: 'Authorization' });
+  };
+  return async (req, res, next) => {
+    const blocked = throttle ? await throttle.blocked(req.ip ?? 'unknown') : null;
+    if (blocked !== null) throw tooMany(res, blocked);
     const header = req.get('authorization');
     if (!header) {
       throw new AppError('UNAUTHENTICATED', 'Authorization: a bearer token is required (Authorization: Bearer <token>)', {
@@ -71,8 +84,8 @@ export function authenticate(prisma: PrismaClient): RequestHandler {
       where: { tokenHash: hashToken(token) },
       include: { official: { include: { region: { select: { level: true } } } } },
     });
-    if (!row) throw new AppError('UNAUTHENTICATED', 'Authorization: unknown token', { field: 'Authorization' });
-    if (row.revokedAt) throw new AppError('UNAUTHENTICATED', 'Authorization: this token has been revoked', { field: 'Authorization' });
+    if (!row) return refuse(req, res, 'Authorization: unknown token');
+    if (row.revokedAt) return refuse(req, res, 'Authorization: this token has been revoked');
     if (!row.official.active) {
       throw new AppError('UNAUTHENTICATED', 'Authorization: the official of this token is deactivated', { field: 'Authorization' });
     }

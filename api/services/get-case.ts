@@ -7,6 +7,8 @@ import { assertRegionAccess } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
 import type { TCaseDetail, TCaseSummary, TTask } from '../routes/cases/case.types';
 import type { ServiceContext } from './context';
+import { cipherOf } from './context';
+import { SEALED } from '../../runtime/personal-data';
 import { maskIdNumber, maskName, maskPhone } from './mask';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
@@ -35,12 +37,15 @@ type FullCase = Case & { household: Household; tasks: Task[]; measures: Measure[
 
 export function toCaseDetail(ctx: ServiceContext, c: FullCase): TCaseDetail {
   const now = new Date();
+  const pd = cipherOf(ctx);
   const tasks = c.tasks.map((t) => toTask(t, now));
   return {
     ...toCaseSummary(c, now),
     household: {
-      idNumberMasked: maskIdNumber(c.household.idNumber), phoneMasked: c.household.phone ? maskPhone(c.household.phone) : null,
-      memberCount: c.household.memberCount, noLabour: c.household.noLabour, address: c.household.address,
+      idNumberMasked: maskIdNumber(pd.open(c.household.idNumberSealed, SEALED.idNumber(c.householdId))),
+      phoneMasked: c.household.phoneSealed ? maskPhone(pd.open(c.household.phoneSealed, SEALED.phone(c.householdId))) : null,
+      memberCount: c.household.memberCount, noLabour: c.household.noLabour,
+      address: pd.openOptional(c.household.addressSealed, SEALED.address(c.householdId)),
     },
     summary: c.summary, incomePerCapita: c.incomePerCapita, contactId: c.contactId, policyVersion: c.policyVersion,
     planDueAt: iso(c.planDueAt), annualCheck: c.annualCheck, eliminationRoute: c.eliminationRoute, closeReason: c.closeReason,

@@ -16,6 +16,8 @@ import { CASE_WORKFLOW, caseStaticSummary, caseWorkflowId, endRollbackWindowUpda
 import type { householdCaseWorkflow } from '../../workflows/case/case-workflow';
 import { caseSearchAttributes } from '../../workflows/case/search-attributes';
 import type { ServiceContext } from './context';
+import { cipherOf } from './context';
+import { SEALED } from '../../runtime/personal-data';
 import { getCase } from './get-case';
 import { householdIdFromKey, householdKey, newCaseId } from './ids';
 import type { TCaseDetail } from '../routes/cases/case.types';
@@ -117,13 +119,18 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
   if (open) return alreadyOpen(ctx, official, open.id);
 
   const h = req.household;
+  const pd = cipherOf(ctx);
   await ctx.prisma.household.upsert({
     where: { idKey: key },
     create: {
-      id: householdId, idKey: key, headName: h.headName, idNumber: h.idNumber.toUpperCase(), phone: h.phone ?? null,
-      villageCode: h.villageCode, address: h.address ?? null, memberCount: h.memberCount, noLabour: h.noLabour,
+      id: householdId, idKey: key, headName: h.headName, idNumberSealed: pd.seal(h.idNumber.toUpperCase(), SEALED.idNumber(householdId)),
+      phoneSealed: pd.sealOptional(h.phone, SEALED.phone(householdId)) ?? null,
+      villageCode: h.villageCode, addressSealed: pd.sealOptional(h.address, SEALED.address(householdId)) ?? null, memberCount: h.memberCount, noLabour: h.noLabour,
     },
-    update: { headName: h.headName, phone: h.phone ?? undefined, villageCode: h.villageCode, address: h.address ?? undefined, memberCount: h.memberCount, noLabour: h.noLabour },
+    update: {
+      headName: h.headName, phoneSealed: pd.sealOptional(h.phone, SEALED.phone(householdId)) ?? undefined, villageCode: h.villageCode,
+      addressSealed: pd.sealOptional(h.address, SEALED.address(householdId)) ?? undefined, memberCount: h.memberCount, noLabour: h.noLabour,
+    },
   });
   const caseId = newCaseId();
   let lead: Lead;
@@ -131,7 +138,8 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
     lead = await ctx.prisma.lead.create({
       data: {
         id: caseId, leadKey, householdId, channel: req.channel, category: req.category, riskTypes: req.riskTypes,
-        healthDetails: req.healthDetails ?? null, incomePerCapita: req.incomePerCapita ?? null, summary: req.summary ?? null,
+        // Sealed for the case id: the case's first activity copies it as it is.
+        healthDetailsSealed: pd.sealOptional(req.healthDetails, SEALED.healthDetails(caseId)) ?? null, incomePerCapita: req.incomePerCapita ?? null, summary: req.summary ?? null,
         contactId: req.contactId ?? null, villageCode: h.villageCode, openedById: official.id,
       },
     });

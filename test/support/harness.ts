@@ -13,6 +13,7 @@ import type { Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
 import { makeResidentId } from '../../core/resident-id';
+import type { AuthThrottleOptions } from '../../api/http/auth-throttle';
 import { loadCalendar } from '../../activities/calendar/calendar';
 import type { MailDispatcher, MailDispatcherOptions } from '../../activities/mail/dispatcher';
 import { startMailDispatcher } from '../../activities/mail/dispatcher';
@@ -81,6 +82,8 @@ export function randomIdNumber(): string {
 let runtimeInstalled = false;
 
 export interface HarnessOptions {
+  /** Sign-in and bearer-token throttle of this harness's app. */
+  authThrottle?: AuthThrottleOptions;
   policy?: TPolicy;
   maxHistoryEvents?: number;
   /** Run the in-process worker. @default true (false when a test runs its own worker process) */
@@ -115,7 +118,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   let worker = opts.startWorker === false ? (undefined as unknown as Worker) : await makeWorker();
   let running: Promise<void> = opts.startWorker === false ? Promise.resolve() : worker.run();
 
-  const app = createApp({ prisma, temporal: client, taskQueue, policy, secret: TEST_SECRET, namespace: 'default', maxHistoryEvents: opts.maxHistoryEvents });
+  const app = createApp({ prisma, temporal: client, taskQueue, policy, secret: TEST_SECRET, namespace: 'default', maxHistoryEvents: opts.maxHistoryEvents,
+    // Test files share one database and one address: each harness counts failures of its own.
+    authThrottle: { keyPrefix: `auth-${taskQueue}`, ...opts.authThrottle } });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });

@@ -47,7 +47,7 @@ export async function seedCases(prisma: PrismaClient, specs: SeedCase[]): Promis
     const id = `SEED-${randomUUID().slice(0, 13)}`;
     const hh = `hh-seed-${randomUUID().slice(0, 12)}`;
     await prisma.household.create({
-      data: { id: hh, idKey: `seed-${randomUUID()}`, headName: s.headName ?? '测试户', idNumber: '410599199001010005', villageCode: s.village, memberCount: 2 },
+      data: { id: hh, idKey: `seed-${randomUUID()}`, headName: s.headName ?? '测试户', idNumberSealed: '410599199001010005', villageCode: s.village, memberCount: 2 },
     });
     const data: Prisma.CaseUncheckedCreateInput = {
       id, caseNo: id, householdId: hh, workflowId: `seed-${id}`, channel: 'CADRE_SCREENING', category: s.category ?? 'MARGINAL', riskTypes: ['ILLNESS'],

@@ -3,13 +3,14 @@
  */
 import type { RequestHandler } from 'express';
 import type { ServiceContext } from '../../services/context';
+import { authThrottle } from '../../http/auth-throttle';
 import { html } from '../html';
 import type { Lang } from '../i18n';
 import { adminLang, adminPage } from './shell';
 import { w } from './labels';
 import {
   LOGIN_COOKIE, clearSessionCookie, endSession, issueLoginNonce, loginWithToken, newSession, openSession, parseCookies,
-  sealSession, setSessionCookie, SESSION_COOKIE,
+  recordSession, sealSession, setSessionCookie, SESSION_COOKIE,
 } from './session';
 
 /** Only admin paths are followed after login (no open redirect). */
@@ -44,13 +45,26 @@ export function loginSubmit(ctx: ServiceContext): RequestHandler {
     const next = safeNext(body.next);
     const nonce = parseCookies(req.headers.cookie)[LOGIN_COOKIE];
     const token = typeof body.token === 'string' ? body.token : '';
+    const throttle = authThrottle(ctx.prisma, ctx.authThrottle);
+    const address = req.ip ?? 'unknown';
+    const tooMany = (seconds: number): void => {
+      res.setHeader('Retry-After', String(seconds));
+      const text = lang === 'en' ? `Too many failed sign-ins from this address. Try again in ${seconds} seconds.` : `此地址登录失败次数过多，请 ${seconds} 秒后再试。`;
+      res.status(429).type('html').send(adminPage({ lang, req, title: w(lang, 'login'), body: html`<p class="notice error" role="alert">${text}</p>` }));
+    };
+    const blocked = await throttle.blocked(address);
+    if (blocked !== null) return tooMany(blocked);
     const result = nonce && body._login === nonce && token ? await loginWithToken(ctx.prisma, token) : 'UNKNOWN_TOKEN';
     if (typeof result === 'string') {
+      const wait = await throttle.fail(address);
+      if (wait !== null) return tooMany(wait);
       const fresh = issueLoginNonce(req, res);
       res.status(401).type('html').send(adminPage({ lang, req, title: w(lang, 'login'), body: loginBody(lang, fresh, next, true) }));
       return;
     }
-    setSessionCookie(req, res, sealSession(ctx.secret, newSession(result.official.id, result.tokenId)));
+    const session = newSession(result.official.id, result.tokenId);
+    await recordSession(ctx.prisma, session);
+    setSessionCookie(req, res, sealSession(ctx.secret, session));
     res.append('Set-Cookie', `${LOGIN_COOKIE}=; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=0`);
     res.redirect(303, next);
   };
@@ -58,9 +72,9 @@ export function loginSubmit(ctx: ServiceContext): RequestHandler {
 
 /** Ends the session (the CSRF check ran in the session middleware). */
 export function logout(ctx: ServiceContext): RequestHandler {
-  return (req, res) => {
+  return async (req, res) => {
     const s = openSession(ctx.secret, parseCookies(req.headers.cookie)[SESSION_COOKIE]);
-    if (s) endSession(s);
+    if (s) await endSession(ctx.prisma, s);
     clearSessionCookie(req, res);
     res.redirect(303, '/admin/login');
   };

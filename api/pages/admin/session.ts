@@ -2,9 +2,10 @@
  * Admin sessions: an official exchanges an API token (ADMIN, COUNTY or TOWNSHIP) for a session
  * cookie. The cookie is signed with an HMAC key derived from the server secret and names the
  * official and the token it was opened with; every request re-checks that token, so revoking it
- * (or deactivating the official) ends the session. Nothing is stored server-side except the
- * SHA-256 of session ids that logged out, until they expire. POST forms carry a CSRF token bound
- * to the session; the cookie is HttpOnly and SameSite=Strict.
+ * (or deactivating the official) ends the session. Every session is also a row of
+ * `AdminSession` (the SHA-256 of its id), shared by all API processes: a logout on one process
+ * ends it on every other. POST forms carry a CSRF token bound to the session; the cookie is
+ * HttpOnly and SameSite=Strict.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { PrismaClient } from '@prisma/client';
@@ -32,8 +33,6 @@ export interface SessionPayload {
   /** Expiry, epoch ms. */
   exp: number;
 }
-
-const loggedOut = new Map<string, number>();
 
 function sessionKey(secret: string): Buffer {
   return createHmac('sha256', secret).update('bangfu/admin-session/v1').digest();
@@ -71,7 +70,7 @@ export function sealSession(secret: string, p: SessionPayload): string {
   return `${data}.${sign(secret, data)}`;
 }
 
-/** Opens a cookie value; null when forged, expired or logged out. */
+/** Opens a cookie value; null when forged or expired (whether it was logged out is in the database). */
 export function openSession(secret: string, value: string | undefined, now = Date.now()): SessionPayload | null {
   if (!value) return null;
   const [data, mac] = value.split('.');
@@ -82,7 +81,7 @@ export function openSession(secret: string, value: string | undefined, now = Dat
   } catch {
     return null;
   }
-  if (typeof p.exp !== 'number' || p.exp <= now || loggedOut.has(sidHash(p.sid))) return null;
+  if (typeof p.exp !== 'number' || p.exp <= now || typeof p.sid !== 'string') return null;
   return p;
 }
 
@@ -90,11 +89,15 @@ function sidHash(sid: string): string {
   return createHash('sha256').update(sid).digest('hex');
 }
 
-/** Forgets a session (logout) until it would have expired anyway. */
-export function endSession(p: SessionPayload): void {
-  const now = Date.now();
-  for (const [h, exp] of loggedOut) if (exp <= now) loggedOut.delete(h);
-  loggedOut.set(sidHash(p.sid), p.exp);
+/** Records a new session (on sign-in); expired rows are swept at the same time. */
+export async function recordSession(prisma: PrismaClient, p: SessionPayload): Promise<void> {
+  await prisma.adminSession.deleteMany({ where: { expiresAt: { lt: new Date() } } });
+  await prisma.adminSession.create({ data: { sidHash: sidHash(p.sid), officialId: p.officialId, tokenId: p.tokenId, expiresAt: new Date(p.exp) } });
+}
+
+/** Ends a session (logout) for every API process. */
+export async function endSession(prisma: PrismaClient, p: SessionPayload): Promise<void> {
+  await prisma.adminSession.updateMany({ where: { sidHash: sidHash(p.sid), endedAt: null }, data: { endedAt: new Date() } });
 }
 
 /** The CSRF token of a session (or of a login nonce). */
@@ -159,6 +162,8 @@ export function loginWithToken(prisma: PrismaClient, token: string): Promise<{ o
 export async function officialOfSession(prisma: PrismaClient, secret: string, req: Request): Promise<{ official: AuthOfficial; session: SessionPayload } | null> {
   const session = openSession(secret, parseCookies(req.headers.cookie)[SESSION_COOKIE]);
   if (!session) return null;
+  const row = await prisma.adminSession.findUnique({ where: { sidHash: sidHash(session.sid) } });
+  if (!row || row.endedAt || row.expiresAt.getTime() <= Date.now() || row.officialId !== session.officialId) return null;
   const r = await officialOfToken(prisma, { id: session.tokenId });
   if (typeof r === 'string' || r.official.id !== session.officialId) return null;
   return { official: r.official, session };

@@ -6,7 +6,7 @@ CREATE TABLE "Lead" (
     "channel" TEXT NOT NULL,
     "category" TEXT NOT NULL,
     "riskTypes" TEXT[],
-    "healthDetails" TEXT,
+    "healthDetailsSealed" TEXT,
     "incomePerCapita" INTEGER,
     "summary" TEXT,
     "contactId" TEXT,

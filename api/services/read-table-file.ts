@@ -1,0 +1,76 @@
+/**
+ * Reads a setup file (regions, officials) as the bureau saves it: CSV in UTF-8 (with or without
+ * BOM) or GBK, comma, semicolon or tab separated, parsed by csv-parse (a maintained RFC 4180
+ * parser: quoted fields, embedded newlines, ragged rows). Headers are matched by English name or
+ * Chinese alias; each row keeps the line it started on, so reports can name it.
+ */
+import { parse } from 'csv-parse/sync';
+import { decodeText } from './parse-lead-file';
+
+/** A data row: canonical column → trimmed cell, and the file line it starts on (header = line 1). */
+export interface TableRow<C extends string> {
+  line: number;
+  cells: Partial<Record<C, string>>;
+}
+
+/** A read file. */
+export interface TableFile<C extends string> {
+  rows: TableRow<C>[];
+  encoding: string;
+  /** Header cells that match no known column (ignored). */
+  ignoredColumns: string[];
+}
+
+/** Thrown when the file as a whole cannot be read; the message names what is wrong. */
+export class TableFileError extends Error {}
+
+/**
+ * Reads `bytes` with `aliases` (canonical column → accepted headers, compared case-insensitively).
+ * @param headerless - columns to assume when the first row is data, decided by `isData(firstRow)`
+ */
+export function readTableFile<C extends string>(
+  bytes: Uint8Array,
+  aliases: Record<C, readonly string[]>,
+  headerless?: { isData: (firstRow: string[]) => boolean; columns: (firstRow: string[]) => (C | null)[] },
+): TableFile<C> {
+  let decoded: { text: string; encoding: string };
+  try {
+    decoded = decodeText(bytes);
+  } catch {
+    throw new TableFileError('the file is neither UTF-8 nor GBK text');
+  }
+  const firstLine = decoded.text.slice(0, decoded.text.search(/\r?\n|$/));
+  const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : !firstLine.includes(',') && firstLine.includes(';') ? ';' : ',';
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(decoded.text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as unknown as typeof records;
+  } catch (err) {
+    throw new TableFileError(`not a readable CSV file: ${(err as Error).message.split('\n')[0]}`);
+  }
+  records = records.filter((r) => r.record.some((c) => c !== ''));
+  if (records.length === 0) throw new TableFileError('the file is empty');
+  const first = records[0].record;
+  let columns: (C | null)[];
+  let dataFrom = 1;
+  if (headerless?.isData(first)) {
+    columns = headerless.columns(first);
+    dataFrom = 0;
+  } else {
+    const lookup = new Map<string, C>();
+    for (const [c, names] of Object.entries(aliases) as [C, readonly string[]][]) {
+      lookup.set(c.toLowerCase(), c);
+      for (const n of names) lookup.set(n.toLowerCase(), c);
+    }
+    columns = first.map((h) => lookup.get(h.replace(/^\uFEFF/, '').trim().toLowerCase()) ?? null);
+  }
+  const ignoredColumns = dataFrom === 1 ? first.filter((_h, i) => columns[i] === null && first[i] !== '') : [];
+  const rows = records.slice(dataFrom).map(({ record, info }) => {
+    const cells: Partial<Record<C, string>> = {};
+    record.forEach((v, i) => {
+      const c = columns[i];
+      if (c && v !== '') cells[c] = v;
+    });
+    return { line: info.lines, cells };
+  });
+  return { rows, encoding: decoded.encoding, ignoredColumns };
+}
