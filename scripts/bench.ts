@@ -6,6 +6,11 @@
  *  - reading a case: the Postgres read model (GET /api/cases/:id, with tasks, measures, contacts)
  *    against a Temporal Query of the same case, and the ratio between them. Pages read the read
  *    model anyway: it answers when no worker runs, and it holds closed cases and the audit trail.
+ *  - the identification chain (lead → verification → village review → notice → township →
+ *    county approval) against a bare Temporal baseline (scripts/bench/baseline-workflow.ts: a
+ *    start and the same number of Updates, one activity writing one row each) on the same dev
+ *    server, interleaved in rounds: history events per case, chain throughput, decision latency,
+ *    and their ratios.
  * Options: --cases N (default 60), --concurrency C (default 6).
  */
 import { performance } from 'node:perf_hooks';
@@ -22,6 +27,10 @@ import { makeTempDataDir, startEmbeddedPostgres } from '../runtime/postgres';
 import { createPrisma } from '../runtime/prisma';
 import { startTemporalDevServer } from '../runtime/temporal-dev-server';
 import { createCaseWorker } from '../worker/create-worker';
+import { Worker } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import type { BaselineActivities } from './bench/baseline-workflow';
+import { baselineStepUpdate } from './bench/baseline-workflow';
 import { SEARCH_ATTRIBUTES, stateQuery } from '../workflows/contracts';
 import { compressedPolicy } from '../workflows/policy';
 
@@ -63,7 +72,9 @@ try {
   const worker = await createCaseWorker({ connection: nativeConnection, namespace: 'default', prisma, taskQueue: 'bench' });
   const running = worker.run();
   const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
-  const app = createApp({ prisma, temporal: client, taskQueue: 'bench', policy: compressedPolicy(), secret: 'bench-secret-0123456789', namespace: 'default' });
+  // The notice is a timer, not work: shortened so the chain measures the engine, not the wait.
+  const policy = { ...compressedPolicy(), steps: { ...compressedPolicy().steps, PUBLIC_NOTICE: { unit: 'SECONDS' as const, amount: 0.2 } } };
+  const app = createApp({ prisma, temporal: client, taskQueue: 'bench', policy, secret: 'bench-secret-0123456789', namespace: 'default' });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -125,6 +136,98 @@ try {
       (which === 'db' ? readModel : query).push(performance.now() - s);
     }
   }
+
+  // ---- the identification chain against the bare Temporal baseline ------------------------------
+  await prisma.$executeRawUnsafe('CREATE TABLE IF NOT EXISTS bench_baseline (id text NOT NULL, n int NOT NULL, at timestamptz NOT NULL DEFAULT now())');
+  const baselineActivities: BaselineActivities = {
+    async writeRow(id, n) {
+      await prisma.$executeRawUnsafe('INSERT INTO bench_baseline (id, n) VALUES ($1, $2)', id, n);
+    },
+  };
+  const baselineWorker = await Worker.create({
+    connection: nativeConnection, namespace: 'default', taskQueue: 'bench-baseline', activities: baselineActivities,
+    workflowsPath: fileURLToPath(new URL('./bench/baseline-workflow.ts', import.meta.url)),
+  });
+  const baselineRunning = baselineWorker.run();
+  const tokens = new Map<string, string>();
+  const as = async (officialId: string): Promise<string> => tokens.get(officialId) ?? tokens.set(officialId, await issueToken(prisma, officialId)).get(officialId)!;
+  const callAs = async (officialId: string, method: string, path: string, body?: unknown): Promise<any> => {
+    const res = await fetch(base + path, {
+      method, headers: { authorization: `Bearer ${await as(officialId)}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined,
+    });
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  const STEPS = ['VERIFICATION', 'VILLAGE_REVIEW', 'TOWNSHIP_REVIEW', 'COUNTY_APPROVAL'];
+  const bangfuDecisions: number[] = [];
+  const baselineDecisions: number[] = [];
+  const bangfuEvents: number[] = [];
+  const baselineEvents: number[] = [];
+  let bangfuSeconds = 0;
+  let baselineSeconds = 0;
+  let chainCases = 0;
+  const bangfuChain = async (i: number): Promise<void> => {
+    const r = await call('POST', '/api/cases', {
+      household: { headName: '链路', idNumber: benchIdNumber(10_000 + i), villageCode: '410599100201' },
+      category: 'MARGINAL', riskTypes: ['ILLNESS'], channel: 'DEPARTMENT_ALERT', leadRef: `chain-${i}`,
+    });
+    const caseId = r.case.id as string;
+    for (const step of STEPS) {
+      let task = null;
+      while (!(task = await prisma.task.findFirst({ where: { caseId, step, status: 'OPEN' } }))) await new Promise((res) => setTimeout(res, 10));
+      const s = performance.now();
+      await callAs(task.assigneeId!, 'POST', `/api/tasks/${task.id}/decision`, { action: 'APPROVE', consentSigned: true });
+      bangfuDecisions.push(performance.now() - s);
+    }
+    bangfuEvents.push((await client.workflow.getHandle(r.case.workflowId).describe()).historyLength);
+  };
+  const baselineChain = async (i: number): Promise<void> => {
+    const handle = await client.workflow.start('baselineWorkflow', { taskQueue: 'bench-baseline', workflowId: `baseline-${i}`, args: [`baseline-${i}`, STEPS.length] });
+    for (let n = 1; n <= STEPS.length; n++) {
+      const s = performance.now();
+      await handle.executeUpdate(baselineStepUpdate, { args: [n] });
+      baselineDecisions.push(performance.now() - s);
+    }
+    await handle.result();
+    baselineEvents.push((await handle.describe()).historyLength);
+  };
+  // Interleaved rounds, alternating which goes first, so both see the same machine.
+  const ROUNDS = 4;
+  const perRound = Math.max(1, Math.ceil(N / ROUNDS));
+  for (let round = 0; round < ROUNDS; round++) {
+    const batch = Array.from({ length: perRound }, (_, k) => round * perRound + k);
+    const runBangfu = async (): Promise<void> => {
+      const s = performance.now();
+      await pool(batch, C, (i) => bangfuChain(i));
+      bangfuSeconds += (performance.now() - s) / 1000;
+    };
+    const runBaseline = async (): Promise<void> => {
+      const s = performance.now();
+      await pool(batch, C, (i) => baselineChain(i));
+      baselineSeconds += (performance.now() - s) / 1000;
+    };
+    if (round % 2 === 0) {
+      await runBangfu();
+      await runBaseline();
+    } else {
+      await runBaseline();
+      await runBangfu();
+    }
+    chainCases += batch.length;
+  }
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const bangfuRate = chainCases / bangfuSeconds;
+  const baselineRate = chainCases / baselineSeconds;
+  console.log(`\nidentification chain, lead → county approval (${chainCases} cases each, ${ROUNDS} interleaved rounds, concurrency ${C}; notice ${policy.steps.PUBLIC_NOTICE.amount} s):`);
+  console.log('\n| measure | Bangfu | bare Temporal baseline | ratio | target |\n|---|---|---|---|---|');
+  const line = (name: string, a: number, b: number, unit: string, target: string): void =>
+    console.log(`| ${name} | ${a.toFixed(1)}${unit} | ${b.toFixed(1)}${unit} | ${(a / b).toFixed(2)}× | ${target} |`);
+  line('history events per case', mean(bangfuEvents), mean(baselineEvents), '', '≤ 1.5×');
+  line('chain throughput', bangfuRate, baselineRate, ' cases/s', '≥ 0.6×');
+  line('decision latency p50', pct(bangfuDecisions, 50), pct(baselineDecisions, 50), ' ms', '≤ 1.3×');
+  line('decision latency p95', pct(bangfuDecisions, 95), pct(baselineDecisions, 95), ' ms', '');
+  baselineWorker.shutdown();
+  await baselineRunning;
 
   const rows = [
     ['lead intake (POST /api/cases)', ms(pct(intake, 50)), ms(pct(intake, 95)), `${(N / intakeSeconds).toFixed(1)} cases/s`],

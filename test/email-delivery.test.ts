@@ -149,7 +149,7 @@ describe('email delivery', () => {
         subjects.push(m.subject);
         expect(m.subject.length, `${kind} ${lang}`).toBeGreaterThan(5);
         expect(m.text).toContain(lang === 'zh-CN' ? '乡镇审核' : 'Township review');
-        expect(m.text).toContain(lang === 'zh-CN' ? '2026-12-01 17:00（北京时间），还剩 2 个工作日' : '2026-12-01 17:00 (Beijing time) — 2 working days left');
+        expect(m.text).toContain(lang === 'zh-CN' ? '办理期限：12月1日（周二）17:00前，还剩 2 个工作日' : 'Due by 17:00 Tue 1 Dec (Beijing time) — 2 working days left');
         if (facts.link) {
           expect(m.text, `${kind} ${lang} link`).toContain(facts.link);
           expect(m.html).toContain(`href="${facts.link}"`);

@@ -63,7 +63,7 @@ describe('task links in the browser', () => {
     const villageOfficial = await h.officialOf('VILLAGE', DEMO.villageA1);
     const mail = await mailFor(await emailOf(villageOfficial), caseNo, 'NEW_TASK');
     expect(mail.subject).toContain('入户核实');
-    expect(mail.text).toMatch(/截止时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）/);
+    expect(mail.text).toMatch(/办理期限：(\d{4}年)?\d{1,2}月\d{1,2}日（周.）\d{2}:\d{2}前/);
     expect(mail.link).toMatch(new RegExp(`^${h.baseUrl}/t/`));
 
     const ctx = await phoneContext(browser);
@@ -126,7 +126,7 @@ describe('task links in the browser', () => {
     // The county official reads English (official.language = en).
     const cty = await mailFor(county, caseNo, 'NEW_TASK');
     expect(cty.subject).toContain('County approval');
-    expect(cty.text).toMatch(/Due: .*\(Beijing time\)/);
+    expect(cty.text).toMatch(/Due by \d{2}:\d{2} \w{3} \d{1,2} \w{3}.*\(Beijing time\)/);
     await page.goto(cty.link!);
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     await Promise.all([page.waitForURL(/\/done/), page.getByRole('button', { name: 'Approve', exact: true }).click()]);
