@@ -133,14 +133,14 @@ export function createActivities(deps: ActivityDeps): CaseActivities {
     });
   }
 
-  async function openTask(tx: Tx, a: CommitArgs, key: string, t: OpenTaskSpec, calendar: WorkingCalendar): Promise<void> {
+  async function openTask(tx: Tx, a: CommitArgs, key: string, t: OpenTaskSpec, calendar: WorkingCalendar): Promise<TaskState> {
     const openedAt = new Date(t.openedAt);
     const due = addLimit(calendar, openedAt, t.limit);
     const remind = reminderAt(calendar, due, t.reminderLead);
     const officials = await tx.official.findMany({ where: { role: t.level, regionCode: t.regionCode, active: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
     const primary = officials.find((o) => !o.standsInForId) ?? officials[0];
     const allowedIds = primary ? [primary.id, ...officials.filter((o) => o.standsInForId === primary.id).map((s) => s.id)] : [];
-    await tx.task.create({
+    const row = await tx.task.create({
       data: {
         id: t.taskId, caseId: a.caseId, step: t.step, level: t.level, regionCode: t.regionCode, assigneeId: primary?.id ?? null,
         allowedIds, status: 'OPEN', openedAt, dueAt: due, remindAt: remind > openedAt ? remind : null,
@@ -150,6 +150,7 @@ export function createActivities(deps: ActivityDeps): CaseActivities {
       ? [{ kind: 'NEW_TASK', to: { officialId: primary.id }, taskId: t.taskId }]
       : [{ kind: 'TASK_UNASSIGNED', to: t.escalationChain[0], taskId: t.taskId, data: { step: t.step, regionCode: t.regionCode } }]);
     await audit(tx, key, a.caseId, openedAt, { action: 'TASK_OPENED', step: t.step, taskId: t.taskId, data: { assigneeId: primary?.id ?? null, dueAt: due.toISOString() } });
+    return toTaskState(row);
   }
 
   function evaluate(c: TaskCheckSpec, now: Date, calendar: WorkingCalendar): ReturnType<typeof evaluateTaskDeadline> {
@@ -188,17 +189,15 @@ export function createActivities(deps: ActivityDeps): CaseActivities {
     const calendar = deps.calendar();
     const deadlines: CommitResult['deadlines'] = {};
     for (const [name, d] of Object.entries(a.deadlines ?? {})) deadlines[name as DeadlineName] = addLimit(calendar, new Date(d.from), d.limit).toISOString();
+    /** A retry of a commit that already happened: report what it did, write nothing. */
+    const alreadyDone = async (): Promise<CommitResult> => {
+      const ids = (a.openTasks ?? []).map((t) => t.taskId);
+      const opened = (await prisma.task.findMany({ where: { id: { in: ids } } })).map(toTaskState).sort((x, y) => ids.indexOf(x.taskId) - ids.indexOf(y.taskId));
+      const row = await prisma.case.findUnique({ where: { id: a.caseId }, select: { contactId: true } });
+      return { deadlines, opened, checked: (a.checkTasks ?? []).map((c) => evaluate(c, new Date(a.at), calendar).task), contactId: row?.contactId ?? null };
+    };
     try {
       return await prisma.$transaction(async (tx) => {
-        const audited = a.events.length + (a.openTasks?.length ?? 0) > 0;
-        const done = audited && (await tx.auditEvent.findUnique({ where: { idempotencyKey: `${a.key}.0` }, select: { id: true } }));
-        if (done) {
-          // A retry of a commit that already happened: report what it did, write nothing.
-          const ids = (a.openTasks ?? []).map((t) => t.taskId);
-          const opened = (await tx.task.findMany({ where: { id: { in: ids } } })).map(toTaskState);
-          const row = await tx.case.findUnique({ where: { id: a.caseId }, select: { contactId: true } });
-          return { deadlines, opened, checked: (a.checkTasks ?? []).map((c) => evaluate(c, new Date(a.at), calendar).task), contactId: row?.contactId ?? null };
-        }
         if (a.create) {
           const c = a.create;
           const lead = await tx.lead.findUnique({ where: { id: a.caseId } });
@@ -236,14 +235,17 @@ export function createActivities(deps: ActivityDeps): CaseActivities {
         }
         let n = 0;
         for (const ev of a.events) await writeEvent(tx, a, `${a.key}.${n++}`, ev);
-        for (const t of a.openTasks ?? []) await openTask(tx, a, `${a.key}.${n++}`, t, calendar);
-        const opened = (await tx.task.findMany({ where: { id: { in: (a.openTasks ?? []).map((t) => t.taskId) } } })).map(toTaskState);
-        opened.sort((x, y) => x.taskId.localeCompare(y.taskId));
+        const opened: TaskState[] = [];
+        for (const t of a.openTasks ?? []) opened.push(await openTask(tx, a, `${a.key}.${n++}`, t, calendar));
         const checked: TaskState[] = [];
         for (const c of a.checkTasks ?? []) checked.push(await checkTask(tx, a, c, calendar));
         return { deadlines, opened, checked, contactId };
       });
     } catch (err) {
+      // The commit's audit key (or its task) exists: this is a retry of a commit that already landed.
+      if ((err as { code?: string }).code === 'P2002' && a.events.length + (a.openTasks?.length ?? 0) > 0 && (await prisma.auditEvent.findUnique({ where: { idempotencyKey: `${a.key}.0` }, select: { id: true } }))) {
+        return alreadyDone();
+      }
       if (isPermanentDataError(err)) {
         // Never echo the data: it may be personal.
         throw ApplicationFailure.create({ type: 'BAD_DATA', nonRetryable: true, message: 'the database refused a value of this action (invalid characters such as a NUL byte); nothing was recorded' });

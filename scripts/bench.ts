@@ -172,12 +172,21 @@ try {
       category: 'MARGINAL', riskTypes: ['ILLNESS'], channel: 'DEPARTMENT_ALERT', leadRef: `chain-${i}`,
     });
     const caseId = r.case.id as string;
+    // The API says which task is open next (the case's tasks, then each decision's openTasks); only
+    // the task after the notice is waited for, as a client polling the case would.
+    let next: { taskId: string; step: string; assigneeId: string | null }[] = (r.case.tasks as { id: string; step: string; status: string; assigneeId: string | null }[])
+      .filter((t) => t.status === 'OPEN').map((t) => ({ taskId: t.id, step: t.step, assigneeId: t.assigneeId }));
     for (const step of STEPS) {
-      let task = null;
-      while (!(task = await prisma.task.findFirst({ where: { caseId, step, status: 'OPEN' } }))) await new Promise((res) => setTimeout(res, 10));
+      let task = next.find((t) => t.step === step);
+      while (!task) {
+        await new Promise((res) => setTimeout(res, 50));
+        const row = await prisma.task.findFirst({ where: { caseId, step, status: 'OPEN' } });
+        if (row) task = { taskId: row.id, step: row.step, assigneeId: row.assigneeId };
+      }
       const s = performance.now();
-      await callAs(task.assigneeId!, 'POST', `/api/tasks/${task.id}/decision`, { action: 'APPROVE', consentSigned: true });
+      const d = await callAs(task.assigneeId!, 'POST', `/api/tasks/${task.taskId}/decision`, { action: 'APPROVE', consentSigned: true });
       bangfuDecisions.push(performance.now() - s);
+      next = d.openTasks ?? [];
     }
     bangfuEvents.push((await client.workflow.getHandle(r.case.workflowId).describe()).historyLength);
   };

@@ -227,6 +227,8 @@ export interface CloseArgs {
 export interface CaseUpdateResult {
   status: CaseStatus;
   step: Step | null;
+  /** The tasks open after the action (read-your-writes: the caller needs no second read). */
+  openTasks?: { taskId: string; step: Step; assigneeId: string | null }[];
 }
 
 /** 审批决定 — approve, reject or return a task. */

@@ -63,13 +63,14 @@ export function authenticate(prisma: PrismaClient, throttle?: AuthThrottle): Req
   };
   // A guessed token counts against the address; past the limit the address waits (429).
   const refuse = async (req: Request, res: Response, message: string): Promise<never> => {
+    // Only a failed token pays for the throttle: an address past the limit waits (429); a valid token never queries it.
+    const blocked = throttle ? await throttle.blocked(req.ip ?? 'unknown') : null;
+    if (blocked !== null) throw tooMany(res, blocked);
     const wait = throttle ? await throttle.fail(req.ip ?? 'unknown') : null;
     if (wait !== null) throw tooMany(res, wait);
     throw new AppError('UNAUTHENTICATED', message, { field: 'Authorization' });
   };
   return async (req, res, next) => {
-    const blocked = throttle ? await throttle.blocked(req.ip ?? 'unknown') : null;
-    if (blocked !== null) throw tooMany(res, blocked);
     const header = req.get('authorization');
     if (!header) {
       throw new AppError('UNAUTHENTICATED', 'Authorization: a bearer token is required (Authorization: Bearer <token>)', {

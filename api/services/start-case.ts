@@ -48,8 +48,11 @@ async function runningCaseId(ctx: ServiceContext, workflowId: string): Promise<s
 }
 
 /** Starts the workflow of a stored lead; true when it started, false when the household's workflow runs already. */
-async function startWorkflow(ctx: ServiceContext, official: AuthOfficial, lead: Lead, req: TCreateCaseRequest, chain: { villageCode: string; townshipCode: string; countyCode: string }): Promise<boolean> {
-  const previous = await ctx.prisma.case.findFirst({ where: { householdId: lead.householdId }, orderBy: { openedAt: 'desc' }, select: { id: true, status: true } });
+async function startWorkflow(
+  ctx: ServiceContext, official: AuthOfficial, lead: Lead, req: TCreateCaseRequest, chain: { villageCode: string; townshipCode: string; countyCode: string },
+  latest?: { id: string; status: string } | null,
+): Promise<boolean> {
+  const previous = latest !== undefined ? latest : await latestCase(ctx, lead.householdId);
   const input: CaseInput = {
     caseId: lead.id, householdId: lead.householdId, villageCode: chain.villageCode, townshipCode: chain.townshipCode, countyCode: chain.countyCode,
     category: req.category, riskTypes: req.riskTypes, channel: req.channel, noLabour: req.household.noLabour, contactId: req.contactId,
@@ -82,12 +85,18 @@ async function startWorkflow(ctx: ServiceContext, official: AuthOfficial, lead: 
   return true;
 }
 
+/** The household's latest case. */
+function latestCase(ctx: ServiceContext, householdId: string): Promise<{ id: string; status: string } | null> {
+  return ctx.prisma.case.findFirst({ where: { householdId }, orderBy: { openedAt: 'desc' }, select: { id: true, status: true } });
+}
+
 /** Waits until the workflow's first activity has written the case row (read-your-writes for the caller). */
 async function waitForCaseRow(ctx: ServiceContext, caseId: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (let wait = 10; Date.now() < deadline; wait = Math.min(wait * 2, 200)) {
-    if (await ctx.prisma.case.findUnique({ where: { id: caseId }, select: { id: true } })) return;
+  // The first commit usually lands within tens of milliseconds: poll often, but not for long.
+  for (let wait = 15; Date.now() < deadline; wait = Math.min(wait + 10, 100)) {
     await new Promise((r) => setTimeout(r, wait));
+    if (await ctx.prisma.case.findUnique({ where: { id: caseId }, select: { id: true } })) return;
   }
   throw new AppError('UNAVAILABLE', 'the case was accepted but its workflow has not started yet; send the lead again to find it', { details: { caseId } });
 }
@@ -115,8 +124,8 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
     if (existing) return resent(existing);
   }
   // Refuse before writing anything: a refused lead changes nothing already stored.
-  const open = await ctx.prisma.case.findFirst({ where: { householdId, status: { in: OPEN_STATUSES } }, select: { id: true } });
-  if (open) return alreadyOpen(ctx, official, open.id);
+  const latest = await latestCase(ctx, householdId);
+  if (latest && OPEN_STATUSES.includes(latest.status)) return alreadyOpen(ctx, official, latest.id);
 
   const h = req.household;
   const pd = cipherOf(ctx);
@@ -148,7 +157,7 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
     if ((err as { code?: string }).code !== 'P2002' || !leadKey) throw err;
     return resent(await ctx.prisma.lead.findUniqueOrThrow({ where: { leadKey } }));
   }
-  if (!(await startWorkflow(ctx, official, lead, req, chain))) {
+  if (!(await startWorkflow(ctx, official, lead, req, chain, latest))) {
     // Another lead of the household started its case first: this lead is not kept.
     await ctx.prisma.lead.delete({ where: { id: caseId } }).catch(() => undefined);
     const winner = await runningCaseId(ctx, caseWorkflowId(householdId));

@@ -95,7 +95,7 @@ export async function householdCaseWorkflow(input: CaseInput): Promise<CaseSnaps
       validateCommand(state, input, Date.now(), command); // again: an earlier Update may have changed the case
       await commit(applyCommand(state, input, Date.now(), command));
       const task = kind === 'transferTask' ? state.openTasks.find((t) => t.taskId === (args as c.TransferArgs).taskId) : undefined;
-      return task ?? { status: state.status, step: state.step };
+      return task ?? { status: state.status, step: state.step, openTasks: state.openTasks.map((t) => ({ taskId: t.taskId, step: t.step, assigneeId: t.assigneeId })) };
     }), { validator: (args: unknown) => validateEarly(cmd(args)) });
   }
   setHandler(c.recheckSignal, () => void (recheck = true));

@@ -22,4 +22,8 @@ export const ZDecisionRequestSchema = z.object({
 });
 export type TDecisionRequest = z.infer<typeof ZDecisionRequestSchema>;
 export const ZTransferRequestSchema = z.object({ toOfficialId: safeText().min(1), reason: safeText().max(2000).optional() });
-export const ZTaskActionResponseSchema = z.object({ taskId: z.string(), caseId: z.string(), status: z.string(), step: z.string().nullable() });
+export const ZTaskActionResponseSchema = z.object({
+  taskId: z.string(), caseId: z.string(), status: z.string(), step: z.string().nullable(),
+  /** The case's open tasks after the action (the next step's task, when it opened at once). */
+  openTasks: z.array(z.object({ taskId: z.string(), step: z.string(), assigneeId: z.string().nullable() })).optional(),
+});
