@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { DEFAULT_POLICY, compressedPolicy } from '../workflows/policy';
 import type { Harness } from './support/harness';
 import { eventually, startHarness } from './support/harness';
@@ -40,10 +41,26 @@ describe('durable timers and durability', () => {
       .map((e) => Number(e.timerStartedEventAttributes!.startToFireTimeout!.seconds));
     const sixMonths = timers.filter((s) => s >= 180 * DAY && s <= 185 * DAY);
     expect(sixMonths, `timers (days): ${timers.map((s) => (s / DAY).toFixed(1)).join(', ')}`).toHaveLength(1);
+    // The timer is named in the history (and so in the Temporal Web UI): the elimination review.
+    const review = (history.events ?? []).find((e) => { const s = Number(e.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 0); return s >= 180 * DAY && s <= 185 * DAY; })!;
+    expect(defaultPayloadConverter.fromPayload(review.userMetadata!.summary!)).toMatch(/^REVIEW · 风险消除评估/);
     // The monthly contact timer and the 15-day SLA timer are there too.
     expect(timers.some((s) => s >= 28 * DAY && s <= 31 * DAY)).toBe(true);
     expect(timers.some((s) => s >= 14 * DAY && s <= 16 * DAY)).toBe(true);
     expect(row.nextReviewAt!.getTime() - row.approvedAt!.getTime()).toBeGreaterThanOrEqual(180 * DAY * 1000);
+  });
+
+  it('in the Temporal Web UI a case reads as its number and process, and is found by its case number', async () => {
+    const h = harnesses[0] ?? (await harness({ policy: compressedPolicy({ notice: 1 }) }));
+    const caseId = await createCase(h);
+    const row = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+    const handle = h.client.workflow.getHandle(row.workflowId);
+    expect(await (await handle.describe()).staticSummary()).toBe(`监测帮扶案件 household case ${caseId}`);
+    const found = await eventually(async () => {
+      for await (const w of h.client.workflow.list({ query: `BangfuCaseNo = "${caseId}"` })) return w.workflowId;
+      return null;
+    }, 'the case by its number in visibility');
+    expect(found).toBe(row.workflowId);
   });
 
   it('a worker killed (SIGKILL) mid-case and restarted finishes the case with no duplicate rows', async () => {

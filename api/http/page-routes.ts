@@ -64,11 +64,16 @@ export const PAGE_ROUTES: DocumentedRoute[] = [
       ['get', '/admin/outbox', 'Notification outbox'],
       ['get', '/admin/mail', 'Mail caught by the local mail catcher'],
       ['get', '/admin/mail/{id}', 'One caught message'],
+      ['get', '/admin/officials', 'Officials of the county (administrators)'],
+      ['post', '/admin/officials', 'Add an official (form)'],
+      ['post', '/admin/officials/{id}/deactivate', 'Deactivate an official; open tasks go to a stand-in or colleague (form)'],
+      ['post', '/admin/officials/{id}/tokens', 'Issue an API token, shown once (form)'],
+      ['post', '/admin/officials/{id}/tokens/{tokenId}/revoke', 'Revoke an API token (form)'],
     ] as const
   ).map(([method, path, summary]): DocumentedRoute => ({
     method, path, summary, tags: ['pages'], roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN', 'CONTACT'],
     description: 'Needs the admin session cookie (sign in at /admin/login); a POST needs the session\'s CSRF token in `_csrf`.',
-    ...(path.includes('{id}') ? { params: idParam } : {}),
+    ...(path.includes('{tokenId}') ? { params: idParam.extend({ tokenId: safeText() }) } : path.includes('{id}') ? { params: idParam } : {}),
     query: lang,
     ...(method === 'post' ? { status: 303, consumes: { 'application/x-www-form-urlencoded': z.object({ _csrf: csrf }).catchall(safeText()) }, produces: redirect } : { produces: page }),
     response: z.string(),
