@@ -28,8 +28,10 @@ describe('read-your-writes and one writer', () => {
         // Decide the moment the API shows the task open, as an official's client would.
         const task = await eventually(async () => {
           const res = await h.api('GET', `/api/cases/${caseId}`, { as: village });
-          return (res.body.tasks as { id: string; step: string; status: string }[]).find((t) => t.step === step && t.status === 'OPEN');
+          return (res.body.tasks as { id: string; step: string; status: string; dueText: Record<string, string> }[]).find((t) => t.step === step && t.status === 'OPEN');
         }, `${step} shown open`, 30_000);
+        // The API's display field reads the due time as a person does.
+        expect(task.dueText['zh-CN']).toMatch(/^(\d{4}年)?\d{1,2}月\d{1,2}日（周.）\d{2}:\d{2}前$/);
         const res = await h.api('POST', `/api/tasks/${task.id}/decision`, { as: village, body: { action: 'APPROVE', consentSigned: true } });
         decisions += 1;
         if (res.status !== 200) refusals.push(`${caseId} ${step}: ${res.status} ${JSON.stringify(res.body)}`);

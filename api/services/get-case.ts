@@ -10,6 +10,7 @@ import type { ServiceContext } from './context';
 import { cipherOf } from './context';
 import { SEALED } from '../../runtime/personal-data';
 import { maskIdNumber, maskName, maskPhone } from './mask';
+import { formatDue } from '../../core/due-time';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
@@ -17,6 +18,7 @@ export function toTask(t: Task, now = new Date()): TTask {
   return {
     id: t.id, caseId: t.caseId, step: t.step, level: t.level, regionCode: t.regionCode, assigneeId: t.assigneeId,
     status: t.status, openedAt: t.openedAt.toISOString(), dueAt: t.dueAt.toISOString(),
+    dueText: { 'zh-CN': formatDue(t.dueAt, 'zh-CN'), en: formatDue(t.dueAt, 'en') },
     overdue: t.status === 'OPEN' && t.dueAt <= now, escalations: t.escalations, outcome: t.outcome,
     decidedById: t.decidedById, comment: t.comment,
   };

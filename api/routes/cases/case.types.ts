@@ -14,6 +14,8 @@ export const ZTask = z.object({
   status: z.string(),
   openedAt: z.string(),
   dueAt: z.string(),
+  /** The due time as a person reads it: the working day it ends ("12月4日（周五）24:00前"), never the next day's 00:00. */
+  dueText: z.object({ 'zh-CN': z.string(), en: z.string() }),
   overdue: z.boolean(),
   escalations: z.number(),
   outcome: z.string().nullable(),
