@@ -10,5 +10,14 @@ import { PrismaClient } from '@prisma/client';
  * when done.
  */
 export function createPrisma(databaseUrl: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+  urls.set(client, databaseUrl);
+  return client;
+}
+
+const urls = new WeakMap<PrismaClient, string>();
+
+/** The database URL a client made by {@link createPrisma} connects to (for a plain `pg` pool beside it). */
+export function databaseUrlOf(prisma: PrismaClient): string | undefined {
+  return urls.get(prisma);
 }
