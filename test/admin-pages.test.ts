@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../api/app';
 import { compressedPolicy } from '../workflows/policy';
 import { launchBrowser, screenshotPath } from './support/browser';
-import { approve, createCase, decide, driveElimination, implementMeasure, openTaskOf, waitForCase } from './support/driver';
+import { approve, createCase, decide, driveElimination, implementMeasure, openTaskOf, waitForCase, untilEliminationStarts } from './support/driver';
 import type { Harness } from './support/harness';
 import { DEMO, TEST_SECRET, eventually, randomIdNumber, startHarness } from './support/harness';
 
@@ -47,7 +47,7 @@ async function driveRichCase(idNumber: string): Promise<string> {
   await approve(h, caseId, 'ELIM_ASSESSMENT');
   const rej = await decide(h, caseId, 'ELIM_VILLAGE_REVIEW', 'REJECT', { reason: '收入尚不稳定' });
   expect(rej.status, JSON.stringify(rej.body)).toBe(200);
-  await waitForCase(h, caseId, 'ELIMINATING', 'ELIM_ASSESSMENT');
+  await untilEliminationStarts(h, caseId);
   await driveElimination(h, caseId);
   return caseId;
 }

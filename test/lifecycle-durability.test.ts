@@ -11,8 +11,7 @@ import { DEFAULT_POLICY, compressedPolicy } from '../workflows/policy';
 import type { Harness } from './support/harness';
 import { eventually, startHarness } from './support/harness';
 import {
-  actions, approve, createCase, driveElimination, driveToMonitored, implementMeasure, waitForCase,
-} from './support/driver';
+  actions, approve, createCase, driveElimination, driveToMonitored, implementMeasure, waitForCase, untilEliminationStarts } from './support/driver';
 
 const harnesses: Harness[] = [];
 afterAll(async () => {
@@ -91,7 +90,7 @@ describe('durable timers and durability', () => {
       await approve(h, caseId, 'COUNTY_APPROVAL');
       await waitForCase(h, caseId, 'MONITORED');
       await implementMeasure(h, caseId);
-      await waitForCase(h, caseId, 'ELIMINATING', 'ELIM_ASSESSMENT');
+      await untilEliminationStarts(h, caseId);
       child.kill('SIGKILL');
       child = await spawnWorker();
       await driveElimination(h, caseId);

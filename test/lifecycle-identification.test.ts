@@ -8,8 +8,7 @@ import { DEMO, TEST_SECRET, eventually, leadBody, startHarness } from './support
 import { householdKey } from '../api/services/ids';
 import { SEALED, personalDataCipher } from '../runtime/personal-data';
 import {
-  actions, approve, createCase, decide, driveElimination, driveToMonitored, implementMeasure, openTaskOf, waitForCase,
-} from './support/driver';
+  actions, approve, createCase, decide, driveElimination, driveToMonitored, implementMeasure, openTaskOf, waitForCase, untilEliminationStarts } from './support/driver';
 
 let h: Harness;
 beforeAll(async () => {
@@ -27,7 +26,7 @@ describe('identification and the full path', () => {
     expect(monitored.approvedAt).not.toBeNull();
     expect(monitored.contactId).not.toBeNull();
     await implementMeasure(h, caseId);
-    await waitForCase(h, caseId, 'ELIMINATING', 'ELIM_ASSESSMENT');
+    await untilEliminationStarts(h, caseId);
     await driveElimination(h, caseId);
     const done = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
     expect(done.eliminationRoute).toBe('ASSISTED');

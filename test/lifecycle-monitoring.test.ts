@@ -6,8 +6,7 @@ import { compressedPolicy } from '../workflows/policy';
 import type { Harness } from './support/harness';
 import { DEMO, eventually, randomIdNumber, startHarness } from './support/harness';
 import {
-  actions, approve, createCase, decide, driveElimination, driveToMonitored, implementMeasure, openTaskOf, waitForCase,
-} from './support/driver';
+  actions, approve, createCase, decide, driveElimination, driveToMonitored, implementMeasure, openTaskOf, untilEliminationStarts } from './support/driver';
 
 /** Elimination waits an hour here, so nothing qualifies by the timer during a test. */
 let h: Harness;
@@ -78,7 +77,7 @@ describe('elimination review', () => {
       const caseId = await createCase(fast);
       await driveToMonitored(fast, caseId);
       await implementMeasure(fast, caseId);
-      await waitForCase(fast, caseId, 'ELIMINATING', 'ELIM_ASSESSMENT');
+      await untilEliminationStarts(fast, caseId);
       await approve(fast, caseId, 'ELIM_ASSESSMENT');
       const res = await decide(fast, caseId, 'ELIM_VILLAGE_REVIEW', 'REJECT', { reason: '收入尚不稳定' });
       expect(res.status).toBe(200);
@@ -100,7 +99,7 @@ describe('elimination review', () => {
       const a = await createCase(fast);
       await driveToMonitored(fast, a);
       await implementMeasure(fast, a);
-      await waitForCase(fast, a, 'ELIMINATING', 'ELIM_ASSESSMENT');
+      await untilEliminationStarts(fast, a);
       await driveElimination(fast, a);
       const rb = await fast.api('POST', `/api/cases/${a}/rollback`, { as: county, body: { reason: '返贫风险复现' } });
       expect(rb.status, JSON.stringify(rb.body)).toBe(200);
@@ -116,7 +115,7 @@ describe('elimination review', () => {
       const b = await createCase(fast, { household: { idNumber } });
       await driveToMonitored(fast, b);
       await implementMeasure(fast, b);
-      await waitForCase(fast, b, 'ELIMINATING', 'ELIM_ASSESSMENT');
+      await untilEliminationStarts(fast, b);
       await driveElimination(fast, b);
       const again = await fast.api('POST', '/api/cases', {
         as: village, body: { household: { headName: '王测试', idNumber, villageCode: DEMO.villageA1 }, category: 'UNSTABLE_LIFTED', riskTypes: ['ACCIDENT'], channel: 'SELF_APPLICATION' },
@@ -135,7 +134,7 @@ describe('elimination review', () => {
       const caseId = await createCase(fast);
       await driveToMonitored(fast, caseId);
       await implementMeasure(fast, caseId);
-      await waitForCase(fast, caseId, 'ELIMINATING', 'ELIM_ASSESSMENT');
+      await untilEliminationStarts(fast, caseId);
       await driveElimination(fast, caseId);
       await new Promise((r) => setTimeout(r, 1500));
       const county = await fast.officialOf('COUNTY', DEMO.county);

@@ -252,6 +252,11 @@ export const requestEliminationUpdate = defineUpdate<CaseUpdateResult, [RequestE
 /** Close a case (moved away, deceased). */
 export const closeCaseUpdate = defineUpdate<CaseUpdateResult, [CloseArgs]>('closeCase');
 
+/**
+ * 线索受理 — sent with the workflow's start (update-with-start): answers once the lead's first commit
+ * (case row, verification task) has landed, so the API returns a case its caller can read and act on.
+ */
+export const awaitIntakeUpdate = defineUpdate<CaseUpdateResult, []>('awaitIntake');
 /** 风险消除回退 — roll an elimination back (county or administrator, within the window). */
 export const rollbackEliminationUpdate = defineUpdate<CaseUpdateResult, [RollbackArgs]>('rollbackElimination');
 /** Ends the rollback window early because the household has a new case. */

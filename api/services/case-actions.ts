@@ -2,9 +2,10 @@
  * Actions on a case, each sent to its workflow as an Update. The workflow's validators decide
  * what the policy allows; their refusals come back as 4xx with the reason.
  */
-import type { Official } from '@prisma/client';
+import type { Case, Official } from '@prisma/client';
 import type { UpdateDefinition } from '@temporalio/client';
 import type { AuthOfficial } from '../auth/authenticate';
+import { assertRegionAccess } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
 import type { Actor, CaseUpdateResult, Role } from '../../workflows/contracts';
 import { TERMINAL_STATUSES, rollbackEliminationUpdate, transferTaskUpdate } from '../../workflows/contracts';
@@ -20,9 +21,10 @@ export function actorOf(official: AuthOfficial): Actor {
 
 /** Sends an Update to the case's workflow and returns its result, mapping refusals to HTTP errors. */
 export async function sendCaseUpdate<Ret, Args extends [any]>(
-  ctx: ServiceContext, official: AuthOfficial, caseId: string, update: UpdateDefinition<Ret, Args>, args: Args[0],
+  ctx: ServiceContext, official: AuthOfficial, caseOrId: string | Case, update: UpdateDefinition<Ret, Args>, args: Args[0],
 ): Promise<Ret> {
-  const row = await loadCaseRow(ctx, official, caseId);
+  const caseId = typeof caseOrId === 'string' ? caseOrId : caseOrId.id;
+  const row = typeof caseOrId === 'string' ? await loadCaseRow(ctx, official, caseOrId) : (assertRegionAccess(official, caseOrId), caseOrId);
   if ((TERMINAL_STATUSES as readonly string[]).includes(row.status)) {
     throw new AppError('CONFLICT', `case ${caseId} is ${row.status} and takes no more actions`);
   }
@@ -31,6 +33,13 @@ export async function sendCaseUpdate<Ret, Args extends [any]>(
   } catch (err) {
     return mapTemporalError(err);
   }
+}
+
+/** The case row a task belongs to, in one query; 404 naming the task. */
+export async function caseOfTask(ctx: ServiceContext, taskId: string): Promise<Case> {
+  const t = await ctx.prisma.task.findUnique({ where: { id: taskId }, select: { case: true } });
+  if (!t) throw new AppError('NOT_FOUND', `task ${taskId} not found`, { field: 'id' });
+  return t.case;
 }
 
 /** The case a task belongs to; 404 naming the task. */

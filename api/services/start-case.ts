@@ -5,14 +5,14 @@
  * because the workflow ID is derived from the household: of two leads arriving at once, Temporal
  * starts one and the other is answered with the case that started.
  */
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { AuthOfficial } from '../auth/authenticate';
 import { assertRegionAccess, hasRegionAccess, regionChain } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
 import { recordWorkflowStart } from '../http/metrics';
 import type { TCreateCaseRequest } from '../routes/cases/create-case.types';
 import type { CaseInput } from '../../workflows/contracts';
-import { CASE_WORKFLOW, caseStaticSummary, caseWorkflowId, endRollbackWindowUpdate } from '../../workflows/contracts';
+import { CASE_WORKFLOW, awaitIntakeUpdate, caseStaticSummary, caseWorkflowId, endRollbackWindowUpdate } from '../../workflows/contracts';
 import type { householdCaseWorkflow } from '../../workflows/case/case-workflow';
 import { caseSearchAttributes } from '../../workflows/case/search-attributes';
 import type { ServiceContext } from './context';
@@ -61,11 +61,15 @@ async function startWorkflow(
     maxHistoryEvents: ctx.maxHistoryEvents,
   };
   const startedAt = Date.now();
-  const start = () => ctx.temporal.workflow.start<typeof householdCaseWorkflow>(CASE_WORKFLOW, {
-    workflowId: caseWorkflowId(lead.householdId), taskQueue: ctx.taskQueue, args: [input],
-    workflowIdConflictPolicy: 'FAIL', workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-    staticSummary: caseStaticSummary(lead.id),
-    searchAttributes: caseSearchAttributes(input, { status: 'IDENTIFYING', step: 'VERIFICATION', slaBreached: false, openTasks: [] }, Date.now()),
+  // Update-with-start: one round trip starts the workflow and answers once its first commit (the
+  // case row and the verification task) has landed — the caller reads its own write.
+  const start = () => ctx.temporal.workflow.executeUpdateWithStart(awaitIntakeUpdate, {
+    startWorkflowOperation: new WithStartWorkflowOperation<typeof householdCaseWorkflow>(CASE_WORKFLOW, {
+      workflowId: caseWorkflowId(lead.householdId), taskQueue: ctx.taskQueue, args: [input],
+      workflowIdConflictPolicy: 'FAIL', workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      staticSummary: caseStaticSummary(lead.id),
+      searchAttributes: caseSearchAttributes(input, { status: 'IDENTIFYING', step: 'VERIFICATION', slaBreached: false, openTasks: [] }, Date.now()),
+    }),
   });
   try {
     await start();
@@ -115,7 +119,7 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
     if (!(await ctx.prisma.case.findUnique({ where: { id: lead.id }, select: { id: true } }))) {
       const started = await startWorkflow(ctx, official, lead, req, chain);
       if (!started && (await runningCaseId(ctx, caseWorkflowId(householdId))) !== lead.id) return alreadyOpen(ctx, official, await runningCaseId(ctx, caseWorkflowId(householdId)));
-      await waitForCaseRow(ctx, lead.id);
+      if (!started) await waitForCaseRow(ctx, lead.id);
     }
     return { outcome: 'ALREADY_RECEIVED', caseId: lead.id };
   };
@@ -129,7 +133,7 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
 
   const h = req.household;
   const pd = cipherOf(ctx);
-  await ctx.prisma.household.upsert({
+  const upsertHousehold = () => ctx.prisma.household.upsert({
     where: { idKey: key },
     create: {
       id: householdId, idKey: key, headName: h.headName, idNumberSealed: pd.seal(h.idNumber.toUpperCase(), SEALED.idNumber(householdId)),
@@ -141,6 +145,8 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
       addressSealed: pd.sealOptional(h.address, SEALED.address(householdId)) ?? undefined, memberCount: h.memberCount, noLabour: h.noLabour,
     },
   });
+  // Two leads of a new household at once both try to create it: the loser updates the winner's row.
+  await upsertHousehold().catch((err: { code?: string }) => (err.code === 'P2002' ? upsertHousehold() : Promise.reject(err)));
   const caseId = newCaseId();
   let lead: Lead;
   try {
@@ -164,7 +170,6 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
     if (winner) await waitForCaseRow(ctx, winner).catch(() => undefined);
     return alreadyOpen(ctx, official, winner);
   }
-  await waitForCaseRow(ctx, caseId);
   return { outcome: 'STARTED', caseId };
 }
 

@@ -11,8 +11,7 @@ import type { Harness } from '../support/harness';
 import { DEMO, eventually, startHarness } from '../support/harness';
 import { compressedPolicy } from '../../workflows/policy';
 import {
-  actions, approve, createCase, decide, driveElimination, driveToMonitored, implementMeasure, openTaskOf, waitForCase,
-} from '../support/driver';
+  actions, approve, createCase, decide, driveElimination, driveToMonitored, implementMeasure, openTaskOf, waitForCase, untilEliminationStarts } from '../support/driver';
 
 import { historyToFile } from '../support/history-files';
 
@@ -96,7 +95,7 @@ describe(`capture histories for release ${release}`, () => {
     const row = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
     expect((await h.api('POST', `/api/cases/${caseId}/contacts`, { as: row.contactId!, body: { contactedOn: today(), note: '入户走访' } })).status).toBe(201);
     await implementMeasure(h, caseId);
-    await waitForCase(h, caseId, 'ELIMINATING', 'ELIM_ASSESSMENT');
+    await untilEliminationStarts(h, caseId);
     await driveElimination(h, caseId);
     const county = await h.officialOf('COUNTY', DEMO.county);
     expect((await h.api('POST', `/api/cases/${caseId}/rollback`, { as: county, body: { reason: '返贫风险复现' } })).status).toBe(200);
@@ -110,7 +109,7 @@ describe(`capture histories for release ${release}`, () => {
     await driveToMonitored(h, caseId);
     await eventually(async () => (await actions(h, caseId)).includes('REVIEW_NOT_ELIGIBLE'), 'a review without a measure');
     await implementMeasure(h, caseId);
-    await waitForCase(h, caseId, 'ELIMINATING', 'ELIM_ASSESSMENT');
+    await untilEliminationStarts(h, caseId);
     expect((await decide(h, caseId, 'ELIM_ASSESSMENT', 'REJECT')).status).toBe(200);
     await waitForCase(h, caseId, 'MONITORED');
     await save(h, caseId, 'review-not-eligible-declined');

@@ -73,6 +73,23 @@ export async function implementMeasure(h: Harness, caseId: string): Promise<stri
   return created.body.id as string;
 }
 
+/**
+ * Waits for the elimination procedure to open: by the review timer, or — when that timer fired
+ * before the measure was implemented (a loaded machine) and scheduled the next review — by the
+ * village's request (风险消除申请), which the same rules allow.
+ */
+export async function untilEliminationStarts(h: Harness, caseId: string): Promise<void> {
+  const village = await h.officialOf('VILLAGE', (await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } })).villageCode);
+  await eventually(async () => {
+    const c = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+    if (c.status === 'ELIMINATING' && c.step === 'ELIM_ASSESSMENT') return true;
+    if (c.status === 'MONITORED' && (await actions(h, caseId)).includes('REVIEW_NOT_ELIGIBLE')) {
+      await h.api('POST', `/api/cases/${caseId}/elimination-review`, { as: village, body: {} });
+    }
+    return false;
+  }, `case ${caseId} to start its elimination procedure`);
+}
+
 /** Elimination procedure from the assessment to county approval. */
 export async function driveElimination(h: Harness, caseId: string): Promise<void> {
   await approveInOrder(h, caseId, ['ELIM_ASSESSMENT', 'ELIM_VILLAGE_REVIEW', 'ELIM_TOWNSHIP_REVIEW', 'ELIM_COUNTY_APPROVAL']);

@@ -87,6 +87,7 @@ export async function householdCaseWorkflow(input: CaseInput): Promise<CaseSnaps
     }
   }
 
+  const openTaskRefs = (): c.CaseUpdateResult['openTasks'] => state.openTasks.map((t) => ({ taskId: t.taskId, step: t.step, assigneeId: t.assigneeId }));
   setHandler(c.stateQuery, () => toSnapshot(state));
   for (const [update, kind] of UPDATES) {
     const cmd = (args: unknown): CaseCommand => ({ kind, args }) as CaseCommand;
@@ -95,10 +96,12 @@ export async function householdCaseWorkflow(input: CaseInput): Promise<CaseSnaps
       validateCommand(state, input, Date.now(), command); // again: an earlier Update may have changed the case
       await commit(applyCommand(state, input, Date.now(), command));
       const task = kind === 'transferTask' ? state.openTasks.find((t) => t.taskId === (args as c.TransferArgs).taskId) : undefined;
-      return task ?? { status: state.status, step: state.step, openTasks: state.openTasks.map((t) => ({ taskId: t.taskId, step: t.step, assigneeId: t.assigneeId })) };
+      return task ?? { status: state.status, step: state.step, openTasks: openTaskRefs() };
     }), { validator: (args: unknown) => validateEarly(cmd(args)) });
   }
   setHandler(c.recheckSignal, () => void (recheck = true));
+  // Runs after the start commit (the serial runner keeps the order): the caller reads its own write.
+  setHandler(c.awaitIntakeUpdate, () => serial.run(async () => ({ status: state.status, step: state.step, openTasks: openTaskRefs() })));
 
   if (!input.carried) {
     await serial.run(() => commit(receiveLead(state, input, Date.now(), input), { create: {

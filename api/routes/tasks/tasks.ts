@@ -5,7 +5,7 @@ import type { Prisma } from '@prisma/client';
 import { defineRoute, ZIdParam } from '../../http/define-route';
 import { caseScopeWhere } from '../../auth/authenticate';
 import type { ServiceContext } from '../../services/context';
-import { actorOf, caseIdOfTask, sendCaseUpdate, transferTask } from '../../services/case-actions';
+import { actorOf, caseIdOfTask, caseOfTask, sendCaseUpdate, transferTask } from '../../services/case-actions';
 import { toTask } from '../../services/get-case';
 import { decideUpdate, nudgeTaskUpdate } from '../../../workflows/contracts';
 import {
@@ -37,9 +37,9 @@ export const taskRoutes = (ctx: ServiceContext) => [
     roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY'],
     params: ZIdParam, body: ZDecisionRequestSchema, response: ZTaskActionResponseSchema,
     handler: async ({ params, body, req }) => {
-      const caseId = await caseIdOfTask(ctx, params.id);
-      const r = await sendCaseUpdate(ctx, req.official!, caseId, decideUpdate, { taskId: params.id, ...body, actor: actorOf(req.official!) });
-      return { taskId: params.id, caseId, ...r };
+      const kase = await caseOfTask(ctx, params.id);
+      const r = await sendCaseUpdate(ctx, req.official!, kase, decideUpdate, { taskId: params.id, ...body, actor: actorOf(req.official!) });
+      return { taskId: params.id, caseId: kase.id, ...r };
     },
   }),
   defineRoute({
