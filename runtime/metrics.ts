@@ -94,12 +94,14 @@ export interface TemporalSdkMetrics {
  * (worker task slots, workflow and activity schedule-to-start latency, sticky cache size, hits
  * and misses, polls, request latencies…) in Prometheus form on a loopback port, and a
  * {@link MetricsSource} that reads them so one endpoint serves them with ours. Durations are in
- * seconds and names carry their unit and `_total`, as Prometheus conventions (and our own
- * `bangfu_*` metrics) have it: e.g. `temporal_workflow_task_schedule_to_start_latency_seconds`.
+ * seconds with the unit in the name, as Prometheus conventions (and our own `bangfu_*` metrics)
+ * have it: e.g. `temporal_workflow_task_schedule_to_start_latency_seconds`. Counters keep the
+ * names of Temporal's SDK metrics reference (`temporal_sticky_cache_hit`, `temporal_request`…):
+ * a `_total` suffix would make `temporal_local_activity_total_total`.
  * @param port - a free loopback port for the core's exporter (internal; scrape the endpoint that appends it)
  */
 export function temporalSdkMetrics(port: number): {
-  telemetry: { metrics: { prometheus: { bindAddress: string; useSecondsForDurations: boolean; unitSuffix: boolean; countersTotalSuffix: boolean } } };
+  telemetry: { metrics: { prometheus: { bindAddress: string; useSecondsForDurations: boolean; unitSuffix: boolean } } };
   metrics: TemporalSdkMetrics;
 } {
   const bindAddress = `127.0.0.1:${port}`;
@@ -109,7 +111,7 @@ export function temporalSdkMetrics(port: number): {
     return res.text();
   };
   return {
-    telemetry: { metrics: { prometheus: { bindAddress, useSecondsForDurations: true, unitSuffix: true, countersTotalSuffix: true } } },
+    telemetry: { metrics: { prometheus: { bindAddress, useSecondsForDurations: true, unitSuffix: true } } },
     metrics: { bindAddress, scrape },
   };
 }
