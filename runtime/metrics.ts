@@ -15,12 +15,10 @@ export const UNDELIVERED_STATUSES = ['PENDING', 'CLAIMED', 'SENDING'] as const;
 /** A further source of exposition text appended to a scrape, e.g. {@link TemporalSdkMetrics.scrape}. */
 export type MetricsSource = () => Promise<string>;
 
-let processMetrics = false;
-
 /** Node.js process metrics (CPU, memory, event-loop lag, GC) in the default registry, once per process. */
 export function enableProcessMetrics(): void {
-  if (processMetrics) return;
-  processMetrics = true;
+  // Asked of the registry, not a module flag: a module loaded twice (tests) shares prom-client's registry.
+  if (register.getSingleMetric('process_cpu_user_seconds_total')) return;
   collectDefaultMetrics({ register });
 }
 
