@@ -45,6 +45,7 @@ async function startProcess(name: string, entry: string, env: Record<string, str
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...base, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const proc: Proc = { name, child, output: [], exited: false };
   procs.push(proc);
+  let timer: NodeJS.Timeout | undefined;
   const match = await new Promise<RegExpMatchArray>((resolve, reject) => {
     const onData = (d: Buffer): void => {
       for (const line of d.toString().split('\n').filter(Boolean)) {
@@ -60,8 +61,8 @@ async function startProcess(name: string, entry: string, env: Record<string, str
       proc.exited = true;
       reject(new Error(`${name} exited (${code ?? signal}) before it was ready:\n${proc.output.join('\n')}`));
     });
-    setTimeout(() => reject(new Error(`${name} not ready after 90 s:\n${proc.output.join('\n')}`)), 90_000);
-  });
+    timer = setTimeout(() => reject(new Error(`${name} not ready after 90 s:\n${proc.output.join('\n')}`)), 90_000);
+  }).finally(() => clearTimeout(timer));
   return { proc, match };
 }
 
