@@ -11,7 +11,7 @@ import { authThrottle } from './http/auth-throttle';
 import { AppError } from './http/app-error';
 import type { RouteSpec } from './http/define-route';
 import { defineRoute, mountRoutes } from './http/define-route';
-import { metricsMiddleware, renderMetrics } from './http/metrics';
+import { metricsMiddleware } from './http/metrics';
 import { apiDocsPage } from './pages/admin/api-docs';
 import { adminRouter, pageSecurityHeaders } from './pages/admin/router';
 import { buildOpenApi } from './http/openapi';
@@ -24,11 +24,14 @@ import { listCasesRoute } from './routes/cases/list-cases';
 import { importRoutes } from './routes/imports/imports';
 import { statsRoute } from './routes/stats/stats';
 import { taskRoutes } from './routes/tasks/tasks';
-import { collectGauges } from './services/collect-gauges';
+import { registerStatsGauges } from './services/collect-gauges';
 import type { ServiceContext } from './services/context';
 import { caughtMailPages } from './pages/mail/caught-mail-pages';
 import { taskLinkPages } from './pages/task-link/task-link-pages';
 import { z } from 'zod';
+import { Registry, register } from 'prom-client';
+import type { MetricsSource } from '../runtime/metrics';
+import { enableProcessMetrics, registerOutboxGauges, renderExposition } from '../runtime/metrics';
 
 /** All JSON API routes of the app. */
 export function apiRoutes(ctx: ServiceContext): RouteSpec<any, any, any, any>[] {
@@ -55,9 +58,24 @@ async function readiness(ctx: ServiceContext): Promise<{ postgres: boolean; temp
   return { postgres, temporal };
 }
 
+/** Options of {@link createApp} beyond the services' context. */
+export interface AppOptions {
+  /**
+   * Further exposition text for `GET /metrics`: `npm start` runs the worker in the same process
+   * and appends the Temporal SDK's own metrics here.
+   */
+  metricsSources?: MetricsSource[];
+}
+
 /** Builds the app. */
-export function createApp(ctx: ServiceContext): Express {
+export function createApp(ctx: ServiceContext, options: AppOptions = {}): Express {
   const app = express();
+  // Process-wide counters and histograms live in prom-client's default registry; the figures and
+  // the outbox gauges read this app's database, so they get a registry of the app's own.
+  enableProcessMetrics();
+  const appMetrics = new Registry();
+  registerStatsGauges(appMetrics, ctx);
+  registerOutboxGauges(appMetrics, ctx.prisma);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(metricsMiddleware);
@@ -78,7 +96,8 @@ export function createApp(ctx: ServiceContext): Express {
     res.status(r.postgres && r.temporal ? 200 : 503).json({ status: r.postgres && r.temporal ? 'ready' : 'not ready', ...r });
   });
   app.get('/metrics', async (_req, res) => {
-    res.type('text/plain; version=0.0.4').send(renderMetrics(await collectGauges(ctx)));
+    const text = await renderExposition([register, appMetrics], options.metricsSources);
+    res.type(Registry.PROMETHEUS_CONTENT_TYPE).send(text);
   });
 
   const routes = apiRoutes(ctx);

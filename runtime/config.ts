@@ -55,6 +55,8 @@ export const ZEnvSchema = z.object({
   BANGFU_POLICY_FILE: optionalString,
   BANGFU_CALENDAR_FILE: optionalString,
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(500),
+  /** Port of the worker's `GET /metrics` (prom-client and the Temporal SDK's own metrics); unset = no endpoint. */
+  WORKER_METRICS_PORT: optionalString.pipe(z.coerce.number<string>().int().min(0).max(65535).optional()),
   SMTP_URL: optionalString.pipe(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
   MAIL_FROM: z.string().default('Bangfu 帮扶 <bangfu@localhost>'),
   /** PEM file of a private CA for the SMTP server's certificate. */

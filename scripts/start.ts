@@ -1,7 +1,8 @@
 /**
  * `npm start` — Bangfu on one machine in one command: embedded Postgres (unless DATABASE_URL),
  * migrations and demo seed, a persisted Temporal dev server with its Web UI (unless
- * TEMPORAL_ADDRESS), the worker and the API.
+ * TEMPORAL_ADDRESS), the worker and the API. One `GET /metrics` on the app's port serves the API's,
+ * the worker's and the Temporal SDK's metrics.
  *
  * Recovery: what it starts is recorded in `<dataDir>/npm-start.json`; a start after a crash or a
  * SIGKILL stops the leftovers of the earlier one first, saying so. If the embedded PostgreSQL or
@@ -21,7 +22,8 @@ import { resolveSecret } from '../runtime/secret';
 import { personalDataFromConfig } from '../runtime/personal-data';
 import { connectClient, connectWorker } from '../runtime/temporal-connection';
 import { startTemporalDevServer } from '../runtime/temporal-dev-server';
-import { isPortFree } from '../runtime/net';
+import { getFreePort, isPortFree } from '../runtime/net';
+import { temporalSdkMetrics } from '../runtime/metrics';
 import { startMailCatcher } from '../runtime/mail-catcher';
 import { linkOptionsFromConfig, startMailFromConfig } from '../runtime/mail';
 import { seedDemo } from '../prisma/seed/demo';
@@ -56,10 +58,16 @@ await runMain('start', async () => {
     if (stopping && entry.level !== 'ERROR') return;
     console.error(`[temporal-sdk] ${entry.level} ${entry.message}`);
   });
+  // The SDK's own metrics (task slots, schedule-to-start latency, sticky cache…) are exported on
+  // a loopback port and appended to the app's GET /metrics, which thus covers API and worker.
+  const sdkMetrics = temporalSdkMetrics(await getFreePort());
   Runtime.install({
     logger: sdkLog,
     shutdownSignals: [],
-    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: cfg.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN' }), forward: {} } },
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: cfg.LOG_LEVEL === 'debug' ? 'DEBUG' : 'WARN' }), forward: {} },
+      ...sdkMetrics.telemetry,
+    },
   });
 
   /** Stop steps, last started first. */
@@ -173,7 +181,7 @@ await runMain('start', async () => {
   const app = createApp({
     prisma, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy, secret, temporalUiUrl: uiUrl, namespace: cfg.TEMPORAL_NAMESPACE,
     taskLinks: linkOptionsFromConfig(cfg, secret), personalData: personalDataFromConfig(cfg, secret),
-  });
+  }, { metricsSources: [sdkMetrics.metrics.scrape] });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(cfg.PORT, () => resolve(s));
     s.on('error', reject);

@@ -189,6 +189,27 @@ describe('figures', () => {
     expect(text).toMatch(/^bangfu_overdue_tasks\{township="\d{12}"\} \d+$/m);
     expect(text).toMatch(/^bangfu_workflow_starts_total [1-9]\d*$/m);
     expect(text).toMatch(/^bangfu_workflow_start_seconds_count [1-9]\d*$/m);
-    expect(text).toMatch(/^bangfu_http_request_duration_seconds_bucket\{method="GET",route="\/api\/stats",le="\+Inf"\} \d+$/m);
+    // Label order is not significant in the exposition format (prom-client writes `le` first).
+    expect(text).toMatch(/^bangfu_http_request_duration_seconds_bucket\{(?=[^}]*\bmethod="GET")(?=[^}]*\broute="\/api\/stats")(?=[^}]*\ble="\+Inf")[^}]*\} \d+$/m);
+    expect(text).toMatch(/^bangfu_http_requests_total\{[^}]*\broute="\/api\/cases"[^}]*\bstatus="201"[^}]*\} [1-9]\d*$/m);
+    // The process's own figures come with prom-client.
+    expect(text).toMatch(/^process_resident_memory_bytes \d+$/m);
+  });
+
+  it('/metrics shows the outbox backlog and the age of its oldest undelivered notification', async () => {
+    // A notification left undelivered for ten minutes (no dispatcher sends kind METRICS_PROBE).
+    const row = await h.prisma.notification.create({
+      data: { idempotencyKey: `metrics-probe-${Date.now()}`, kind: 'METRICS_PROBE', recipientId: 'off-admin', status: 'PENDING', nextAttemptAt: new Date(Date.now() + 3_600_000), createdAt: new Date(Date.now() - 600_000) },
+    });
+    try {
+      const text = await (await fetch(`${h.baseUrl}/metrics`)).text();
+      const pending = Number(/^bangfu_outbox_backlog\{status="PENDING"\} (\d+)$/m.exec(text)?.[1]);
+      const age = Number(/^bangfu_outbox_oldest_age_seconds ([\d.e+]+)$/m.exec(text)?.[1]);
+      expect(pending).toBeGreaterThanOrEqual(1);
+      expect(text).toMatch(/^bangfu_outbox_backlog\{status="SENDING"\} \d+$/m);
+      expect(age).toBeGreaterThanOrEqual(600);
+    } finally {
+      await h.prisma.notification.delete({ where: { id: row.id } });
+    }
   });
 });

@@ -6,7 +6,7 @@
  */
 import type { AuthOfficial } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
-import { incCounter } from '../http/metrics';
+import { importRows } from '../http/metrics';
 import type { MessageLang } from '../http/messages';
 import { issueMessage, refusal } from '../http/messages';
 import { ZCreateCaseRequestSchema } from '../routes/cases/create-case.types';
@@ -99,7 +99,7 @@ export async function importRow(ctx: ServiceContext, official: AuthOfficial, raw
       return { outcome: 'FAILED', reason: 'internal error; send the row again' };
     }
   })();
-  incCounter('bangfu_import_rows_total', 1, { outcome: result.outcome });
+  importRows.inc({ outcome: result.outcome });
   return { row, leadRef, ...result };
 }
 
