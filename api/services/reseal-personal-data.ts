@@ -58,37 +58,28 @@ export async function resealPersonalData(prisma: PrismaClient, cipher: PersonalD
       if (n === 0) report.raced += 1;
     }
   }
-  for (let cursor: string | undefined; ; ) {
-    const rows = await prisma.case.findMany({
-      take: BATCH, orderBy: { id: 'asc' }, where: { healthDetailsSealed: { not: null } }, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-      select: { id: true, healthDetailsSealed: true },
-    });
-    if (rows.length === 0) break;
-    cursor = rows[rows.length - 1].id;
-    for (const r of rows) {
-      if (!count(r.healthDetailsSealed)) continue;
-      const { count: n } = await prisma.case.updateMany({
-        where: { id: r.id, healthDetailsSealed: r.healthDetailsSealed },
-        data: { healthDetailsSealed: again(r.healthDetailsSealed, SEALED.healthDetails(r.id)) },
-      });
-      if (n === 0) report.raced += 1;
-    }
-  }
-  // Leads keep the health details they arrived with (sealed for their case id) until the case copies them.
-  for (let cursor: string | undefined; ; ) {
-    const rows = await prisma.lead.findMany({
-      take: BATCH, orderBy: { id: 'asc' }, where: { healthDetailsSealed: { not: null } }, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-      select: { id: true, healthDetailsSealed: true },
-    });
-    if (rows.length === 0) break;
-    cursor = rows[rows.length - 1].id;
-    for (const r of rows) {
-      if (!count(r.healthDetailsSealed)) continue;
-      const { count: n } = await prisma.lead.updateMany({
-        where: { id: r.id, healthDetailsSealed: r.healthDetailsSealed },
-        data: { healthDetailsSealed: again(r.healthDetailsSealed, SEALED.healthDetails(r.id)) },
-      });
-      if (n === 0) report.raced += 1;
+  // Health details: on cases, and on leads until their case copies them (both sealed for the case id).
+  type Sealed = { id: string; healthDetailsSealed: string | null };
+  const tables: { find: (cursor?: string) => Promise<Sealed[]>; update: (r: Sealed, value: string | null) => Promise<{ count: number }> }[] = [
+    {
+      find: (cursor) => prisma.case.findMany({ take: BATCH, orderBy: { id: 'asc' }, where: { healthDetailsSealed: { not: null } }, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}), select: { id: true, healthDetailsSealed: true } }),
+      update: (r, value) => prisma.case.updateMany({ where: { id: r.id, healthDetailsSealed: r.healthDetailsSealed }, data: { healthDetailsSealed: value } }),
+    },
+    {
+      find: (cursor) => prisma.lead.findMany({ take: BATCH, orderBy: { id: 'asc' }, where: { healthDetailsSealed: { not: null } }, ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}), select: { id: true, healthDetailsSealed: true } }),
+      update: (r, value) => prisma.lead.updateMany({ where: { id: r.id, healthDetailsSealed: r.healthDetailsSealed }, data: { healthDetailsSealed: value } }),
+    },
+  ];
+  for (const table of tables) {
+    for (let cursor: string | undefined; ; ) {
+      const rows = await table.find(cursor);
+      if (rows.length === 0) break;
+      cursor = rows[rows.length - 1].id;
+      for (const r of rows) {
+        if (!count(r.healthDetailsSealed)) continue;
+        const { count: n } = await table.update(r, again(r.healthDetailsSealed, SEALED.healthDetails(r.id)));
+        if (n === 0) report.raced += 1;
+      }
     }
   }
   return report;
