@@ -1,0 +1,23 @@
+-- DropIndex
+DROP INDEX "Case_townshipCode_idx";
+
+-- DropIndex
+DROP INDEX "Case_villageCode_idx";
+
+-- CreateIndex
+CREATE INDEX "Case_openedAt_id_idx" ON "Case"("openedAt" DESC, "id");
+
+-- CreateIndex
+CREATE INDEX "Case_countyCode_openedAt_id_idx" ON "Case"("countyCode", "openedAt" DESC, "id");
+
+-- CreateIndex
+CREATE INDEX "Case_countyCode_status_openedAt_id_idx" ON "Case"("countyCode", "status", "openedAt" DESC, "id");
+
+-- CreateIndex
+CREATE INDEX "Case_countyCode_step_openedAt_id_idx" ON "Case"("countyCode", "step", "openedAt" DESC, "id");
+
+-- CreateIndex
+CREATE INDEX "Case_townshipCode_openedAt_id_idx" ON "Case"("townshipCode", "openedAt" DESC, "id");
+
+-- CreateIndex
+CREATE INDEX "Case_villageCode_openedAt_id_idx" ON "Case"("villageCode", "openedAt" DESC, "id");
