@@ -42,7 +42,7 @@ export async function collectGauges(ctx: ServiceContext): Promise<string[]> {
   if (cached && Date.now() - cached.at <= GAUGE_TTL_MS) return cached.lines;
   const fresh = {
     at: Date.now(),
-    lines: computeStats(ctx, {}, {}).then(
+    lines: computeStats(ctx, null, {}).then(
       (s) => gaugeLines(statsGauges(s)),
       (err: unknown) => {
         console.error(`[metrics] gauges unavailable: ${(err as Error).message}`);

@@ -5,13 +5,17 @@
  * ({@link CASE_SETS}) that the admin case list accepts too, so each figure links to exactly the
  * cases behind it.
  */
-import type { Prisma } from '@prisma/client';
+import { Prisma } from '@prisma/client';
+import type { AuthOfficial } from '../auth/authenticate';
 import type { CaseInput } from '../../workflows/contracts';
 import type { CaseState } from '../../workflows/case/state';
 import { DEFAULT_POLICY, addLimitWithoutCalendar, parsePolicy } from '../../workflows/policy';
 import type { TPolicy } from '../../workflows/policy';
 import { eliminationEarliest } from '../../workflows/case/validators';
 import type { ServiceContext } from './context';
+import type { CaseFilter } from './case-filter-sql';
+import { caseFilterSql } from './case-filter-sql';
+import { caseListWhere } from './list-cases';
 
 /** Statuses of a case under monitoring (监测帮扶中). */
 export const MONITORED_STATUSES = ['MONITORED', 'ELIMINATING'];
@@ -24,11 +28,7 @@ export const CASE_SETS = [
 export type CaseSet = (typeof CASE_SETS)[number];
 
 /** Filters of a figure: region (any level) and opening period (Beijing dates, inclusive). */
-export interface StatsFilter {
-  region?: string;
-  openedFrom?: string;
-  openedTo?: string;
-}
+export type StatsFilter = CaseFilter;
 
 /** Instants the time-relative sets are measured against. */
 export function statsClock(now: Date): { now: Date; contactSince: Date; overYearBefore: Date } {
@@ -61,20 +61,57 @@ export function eliminationCompliant(c: { policy: unknown; approvedAt: Date | nu
   return earliest !== null && c.eliminatedAt.getTime() >= earliest;
 }
 
-/** Eliminated cases within `base`, split by compliance. */
-async function eliminationSplit(ctx: ServiceContext, base: Prisma.CaseWhereInput): Promise<{ compliant: string[]; early: string[] }> {
-  const rows = await ctx.prisma.case.findMany({
-    where: { AND: [base, { status: 'ELIMINATED', eliminatedAt: { not: null } }] },
-    select: { id: true, policy: true, approvedAt: true, eliminatedAt: true, measures: { select: { status: true, implementedOn: true } } },
-  });
+/** Beijing time is UTC+8 all year; stored instants are UTC wall times (`timestamp(3)`). */
+const BEIJING = Prisma.sql`interval '8 hours'`;
+
+/** A stored instant as a SQL `timestamp` literal parameter. */
+const ts = (d: Date): Prisma.Sql => Prisma.sql`${d.toISOString().slice(0, 23)}::timestamp`;
+
+/**
+ * SQL of {@link eliminationCompliant} for a row of `"Case" c` joined to `first_impl` (its first
+ * implemented measure, null when none): the same clock and the same limit arithmetic as
+ * `addLimitWithoutCalendar` (months on the Beijing date, clamped to the month's end — Postgres'
+ * `+ interval 'n months'` clamps the same way; calendar and working days to the end of the Beijing
+ * day; seconds as they are). Fields missing from a pinned policy fall back to the default
+ * policy's, as `parsePolicy` merges them. Held equal to the JS rule by test/case-list-scale.test.ts.
+ */
+function compliantSql(): Prisma.Sql {
+  const d = DEFAULT_POLICY;
+  const clock = Prisma.sql`COALESCE(c.policy->>'eliminationClock', ${d.eliminationClock})`;
+  const unit = Prisma.sql`COALESCE(c.policy->'eliminationAfter'->>'unit', ${d.eliminationAfter.unit})`;
+  const amount = Prisma.sql`COALESCE((c.policy->'eliminationAfter'->>'amount')::float8, ${d.eliminationAfter.amount}::float8)`;
+  const start = Prisma.sql`(CASE WHEN ${clock} = 'FIRST_MEASURE' THEN m.first_impl ELSE c."approvedAt" END)`;
+  const earliest = Prisma.sql`(CASE ${unit}
+    WHEN 'SECONDS' THEN ${start} + ${amount} * interval '1 second'
+    WHEN 'MONTHS' THEN ${start} + ${BEIJING} + make_interval(months => trunc(${amount})::int) - ${BEIJING}
+    ELSE date_trunc('day', ${start} + ${BEIJING}) - ${BEIJING} + (${amount} + 1) * interval '1 day' END)`;
+  return Prisma.sql`(m.has_impl AND c."eliminatedAt" >= ${earliest})`;
+}
+
+/** Implemented measures per case: whether any, and the first implementation date. */
+const IMPLEMENTED_JOIN = Prisma.sql`LEFT JOIN (
+  SELECT "caseId", true AS has_impl, min("implementedOn") AS first_impl FROM "Measure" WHERE status = 'IMPLEMENTED' GROUP BY "caseId"
+) m ON m."caseId" = c.id`;
+
+/**
+ * Ids of the eliminated cases an official may see, split by compliance (for the list of a
+ * figure's cases; the counts themselves come from {@link computeStats}' one pass).
+ */
+async function eliminationSplit(ctx: ServiceContext, official: AuthOfficial | null): Promise<{ compliant: string[]; early: string[] }> {
+  const rows = await ctx.prisma.$queryRaw<{ id: string; ok: boolean | null }[]>`
+    SELECT c.id, ${compliantSql()} AS ok FROM "Case" c ${IMPLEMENTED_JOIN}
+    WHERE ${caseFilterSql(official, {})} AND c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL`;
   const compliant: string[] = [];
   const early: string[] = [];
-  for (const r of rows) (eliminationCompliant(r) ? compliant : early).push(r.id);
+  for (const r of rows) (r.ok ? compliant : early).push(r.id);
   return { compliant, early };
 }
 
-/** Prisma filter of a named set (within `base`, needed by the elimination sets). */
-export async function caseSetWhere(ctx: ServiceContext, set: CaseSet, base: Prisma.CaseWhereInput, now = new Date()): Promise<Prisma.CaseWhereInput> {
+/**
+ * Prisma filter of a named set. The elimination sets are evaluated in SQL over the official's
+ * region and given as ids; the caller intersects every set with its list filter.
+ */
+export async function caseSetWhere(ctx: ServiceContext, set: CaseSet, official: AuthOfficial | null, now = new Date()): Promise<Prisma.CaseWhereInput> {
   const clock = statsClock(now);
   const monitored: Prisma.CaseWhereInput = { status: { in: MONITORED_STATUSES } };
   const implemented: Prisma.CaseWhereInput = { measures: { some: { status: 'IMPLEMENTED' } } };
@@ -99,9 +136,9 @@ export async function caseSetWhere(ctx: ServiceContext, set: CaseSet, base: Pris
     case 'eliminated':
       return { status: 'ELIMINATED', eliminatedAt: { not: null } };
     case 'elim-compliant':
-      return { id: { in: (await eliminationSplit(ctx, base)).compliant } };
+      return { id: { in: (await eliminationSplit(ctx, official)).compliant } };
     case 'elim-early':
-      return { id: { in: (await eliminationSplit(ctx, base)).early } };
+      return { id: { in: (await eliminationSplit(ctx, official)).early } };
     case 'over-year':
       return { AND: [monitored, { OR: [{ annualCheck: true }, { approvedAt: { lte: clock.overYearBefore } }] }] };
   }
@@ -145,41 +182,82 @@ export interface Stats {
   monitoredOverYear: { approvedBefore: string; count: number; href: string };
 }
 
-/** Computes every figure over the cases matching `base` (scope and filters already applied). */
-export async function computeStats(ctx: ServiceContext, base: Prisma.CaseWhereInput, filter: StatsFilter, now = new Date()): Promise<Stats> {
-  const clock = statsClock(now);
-  const count = async (set: CaseSet): Promise<number> => ctx.prisma.case.count({ where: { AND: [base, await caseSetWhere(ctx, set, base, now)] } });
-  const href = (set: CaseSet): string => casesHref(filter, { set });
+/** One row of the figures pass: a status and step with its counts. */
+interface FigureRow {
+  status: string;
+  step: string | null;
+  n: number;
+  approved: number;
+  sla_met: number;
+  breached: number;
+  covered: number;
+  contacted: number;
+  over_year: number;
+  eliminated: number;
+  compliant: number;
+}
 
-  const [groups, openTasks, approved, withinSla, breaches, breachRows, monitored, covered, contacted, overYear, elim] = await Promise.all([
-    ctx.prisma.case.groupBy({ by: ['status', 'step'], where: base, _count: { _all: true }, orderBy: [{ status: 'asc' }, { step: 'asc' }] }),
-    ctx.prisma.task.findMany({ where: { status: 'OPEN', case: base }, select: { dueAt: true, case: { select: { townshipCode: true } } } }),
-    count('sla-approved'),
-    count('sla-met'),
-    count('sla-breached'),
+/**
+ * Computes every figure over the cases an official may see (`null`: every case), narrowed by the
+ * filter. Three statements at once, each one pass:
+ * - the figures: one scan of the cases in scope, grouped by status and step, every other count a
+ *   `FILTER` of it (monitored sets summed over MONITORED and ELIMINATING afterwards), implemented
+ *   measures hash-joined once, elimination compliance in SQL ({@link compliantSql});
+ * - open and overdue tasks per township: the open tasks (index on status) joined to their cases;
+ * - the latest 50 SLA breaches (newest first, on the list indexes).
+ * At 100,000 cases the first is a sequential scan of the table (every row counts) — see the bench
+ * section "lists" for plans and times; it replaced about ten counts each scanning the table and
+ * loading every eliminated case with its policy into memory.
+ */
+export async function computeStats(ctx: ServiceContext, official: AuthOfficial | null, filter: StatsFilter, now = new Date()): Promise<Stats> {
+  const clock = statsClock(now);
+  const href = (set: CaseSet): string => casesHref(filter, { set });
+  const where = caseFilterSql(official, filter);
+  const base = caseListWhere(official, filter);
+
+  const [figures, taskRows, breachRows] = await Promise.all([
+    ctx.prisma.$queryRaw<FigureRow[]>`
+      SELECT c.status, c.step, count(*)::int AS n,
+        count(*) FILTER (WHERE c."approvedAt" IS NOT NULL)::int AS approved,
+        count(*) FILTER (WHERE c."approvedAt" IS NOT NULL AND NOT c."slaBreached")::int AS sla_met,
+        count(*) FILTER (WHERE c."slaBreached")::int AS breached,
+        count(*) FILTER (WHERE m.has_impl)::int AS covered,
+        count(*) FILTER (WHERE c."lastContactAt" >= ${ts(clock.contactSince)})::int AS contacted,
+        count(*) FILTER (WHERE c."annualCheck" OR c."approvedAt" <= ${ts(clock.overYearBefore)})::int AS over_year,
+        count(*) FILTER (WHERE c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL)::int AS eliminated,
+        count(*) FILTER (WHERE c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL AND ${compliantSql()})::int AS compliant
+      FROM "Case" c ${IMPLEMENTED_JOIN}
+      WHERE ${where}
+      GROUP BY c.status, c.step ORDER BY c.status, c.step`,
+    ctx.prisma.$queryRaw<{ townshipCode: string; open: number; overdue: number }[]>`
+      SELECT c."townshipCode", count(*)::int AS open, count(*) FILTER (WHERE t."dueAt" <= ${ts(now)})::int AS overdue
+      FROM "Task" t JOIN "Case" c ON c.id = t."caseId"
+      WHERE t.status = 'OPEN' AND ${where}
+      GROUP BY c."townshipCode" ORDER BY c."townshipCode"`,
     ctx.prisma.case.findMany({
       where: { AND: [base, { slaBreached: true }] }, orderBy: [{ openedAt: 'desc' }, { id: 'asc' }], take: 50,
       select: { id: true, status: true, openedAt: true, slaDueAt: true, approvedAt: true },
     }),
-    count('monitored'),
-    count('plan-covered'),
-    count('contact-ok'),
-    count('over-year'),
-    eliminationSplit(ctx, base),
   ]);
+  const sum = (key: keyof FigureRow, only?: string[]): number =>
+    figures.reduce((a, r) => a + (only && !only.includes(r.status) ? 0 : (r[key] as number)), 0);
+  const groups = figures.map((r) => ({ status: r.status, step: r.step, _count: { _all: r.n } }));
+  const approved = sum('approved');
+  const withinSla = sum('sla_met');
+  const breaches = sum('breached');
+  const monitored = sum('n', MONITORED_STATUSES);
+  const covered = sum('covered', MONITORED_STATUSES);
+  const contacted = sum('contacted', MONITORED_STATUSES);
+  const overYear = sum('over_year', MONITORED_STATUSES);
+  const elim = { compliant: sum('compliant'), eliminated: sum('eliminated') };
+  const openTasks = { open: taskRows.reduce((a, t) => a + t.open, 0), overdue: taskRows.reduce((a, t) => a + t.overdue, 0) };
 
   const byStatus = new Map<string, number>();
   for (const g of groups) byStatus.set(g.status, (byStatus.get(g.status) ?? 0) + g._count._all);
-  const perTownship = new Map<string, { open: number; overdue: number }>();
-  for (const t of openTasks) {
-    const e = perTownship.get(t.case.townshipCode) ?? { open: 0, overdue: 0 };
-    e.open += 1;
-    if (t.dueAt <= now) e.overdue += 1;
-    perTownship.set(t.case.townshipCode, e);
-  }
+  const perTownship = new Map(taskRows.map((t) => [t.townshipCode, { open: t.open, overdue: t.overdue }]));
   const townships = await ctx.prisma.region.findMany({ where: { code: { in: [...perTownship.keys()] } }, select: { code: true, name: true } });
   const names = new Map(townships.map((r) => [r.code, r.name]));
-  const eliminated = elim.compliant.length + elim.early.length;
+  const eliminated = elim.eliminated;
   const total = [...byStatus.values()].reduce((a, b) => a + b, 0);
 
   return {
@@ -191,8 +269,8 @@ export async function computeStats(ctx: ServiceContext, base: Prisma.CaseWhereIn
       byStep: groups.map((g) => ({ status: g.status, step: g.step, count: g._count._all, href: casesHref(filter, { status: g.status, step: g.step }) })),
     },
     tasks: {
-      open: openTasks.length,
-      overdue: openTasks.filter((t) => t.dueAt <= now).length,
+      open: openTasks.open,
+      overdue: openTasks.overdue,
       byTownship: [...perTownship].sort(([a], [b]) => a.localeCompare(b)).map(([code, e]) => ({
         townshipCode: code, townshipName: names.get(code) ?? null, open: e.open, overdue: e.overdue,
         openHref: tasksHref(filter, { townshipCode: code, all: '1' }), overdueHref: tasksHref(filter, { townshipCode: code }),
@@ -215,7 +293,7 @@ export async function computeStats(ctx: ServiceContext, base: Prisma.CaseWhereIn
       monitoredHref: href('monitored'), contactedHref: href('contact-ok'), missingHref: href('contact-missing'),
     },
     eliminationCompliance: {
-      eliminated, compliant: elim.compliant.length, early: elim.early.length, compliance: ratio(elim.compliant.length, eliminated),
+      eliminated, compliant: elim.compliant, early: eliminated - elim.compliant, compliance: ratio(elim.compliant, eliminated),
       eliminatedHref: href('eliminated'), compliantHref: href('elim-compliant'), earlyHref: href('elim-early'),
     },
     monitoredOverYear: { approvedBefore: clock.overYearBefore.toISOString(), count: overYear, href: href('over-year') },

@@ -10,9 +10,12 @@ import type { ServiceContext } from './context';
 import { findCasePage } from './find-case-page';
 import { toCaseSummary } from './get-case';
 
-/** Prisma filter for the list query, always intersected with the official's scope. */
-export function caseListWhere(official: AuthOfficial, q: Omit<TListCasesQuery, 'page' | 'pageSize' | 'cursor'>, now = new Date()): Prisma.CaseWhereInput {
-  const and: Prisma.CaseWhereInput[] = [caseScopeWhere(official) as Prisma.CaseWhereInput];
+/**
+ * Prisma filter for the list query, always intersected with the official's scope (`null`: every
+ * case, for the process's own gauges). The figures' SQL twin is case-filter-sql.ts.
+ */
+export function caseListWhere(official: AuthOfficial | null, q: Omit<TListCasesQuery, 'page' | 'pageSize' | 'cursor'>, now = new Date()): Prisma.CaseWhereInput {
+  const and: Prisma.CaseWhereInput[] = official ? [caseScopeWhere(official) as Prisma.CaseWhereInput] : [];
   if (q.status) and.push({ status: q.status });
   if (q.step) and.push({ step: q.step });
   if (q.villageCode) and.push({ villageCode: q.villageCode });

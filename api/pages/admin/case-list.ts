@@ -43,7 +43,7 @@ export function dropEmpty(q: Record<string, unknown>): Record<string, unknown> {
 export async function adminCasesWhere(ctx: ServiceContext, official: AuthOfficial, q: Omit<TAdminCasesQuery, 'page' | 'pageSize' | 'cursor'>, now = new Date()): Promise<Prisma.CaseWhereInput> {
   const base = caseListWhere(official, q as Omit<TListCasesQuery, 'page' | 'pageSize' | 'cursor'>, now);
   const and: Prisma.CaseWhereInput[] = [base];
-  if (q.set) and.push(await caseSetWhere(ctx, q.set, base, now));
+  if (q.set) and.push(await caseSetWhere(ctx, q.set, official, now));
   if (q.q) {
     const s = q.q;
     if (/^\d{17}[\dXx]$/.test(s)) and.push({ householdId: householdIdFromKey(householdKey(ctx.secret, s)) });
