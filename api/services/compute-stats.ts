@@ -68,8 +68,7 @@ const BEIJING = Prisma.sql`interval '8 hours'`;
 const ts = (d: Date): Prisma.Sql => Prisma.sql`${d.toISOString().slice(0, 23)}::timestamp`;
 
 /**
- * SQL of {@link eliminationCompliant} for a row of `"Case" c` joined to `first_impl` (its first
- * implemented measure, null when none): the same clock and the same limit arithmetic as
+ * SQL of {@link eliminationCompliant} for a row of `"Case" c`: the same clock and the same limit arithmetic as
  * `addLimitWithoutCalendar` (months on the Beijing date, clamped to the month's end — Postgres'
  * `+ interval 'n months'` clamps the same way; calendar and working days to the end of the Beijing
  * day; seconds as they are). Fields missing from a pinned policy fall back to the default
@@ -78,20 +77,18 @@ const ts = (d: Date): Prisma.Sql => Prisma.sql`${d.toISOString().slice(0, 23)}::
 function compliantSql(): Prisma.Sql {
   const d = DEFAULT_POLICY;
   const clock = Prisma.sql`COALESCE(c.policy->>'eliminationClock', ${d.eliminationClock})`;
-  const unit = Prisma.sql`COALESCE(c.policy->'eliminationAfter'->>'unit', ${d.eliminationAfter.unit})`;
-  const amount = Prisma.sql`COALESCE((c.policy->'eliminationAfter'->>'amount')::float8, ${d.eliminationAfter.amount}::float8)`;
-  const start = Prisma.sql`(CASE WHEN ${clock} = 'FIRST_MEASURE' THEN m.first_impl ELSE c."approvedAt" END)`;
+  const unit = Prisma.sql`COALESCE(c.policy #>> '{eliminationAfter,unit}', ${d.eliminationAfter.unit})`;
+  const amount = Prisma.sql`COALESCE((c.policy #>> '{eliminationAfter,amount}')::float8, ${d.eliminationAfter.amount}::float8)`;
+  const implemented = Prisma.sql`FROM "Measure" x WHERE x."caseId" = c.id AND x.status = 'IMPLEMENTED'`;
+  const start = Prisma.sql`(CASE WHEN ${clock} = 'FIRST_MEASURE' THEN (SELECT min(x."implementedOn") ${implemented}) ELSE c."approvedAt" END)`;
   const earliest = Prisma.sql`(CASE ${unit}
     WHEN 'SECONDS' THEN ${start} + ${amount} * interval '1 second'
     WHEN 'MONTHS' THEN ${start} + ${BEIJING} + make_interval(months => trunc(${amount})::int) - ${BEIJING}
     ELSE date_trunc('day', ${start} + ${BEIJING}) - ${BEIJING} + (${amount} + 1) * interval '1 day' END)`;
-  return Prisma.sql`(m.has_impl AND c."eliminatedAt" >= ${earliest})`;
+  // CASE keeps the order: only eliminated rows probe their measures (index Measure(caseId, status)).
+  return Prisma.sql`(CASE WHEN c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL
+    THEN EXISTS (SELECT 1 ${implemented}) AND c."eliminatedAt" >= ${earliest} ELSE false END)`;
 }
-
-/** Implemented measures per case: whether any, and the first implementation date. */
-const IMPLEMENTED_JOIN = Prisma.sql`LEFT JOIN (
-  SELECT "caseId", true AS has_impl, min("implementedOn") AS first_impl FROM "Measure" WHERE status = 'IMPLEMENTED' GROUP BY "caseId"
-) m ON m."caseId" = c.id`;
 
 /**
  * Ids of the eliminated cases an official may see, split by compliance (for the list of a
@@ -99,7 +96,7 @@ const IMPLEMENTED_JOIN = Prisma.sql`LEFT JOIN (
  */
 async function eliminationSplit(ctx: ServiceContext, official: AuthOfficial | null): Promise<{ compliant: string[]; early: string[] }> {
   const rows = await ctx.prisma.$queryRaw<{ id: string; ok: boolean | null }[]>`
-    SELECT c.id, ${compliantSql()} AS ok FROM "Case" c ${IMPLEMENTED_JOIN}
+    SELECT c.id, ${compliantSql()} AS ok FROM "Case" c
     WHERE ${caseFilterSql(official, {})} AND c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL`;
   const compliant: string[] = [];
   const early: string[] = [];
@@ -182,7 +179,7 @@ export interface Stats {
   monitoredOverYear: { approvedBefore: string; count: number; href: string };
 }
 
-/** One row of the figures pass: a status and step with its counts. */
+/** Counts of one status and step. */
 interface FigureRow {
   status: string;
   step: string | null;
@@ -190,7 +187,6 @@ interface FigureRow {
   approved: number;
   sla_met: number;
   breached: number;
-  covered: number;
   contacted: number;
   over_year: number;
   eliminated: number;
@@ -199,36 +195,40 @@ interface FigureRow {
 
 /**
  * Computes every figure over the cases an official may see (`null`: every case), narrowed by the
- * filter. Three statements at once, each one pass:
- * - the figures: one scan of the cases in scope, grouped by status and step, every other count a
- *   `FILTER` of it (monitored sets summed over MONITORED and ELIMINATING afterwards), implemented
- *   measures hash-joined once, elimination compliance in SQL ({@link compliantSql});
+ * filter. Four statements at once, each one pass over what it needs:
+ * - cases by status and step, every other count a `FILTER` of the same scan of the cases (monitored
+ *   sets summed over MONITORED and ELIMINATING afterwards), elimination compliance included
+ *   ({@link compliantSql}: only eliminated rows probe their measures) — the one pass over the
+ *   table's rows, which the pinned policy (about 1.6 kB of JSON a row) makes wide;
+ * - plan coverage: monitored cases with an implemented measure, from two indexes without reading
+ *   the table (Case(countyCode, status, …, id) semi-joined to Measure(caseId, status));
  * - open and overdue tasks per township: the open tasks (index on status) joined to their cases;
  * - the latest 50 SLA breaches (newest first, on the list indexes).
- * At 100,000 cases the first is a sequential scan of the table (every row counts) — see the bench
- * section "lists" for plans and times; it replaced about ten counts each scanning the table and
- * loading every eliminated case with its policy into memory.
+ * They replaced about ten counts each scanning the table and every eliminated case loaded with
+ * its policy into memory. Plans and times at 100,000 cases: `npm run bench`, section "lists".
  */
 export async function computeStats(ctx: ServiceContext, official: AuthOfficial | null, filter: StatsFilter, now = new Date()): Promise<Stats> {
   const clock = statsClock(now);
   const href = (set: CaseSet): string => casesHref(filter, { set });
   const where = caseFilterSql(official, filter);
   const base = caseListWhere(official, filter);
+  const monitoredSql = Prisma.sql`c.status IN (${Prisma.join(MONITORED_STATUSES)})`;
 
-  const [figures, taskRows, breachRows] = await Promise.all([
+  const [figures, [coveredRow], taskRows, breachRows] = await Promise.all([
     ctx.prisma.$queryRaw<FigureRow[]>`
       SELECT c.status, c.step, count(*)::int AS n,
         count(*) FILTER (WHERE c."approvedAt" IS NOT NULL)::int AS approved,
         count(*) FILTER (WHERE c."approvedAt" IS NOT NULL AND NOT c."slaBreached")::int AS sla_met,
         count(*) FILTER (WHERE c."slaBreached")::int AS breached,
-        count(*) FILTER (WHERE m.has_impl)::int AS covered,
         count(*) FILTER (WHERE c."lastContactAt" >= ${ts(clock.contactSince)})::int AS contacted,
         count(*) FILTER (WHERE c."annualCheck" OR c."approvedAt" <= ${ts(clock.overYearBefore)})::int AS over_year,
         count(*) FILTER (WHERE c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL)::int AS eliminated,
-        count(*) FILTER (WHERE c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL AND ${compliantSql()})::int AS compliant
-      FROM "Case" c ${IMPLEMENTED_JOIN}
-      WHERE ${where}
+        count(*) FILTER (WHERE ${compliantSql()})::int AS compliant
+      FROM "Case" c WHERE ${where}
       GROUP BY c.status, c.step ORDER BY c.status, c.step`,
+    ctx.prisma.$queryRaw<{ covered: number }[]>`
+      SELECT count(*)::int AS covered FROM "Case" c
+      WHERE ${where} AND ${monitoredSql} AND EXISTS (SELECT 1 FROM "Measure" x WHERE x."caseId" = c.id AND x.status = 'IMPLEMENTED')`,
     ctx.prisma.$queryRaw<{ townshipCode: string; open: number; overdue: number }[]>`
       SELECT c."townshipCode", count(*)::int AS open, count(*) FILTER (WHERE t."dueAt" <= ${ts(now)})::int AS overdue
       FROM "Task" t JOIN "Case" c ON c.id = t."caseId"
@@ -246,10 +246,10 @@ export async function computeStats(ctx: ServiceContext, official: AuthOfficial |
   const withinSla = sum('sla_met');
   const breaches = sum('breached');
   const monitored = sum('n', MONITORED_STATUSES);
-  const covered = sum('covered', MONITORED_STATUSES);
+  const covered = coveredRow.covered;
   const contacted = sum('contacted', MONITORED_STATUSES);
   const overYear = sum('over_year', MONITORED_STATUSES);
-  const elim = { compliant: sum('compliant'), eliminated: sum('eliminated') };
+  const elim = { eliminated: sum('eliminated'), compliant: sum('compliant') };
   const openTasks = { open: taskRows.reduce((a, t) => a + t.open, 0), overdue: taskRows.reduce((a, t) => a + t.overdue, 0) };
 
   const byStatus = new Map<string, number>();

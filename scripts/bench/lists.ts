@@ -165,7 +165,7 @@ export async function benchLists(opts: ListsBenchOptions): Promise<ListsBenchRep
       const p99 = pct(times, 99);
       measures.push({ name: m.name, path: m.path.replace(/cursor=[^&]+/, 'cursor=…'), p50Ms: pct(times, 50), p99Ms: p99, targetMs: m.targetMs, ok: m.targetMs === null ? null : p99 < m.targetMs, ...(m.kind === 'json' && m.path.startsWith('/api/cases') || m.kind === 'html' && m.path.startsWith('/admin/cases') ? { rows } : {}) });
       for (const st of statements) {
-        if (!/FROM "public"\."(Case|Task|Measure|Region)"/.test(st.sql)) continue;
+        if (!/FROM "(public"\.")?(Case|Task|Measure|Region)"/.test(st.sql)) continue;
         const params = JSON.parse(st.params) as unknown[];
         const r = await explainClient.query(`EXPLAIN (ANALYZE, COSTS OFF) ${st.sql}`, params);
         const lines = r.rows.map((x: Record<string, string>) => x['QUERY PLAN']);
@@ -201,7 +201,8 @@ export function printListsReport(r: ListsBenchReport, print: (line: string) => v
   print(`\nratio (deep page by offset p50 / by cursor p50): ${r.deepOffsetOverCursor.toFixed(1)}×`);
   print('\nEXPLAIN ANALYZE of each statement (main scan; full plans in the JSON report):\n\n| request | statement | scan | ms |\n|---|---|---|---|');
   for (const e of r.explain) {
-    const what = e.sql.replace(/\s+/g, ' ').replace(/^SELECT .*? FROM "public"\."(\w+)".*$/, (_m, t: string) => `${/COUNT\(/i.test(e.sql) ? 'count' : 'select'} ${t}`).slice(0, 40);
+    const table = /FROM "(?:public"\.")?(\w+)"/.exec(e.sql)?.[1] ?? '?';
+    const what = `${/GROUP BY/i.test(e.sql) ? 'group' : /COUNT\(/i.test(e.sql) ? 'count' : 'select'} ${table}`;
     print(`| ${e.measure} | ${what} | ${scanLine(e.plan)} | ${e.executionMs.toFixed(2)} |`);
   }
 }

@@ -5,8 +5,8 @@
  *
  * The mix resembles a city a few years in (监测对象 in every state): 6% in identification, 50%
  * monitored, 5% in the elimination procedure, 25% eliminated (a few too early, a few under a
- * first-measure clock), the rest rejected, withdrawn or closed. Opening instants fall on whole
- * hours, so many cases share one — keyset paging must break those ties by id.
+ * first-measure clock), the rest rejected, withdrawn or closed. Cases open in threes on whole
+ * hours, so many share an instant — keyset paging must break those ties by id.
  */
 import pg from 'pg';
 import { DEFAULT_POLICY } from '../../workflows/policy';
@@ -76,7 +76,7 @@ export async function seedReadModel(databaseUrl: string, opts: SeedReadModelOpti
               'hh-' || $1 || lpad(i::text, 7, '0') AS hh,
               ($2::text[])[1 + (i % array_length($2::text[], 1))] AS village,
               (i * 7919) % 100 AS bucket,
-              date_trunc('hour', $3::timestamp - make_interval(secs => i * (5 * 365 * 86400.0 / $4))) AS opened
+              date_trunc('hour', $3::timestamp - make_interval(secs => (i / 3) * 3 * (5 * 365 * 86400.0 / $4))) AS opened
        FROM generate_series(1, $4::int) AS i`,
       [prefix, villageCodes, newest.toISOString().replace('Z', ''), opts.cases],
     );
@@ -167,4 +167,16 @@ export async function createThrowawayDatabase(serverUrl: string, name: string): 
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** Drops a database made by {@link createThrowawayDatabase} (its clients must be disconnected). */
+export async function dropThrowawayDatabase(serverUrl: string, name: string): Promise<void> {
+  if (!/^[a-z][a-z0-9_]{0,62}$/.test(name)) throw new Error(`database name ${name}: use a-z, 0-9 and _`);
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
