@@ -33,6 +33,7 @@ import type { BaselineActivities } from './bench/baseline-workflow';
 import { baselineStepUpdate } from './bench/baseline-workflow';
 import { SEARCH_ATTRIBUTES, stateQuery } from '../workflows/contracts';
 import { compressedPolicy } from '../workflows/policy';
+import { benchScale } from './bench/scale';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -248,6 +249,9 @@ try {
   for (const r of rows) console.log(`| ${r.join(' | ')} |`);
   console.log(`\nratio (Temporal Query p50 / read model p50): ${(pct(query, 50) / pct(readModel, 50)).toFixed(2)}×`);
   console.log(`ratio (decision p50 / lead intake p50): ${(pct(decisions, 50) / pct(intake, 50)).toFixed(2)}×`);
+
+  // Issue 10 §2–3: lists and figures at 100,000 seeded cases; worker memory per cached workflow (bench/scale.ts).
+  await benchScale({ serverUrl: pg.url, databaseUrl: pg.url, temporalAddress: temporal.address, prisma, client, argv: process.argv });
 
   server.close();
   worker.shutdown();

@@ -34,5 +34,8 @@ export async function createCaseWorker(opts: CreateWorkerOptions): Promise<Worke
     activities,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     maxCachedWorkflows: opts.maxCachedWorkflows ?? 500,
+    // The default since SDK 1.9, stated so it stays: one V8 context per worker thread, shared by
+    // every cached workflow (a context per workflow costs megabytes each).
+    reuseV8Context: true,
   });
 }

@@ -50,7 +50,7 @@ export function registerStatsGauges(registry: Registry, ctx: ServiceContext): vo
   let cached: { at: number; stats: Promise<Stats> } | null = null;
   const stats = (): Promise<Stats> => {
     if (cached && Date.now() - cached.at <= GAUGE_TTL_MS) return cached.stats;
-    const fresh = { at: Date.now(), stats: computeStats(ctx, {}, {}) };
+    const fresh = { at: Date.now(), stats: computeStats(ctx, null, {}) };
     fresh.stats.catch(() => {
       if (cached === fresh) cached = null;
     });

@@ -5,13 +5,17 @@
  * ({@link CASE_SETS}) that the admin case list accepts too, so each figure links to exactly the
  * cases behind it.
  */
-import type { Prisma } from '@prisma/client';
+import { Prisma } from '@prisma/client';
+import type { AuthOfficial } from '../auth/authenticate';
 import type { CaseInput } from '../../workflows/contracts';
 import type { CaseState } from '../../workflows/case/state';
 import { DEFAULT_POLICY, addLimitWithoutCalendar, parsePolicy } from '../../workflows/policy';
 import type { TPolicy } from '../../workflows/policy';
 import { eliminationEarliest } from '../../workflows/case/validators';
 import type { ServiceContext } from './context';
+import type { CaseFilter } from './case-filter-sql';
+import { caseFilterSql } from './case-filter-sql';
+import { caseListWhere } from './list-cases';
 
 /** Statuses of a case under monitoring (监测帮扶中). */
 export const MONITORED_STATUSES = ['MONITORED', 'ELIMINATING'];
@@ -24,11 +28,7 @@ export const CASE_SETS = [
 export type CaseSet = (typeof CASE_SETS)[number];
 
 /** Filters of a figure: region (any level) and opening period (Beijing dates, inclusive). */
-export interface StatsFilter {
-  region?: string;
-  openedFrom?: string;
-  openedTo?: string;
-}
+export type StatsFilter = CaseFilter;
 
 /** Instants the time-relative sets are measured against. */
 export function statsClock(now: Date): { now: Date; contactSince: Date; overYearBefore: Date } {
@@ -61,20 +61,54 @@ export function eliminationCompliant(c: { policy: unknown; approvedAt: Date | nu
   return earliest !== null && c.eliminatedAt.getTime() >= earliest;
 }
 
-/** Eliminated cases within `base`, split by compliance. */
-async function eliminationSplit(ctx: ServiceContext, base: Prisma.CaseWhereInput): Promise<{ compliant: string[]; early: string[] }> {
-  const rows = await ctx.prisma.case.findMany({
-    where: { AND: [base, { status: 'ELIMINATED', eliminatedAt: { not: null } }] },
-    select: { id: true, policy: true, approvedAt: true, eliminatedAt: true, measures: { select: { status: true, implementedOn: true } } },
-  });
+/** Beijing time is UTC+8 all year; stored instants are UTC wall times (`timestamp(3)`). */
+const BEIJING = Prisma.sql`interval '8 hours'`;
+
+/** A stored instant as a SQL `timestamp` literal parameter. */
+const ts = (d: Date): Prisma.Sql => Prisma.sql`${d.toISOString().slice(0, 23)}::timestamp`;
+
+/**
+ * SQL of {@link eliminationCompliant} for a row of `"Case" c`: the same clock and the same limit arithmetic as
+ * `addLimitWithoutCalendar` (months on the Beijing date, clamped to the month's end — Postgres'
+ * `+ interval 'n months'` clamps the same way; calendar and working days to the end of the Beijing
+ * day; seconds as they are). Fields missing from a pinned policy fall back to the default
+ * policy's, as `parsePolicy` merges them. Held equal to the JS rule by test/case-list-scale.test.ts.
+ */
+function compliantSql(): Prisma.Sql {
+  const d = DEFAULT_POLICY;
+  const clock = Prisma.sql`COALESCE(c.policy->>'eliminationClock', ${d.eliminationClock})`;
+  const unit = Prisma.sql`COALESCE(c.policy #>> '{eliminationAfter,unit}', ${d.eliminationAfter.unit})`;
+  const amount = Prisma.sql`COALESCE((c.policy #>> '{eliminationAfter,amount}')::float8, ${d.eliminationAfter.amount}::float8)`;
+  const implemented = Prisma.sql`FROM "Measure" x WHERE x."caseId" = c.id AND x.status = 'IMPLEMENTED'`;
+  const start = Prisma.sql`(CASE WHEN ${clock} = 'FIRST_MEASURE' THEN (SELECT min(x."implementedOn") ${implemented}) ELSE c."approvedAt" END)`;
+  const earliest = Prisma.sql`(CASE ${unit}
+    WHEN 'SECONDS' THEN ${start} + ${amount} * interval '1 second'
+    WHEN 'MONTHS' THEN ${start} + ${BEIJING} + make_interval(months => trunc(${amount})::int) - ${BEIJING}
+    ELSE date_trunc('day', ${start} + ${BEIJING}) - ${BEIJING} + (${amount} + 1) * interval '1 day' END)`;
+  // CASE keeps the order: only eliminated rows probe their measures (index Measure(caseId, status)).
+  return Prisma.sql`(CASE WHEN c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL
+    THEN EXISTS (SELECT 1 ${implemented}) AND c."eliminatedAt" >= ${earliest} ELSE false END)`;
+}
+
+/**
+ * Ids of the eliminated cases an official may see, split by compliance (for the list of a
+ * figure's cases; the counts themselves come from {@link computeStats}' one pass).
+ */
+async function eliminationSplit(ctx: ServiceContext, official: AuthOfficial | null): Promise<{ compliant: string[]; early: string[] }> {
+  const rows = await ctx.prisma.$queryRaw<{ id: string; ok: boolean | null }[]>`
+    SELECT c.id, ${compliantSql()} AS ok FROM "Case" c
+    WHERE ${caseFilterSql(official, {})} AND c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL`;
   const compliant: string[] = [];
   const early: string[] = [];
-  for (const r of rows) (eliminationCompliant(r) ? compliant : early).push(r.id);
+  for (const r of rows) (r.ok ? compliant : early).push(r.id);
   return { compliant, early };
 }
 
-/** Prisma filter of a named set (within `base`, needed by the elimination sets). */
-export async function caseSetWhere(ctx: ServiceContext, set: CaseSet, base: Prisma.CaseWhereInput, now = new Date()): Promise<Prisma.CaseWhereInput> {
+/**
+ * Prisma filter of a named set. The elimination sets are evaluated in SQL over the official's
+ * region and given as ids; the caller intersects every set with its list filter.
+ */
+export async function caseSetWhere(ctx: ServiceContext, set: CaseSet, official: AuthOfficial | null, now = new Date()): Promise<Prisma.CaseWhereInput> {
   const clock = statsClock(now);
   const monitored: Prisma.CaseWhereInput = { status: { in: MONITORED_STATUSES } };
   const implemented: Prisma.CaseWhereInput = { measures: { some: { status: 'IMPLEMENTED' } } };
@@ -99,9 +133,9 @@ export async function caseSetWhere(ctx: ServiceContext, set: CaseSet, base: Pris
     case 'eliminated':
       return { status: 'ELIMINATED', eliminatedAt: { not: null } };
     case 'elim-compliant':
-      return { id: { in: (await eliminationSplit(ctx, base)).compliant } };
+      return { id: { in: (await eliminationSplit(ctx, official)).compliant } };
     case 'elim-early':
-      return { id: { in: (await eliminationSplit(ctx, base)).early } };
+      return { id: { in: (await eliminationSplit(ctx, official)).early } };
     case 'over-year':
       return { AND: [monitored, { OR: [{ annualCheck: true }, { approvedAt: { lte: clock.overYearBefore } }] }] };
   }
@@ -145,41 +179,85 @@ export interface Stats {
   monitoredOverYear: { approvedBefore: string; count: number; href: string };
 }
 
-/** Computes every figure over the cases matching `base` (scope and filters already applied). */
-export async function computeStats(ctx: ServiceContext, base: Prisma.CaseWhereInput, filter: StatsFilter, now = new Date()): Promise<Stats> {
-  const clock = statsClock(now);
-  const count = async (set: CaseSet): Promise<number> => ctx.prisma.case.count({ where: { AND: [base, await caseSetWhere(ctx, set, base, now)] } });
-  const href = (set: CaseSet): string => casesHref(filter, { set });
+/** Counts of one status and step. */
+interface FigureRow {
+  status: string;
+  step: string | null;
+  n: number;
+  approved: number;
+  sla_met: number;
+  breached: number;
+  contacted: number;
+  over_year: number;
+  eliminated: number;
+  compliant: number;
+}
 
-  const [groups, openTasks, approved, withinSla, breaches, breachRows, monitored, covered, contacted, overYear, elim] = await Promise.all([
-    ctx.prisma.case.groupBy({ by: ['status', 'step'], where: base, _count: { _all: true }, orderBy: [{ status: 'asc' }, { step: 'asc' }] }),
-    ctx.prisma.task.findMany({ where: { status: 'OPEN', case: base }, select: { dueAt: true, case: { select: { townshipCode: true } } } }),
-    count('sla-approved'),
-    count('sla-met'),
-    count('sla-breached'),
+/**
+ * Computes every figure over the cases an official may see (`null`: every case), narrowed by the
+ * filter. Four statements at once, each one pass over what it needs:
+ * - cases by status and step, every other count a `FILTER` of the same scan of the cases (monitored
+ *   sets summed over MONITORED and ELIMINATING afterwards), elimination compliance included
+ *   ({@link compliantSql}: only eliminated rows probe their measures) — the one pass over the
+ *   table's rows, which the pinned policy (about 1.6 kB of JSON a row) makes wide;
+ * - plan coverage: monitored cases with an implemented measure, from two indexes without reading
+ *   the table (Case(countyCode, status, …, id) semi-joined to Measure(caseId, status));
+ * - open and overdue tasks per township: the open tasks (index on status) joined to their cases;
+ * - the latest 50 SLA breaches (newest first, on the list indexes).
+ * They replaced about ten counts each scanning the table and every eliminated case loaded with
+ * its policy into memory. Plans and times at 100,000 cases: `npm run bench`, section "lists".
+ */
+export async function computeStats(ctx: ServiceContext, official: AuthOfficial | null, filter: StatsFilter, now = new Date()): Promise<Stats> {
+  const clock = statsClock(now);
+  const href = (set: CaseSet): string => casesHref(filter, { set });
+  const where = caseFilterSql(official, filter);
+  const base = caseListWhere(official, filter);
+  const monitoredSql = Prisma.sql`c.status IN (${Prisma.join(MONITORED_STATUSES)})`;
+
+  const [figures, [coveredRow], taskRows, breachRows] = await Promise.all([
+    ctx.prisma.$queryRaw<FigureRow[]>`
+      SELECT c.status, c.step, count(*)::int AS n,
+        count(*) FILTER (WHERE c."approvedAt" IS NOT NULL)::int AS approved,
+        count(*) FILTER (WHERE c."approvedAt" IS NOT NULL AND NOT c."slaBreached")::int AS sla_met,
+        count(*) FILTER (WHERE c."slaBreached")::int AS breached,
+        count(*) FILTER (WHERE c."lastContactAt" >= ${ts(clock.contactSince)})::int AS contacted,
+        count(*) FILTER (WHERE c."annualCheck" OR c."approvedAt" <= ${ts(clock.overYearBefore)})::int AS over_year,
+        count(*) FILTER (WHERE c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL)::int AS eliminated,
+        count(*) FILTER (WHERE ${compliantSql()})::int AS compliant
+      FROM "Case" c WHERE ${where}
+      GROUP BY c.status, c.step ORDER BY c.status, c.step`,
+    ctx.prisma.$queryRaw<{ covered: number }[]>`
+      SELECT count(*)::int AS covered FROM "Case" c
+      WHERE ${where} AND ${monitoredSql} AND EXISTS (SELECT 1 FROM "Measure" x WHERE x."caseId" = c.id AND x.status = 'IMPLEMENTED')`,
+    ctx.prisma.$queryRaw<{ townshipCode: string; open: number; overdue: number }[]>`
+      SELECT c."townshipCode", count(*)::int AS open, count(*) FILTER (WHERE t."dueAt" <= ${ts(now)})::int AS overdue
+      FROM "Task" t JOIN "Case" c ON c.id = t."caseId"
+      WHERE t.status = 'OPEN' AND ${where}
+      GROUP BY c."townshipCode" ORDER BY c."townshipCode"`,
     ctx.prisma.case.findMany({
       where: { AND: [base, { slaBreached: true }] }, orderBy: [{ openedAt: 'desc' }, { id: 'asc' }], take: 50,
       select: { id: true, status: true, openedAt: true, slaDueAt: true, approvedAt: true },
     }),
-    count('monitored'),
-    count('plan-covered'),
-    count('contact-ok'),
-    count('over-year'),
-    eliminationSplit(ctx, base),
   ]);
+  const sum = (key: keyof FigureRow, only?: string[]): number =>
+    figures.reduce((a, r) => a + (only && !only.includes(r.status) ? 0 : (r[key] as number)), 0);
+  const groups = figures.map((r) => ({ status: r.status, step: r.step, _count: { _all: r.n } }));
+  const approved = sum('approved');
+  const withinSla = sum('sla_met');
+  const breaches = sum('breached');
+  const monitored = sum('n', MONITORED_STATUSES);
+  const covered = coveredRow.covered;
+  const contacted = sum('contacted', MONITORED_STATUSES);
+  const overYear = sum('over_year', MONITORED_STATUSES);
+  const elim = { eliminated: sum('eliminated'), compliant: sum('compliant') };
+  const openTasks = { open: taskRows.reduce((a, t) => a + t.open, 0), overdue: taskRows.reduce((a, t) => a + t.overdue, 0) };
 
   const byStatus = new Map<string, number>();
   for (const g of groups) byStatus.set(g.status, (byStatus.get(g.status) ?? 0) + g._count._all);
-  const perTownship = new Map<string, { open: number; overdue: number }>();
-  for (const t of openTasks) {
-    const e = perTownship.get(t.case.townshipCode) ?? { open: 0, overdue: 0 };
-    e.open += 1;
-    if (t.dueAt <= now) e.overdue += 1;
-    perTownship.set(t.case.townshipCode, e);
-  }
+  const perTownship = new Map(taskRows.map((t) => [t.townshipCode, { open: t.open, overdue: t.overdue }]));
   const townships = await ctx.prisma.region.findMany({ where: { code: { in: [...perTownship.keys()] } }, select: { code: true, name: true } });
   const names = new Map(townships.map((r) => [r.code, r.name]));
-  const eliminated = elim.compliant.length + elim.early.length;
+  const eliminated = elim.eliminated;
   const total = [...byStatus.values()].reduce((a, b) => a + b, 0);
 
   return {
@@ -191,8 +269,8 @@ export async function computeStats(ctx: ServiceContext, base: Prisma.CaseWhereIn
       byStep: groups.map((g) => ({ status: g.status, step: g.step, count: g._count._all, href: casesHref(filter, { status: g.status, step: g.step }) })),
     },
     tasks: {
-      open: openTasks.length,
-      overdue: openTasks.filter((t) => t.dueAt <= now).length,
+      open: openTasks.open,
+      overdue: openTasks.overdue,
       byTownship: [...perTownship].sort(([a], [b]) => a.localeCompare(b)).map(([code, e]) => ({
         townshipCode: code, townshipName: names.get(code) ?? null, open: e.open, overdue: e.overdue,
         openHref: tasksHref(filter, { townshipCode: code, all: '1' }), overdueHref: tasksHref(filter, { townshipCode: code }),
@@ -215,7 +293,7 @@ export async function computeStats(ctx: ServiceContext, base: Prisma.CaseWhereIn
       monitoredHref: href('monitored'), contactedHref: href('contact-ok'), missingHref: href('contact-missing'),
     },
     eliminationCompliance: {
-      eliminated, compliant: elim.compliant.length, early: elim.early.length, compliance: ratio(elim.compliant.length, eliminated),
+      eliminated, compliant: elim.compliant, early: eliminated - elim.compliant, compliance: ratio(elim.compliant, eliminated),
       eliminatedHref: href('eliminated'), compliantHref: href('elim-compliant'), earlyHref: href('elim-early'),
     },
     monitoredOverYear: { approvedBefore: clock.overYearBefore.toISOString(), count: overYear, href: href('over-year') },

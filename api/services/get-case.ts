@@ -24,7 +24,12 @@ export function toTask(t: Task, now = new Date()): TTask {
   };
 }
 
-export function toCaseSummary(c: Case & { household: Household; tasks?: Task[] }, now = new Date()): TCaseSummary {
+/** Columns of a case that {@link toCaseSummary} reads. */
+export type CaseSummaryRow = Pick<Case, 'id' | 'householdId' | 'status' | 'step' | 'category' | 'riskTypes' | 'channel' | 'villageCode' | 'townshipCode'
+  | 'countyCode' | 'openedAt' | 'slaDueAt' | 'slaBreached' | 'approvedAt' | 'nextReviewAt' | 'eliminatedAt' | 'previousCaseId'>
+  & { household: Pick<Household, 'headName'>; tasks?: Pick<Task, 'status' | 'dueAt'>[] };
+
+export function toCaseSummary(c: CaseSummaryRow, now = new Date()): TCaseSummary {
   return {
     id: c.id, householdId: c.householdId, headName: maskName(c.household.headName), status: c.status, step: c.step,
     category: c.category as TCaseSummary['category'], riskTypes: c.riskTypes as TCaseSummary['riskTypes'],

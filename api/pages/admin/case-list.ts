@@ -15,6 +15,7 @@ import { CASE_SETS, caseSetWhere } from '../../services/compute-stats';
 import type { ServiceContext } from '../../services/context';
 import { householdIdFromKey, householdKey } from '../../services/ids';
 import { fromZodError } from '../../http/app-error';
+import { findCasePage } from '../../services/find-case-page';
 import { caseListWhere } from '../../services/list-cases';
 import { maskName } from '../../services/mask';
 import { ELIM_STEPS, IDENT_STEPS } from '../../../workflows/contracts';
@@ -39,10 +40,10 @@ export function dropEmpty(q: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The Prisma filter of an admin list query (scope, filters, case set, search). */
-export async function adminCasesWhere(ctx: ServiceContext, official: AuthOfficial, q: Omit<TAdminCasesQuery, 'page' | 'pageSize'>, now = new Date()): Promise<Prisma.CaseWhereInput> {
-  const base = caseListWhere(official, q as Omit<TListCasesQuery, 'page' | 'pageSize'>, now);
+export async function adminCasesWhere(ctx: ServiceContext, official: AuthOfficial, q: Omit<TAdminCasesQuery, 'page' | 'pageSize' | 'cursor'>, now = new Date()): Promise<Prisma.CaseWhereInput> {
+  const base = caseListWhere(official, q as Omit<TListCasesQuery, 'page' | 'pageSize' | 'cursor'>, now);
   const and: Prisma.CaseWhereInput[] = [base];
-  if (q.set) and.push(await caseSetWhere(ctx, q.set, base, now));
+  if (q.set) and.push(await caseSetWhere(ctx, q.set, official, now));
   if (q.q) {
     const s = q.q;
     if (/^\d{17}[\dXx]$/.test(s)) and.push({ householdId: householdIdFromKey(householdKey(ctx.secret, s)) });
@@ -54,10 +55,13 @@ export async function adminCasesWhere(ctx: ServiceContext, official: AuthOfficia
 
 const STATUSES = ['IDENTIFYING', 'MONITORED', 'ELIMINATING', 'REJECTED', 'WITHDRAWN', 'ELIMINATED', 'CLOSED'];
 
-function pageHref(q: Record<string, unknown>, page: number): string {
+/** Link to a neighbouring page: by cursor (one index range however deep), carrying the page number for display. */
+function pageHref(q: Record<string, unknown>, page: number, cursor: string | null): string {
   const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '' && k !== 'page') p.set(k, String(v));
-  p.set('page', String(page));
+  // A search opened from its sealed token (qs) travels sealed, never as text.
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '' && k !== 'page' && k !== 'cursor' && !(k === 'q' && q.qs)) p.set(k, String(v));
+  if (cursor && page > 1) p.set('cursor', cursor);
+  if (page > 1) p.set('page', String(page));
   return `/admin/cases?${p.toString()}`;
 }
 
@@ -95,26 +99,22 @@ export function caseListPage(ctx: ServiceContext): RequestHandler {
     const { qs: _qs, ...filters0 } = raw;
     const parsed = ZAdminCasesQuery.safeParse(filters0);
     const regions = await regionsInScope(ctx.prisma, official);
-    const regionName = (code: string | null | undefined): string => {
-      const r = regions.find((x) => x.code === code);
-      return r ? (lang === 'en' && r.nameEn ? r.nameEn : r.name) : (code ?? '—');
-    };
     const q = parsed.success ? parsed.data : ZAdminCasesQuery.parse({});
-    const filters = filterForm(lang, raw, regions.map((r) => ({ ...r, label: regionName(r.code) })), String(res.locals.csrf ?? ''));
+    const filters = filterForm(lang, raw, regions.map((r) => ({ ...r, label: lang === 'en' && r.nameEn ? r.nameEn : r.name })), String(res.locals.csrf ?? ''));
     let results: SafeHtml;
     if (!parsed.success) {
       results = html`<p class="notice error" role="alert">${fromZodError(parsed.error, undefined, lang, filters0).message}</p>`;
     } else {
       const where = await adminCasesWhere(ctx, official, q);
       const now = new Date();
-      const [total, rows] = await Promise.all([
-        ctx.prisma.case.count({ where }),
-        ctx.prisma.case.findMany({
-          where, orderBy: [{ openedAt: 'desc' }, { id: 'asc' }], skip: (q.page - 1) * q.pageSize, take: q.pageSize,
-          include: { household: { select: { headName: true } }, tasks: { where: { status: 'OPEN' }, select: { dueAt: true } } },
-        }),
-      ]);
-      const villageName = await regionNames(ctx.prisma, rows.map((r) => r.villageCode));
+      const { rows, total, nextCursor, prevCursor } = await findCasePage(q, where, (w) => ctx.prisma.case.count({ where: w }), (args) => ctx.prisma.case.findMany({
+        ...args,
+        select: {
+          id: true, openedAt: true, villageCode: true, category: true, status: true, step: true, slaBreached: true,
+          household: { select: { headName: true } }, tasks: { where: { status: 'OPEN' }, select: { dueAt: true } },
+        },
+      }));
+      const villageName = await regionNames(ctx.prisma, rows.map((r) => r.villageCode), regions);
       const pages = Math.max(1, Math.ceil(total / q.pageSize));
       results = html`<p class="muted" data-total="${total}">${w(lang, 'total')} ${total} · ${w(lang, 'page')} ${q.page} / ${pages}${q.set ? html` · ${w(lang, 'set')}: <code>${q.set}</code>` : ''}</p>
 ${rows.length === 0 ? html`<p class="notice">${w(lang, 'noCases')}</p>` : html`<div class="table-wrap"><table class="data">
@@ -126,7 +126,7 @@ ${rows.length === 0 ? html`<p class="notice">${w(lang, 'noCases')}</p>` : html`<
 <td>${c.step ? lbl(STEP_LABELS, c.step, lang) : '—'}</td><td>${when(c.openedAt, lang)}</td>
 <td>${overdue ? html`<span class="badge overdue">${w(lang, 'overdueCount')}</span>` : ''} ${c.slaBreached ? html`<span class="badge overdue">${w(lang, 'slaBreached')}</span>` : ''}</td></tr>`;
       })}</tbody></table></div>`}
-<nav class="pager" aria-label="${w(lang, 'page')}">${q.page > 1 ? html`<a rel="prev" href="${pageHref(raw, q.page - 1)}">${w(lang, 'prev')}</a>` : ''}${q.page < pages ? html`<a rel="next" href="${pageHref(raw, q.page + 1)}">${w(lang, 'next')}</a>` : ''}</nav>`;
+<nav class="pager" aria-label="${w(lang, 'page')}">${prevCursor ? html`<a rel="prev" href="${pageHref(raw, Math.max(1, q.page - 1), q.page > 2 ? prevCursor : null)}">${w(lang, 'prev')}</a>` : ''}${nextCursor ? html`<a rel="next" href="${pageHref(raw, q.page + 1, nextCursor)}">${w(lang, 'next')}</a>` : ''}</nav>`;
     }
     res.type('html').send(adminPage({ lang, req, official, csrf: res.locals.csrf, title: w(lang, 'cases'), body: html`${searchNotice}${filters}${results}` }));
   };

@@ -6,7 +6,6 @@ import type { RequestHandler } from 'express';
 import { ZStatsQuerySchema } from '../../routes/stats/stats.types';
 import { computeStats } from '../../services/compute-stats';
 import type { ServiceContext } from '../../services/context';
-import { caseListWhere } from '../../services/list-cases';
 import type { SafeHtml } from '../html';
 import { html } from '../html';
 import type { Lang } from '../i18n';
@@ -25,7 +24,7 @@ export function dashboardPage(ctx: ServiceContext): RequestHandler {
     const lang: Lang = res.locals.lang;
     const parsed = ZStatsQuerySchema.safeParse(dropEmpty(req.query as Record<string, unknown>));
     const q = parsed.success ? parsed.data : {};
-    const [s, regions] = await Promise.all([computeStats(ctx, caseListWhere(official, q), q), regionsInScope(ctx.prisma, official)]);
+    const [s, regions] = await Promise.all([computeStats(ctx, official, q), regionsInScope(ctx.prisma, official)]);
     const rname = (r: { name: string; nameEn: string | null }): string => (lang === 'en' && r.nameEn ? r.nameEn : r.name);
     const regionOptions = regions.map((r) => ({ value: r.code, text: `${r.level === 'VILLAGE' ? '　' : ''}${rname(r)}` }));
     const sla = s.identificationSla;

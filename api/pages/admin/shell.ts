@@ -101,10 +101,25 @@ export function lbl(map: Record<string, Bilingual>, code: string | null | undefi
   return label(map, code, lang) || '—';
 }
 
-/** Region names by code, loaded once per request. */
-export async function regionNames(prisma: PrismaClient, codes: Iterable<string>): Promise<(code: string | null | undefined, lang: Lang) => string> {
-  const rows = await prisma.region.findMany({ where: { code: { in: [...new Set(codes)] } }, select: { code: true, name: true, nameEn: true } });
-  const byCode = new Map(rows.map((r) => [r.code, r]));
+/** A region as the admin pages name and filter by it. */
+export interface ScopeRegion {
+  code: string;
+  name: string;
+  nameEn: string | null;
+  level: string;
+  parentCode: string | null;
+}
+
+/**
+ * Region names by code, loaded once per request: from `known` (e.g. the regions in scope, already
+ * loaded), and in one query for any code not among them.
+ */
+export async function regionNames(prisma: PrismaClient, codes: Iterable<string>, known: readonly ScopeRegion[] = []): Promise<(code: string | null | undefined, lang: Lang) => string> {
+  const byCode = new Map<string, Pick<ScopeRegion, 'name' | 'nameEn'>>(known.map((r) => [r.code, r]));
+  const missing = [...new Set(codes)].filter((c) => !byCode.has(c));
+  if (missing.length > 0) {
+    for (const r of await prisma.region.findMany({ where: { code: { in: missing } }, select: { code: true, name: true, nameEn: true } })) byCode.set(r.code, r);
+  }
   return (code, lang) => {
     if (!code) return '—';
     const r = byCode.get(code);
@@ -112,12 +127,21 @@ export async function regionNames(prisma: PrismaClient, codes: Iterable<string>)
   };
 }
 
-/** Regions an official may filter by: townships and villages inside its region. */
-export async function regionsInScope(prisma: PrismaClient, official: AuthOfficial): Promise<{ code: string; name: string; nameEn: string | null; level: string; parentCode: string | null }[]> {
-  const all = await prisma.region.findMany({ where: { level: { in: ['TOWNSHIP', 'VILLAGE'] } }, orderBy: { code: 'asc' } });
-  if (official.role === 'ADMIN' && official.regionLevel === 'CITY') return all;
-  const townships = new Set(all.filter((r) => r.level === 'TOWNSHIP' && (r.parentCode === official.regionCode || r.code === official.regionCode)).map((r) => r.code));
-  return all.filter((r) => (r.level === 'TOWNSHIP' ? townships.has(r.code) : townships.has(r.parentCode ?? '')));
+/**
+ * Regions an official may filter by: the townships of its region (or its township itself) and
+ * their villages, by code. One indexed query for just those rows (parentCode), not every region
+ * of the city filtered in memory.
+ */
+export async function regionsInScope(prisma: PrismaClient, official: AuthOfficial): Promise<ScopeRegion[]> {
+  const select = { code: true, name: true, nameEn: true, level: true, parentCode: true } as const;
+  if (official.role === 'ADMIN' && official.regionLevel === 'CITY') {
+    return prisma.region.findMany({ where: { level: { in: ['TOWNSHIP', 'VILLAGE'] } }, orderBy: { code: 'asc' }, select });
+  }
+  const township = { level: 'TOWNSHIP', OR: [{ parentCode: official.regionCode }, { code: official.regionCode }] };
+  return prisma.region.findMany({
+    where: { OR: [township, { level: 'VILLAGE', parent: township }] },
+    orderBy: { code: 'asc' }, select,
+  });
 }
 
 /** `<option>`s with one selected. */

@@ -43,8 +43,9 @@ export function tasksPage(ctx: ServiceContext): RequestHandler {
       listOverdueTasks(ctx, official, { ...q, all: q.all !== undefined }, now),
       regionsInScope(ctx.prisma, official),
     ]);
+    const byCode = new Map(regions.map((r) => [r.code, r]));
     const name = (code: string): string => {
-      const r = regions.find((x) => x.code === code);
+      const r = byCode.get(code);
       return r ? (lang === 'en' && r.nameEn ? r.nameEn : r.name) : code;
     };
     const filters = html`<form class="card filters" method="get" action="/admin/tasks">

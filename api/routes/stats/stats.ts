@@ -1,5 +1,4 @@
 /** GET /api/stats — the county's figures, filterable by region and opening period. */
-import { caseListWhere } from '../../services/list-cases';
 import { defineRoute } from '../../http/define-route';
 import type { ServiceContext } from '../../services/context';
 import { computeStats } from '../../services/compute-stats';
@@ -10,5 +9,5 @@ export const statsRoute = (ctx: ServiceContext) =>
     method: 'get', path: '/api/stats', summary: 'Figures: cases, overdue tasks, SLA, plan, contact and elimination compliance', tags: ['stats'],
     roles: ['TOWNSHIP', 'COUNTY', 'ADMIN'],
     query: ZStatsQuerySchema, response: ZStatsResponseSchema,
-    handler: ({ query, req }) => computeStats(ctx, caseListWhere(req.official!, query), query),
+    handler: ({ query, req }) => computeStats(ctx, req.official!, query),
   });
