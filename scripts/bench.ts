@@ -31,6 +31,8 @@ import { Worker } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import type { BaselineActivities } from './bench/baseline-workflow';
 import { baselineStepUpdate } from './bench/baseline-workflow';
+import type { CpuSeconds } from './bench/cpu';
+import { cpuDelta, cpuOfTree } from './bench/cpu';
 import { SEARCH_ATTRIBUTES, stateQuery } from '../workflows/contracts';
 import { compressedPolicy } from '../workflows/policy';
 import { benchScale } from './bench/scale';
@@ -201,6 +203,11 @@ try {
     await handle.result();
     baselineEvents.push((await handle.describe()).historyLength);
   };
+  const bangfuCpu: CpuSeconds = { node: 0, postgres: 0, temporal: 0, other: 0 };
+  const baselineCpu: CpuSeconds = { node: 0, postgres: 0, temporal: 0, other: 0 };
+  const addCpu = (into: CpuSeconds, d: CpuSeconds): void => {
+    for (const k of Object.keys(into) as (keyof CpuSeconds)[]) into[k] += d[k];
+  };
   // Interleaved rounds, alternating which goes first, so both see the same machine.
   const ROUNDS = 4;
   const perRound = Math.max(1, Math.ceil(N / ROUNDS));
@@ -208,13 +215,17 @@ try {
     const batch = Array.from({ length: perRound }, (_, k) => round * perRound + k);
     const runBangfu = async (): Promise<void> => {
       const s = performance.now();
+      const c = cpuOfTree();
       await pool(batch, C, (i) => bangfuChain(i));
       bangfuSeconds += (performance.now() - s) / 1000;
+      addCpu(bangfuCpu, cpuDelta(c, cpuOfTree()));
     };
     const runBaseline = async (): Promise<void> => {
       const s = performance.now();
+      const c = cpuOfTree();
       await pool(batch, C, (i) => baselineChain(i));
       baselineSeconds += (performance.now() - s) / 1000;
+      addCpu(baselineCpu, cpuDelta(c, cpuOfTree()));
     };
     if (round % 2 === 0) {
       await runBangfu();
@@ -236,6 +247,10 @@ try {
   line('chain throughput', bangfuRate, baselineRate, ' cases/s', '≥ 0.6×');
   line('decision latency p50', pct(bangfuDecisions, 50), pct(baselineDecisions, 50), ' ms', '≤ 1.3×');
   line('decision latency p95', pct(bangfuDecisions, 95), pct(baselineDecisions, 95), ' ms', '');
+  const perCase = (c: CpuSeconds, k: keyof CpuSeconds): number => (c[k] * 1000) / chainCases;
+  for (const k of ['node', 'postgres', 'temporal'] as const) line(`CPU per case: ${k} (this run's processes)`, perCase(bangfuCpu, k), perCase(baselineCpu, k), ' ms', '');
+  const total = (c: CpuSeconds): number => c.node + c.postgres + c.temporal + c.other;
+  line('CPU per case: all', (total(bangfuCpu) * 1000) / chainCases, (total(baselineCpu) * 1000) / chainCases, ' ms', '');
   baselineWorker.shutdown();
   await baselineRunning;
 

@@ -15,7 +15,9 @@ export async function revokeStaleLinks(prisma: PrismaClient): Promise<number> {
                                   ELSE 'TRANSFERRED' END
       FROM "Task" t
      WHERE l."taskId" = t.id AND l."revokedAt" IS NULL AND l."usedAt" IS NULL
-       AND (t.status <> 'OPEN' OR (l.purpose = 'DECIDE' AND NOT (l."officialId" = ANY (t."allowedIds"))))`;
+       AND (t.status <> 'OPEN' OR (l.purpose = 'DECIDE' AND NOT (l."officialId" = ANY (t."allowedIds"))
+            -- Transferred away, as the link check says: a link never valid for its official is not "transferred".
+            AND EXISTS (SELECT 1 FROM "AuditEvent" a WHERE a."taskId" = t.id AND a.action = 'TASK_TRANSFERRED')))`;
   const cases = await prisma.$executeRaw`
     UPDATE "TaskLink" l
        SET "revokedAt" = now(),
