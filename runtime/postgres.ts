@@ -329,7 +329,8 @@ async function ensureDatabase(password: string, port: number): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Running as root
 
-interface Ids {
+/** Numeric user and group of the `postgres` OS user. */
+export interface Ids {
   uid: number;
   gid: number;
 }
@@ -348,9 +349,10 @@ async function postgresIds(): Promise<Ids | undefined> {
 
 /**
  * As root: makes sure the `postgres` OS user exists, that it can reach `dataDir`, and that it
- * owns the cluster directory (fixing ownership after, say, a restore done as root).
+ * owns the cluster directory (fixing ownership after, say, a restore done as root). Also used by
+ * the tests' throwaway Debian cluster (test/support/debian-postgres.ts).
  */
-async function preparePostgresUser(dataDir: string, pgDataDir: string, log: (msg: string) => void): Promise<Ids> {
+export async function preparePostgresUser(dataDir: string, pgDataDir: string, log: (msg: string) => void): Promise<Ids> {
   let ids = await postgresIds();
   if (!ids) {
     log(`running as root: creating the system user "${PG_USER}" for Postgres (it refuses to run as root)`);

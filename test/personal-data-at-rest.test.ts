@@ -3,6 +3,7 @@
  * (AES-256-GCM, key id with each value), look-ups go through the keyed hash, and keys rotate.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -15,7 +16,10 @@ import { PersonalDataError, SEALED, keyFromSecret, parseDataKeys, personalDataCi
 import { createPrisma } from '../runtime/prisma';
 import type { Harness } from './support/harness';
 import { DEMO, TEST_SECRET, leadBody, randomIdNumber, startHarness } from './support/harness';
-import { dumpDatabase } from './support/pg-dump';
+import { debianPostgresBin, startDebianPostgres } from './support/debian-postgres';
+import type { DebianPostgres } from './support/debian-postgres';
+import { dumpDatabase, pgDump } from './support/pg-dump';
+import { seedDemo } from '../prisma/seed/demo';
 
 const hexKey = () => randomBytes(32).toString('hex');
 
@@ -128,6 +132,75 @@ describe('personal data in PostgreSQL', () => {
     expect(found.map((c) => c.id)).toEqual([filed[1].caseId]);
     expect((await h.prisma.household.findUniqueOrThrow({ where: { idKey: householdKey(TEST_SECRET, filed[1].idNumber) } })).id).toBe(householdIdFromKey(householdKey(TEST_SECRET, filed[1].idNumber)));
   }, 120_000);
+});
+
+/** Rows of one table in a plain pg_dump: the lines between `COPY public."<table>"` and `\.`. */
+function copyRows(dump: string, table: string): string[] {
+  const start = dump.indexOf(`COPY public."${table}" (`);
+  if (start < 0) return [];
+  const body = dump.slice(dump.indexOf('\n', start) + 1);
+  return body.slice(0, body.indexOf('\n\\.\n')).split('\n').filter(Boolean);
+}
+
+describe('a real pg_dump (Debian PostgreSQL 15 cluster of its own)', () => {
+  // The suite's embedded Postgres is 17 and Debian 12's pg_dump is 15, which refuses it: this
+  // block runs the application against a throwaway cluster of Debian's own postgresql-15, so the
+  // dump below is made by the real pg_dump, as a backup would be.
+  let cluster: DebianPostgres | undefined;
+  let h: Harness | undefined;
+  let seedDir: string | undefined;
+  beforeAll(async () => {
+    cluster = await startDebianPostgres({ major: 15, log: (m) => console.log(`[pg15] ${m}`) });
+    await applyMigrations(cluster.url, () => undefined);
+    seedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangfu-pg15-seed-'));
+    const prisma = createPrisma(cluster.url);
+    try {
+      await seedDemo(prisma, { dataDir: seedDir });
+    } finally {
+      await prisma.$disconnect();
+    }
+    h = await startHarness({ databaseUrl: cluster.url });
+  }, 60_000);
+  afterAll(async () => {
+    await h?.stop();
+    await cluster?.stop();
+    if (seedDir) fs.rmSync(seedDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('pg_dump 15 of a database with filed households holds their rows but none of their ID numbers, phones, addresses or health texts', async () => {
+    const village = await h!.officialOf('VILLAGE', DEMO.villageA1);
+    const filed: { idNumber: string; phone: string; address: string; health: string; caseId: string; householdId: string }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const tag = randomUUID().slice(0, 8);
+      const body = leadBody({
+        household: { idNumber: randomIdNumber(), phone: `137${String(10_000_000 + Math.floor(Math.random() * 89_999_999)).slice(0, 8)}`, address: `石桥村${tag}号` },
+        healthDetails: `尿毒症血液透析-${tag}`,
+      });
+      const res = await h!.api('POST', '/api/cases', { as: village, body });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body.case.household.address).toBe(body.household.address);
+      filed.push({
+        idNumber: body.household.idNumber, phone: body.household.phone, address: body.household.address, health: body.healthDetails,
+        caseId: res.body.case.id, householdId: householdIdFromKey(householdKey(TEST_SECRET, body.household.idNumber)),
+      });
+    }
+
+    const dump = pgDump(debianPostgresBin(15, 'pg_dump'), cluster!.url);
+    console.log(`[personal-data] dump via ${dump.via}: ${(dump.text.length / 1024).toFixed(0)} KiB`);
+    expect(dump.text).toMatch(/^-- Dumped by pg_dump version 15\./m);
+    // Non-trivial: the Household and Case tables are there, with the filed rows.
+    const households = copyRows(dump.text, 'Household');
+    const cases = copyRows(dump.text, 'Case');
+    for (const f of filed) {
+      expect(households.some((r) => r.startsWith(`${f.householdId}\t`)), `household ${f.householdId} in the dump`).toBe(true);
+      expect(cases.some((r) => r.startsWith(`${f.caseId}\t`)), `case ${f.caseId} in the dump`).toBe(true);
+    }
+    for (const f of filed) {
+      for (const secret of [f.idNumber, f.phone, f.address, f.health]) expect(dump.text.includes(secret), `${secret.slice(0, 3)}… in the dump`).toBe(false);
+    }
+    // Each of them is there, sealed (key id with the value).
+    expect((dump.text.match(/pd1\.s[0-9a-f]{10}\./g) ?? []).length).toBeGreaterThanOrEqual(filed.length * 4);
+  }, 60_000);
 });
 
 describe('npm run setup -- rotate-key', () => {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { PrismaClient } from '@prisma/client';
 import { Worker } from '@temporalio/worker';
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
+import type { Pool } from 'pg';
 import { loadCalendar } from '../activities/calendar/calendar';
 import { createActivities } from '../activities/create-activities';
 import { TASK_QUEUE } from '../workflows/contracts';
@@ -22,11 +23,13 @@ export interface CreateWorkerOptions {
   maxCachedWorkflows?: number;
   /** A prebuilt bundle (tests bundle once per run). */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Pool for the activities' commit SQL, owned (and ended) by the caller. @default one the activities open on the Prisma client's database */
+  sql?: Pool;
 }
 
 /** Creates a worker for the household case workflow. */
 export async function createCaseWorker(opts: CreateWorkerOptions): Promise<Worker> {
-  const activities = createActivities({ prisma: opts.prisma, calendar: () => loadCalendar({ file: opts.calendarFile }) });
+  const activities = createActivities({ prisma: opts.prisma, sql: opts.sql, calendar: () => loadCalendar({ file: opts.calendarFile }) });
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,

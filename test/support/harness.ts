@@ -10,6 +10,7 @@ import type { PrismaClient } from '@prisma/client';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
+import pg from 'pg';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
 import { makeResidentId } from '../../core/resident-id';
@@ -94,6 +95,8 @@ export interface HarnessOptions {
    * policy version is tagged with the task queue), since test files share one database.
    */
   mail?: HarnessMailOptions;
+  /** Database of this harness's app and worker. @default the suite's (`inject('databaseUrl')`) */
+  databaseUrl?: string;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -103,7 +106,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     runtimeInstalled = true;
   }
   const address = inject('temporalAddress');
-  const prisma = createPrisma(inject('databaseUrl'));
+  const databaseUrl = opts.databaseUrl ?? inject('databaseUrl');
+  const prisma = createPrisma(databaseUrl);
+  // The worker's commit pool, ended in stop(): a pool left open would raise an uncaught error from
+  // its idle connections when a test's own database shuts down after the harness.
+  const sql = new pg.Pool({ connectionString: databaseUrl, max: 8, allowExitOnIdle: true });
+  sql.on('error', () => undefined);
   const code = await fs.readFile(inject('workflowBundlePath'), 'utf8');
   const taskQueue = `test-${randomUUID()}`;
   const basePolicy = opts.policy ?? compressedPolicy();
@@ -113,7 +121,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const client = new Client({ connection, namespace: 'default' });
 
   const makeWorker = (): Promise<Worker> =>
-    createCaseWorker({ connection: nativeConnection, namespace: 'default', prisma, taskQueue, workflowBundle: { code }, maxCachedWorkflows: 50, calendarFile: opts.calendarFile });
+    createCaseWorker({ connection: nativeConnection, namespace: 'default', prisma, taskQueue, workflowBundle: { code }, maxCachedWorkflows: 50, calendarFile: opts.calendarFile, sql });
   // A test that runs its own worker process gets no in-process worker (an idle one would pin the connection).
   let worker = opts.startWorker === false ? (undefined as unknown as Worker) : await makeWorker();
   let running: Promise<void> = opts.startWorker === false ? Promise.resolve() : worker.run();
@@ -186,6 +194,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await running;
       await nativeConnection.close();
       await connection.close();
+      await sql.end();
       await prisma.$disconnect();
     },
   };

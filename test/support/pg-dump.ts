@@ -67,3 +67,18 @@ export async function dumpDatabase(databaseUrl: string): Promise<Dump> {
     await client.end();
   }
 }
+
+/**
+ * A plain-format dump (schema and data) made by this very `pg_dump` binary; fails when it refuses
+ * the server (no fallback), naming its own message.
+ */
+export function pgDump(bin: string, databaseUrl: string): Dump {
+  const major = majorOf(bin);
+  try {
+    const text = execFileSync(bin, ['--dbname', databaseUrl, '--no-owner'], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    return { text, via: `pg_dump ${major} (${bin})` };
+  } catch (err) {
+    const stderr = String((err as { stderr?: string }).stderr ?? '').trim();
+    throw new Error(`${bin} failed: ${stderr || (err as Error).message}`);
+  }
+}
