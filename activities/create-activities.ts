@@ -56,6 +56,8 @@ export function createActivities(deps: ActivityDeps): CaseActivities {
   if (!deps.sql && !url) throw new Error('createActivities: pass `sql` (a pg Pool) or a Prisma client made by createPrisma()');
   // A small pool beside Prisma's, for the one hot write path; idle connections never hold the process open.
   const sql = deps.sql ?? new Pool({ connectionString: url, max: 8, allowExitOnIdle: true });
+  // An idle connection dropped by a database restart is replaced on next use; it must not crash the worker.
+  if (!deps.sql) sql.on('error', (err) => console.error(`[activities] idle database connection lost: ${err.message}`));
 
   async function commitTransition(a: CommitArgs): Promise<CommitResult> {
     const calendar = deps.calendar();
