@@ -57,7 +57,13 @@ export function createActivities(deps: ActivityDeps): CaseActivities {
   // A small pool beside Prisma's, for the one hot write path; idle connections never hold the process open.
   const sql = deps.sql ?? new Pool({ connectionString: url, max: 8, allowExitOnIdle: true });
   // An idle connection dropped by a database restart is replaced on next use; it must not crash the worker.
-  if (!deps.sql) sql.on('error', (err) => console.error(`[activities] idle database connection lost: ${err.message}`));
+  let lastLost = 0;
+  if (!deps.sql) {
+    sql.on('error', (err) => {
+      if (Date.now() - lastLost > 10_000) console.error(`[activities] idle database connection lost (reconnects on next use): ${err.message}`);
+      lastLost = Date.now();
+    });
+  }
 
   async function commitTransition(a: CommitArgs): Promise<CommitResult> {
     const calendar = deps.calendar();
