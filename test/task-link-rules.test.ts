@@ -162,20 +162,29 @@ describe('task links', () => {
     expect(await h.prisma.auditEvent.count({ where: { caseId, action: 'TASK_NUDGED', actorId: township } })).toBe(1);
   });
 
-  it('task-link pages are rate-limited per client (429)', async () => {
-    const app = express();
-    app.use(taskLinkPages({ prisma: h.prisma, temporal: h.client, taskQueue: h.taskQueue, policy: h.policy, secret: TEST_SECRET, namespace: 'default' }, { rateLimit: { burst: 3, perSecond: 0.01 } }));
-    const server: Server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
+  it('task-link pages are rate-limited per client (429), and the count is shared by every API process', async () => {
+    // Two API processes on one database: guesses alternate between them and count together.
+    const servers: Server[] = [];
+    const bases: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const app = express();
+      app.use(taskLinkPages({ prisma: h.prisma, temporal: h.client, taskQueue: h.taskQueue, policy: h.policy, secret: TEST_SECRET, namespace: 'default' }, { rateLimit: { burst: 3, perSecond: 0.01, keyPrefix: `tlink-limit-${h.taskQueue}` } }));
+      const server: Server = await new Promise((resolve) => {
+        const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      });
+      servers.push(server);
+      bases.push(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    }
     try {
-      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) statuses.push((await getPage(`${base}/t/guess-${i}`)).status);
+      for (let i = 0; i < 5; i++) statuses.push((await getPage(`${bases[i % 2]}/t/guess-${i}`)).status);
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
-      expect(textOf((await getPage(`${base}/t/guess`)).html)).toContain('请求过于频繁');
+      const limited = await fetch(`${bases[1]}/t/guess`);
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(textOf(await limited.text())).toContain('请求过于频繁');
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const server of servers) await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 

@@ -1,41 +1,43 @@
 /**
- * A small in-memory token bucket per client IP. Enough for one API process guarding the task-link
- * pages against token guessing and floods; behind several processes each keeps its own buckets.
+ * Rate limit of the task-link pages per client address, shared by every API process: the
+ * counters live in PostgreSQL (rate-limiter-flexible's RateLimiterPrisma, the table the sign-in
+ * throttle uses), with an in-memory limiter taking over while the database is unreachable. A
+ * client may make `burst` requests per window of `burst / perSecond` seconds.
  */
+import type { PrismaClient } from '@prisma/client';
 import type { RequestHandler } from 'express';
+import { RateLimiterMemory, RateLimiterPrisma, RateLimiterRes } from 'rate-limiter-flexible';
 
 /** Options of {@link rateLimit}. */
 export interface RateLimitOptions {
-  /** Requests allowed in a burst. @default 60 */
+  /** Requests allowed in a window. @default 60 */
   burst?: number;
-  /** Requests added back per second. @default 1 */
+  /** Sustained requests per second (the window is `burst / perSecond`). @default 1 */
   perSecond?: number;
-  /** What to send when the bucket is empty. */
+  /** Counter key prefix (test files sharing a database isolate themselves with it). @default "tlink" */
+  keyPrefix?: string;
+  /** What to send when the limit is reached. */
   onLimited?: RequestHandler;
 }
 
-/** Middleware refusing a client that empties its bucket with 429 and `Retry-After`. */
-export function rateLimit(o: RateLimitOptions = {}): RequestHandler {
-  const burst = o.burst ?? 60;
-  const perSecond = o.perSecond ?? 1;
-  const buckets = new Map<string, { tokens: number; at: number }>();
+/** Middleware refusing a client past its limit with 429 and `Retry-After`. */
+export function rateLimit(prisma: PrismaClient, o: RateLimitOptions = {}): RequestHandler {
+  const points = o.burst ?? 60;
+  const duration = Math.max(1, Math.ceil(points / (o.perSecond ?? 1)));
+  const keyPrefix = o.keyPrefix ?? 'tlink';
+  const limiter = new RateLimiterPrisma({
+    storeClient: prisma, tableName: 'rateLimit', keyPrefix, points, duration,
+    insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration }),
+  });
   return (req, res, next) => {
-    const now = Date.now();
-    if (buckets.size > 10_000) {
-      for (const [k, b] of buckets) if (b.tokens + ((now - b.at) / 1000) * perSecond >= burst) buckets.delete(k);
-    }
-    const key = req.ip ?? 'unknown';
-    const b = buckets.get(key) ?? { tokens: burst, at: now };
-    b.tokens = Math.min(burst, b.tokens + ((now - b.at) / 1000) * perSecond);
-    b.at = now;
-    buckets.set(key, b);
-    if (b.tokens < 1) {
-      res.setHeader('Retry-After', String(Math.ceil((1 - b.tokens) / perSecond)));
-      if (o.onLimited) return o.onLimited(req, res, next);
-      res.status(429).type('text/plain').send('Too many requests');
-      return;
-    }
-    b.tokens -= 1;
-    next();
+    limiter.consume(req.ip ?? 'unknown').then(
+      () => next(),
+      (err: unknown) => {
+        if (!(err instanceof RateLimiterRes)) return next(); // the limiter itself failed: never block on it
+        res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.msBeforeNext / 1000))));
+        if (o.onLimited) return o.onLimited(req, res, next);
+        res.status(429).type('text/plain').send('Too many requests');
+      },
+    );
   };
 }

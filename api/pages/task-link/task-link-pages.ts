@@ -62,7 +62,8 @@ export function taskLinkPages(ctx: ServiceContext, opts: TaskLinkPagesOptions = 
 
   router.use(
     '/t',
-    rateLimit({
+    rateLimit(ctx.prisma, {
+      keyPrefix: `tlink-${ctx.authThrottle?.keyPrefix ?? 'auth'}`,
       ...opts.rateLimit,
       onLimited: (req, res) => {
         const p = problemPage({ lang: pickLang(req), problem: 'RATE_LIMITED' });
