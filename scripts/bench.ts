@@ -14,6 +14,8 @@
  * Options: --cases N (default 60), --concurrency C (default 6).
  */
 import { performance } from 'node:perf_hooks';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
@@ -26,10 +28,7 @@ import { getFreePort } from '../runtime/net';
 import { makeTempDataDir, startEmbeddedPostgres } from '../runtime/postgres';
 import { createPrisma } from '../runtime/prisma';
 import { startTemporalDevServer } from '../runtime/temporal-dev-server';
-import { createCaseWorker } from '../worker/create-worker';
-import { Worker } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
-import type { BaselineActivities } from './bench/baseline-workflow';
 import { baselineStepUpdate } from './bench/baseline-workflow';
 import type { CpuSeconds } from './bench/cpu';
 import { cpuDelta, cpuOfTree } from './bench/cpu';
@@ -72,8 +71,25 @@ try {
   const prisma = createPrisma(pg.url);
   await seedDemo(prisma, { dataDir });
   const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-  const worker = await createCaseWorker({ connection: nativeConnection, namespace: 'default', prisma, taskQueue: 'bench' });
-  const running = worker.run();
+  // Workers run in processes of their own, as deployed (`npm run worker`): the case worker here,
+  // the baseline's below; the bench process holds the API (Bangfu) and the clients.
+  await prisma.$executeRawUnsafe('CREATE TABLE IF NOT EXISTS bench_baseline (id text NOT NULL, n int NOT NULL, at timestamptz NOT NULL DEFAULT now())');
+  const spawnWorker = async (kind: 'case' | 'baseline', taskQueue: string): Promise<ChildProcess> => {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./bench/worker-child.ts', import.meta.url)), kind], {
+      env: { ...process.env, TEMPORAL_ADDRESS: temporal.address, DATABASE_URL: pg.url, TASK_QUEUE: taskQueue }, stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => d.toString().includes('worker ready') && resolve());
+      child.once('exit', (code) => reject(new Error(`${kind} worker exited ${code}`)));
+    });
+    return child;
+  };
+  const stopWorker = async (child: ChildProcess): Promise<void> => {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  const caseWorker = await spawnWorker('case', 'bench');
   const client = new Client({ connection: await Connection.connect({ address: temporal.address }) });
   // The notice is a timer, not work: shortened so the chain measures the engine, not the wait.
   const policy = { ...compressedPolicy(), steps: { ...compressedPolicy().steps, PUBLIC_NOTICE: { unit: 'SECONDS' as const, amount: 0.2 } } };
@@ -141,17 +157,7 @@ try {
   }
 
   // ---- the identification chain against the bare Temporal baseline ------------------------------
-  await prisma.$executeRawUnsafe('CREATE TABLE IF NOT EXISTS bench_baseline (id text NOT NULL, n int NOT NULL, at timestamptz NOT NULL DEFAULT now())');
-  const baselineActivities: BaselineActivities = {
-    async writeRow(id, n) {
-      await prisma.$executeRawUnsafe('INSERT INTO bench_baseline (id, n) VALUES ($1, $2)', id, n);
-    },
-  };
-  const baselineWorker = await Worker.create({
-    connection: nativeConnection, namespace: 'default', taskQueue: 'bench-baseline', activities: baselineActivities,
-    workflowsPath: fileURLToPath(new URL('./bench/baseline-workflow.ts', import.meta.url)),
-  });
-  const baselineRunning = baselineWorker.run();
+  const baselineWorker = await spawnWorker('baseline', 'bench-baseline');
   const tokens = new Map<string, string>();
   const as = async (officialId: string): Promise<string> => tokens.get(officialId) ?? tokens.set(officialId, await issueToken(prisma, officialId)).get(officialId)!;
   const callAs = async (officialId: string, method: string, path: string, body?: unknown): Promise<any> => {
@@ -182,7 +188,7 @@ try {
     for (const step of STEPS) {
       let task = next.find((t) => t.step === step);
       while (!task) {
-        await new Promise((res) => setTimeout(res, 50));
+        await new Promise((res) => setTimeout(res, 250)); // a client checking back for the task after the notice
         const row = await prisma.task.findFirst({ where: { caseId, step, status: 'OPEN' } });
         if (row) task = { taskId: row.id, step: row.step, assigneeId: row.assigneeId };
       }
@@ -251,8 +257,7 @@ try {
   for (const k of ['node', 'postgres', 'temporal'] as const) line(`CPU per case: ${k} (this run's processes)`, perCase(bangfuCpu, k), perCase(baselineCpu, k), ' ms', '');
   const total = (c: CpuSeconds): number => c.node + c.postgres + c.temporal + c.other;
   line('CPU per case: all', (total(bangfuCpu) * 1000) / chainCases, (total(baselineCpu) * 1000) / chainCases, ' ms', '');
-  baselineWorker.shutdown();
-  await baselineRunning;
+  await stopWorker(baselineWorker);
 
   const rows = [
     ['lead intake (POST /api/cases)', ms(pct(intake, 50)), ms(pct(intake, 95)), `${(N / intakeSeconds).toFixed(1)} cases/s`],
@@ -269,8 +274,7 @@ try {
   await benchScale({ serverUrl: pg.url, databaseUrl: pg.url, temporalAddress: temporal.address, prisma, client, argv: process.argv });
 
   server.close();
-  worker.shutdown();
-  await running;
+  await stopWorker(caseWorker);
   await nativeConnection.close();
   await client.connection.close();
   await prisma.$disconnect();
