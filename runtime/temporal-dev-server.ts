@@ -57,7 +57,7 @@ export interface StartTemporalDevServerOptions {
    * and, for a persisted database that already exists, added through the operator API if missing.
    */
   searchAttributes?: Record<string, SearchAttributeTypeName>;
-  /** Dev server log level (default `warn`). Its logs go to this process's stdout/stderr. */
+  /** Dev server log level (default `error`). Its logs go to this process's stdout/stderr. */
   serverLogLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Extra arguments for `temporal server start-dev`. */
   extraArgs?: string[];
@@ -160,7 +160,8 @@ export async function startTemporalDevServer(opts: StartTemporalDevServerOptions
       uiPort,
       namespace,
       dbFilename,
-      log: { format: 'pretty', level: opts.serverLogLevel ?? 'warn' },
+      // Errors only: at shutdown the dev server warns about its own internal connections closing.
+      log: { format: 'pretty', level: opts.serverLogLevel ?? 'error' },
       extraArgs: [...saArgs, ...(opts.extraArgs ?? [])],
     },
   });
