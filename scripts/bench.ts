@@ -18,7 +18,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createApp } from '../api/app';
 import { makeResidentId } from '../core/resident-id';
 import { issueToken } from '../api/auth/tokens';
@@ -70,7 +70,6 @@ try {
   await applyMigrations(pg.url, () => undefined);
   const prisma = createPrisma(pg.url);
   await seedDemo(prisma, { dataDir });
-  const nativeConnection = await NativeConnection.connect({ address: temporal.address });
   // Workers run in processes of their own, as deployed (`npm run worker`): the case worker here,
   // the baseline's below; the bench process holds the API (Bangfu) and the clients.
   await prisma.$executeRawUnsafe('CREATE TABLE IF NOT EXISTS bench_baseline (id text NOT NULL, n int NOT NULL, at timestamptz NOT NULL DEFAULT now())');
@@ -275,7 +274,6 @@ try {
 
   server.close();
   await stopWorker(caseWorker);
-  await nativeConnection.close();
   await client.connection.close();
   await prisma.$disconnect();
 } finally {

@@ -42,13 +42,6 @@ export async function caseOfTask(ctx: ServiceContext, taskId: string): Promise<C
   return t.case;
 }
 
-/** The case a task belongs to; 404 naming the task. */
-export async function caseIdOfTask(ctx: ServiceContext, taskId: string): Promise<string> {
-  const t = await ctx.prisma.task.findUnique({ where: { id: taskId }, select: { caseId: true } });
-  if (!t) throw new AppError('NOT_FOUND', `task ${taskId} not found`, { field: 'id' });
-  return t.caseId;
-}
-
 /**
  * 转交 — transfers a task to a colleague. The workflow's validator refuses anyone but an active
  * official of the task's level and region (422 naming toOfficialId).
@@ -56,10 +49,11 @@ export async function caseIdOfTask(ctx: ServiceContext, taskId: string): Promise
 export async function transferTask(
   ctx: ServiceContext, official: AuthOfficial, taskId: string, toOfficialId: string, reason?: string,
 ): Promise<{ caseId: string; to: Official }> {
-  const caseId = await caseIdOfTask(ctx, taskId);
+  const kase = await caseOfTask(ctx, taskId);
+  const caseId = kase.id;
   const to = await ctx.prisma.official.findUnique({ where: { id: toOfficialId } });
   if (!to || !to.active) throw new AppError('NOT_FOUND', `official ${toOfficialId} not found`, { field: 'toOfficialId' });
-  await sendCaseUpdate(ctx, official, caseId, transferTaskUpdate, {
+  await sendCaseUpdate(ctx, official, kase, transferTaskUpdate, {
     taskId, toOfficialId: to.id, toRole: to.role as Role, toRegionCode: to.regionCode, reason, actor: actorOf(official),
   });
   return { caseId, to };

@@ -7,7 +7,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { safeText } from '../../../core/text';
 import { AppError, fromZodError } from '../../http/app-error';
-import { actorOf, caseIdOfTask, rollbackElimination, sendCaseUpdate, transferTask } from '../../services/case-actions';
+import { actorOf, caseOfTask, rollbackElimination, sendCaseUpdate, transferTask } from '../../services/case-actions';
 import type { ServiceContext } from '../../services/context';
 import { closeCaseUpdate, nudgeTaskUpdate } from '../../../workflows/contracts';
 import { html } from '../html';
@@ -53,9 +53,9 @@ function action(run: (req: Request, res: Response) => Promise<string>): RequestH
 export const nudgeAction = (ctx: ServiceContext): RequestHandler =>
   action(async (req) => {
     const taskId = String(req.params.id);
-    const caseId = await caseIdOfTask(ctx, taskId);
-    await sendCaseUpdate(ctx, req.official!, caseId, nudgeTaskUpdate, { taskId, actor: actorOf(req.official!) });
-    return caseId;
+    const kase = await caseOfTask(ctx, taskId);
+    await sendCaseUpdate(ctx, req.official!, kase, nudgeTaskUpdate, { taskId, actor: actorOf(req.official!) });
+    return kase.id;
   });
 
 export const transferAction = (ctx: ServiceContext): RequestHandler =>

@@ -5,7 +5,7 @@ import type { Prisma } from '@prisma/client';
 import { defineRoute, ZIdParam } from '../../http/define-route';
 import { caseScopeWhere } from '../../auth/authenticate';
 import type { ServiceContext } from '../../services/context';
-import { actorOf, caseIdOfTask, caseOfTask, sendCaseUpdate, transferTask } from '../../services/case-actions';
+import { actorOf, caseOfTask, sendCaseUpdate, transferTask } from '../../services/case-actions';
 import { toTask } from '../../services/get-case';
 import { decideUpdate, nudgeTaskUpdate } from '../../../workflows/contracts';
 import {
@@ -56,9 +56,9 @@ export const taskRoutes = (ctx: ServiceContext) => [
     roles: ['TOWNSHIP', 'COUNTY', 'ADMIN'],
     params: ZIdParam, response: ZTaskActionResponseSchema,
     handler: async ({ params, req }) => {
-      const caseId = await caseIdOfTask(ctx, params.id);
-      const r = await sendCaseUpdate(ctx, req.official!, caseId, nudgeTaskUpdate, { taskId: params.id, actor: actorOf(req.official!) });
-      return { taskId: params.id, caseId, ...r };
+      const kase = await caseOfTask(ctx, params.id);
+      const r = await sendCaseUpdate(ctx, req.official!, kase, nudgeTaskUpdate, { taskId: params.id, actor: actorOf(req.official!) });
+      return { taskId: params.id, caseId: kase.id, ...r };
     },
   }),
 ];
