@@ -11,7 +11,8 @@ import { DEFAULT_POLICY, compressedPolicy } from '../workflows/policy';
 import type { Harness } from './support/harness';
 import { eventually, startHarness } from './support/harness';
 import {
-  actions, approve, createCase, driveElimination, driveToMonitored, implementMeasure, waitForCase, untilEliminationStarts } from './support/driver';
+  actions, approve, createCase, decide, driveElimination, driveToMonitored, implementMeasure, openTaskOf, waitForCase, untilEliminationStarts,
+} from './support/driver';
 
 const harnesses: Harness[] = [];
 afterAll(async () => {
@@ -64,20 +65,7 @@ describe('durable timers and durability', () => {
 
   it('a worker killed (SIGKILL) mid-case and restarted finishes the case with no duplicate rows', async () => {
     const h = await harness({ policy: compressedPolicy({ notice: 2, elimination: 2 }), startWorker: false });
-    const spawnWorker = async (): Promise<ChildProcess> => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/worker-process.ts'], {
-        env: {
-          ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), DATABASE_URL: inject('databaseUrl'),
-          TASK_QUEUE: h.taskQueue, BUNDLE_PATH: inject('workflowBundlePath'),
-        },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      await new Promise<void>((resolve, reject) => {
-        child.stdout!.on('data', (d: Buffer) => d.toString().includes('worker ready') && resolve());
-        child.on('exit', (code) => reject(new Error(`worker exited ${code}`)));
-      });
-      return child;
-    };
+    const spawnWorker = (): Promise<ChildProcess> => workerProcess(h);
     let child = await spawnWorker();
     const caseId = await createCase(h);
     await approve(h, caseId, 'VERIFICATION');
@@ -107,6 +95,30 @@ describe('durable timers and durability', () => {
     expect(await h.prisma.measure.count({ where: { caseId } })).toBe(1);
     const newTask = await h.prisma.notification.count({ where: { caseId, kind: 'NEW_TASK' } });
     expect(newTask).toBe(8);
+  });
+
+  it('a task the read model shows open is decidable at once after the worker died between committing it and recording the commit', async () => {
+    const h = await harness({ policy: compressedPolicy({ notice: 1, elimination: 3600 }), startWorker: false });
+    let child = await workerProcess(h, { DIE_AFTER_OPENING: 'TOWNSHIP_REVIEW' });
+    const died = new Promise((r) => child.once('exit', r));
+    try {
+      const caseId = await createCase(h);
+      await approve(h, caseId, 'VERIFICATION');
+      await approve(h, caseId, 'VILLAGE_REVIEW');
+      await died; // the notice ended, the township task was stored, the worker died before recording it
+      await openTaskOf(h, caseId, 'TOWNSHIP_REVIEW');
+      const ready = workerProcess(h);
+      const decided = decide(h, caseId, 'TOWNSHIP_REVIEW', 'APPROVE'); // sent while the new worker starts
+      child = await ready;
+      const res = await decided;
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.step).toBe('COUNTY_APPROVAL');
+      const tasks = await h.prisma.task.groupBy({ by: ['step'], where: { caseId }, _count: true });
+      for (const t of tasks) expect(t._count, t.step).toBe(1);
+      expect((await actions(h, caseId)).filter((a) => a === 'NOTICE_ENDED')).toHaveLength(1);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('continue-as-new carries the state across runs', async () => {
@@ -163,3 +175,19 @@ describe('durable timers and durability', () => {
     expect(replayed).toBe(histories.length);
   });
 });
+
+/** A worker in a child process (test/support/worker-process.ts), resolved once it polls. */
+async function workerProcess(h: Harness, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/worker-process.ts'], {
+    env: {
+      ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), DATABASE_URL: inject('databaseUrl'),
+      TASK_QUEUE: h.taskQueue, BUNDLE_PATH: inject('workflowBundlePath'), ...extraEnv,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('worker ready') && resolve());
+    child.on('exit', (code) => reject(new Error(`worker exited ${code}`)));
+  });
+  return child;
+}

@@ -8,6 +8,7 @@ import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { loadCalendar } from '../activities/calendar/calendar';
 import { createActivities } from '../activities/create-activities';
+import type { CaseActivities } from '../activities/types';
 import { TASK_QUEUE } from '../workflows/contracts';
 
 /** Where the workflow code lives; the worker bundles it with webpack. */
@@ -25,11 +26,14 @@ export interface CreateWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Pool for the activities' commit SQL, owned (and ended) by the caller. @default one the activities open on the Prisma client's database */
   sql?: Pool;
+  /** Wraps the activities the factory made (a test makes the worker die right after a commit). */
+  wrapActivities?: (made: CaseActivities) => CaseActivities;
 }
 
 /** Creates a worker for the household case workflow. */
 export async function createCaseWorker(opts: CreateWorkerOptions): Promise<Worker> {
-  const activities = createActivities({ prisma: opts.prisma, sql: opts.sql, calendar: () => loadCalendar({ file: opts.calendarFile }) });
+  const made = createActivities({ prisma: opts.prisma, sql: opts.sql, calendar: () => loadCalendar({ file: opts.calendarFile }) });
+  const activities = opts.wrapActivities ? opts.wrapActivities(made) : made;
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,

@@ -8,6 +8,7 @@ import type { CaseState } from '../../workflows/case/state';
 import type { CaseCommand } from '../../workflows/case/transitions';
 import { applyCommand, validateCommand } from '../../workflows/case/transitions';
 import { clockTick, wantedTimers } from '../../workflows/case/transitions/clock';
+import { pendingTaskSeq } from '../../workflows/case/state';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import type { TPolicy } from '../../workflows/policy';
 import { DAY, T0, actions, actor, facts, fakeCommit, newCase, taskOf } from './case-fixture';
@@ -309,5 +310,15 @@ describe('tasks: reminders, escalations, transfer, nudge', () => {
     const t = taskOf(s, 'VERIFICATION');
     expect(refusal(s, { kind: 'nudgeTask', args: { taskId: t.taskId, actor: actor('VILLAGE') } }, T0)).toBe('WRONG_LEVEL');
     expect(refusal(s, { kind: 'nudgeTask', args: { taskId: t.taskId, actor: actor('TOWNSHIP') } }, T0)).toBe('ACCEPTED');
+  });
+
+  it('a task from a commit the state has not adopted yet (a restarted worker replaying it) is recognised as pending; known and foreign ids are not', () => {
+    const s = newCase();
+    const known = taskOf(s, 'VERIFICATION').taskId;
+    expect(pendingTaskSeq(s, known)).toBeNull();
+    expect(pendingTaskSeq(s, `${s.caseId}-t${s.seq + 1}`)).toBe(s.seq + 1);
+    expect(pendingTaskSeq(s, `${s.caseId}-t${s.seq + 2}.2`)).toBe(s.seq + 2);
+    expect(pendingTaskSeq(s, `OTHER-t${s.seq + 1}`)).toBeNull();
+    expect(pendingTaskSeq(s, `${s.caseId}-t${s.seq + 1}x`)).toBeNull();
   });
 });

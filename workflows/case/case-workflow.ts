@@ -19,7 +19,7 @@ import { createSerial } from '../blocks/serial';
 import { DurableTimers } from '../blocks/timers';
 import type { Transition } from './draft';
 import { casePatchOf, hasEffects } from './draft';
-import { initialState, toSnapshot } from './state';
+import { initialState, pendingTaskSeq, toSnapshot } from './state';
 import type { CaseState } from './state';
 import type { CaseCommand } from './transitions';
 import { applyCommand, validateCommand, withCommitResult } from './transitions';
@@ -49,6 +49,7 @@ export async function householdCaseWorkflow(input: CaseInput): Promise<CaseSnaps
   const serial = createSerial();
   const timers = new DurableTimers();
   let recheck = false;
+  const ended = (): boolean => state.finished || ['REJECTED', 'WITHDRAWN', 'CLOSED'].includes(state.status);
   let commits = 0;
 
   /** Commits a transition's effects, then adopts its state; a BAD_DATA failure is refused. */
@@ -73,16 +74,24 @@ export async function householdCaseWorkflow(input: CaseInput): Promise<CaseSnaps
     commits += 1;
   }
 
+  /** The task a command names, when it names one the state has not adopted yet (see pendingTaskSeq). */
+  const pendingSeqOf = (command: CaseCommand): number | null => {
+    const taskId = (command.args as { taskId?: unknown }).taskId;
+    return typeof taskId === 'string' ? pendingTaskSeq(state, taskId) : null;
+  };
+
   /**
    * Refuses what the policy forbids before the Update enters the history. While a commit is in
-   * flight (e.g. the one opening the task the caller saw in the read model), "task not open" is
-   * left to the handler, which validates again once that commit has landed.
+   * flight (e.g. the one opening the task the caller saw in the read model), or when the task
+   * comes from a commit a restarted worker has yet to replay, "task not open" is left to the
+   * handler, which validates again once that commit has landed.
    */
   function validateEarly(command: CaseCommand): void {
     try {
       validateCommand(state, input, Date.now(), command);
     } catch (err) {
-      if (!serial.idle() && err instanceof ApplicationFailure && err.type === 'TASK_NOT_OPEN') return;
+      const later = !serial.idle() || pendingSeqOf(command) !== null;
+      if (later && err instanceof ApplicationFailure && err.type === 'TASK_NOT_OPEN') return;
       throw err;
     }
   }
@@ -91,13 +100,18 @@ export async function householdCaseWorkflow(input: CaseInput): Promise<CaseSnaps
   setHandler(c.stateQuery, () => toSnapshot(state));
   for (const [update, kind] of UPDATES) {
     const cmd = (args: unknown): CaseCommand => ({ kind, args }) as CaseCommand;
-    setHandler(update, (args: unknown) => serial.run(async () => {
+    setHandler(update, async (args: unknown) => {
       const command = cmd(args);
-      validateCommand(state, input, Date.now(), command); // again: an earlier Update may have changed the case
-      await commit(applyCommand(state, input, Date.now(), command));
-      const task = kind === 'transferTask' ? state.openTasks.find((t) => t.taskId === (args as c.TransferArgs).taskId) : undefined;
-      return task ?? { status: state.status, step: state.step, openTasks: openTaskRefs() };
-    }), { validator: (args: unknown) => validateEarly(cmd(args)) });
+      const pending = pendingSeqOf(command);
+      // No command: a condition without a timeout adds nothing to the history.
+      if (pending !== null) await condition(() => state.seq >= pending || ended());
+      return serial.run(async () => {
+        validateCommand(state, input, Date.now(), command); // again: an earlier Update may have changed the case
+        await commit(applyCommand(state, input, Date.now(), command));
+        const task = kind === 'transferTask' ? state.openTasks.find((t) => t.taskId === (args as c.TransferArgs).taskId) : undefined;
+        return task ?? { status: state.status, step: state.step, openTasks: openTaskRefs() };
+      });
+    }, { validator: (args: unknown) => validateEarly(cmd(args)) });
   }
   setHandler(c.recheckSignal, () => void (recheck = true));
   // Runs after the start commit (the serial runner keeps the order): the caller reads its own write.
@@ -110,7 +124,6 @@ export async function householdCaseWorkflow(input: CaseInput): Promise<CaseSnaps
     } }));
   }
   let searchAttributes = pickCaseSearchAttributes(workflowInfo().searchAttributes);
-  const ended = (): boolean => state.finished || ['REJECTED', 'WITHDRAWN', 'CLOSED'].includes(state.status);
   let seen = -1;
   while (!ended()) {
     if (timers.fired || recheck) {

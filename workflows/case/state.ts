@@ -80,3 +80,18 @@ export function toSnapshot(s: CaseState): CaseSnapshot {
     continuedAsNew: s.continuedAsNew,
   };
 }
+
+/**
+ * The commit number that issued `taskId` when this state has not adopted that commit yet, else
+ * null. Task ids are `${caseId}-t${seq}` (or `.n` for a second task of one commit), so a task the
+ * read model shows but the state does not know comes from a later commit: one a restarted worker
+ * is about to replay (the row was written before the crash, the workflow's record of it was not).
+ */
+export function pendingTaskSeq(s: Pick<CaseState, 'caseId' | 'seq'>, taskId: string): number | null {
+  const prefix = `${s.caseId}-t`;
+  if (!taskId.startsWith(prefix)) return null;
+  const m = /^(\d{1,9})(?:\.\d{1,3})?$/.exec(taskId.slice(prefix.length));
+  if (!m) return null;
+  const seq = Number(m[1]);
+  return seq > s.seq ? seq : null;
+}
