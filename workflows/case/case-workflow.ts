@@ -102,8 +102,10 @@ export async function householdCaseWorkflow(input: CaseInput): Promise<CaseSnaps
     const cmd = (args: unknown): CaseCommand => ({ kind, args }) as CaseCommand;
     setHandler(update, async (args: unknown) => {
       const command = cmd(args);
-      const pending = pendingSeqOf(command);
-      // No command: a condition without a timeout adds nothing to the history.
+      // Only when nothing is queued (a restarted worker replaying the commit that opened the task):
+      // a busy runner already orders the Update after that commit, as before. A condition without
+      // a timeout adds no command to the history.
+      const pending = serial.idle() ? pendingSeqOf(command) : null;
       if (pending !== null) await condition(() => state.seq >= pending || ended());
       return serial.run(async () => {
         validateCommand(state, input, Date.now(), command); // again: an earlier Update may have changed the case
