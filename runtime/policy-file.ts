@@ -4,7 +4,8 @@
  */
 import fs from 'node:fs';
 import { ZodError } from 'zod';
-import { DEFAULT_POLICY, parsePolicy } from '../workflows/policy';
+import { DEFAULT_POLICY } from '../workflows/policy';
+import { parsePolicy } from '../workflows/policy-schema';
 import type { TPolicy } from '../workflows/policy';
 import { ConfigError } from './config';
 

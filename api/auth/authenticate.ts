@@ -15,6 +15,7 @@ import type { AuthThrottle } from '../http/auth-throttle';
 import type { Role } from '../../workflows/contracts';
 import { AppError } from '../http/app-error';
 import { hashToken } from './tokens';
+import { tokenOfficial, villageAncestry } from '../services/hot-reads';
 
 /** Levels of the region tree. */
 export type RegionLevel = 'PROVINCE' | 'CITY' | 'COUNTY' | 'TOWNSHIP' | 'VILLAGE';
@@ -81,13 +82,10 @@ export function authenticate(prisma: PrismaClient, throttle?: AuthThrottle): Req
     if (!token) {
       throw new AppError('UNAUTHENTICATED', 'Authorization: expected "Bearer <token>"', { field: 'Authorization' });
     }
-    const row = await prisma.apiToken.findUnique({
-      where: { tokenHash: hashToken(token) },
-      include: { official: { include: { region: { select: { level: true } } } } },
-    });
+    const row = await tokenOfficial(prisma, hashToken(token));
     if (!row) return refuse(req, res, 'Authorization: unknown token');
     if (row.revokedAt) return refuse(req, res, 'Authorization: this token has been revoked');
-    if (!row.official.active) {
+    if (!row.active) {
       throw new AppError('UNAUTHENTICATED', 'Authorization: the official of this token is deactivated', { field: 'Authorization' });
     }
 
@@ -96,20 +94,19 @@ export function authenticate(prisma: PrismaClient, throttle?: AuthThrottle): Req
       // Conditional, so concurrent requests write once; a failure here must not fail the request.
       await prisma.apiToken
         .updateMany({
-          where: { id: row.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now - LAST_USED_RESOLUTION_MS) } }] },
+          where: { id: row.tokenId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now - LAST_USED_RESOLUTION_MS) } }] },
           data: { lastUsedAt: new Date(now) },
         })
         .catch((err: unknown) => console.error(`[auth] could not record token use: ${(err as Error).message}`));
     }
 
-    const o = row.official;
     req.official = {
-      id: o.id,
-      name: o.name,
-      role: o.role as Role,
-      regionCode: o.regionCode,
-      language: o.language,
-      regionLevel: o.region.level as RegionLevel,
+      id: row.officialId,
+      name: row.name,
+      role: row.role as Role,
+      regionCode: row.regionCode,
+      language: row.language,
+      regionLevel: row.regionLevel as RegionLevel,
     };
     next();
   };
@@ -189,18 +186,13 @@ export function assertRegionAccess(official: AuthOfficial, target: RegionChain):
  * @throws AppError NOT_FOUND (field `villageCode`) when the code is unknown or not a village
  */
 export async function regionChain(prisma: PrismaClient, villageCode: string): Promise<RegionChain> {
-  const village = await prisma.region.findUnique({
-    where: { code: villageCode },
-    include: { parent: { include: { parent: true } } },
-  });
-  if (!village || village.level !== 'VILLAGE') {
+  const v = await villageAncestry(prisma, villageCode);
+  if (!v || v.level !== 'VILLAGE') {
     throw new AppError('NOT_FOUND', `villageCode: ${villageCode} is not a known village`, { field: 'villageCode' });
   }
-  const township = village.parent;
-  const county = township?.parent;
-  if (!township || township.level !== 'TOWNSHIP' || !county || county.level !== 'COUNTY') {
+  if (!v.townshipCode || v.townshipLevel !== 'TOWNSHIP' || !v.countyCode || v.countyLevel !== 'COUNTY') {
     // The region table itself is inconsistent: an operator must fix it.
     throw new Error(`region ${villageCode} is not under a township under a county`);
   }
-  return { villageCode, townshipCode: township.code, countyCode: county.code };
+  return { villageCode, townshipCode: v.townshipCode, countyCode: v.countyCode };
 }

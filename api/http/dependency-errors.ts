@@ -35,6 +35,7 @@ function chain(err: unknown): Record<string, any>[] {
 /** The dependency whose outage caused `err`, or `undefined` for any other error. */
 export function downDependency(err: unknown): Dependency | undefined {
   for (const e of chain(err)) {
+    if (e.dependency === 'postgres' || e.dependency === 'temporal') return e.dependency as Dependency;
     const name = String(e.name ?? e.constructor?.name ?? '');
     const message = String(e.message ?? '');
     if (/^Prisma/.test(name) || /DriverAdapter/.test(name) || e.clientVersion !== undefined) {

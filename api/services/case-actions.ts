@@ -2,7 +2,7 @@
  * Actions on a case, each sent to its workflow as an Update. The workflow's validators decide
  * what the policy allows; their refusals come back as 4xx with the reason.
  */
-import type { Case, Official } from '@prisma/client';
+import type { Official } from '@prisma/client';
 import type { UpdateDefinition } from '@temporalio/client';
 import type { AuthOfficial } from '../auth/authenticate';
 import { assertRegionAccess } from '../auth/authenticate';
@@ -12,6 +12,8 @@ import { TERMINAL_STATUSES, rollbackEliminationUpdate, transferTaskUpdate } from
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ServiceContext } from './context';
 import { loadCaseRow } from './get-case';
+import type { CaseRef } from './hot-reads';
+import { caseRefOfTask } from './hot-reads';
 import { mapTemporalError } from './temporal-errors';
 
 /** The acting official as the workflow sees it. */
@@ -21,7 +23,7 @@ export function actorOf(official: AuthOfficial): Actor {
 
 /** Sends an Update to the case's workflow and returns its result, mapping refusals to HTTP errors. */
 export async function sendCaseUpdate<Ret, Args extends [any]>(
-  ctx: ServiceContext, official: AuthOfficial, caseOrId: string | Case, update: UpdateDefinition<Ret, Args>, args: Args[0],
+  ctx: ServiceContext, official: AuthOfficial, caseOrId: string | CaseRef, update: UpdateDefinition<Ret, Args>, args: Args[0],
 ): Promise<Ret> {
   const caseId = typeof caseOrId === 'string' ? caseOrId : caseOrId.id;
   const row = typeof caseOrId === 'string' ? await loadCaseRow(ctx, official, caseOrId) : (assertRegionAccess(official, caseOrId), caseOrId);
@@ -35,11 +37,11 @@ export async function sendCaseUpdate<Ret, Args extends [any]>(
   }
 }
 
-/** The case row a task belongs to, in one query; 404 naming the task. */
-export async function caseOfTask(ctx: ServiceContext, taskId: string): Promise<Case> {
-  const t = await ctx.prisma.task.findUnique({ where: { id: taskId }, select: { case: true } });
-  if (!t) throw new AppError('NOT_FOUND', `task ${taskId} not found`, { field: 'id' });
-  return t.case;
+/** The case a task belongs to, in one query; 404 naming the task. */
+export async function caseOfTask(ctx: ServiceContext, taskId: string): Promise<CaseRef> {
+  const ref = await caseRefOfTask(ctx.prisma, taskId);
+  if (!ref) throw new AppError('NOT_FOUND', `task ${taskId} not found`, { field: 'id' });
+  return ref;
 }
 
 /**

@@ -19,6 +19,7 @@ import type { ServiceContext } from './context';
 import { cipherOf } from './context';
 import { SEALED } from '../../runtime/personal-data';
 import { getCase } from './get-case';
+import { latestCaseOf, leadKeyExists } from './hot-reads';
 import { householdIdFromKey, householdKey, newCaseId } from './ids';
 import type { TCaseDetail } from '../routes/cases/case.types';
 
@@ -91,7 +92,7 @@ async function startWorkflow(
 
 /** The household's latest case. */
 function latestCase(ctx: ServiceContext, householdId: string): Promise<{ id: string; status: string } | null> {
-  return ctx.prisma.case.findFirst({ where: { householdId }, orderBy: { openedAt: 'desc' }, select: { id: true, status: true } });
+  return latestCaseOf(ctx.prisma, householdId);
 }
 
 /** Waits until the workflow's first activity has written the case row (read-your-writes for the caller). */
@@ -124,7 +125,8 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
     return { outcome: 'ALREADY_RECEIVED', caseId: lead.id };
   };
   if (leadKey) {
-    const existing = await ctx.prisma.lead.findUnique({ where: { leadKey } });
+    // Most leads are new: a cheap existence check first, the whole row only for a resent one.
+    const existing = (await leadKeyExists(ctx.prisma, leadKey)) ? await ctx.prisma.lead.findUnique({ where: { leadKey } }) : null;
     if (existing) return resent(existing);
   }
   // Refuse before writing anything: a refused lead changes nothing already stored.

@@ -1,0 +1,76 @@
+/**
+ * The policy's schema (政策参数校验): validates a deployment's policy file and API input. Kept out
+ * of the workflow bundle — zod's schemas would be built again for every workflow the worker
+ * loads — so workflow code imports ./policy (types and pure functions) only.
+ */
+import { z } from 'zod';
+import { DEFAULT_POLICY } from './policy';
+
+/** How a limit is counted. `SECONDS` exists for compressed test policies. */
+export const ZLimitUnit = z.enum(['WORKING_DAYS', 'CALENDAR_DAYS', 'MONTHS', 'SECONDS']);
+export type TLimitUnit = z.infer<typeof ZLimitUnit>;
+
+/** A duration in policy terms, e.g. `{ unit: 'WORKING_DAYS', amount: 2 }`. */
+export const ZLimit = z.object({ unit: ZLimitUnit, amount: z.number().positive() });
+export type TLimit = z.infer<typeof ZLimit>;
+
+/** Identification and elimination steps that carry a time limit. */
+export const ZStepLimits = z.object({
+  VERIFICATION: ZLimit,
+  VILLAGE_REVIEW: ZLimit,
+  PUBLIC_NOTICE: ZLimit,
+  TOWNSHIP_REVIEW: ZLimit,
+  COUNTY_APPROVAL: ZLimit,
+  INVESTIGATION: ZLimit,
+  ELIM_ASSESSMENT: ZLimit,
+  ELIM_VILLAGE_REVIEW: ZLimit,
+  ELIM_NOTICE: ZLimit,
+  ELIM_TOWNSHIP_REVIEW: ZLimit,
+  ELIM_COUNTY_APPROVAL: ZLimit,
+});
+
+/** The full policy. */
+export const ZPolicy = z.object({
+  version: z.string().min(1),
+  /** Per-step limits. */
+  steps: ZStepLimits,
+  /** 15-day identification SLA: lead to county approval. */
+  identificationSla: ZLimit,
+  /** Assistance plan due after county approval (一户一方案). */
+  planDue: ZLimit,
+  /** How often the assistance contact (帮扶责任人) must contact the household. */
+  contactEvery: ZLimit,
+  /** Missed contact periods after which the township is told. */
+  contactEscalateAfterMissed: z.number().int().min(1),
+  /** Earliest elimination after the clock start. */
+  eliminationAfter: ZLimit,
+  /** Where the elimination clock starts: county approval or first implemented measure. */
+  eliminationClock: z.enum(['APPROVAL', 'FIRST_MEASURE']),
+  /** Interval between elimination reviews when the household does not qualify. */
+  reviewEvery: ZLimit,
+  /** A case monitored this long without elimination is flagged for the annual check. */
+  annualCheckAfter: ZLimit,
+  /** County may roll back an elimination within this window (风险消除回退). */
+  rollbackWindow: ZLimit,
+  /** Reminder this long before a task's due time. */
+  reminderLead: ZLimit,
+  /** Repeat escalation this often while a task stays overdue. */
+  escalationRepeat: ZLimit,
+  /** Risk types that allow assistance before approval (先行落实帮扶措施). */
+  fastTrackRiskTypes: z.array(z.string()),
+});
+export type TPolicy = z.infer<typeof ZPolicy>;
+
+/**
+ * Merges a partial override (from a deployment's policy file) onto the defaults and
+ * validates the result. Throws a zod error whose issue path names the offending field.
+ */
+export function parsePolicy(override: unknown, base: TPolicy = DEFAULT_POLICY): TPolicy {
+  const o = (override ?? {}) as Record<string, unknown>;
+  const merged = {
+    ...base,
+    ...o,
+    steps: { ...base.steps, ...((o.steps as Record<string, unknown> | undefined) ?? {}) },
+  };
+  return ZPolicy.parse(merged);
+}
