@@ -12,6 +12,7 @@ import type { OpenTaskSpec } from '../workflows/blocks/task';
 import type { DeadlineName } from '../workflows/case/state';
 import type { WorkingCalendar } from './calendar/calendar';
 import { addLimit, nextRepeatAt, reminderAt } from './deadlines';
+import { policyHash } from '../runtime/policy-hash';
 import type { CommitArgs, CommitResult, EventSpec, NotificationSpec, TaskCheckSpec } from './types';
 
 /** Thrown when the commit's audit key (or its task) exists already: a retry of a commit that landed. */
@@ -51,15 +52,20 @@ export async function commitInSql(pool: Pool, a: CommitArgs, calendar: WorkingCa
 async function writeAll(db: PoolClient, a: CommitArgs, calendar: WorkingCalendar, deadlines: CommitResult['deadlines']): Promise<CommitResult> {
   if (a.create) {
     const c = a.create;
+    const pinned = policyHash(c.policy);
+    await db.query(
+      `INSERT INTO "Policy" (hash, version, body) VALUES ($1, $2, $3::jsonb) ON CONFLICT (hash) DO NOTHING`,
+      [pinned, c.policyVersion, JSON.stringify(c.policy)],
+    );
     await db.query(
       `INSERT INTO "Case" (id, "caseNo", "householdId", "workflowId", channel, category, "riskTypes", status, step, "villageCode", "townshipCode",
-         "countyCode", "contactId", "policyVersion", policy, "openedAt", "previousCaseId", "leadKey", "healthDetailsSealed", "incomePerCapita", summary, "updatedAt")
-       SELECT $1, $1, $2, $3, $4, $5, $6, 'IDENTIFYING', 'VERIFICATION', $7, $8, $9, $10, $11, $12::jsonb, $13, $14,
+         "countyCode", "contactId", "policyVersion", "policyHash", "openedAt", "previousCaseId", "leadKey", "healthDetailsSealed", "incomePerCapita", summary, "updatedAt")
+       SELECT $1, $1, $2, $3, $4, $5, $6, 'IDENTIFYING', 'VERIFICATION', $7, $8, $9, $10, $11, $12, $13, $14,
          l."leadKey", l."healthDetailsSealed", l."incomePerCapita", l.summary, now()
        FROM (SELECT 1) AS one LEFT JOIN "Lead" l ON l.id = $1
        ON CONFLICT (id) DO NOTHING`,
       [a.caseId, c.householdId, c.workflowId, c.channel, c.category, c.riskTypes, a.region.villageCode, a.region.townshipCode, a.region.countyCode,
-        c.contactId ?? null, c.policyVersion, JSON.stringify(c.policy), iso(c.openedAt), c.previousCaseId ?? null],
+        c.contactId ?? null, c.policyVersion, pinned, iso(c.openedAt), c.previousCaseId ?? null],
     );
   }
   let contactId: string | null = null;

@@ -86,7 +86,7 @@ async function seedCases(): Promise<void> {
         id: `case-test-${v.code}`, caseNo: `T-${v.code}`, householdId, workflowId: `wf-test-${v.code}`,
         channel: 'CADRE_SCREENING', category: 'MARGINAL', riskTypes: ['ILLNESS'], status: 'IDENTIFYING',
         villageCode: v.code, townshipCode: TOWNSHIP_OF[v.code], countyCode: DEMO_CODES.county,
-        policyVersion: 'test', policy: {}, openedAt: new Date(),
+        policyVersion: 'test', openedAt: new Date(),
       },
       update: {},
     });

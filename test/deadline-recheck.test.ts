@@ -34,7 +34,7 @@ describe('calendar updates and running deadlines', () => {
       data: {
         id: caseId, caseNo: caseId, householdId: household.id, workflowId: `wf-${caseId}`, channel: 'CADRE_SCREENING', category: 'MARGINAL',
         riskTypes: ['ILLNESS'], status: 'IDENTIFYING', step: 'VERIFICATION', villageCode: DEMO.villageA1, townshipCode: DEMO.townshipA,
-        countyCode: DEMO.county, policyVersion: 't', policy: {}, openedAt: new Date(),
+        countyCode: DEMO.county, policyVersion: 't', openedAt: new Date(),
       },
     });
     // Monday 2026-11-30 09:00 Beijing; 2 working days → due Thursday 2026-12-03 00:00 Beijing.

@@ -239,7 +239,7 @@ describe('npm run setup -- rotate-key', () => {
       await prisma.case.create({
         data: {
           id: 'BF-R1', caseNo: 'BF-R1', householdId: 'hh-a', workflowId: 'wf-r1', channel: 'CADRE_SCREENING', category: 'MARGINAL', riskTypes: ['ILLNESS'],
-          status: 'MONITORED', villageCode: '410599100201', townshipCode: '410599100000', countyCode: '410599000000', policyVersion: 't', policy: {},
+          status: 'MONITORED', villageCode: '410599100201', townshipCode: '410599100000', countyCode: '410599000000', policyVersion: 't',
           openedAt: new Date(), healthDetailsSealed: old.seal('糖尿病', SEALED.healthDetails('BF-R1')),
         },
       });

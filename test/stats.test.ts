@@ -51,13 +51,13 @@ function seedSet(): SeedCase[] {
 async function expectedFigures(where: { townshipCode?: string }, since: Date, yearBefore: Date) {
   const rows = await h.prisma.case.findMany({
     where: { openedAt: { gte: new Date(`${period.from}T00:00:00+08:00`), lt: new Date(new Date(`${period.to}T00:00:00+08:00`).getTime() + DAY) }, ...where },
-    include: { measures: true, tasks: true },
+    include: { measures: true, tasks: true, pinnedPolicy: true },
   });
   const monitored = rows.filter((c) => c.status === 'MONITORED' || c.status === 'ELIMINATING');
   const eliminated = rows.filter((c) => c.status === 'ELIMINATED' && c.eliminatedAt);
   const MONTH = (d: Date, n: number): number => { const x = new Date(d); x.setUTCMonth(x.getUTCMonth() + n); return x.getTime(); };
   const compliant = eliminated.filter((c) => {
-    const p = c.policy as any;
+    const p = c.pinnedPolicy?.body as any;
     const implemented = c.measures.filter((m) => m.status === 'IMPLEMENTED' && m.implementedOn).map((m) => m.implementedOn!.getTime()).sort((a, b) => a - b);
     if (implemented.length === 0) return false;
     const start = p.eliminationClock === 'FIRST_MEASURE' ? implemented[0] : c.approvedAt!.getTime();

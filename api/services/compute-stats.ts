@@ -77,9 +77,11 @@ const ts = (d: Date): Prisma.Sql => Prisma.sql`${d.toISOString().slice(0, 23)}::
  */
 function compliantSql(): Prisma.Sql {
   const d = DEFAULT_POLICY;
-  const clock = Prisma.sql`COALESCE(c.policy->>'eliminationClock', ${d.eliminationClock})`;
-  const unit = Prisma.sql`COALESCE(c.policy #>> '{eliminationAfter,unit}', ${d.eliminationAfter.unit})`;
-  const amount = Prisma.sql`COALESCE((c.policy #>> '{eliminationAfter,amount}')::float8, ${d.eliminationAfter.amount}::float8)`;
+  // The pinned policy, read only for the eliminated rows this CASE reaches (one index probe each).
+  const pinned = Prisma.sql`(SELECT p.body FROM "Policy" p WHERE p.hash = c."policyHash")`;
+  const clock = Prisma.sql`COALESCE(${pinned}->>'eliminationClock', ${d.eliminationClock})`;
+  const unit = Prisma.sql`COALESCE(${pinned} #>> '{eliminationAfter,unit}', ${d.eliminationAfter.unit})`;
+  const amount = Prisma.sql`COALESCE((${pinned} #>> '{eliminationAfter,amount}')::float8, ${d.eliminationAfter.amount}::float8)`;
   const implemented = Prisma.sql`FROM "Measure" x WHERE x."caseId" = c.id AND x.status = 'IMPLEMENTED'`;
   const start = Prisma.sql`(CASE WHEN ${clock} = 'FIRST_MEASURE' THEN (SELECT min(x."implementedOn") ${implemented}) ELSE c."approvedAt" END)`;
   const earliest = Prisma.sql`(CASE ${unit}

@@ -10,6 +10,7 @@
  */
 import pg from 'pg';
 import { DEFAULT_POLICY } from '../../workflows/policy';
+import { policyHash } from '../../runtime/policy-hash';
 
 /** Options of {@link seedReadModel}. */
 export interface SeedReadModelOptions {
@@ -97,24 +98,28 @@ export async function seedReadModel(databaseUrl: string, opts: SeedReadModelOpti
       `INSERT INTO "Household" (id, "idKey", "headName", "idNumberSealed", "villageCode", "memberCount", "createdAt")
        SELECT hh, 'bench-key-' || id, '基准户' || i, 'bench-sealed', village, 1 + i % 5, opened FROM seed`,
     );
+    // The two policies the cases are pinned to, stored once each as the commit activity does.
+    await client.query(
+      `INSERT INTO "Policy" (hash, version, body) VALUES ($1, $2, $3::jsonb), ($4, $5, $6::jsonb) ON CONFLICT (hash) DO NOTHING`,
+      [policyHash(DEFAULT_POLICY), DEFAULT_POLICY.version, JSON.stringify(DEFAULT_POLICY), policyHash(firstMeasurePolicy), firstMeasurePolicy.version, JSON.stringify(firstMeasurePolicy)],
+    );
     await client.query(
       `INSERT INTO "Case" (id, "caseNo", "householdId", "workflowId", channel, category, "riskTypes", status, step,
-         "villageCode", "townshipCode", "countyCode", "policyVersion", policy, "openedAt", "slaDueAt", "slaBreached",
+         "villageCode", "townshipCode", "countyCode", "policyVersion", "policyHash", "openedAt", "slaDueAt", "slaBreached",
          "approvedAt", "nextReviewAt", "annualCheck", "eliminatedAt", "lastContactAt", "updatedAt")
        SELECT id, id, hh, 'bench-' || id,
               (ARRAY['SELF_APPLICATION','CADRE_SCREENING','DEPARTMENT_ALERT'])[1 + i % 3],
               (ARRAY['UNSTABLE_LIFTED','MARGINAL','SUDDEN_HARDSHIP'])[1 + (i / 3) % 3],
               ARRAY[(ARRAY['ILLNESS','DISABILITY','SCHOOLING','DISASTER','UNSTABLE_EMPLOYMENT'])[1 + i % 5]],
               status, step, village, substr(village, 1, 9) || '000', $1,
-              CASE WHEN bucket = 84 THEN $3::jsonb ELSE $2::jsonb END
-                #>> '{version}', CASE WHEN bucket = 84 THEN $3::jsonb ELSE $2::jsonb END,
+              CASE WHEN bucket = 84 THEN $6 ELSE $5 END, CASE WHEN bucket = 84 THEN $3 ELSE $2 END,
               opened, opened + interval '15 days', i % 17 = 0, approved,
               CASE WHEN status = 'MONITORED' THEN approved + interval '6 months' END,
               status = 'MONITORED' AND i % 11 = 0, eliminated,
               CASE WHEN status IN ('MONITORED','ELIMINATING') THEN $4::timestamp - make_interval(days => i % 50) END,
               opened
        FROM seed`,
-      [opts.countyCode, JSON.stringify(DEFAULT_POLICY), JSON.stringify(firstMeasurePolicy), newest.toISOString().replace('Z', '')],
+      [opts.countyCode, policyHash(DEFAULT_POLICY), policyHash(firstMeasurePolicy), newest.toISOString().replace('Z', ''), DEFAULT_POLICY.version, firstMeasurePolicy.version],
     );
     // Open tasks of the cases at an approving step (some overdue), one decided task for the others.
     await client.query(

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Prisma, PrismaClient } from '@prisma/client';
 import type { TPolicy } from '../../workflows/policy';
 import { DEFAULT_POLICY } from '../../workflows/policy';
+import { policyHash } from '../../runtime/policy-hash';
 import { DEMO } from './harness';
 
 const TOWNSHIP_OF: Record<string, string> = {
@@ -40,6 +41,13 @@ export function privatePeriod(): { from: string; to: string; day: (n: number, ho
   return { from, to, day: (n, hour = 10) => new Date(`${year}-${month}-${String(n).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00+08:00`) };
 }
 
+/** Stores a policy as the commit activity does (keyed by its hash); returns the key. */
+export async function pinPolicy(prisma: PrismaClient, policy: TPolicy): Promise<string> {
+  const hash = policyHash(policy);
+  await prisma.policy.upsert({ where: { hash }, create: { hash, version: policy.version, body: policy as unknown as Prisma.InputJsonValue }, update: {} });
+  return hash;
+}
+
 /** Seeds the cases; returns their ids in order. */
 export async function seedCases(prisma: PrismaClient, specs: SeedCase[]): Promise<string[]> {
   const ids: string[] = [];
@@ -52,7 +60,7 @@ export async function seedCases(prisma: PrismaClient, specs: SeedCase[]): Promis
     const data: Prisma.CaseUncheckedCreateInput = {
       id, caseNo: id, householdId: hh, workflowId: `seed-${id}`, channel: 'CADRE_SCREENING', category: s.category ?? 'MARGINAL', riskTypes: ['ILLNESS'],
       status: s.status, step: s.step ?? null, villageCode: s.village, townshipCode: TOWNSHIP_OF[s.village], countyCode: DEMO.county,
-      policyVersion: (s.policy ?? DEFAULT_POLICY).version, policy: (s.policy ?? DEFAULT_POLICY) as unknown as Prisma.InputJsonValue,
+      policyVersion: (s.policy ?? DEFAULT_POLICY).version, policyHash: await pinPolicy(prisma, s.policy ?? DEFAULT_POLICY),
       openedAt: s.openedAt, approvedAt: s.approvedAt ?? null, slaBreached: s.slaBreached ?? false, annualCheck: s.annualCheck ?? false,
       eliminatedAt: s.eliminatedAt ?? null, lastContactAt: s.lastContactAt ?? null,
     };
