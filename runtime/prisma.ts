@@ -3,6 +3,7 @@
  * (`engineType = "client"`), so every client goes through the pg driver adapter.
  */
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { Prisma} from '@prisma/client';
 import { PrismaClient } from '@prisma/client';
 import pg from 'pg';
 import { Pool } from 'pg';
@@ -11,8 +12,8 @@ import { Pool } from 'pg';
  * Creates a Prisma client for `databaseUrl`. The caller owns it: `await prisma.$disconnect()`
  * when done.
  */
-export function createPrisma(databaseUrl: string): PrismaClient {
-  const client = new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+export function createPrisma(databaseUrl: string, options: Omit<Prisma.PrismaClientOptions, 'adapter' | 'datasources' | 'datasourceUrl'> = {}): PrismaClient {
+  const client = new PrismaClient({ ...options, adapter: new PrismaPg({ connectionString: databaseUrl }) });
   urls.set(client, databaseUrl);
   return client;
 }

@@ -10,8 +10,9 @@ import { sidePool } from '../../runtime/prisma';
 
 /** Runs a statement on the side pool; a failure to reach the database is marked as PostgreSQL's (503, not 500). */
 async function query<R extends QueryResultRow>(prisma: PrismaClient, config: QueryConfig): Promise<QueryResult<R>> {
+  const pool = sidePool(prisma);
   try {
-    return await sidePool(prisma).query<R>(config);
+    return await pool.query<R>(config);
   } catch (err) {
     const e = err as { code?: unknown; syscall?: unknown };
     // SQLSTATE errors (5 characters) are the statement's own; anything else is the connection's.

@@ -13,8 +13,7 @@
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '@prisma/client';
+import type { PrismaClient } from '@prisma/client';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { createApp } from '../../api/app';
@@ -23,6 +22,7 @@ import { encodeCaseCursor } from '../../core/case-cursor';
 import { DEMO_ADMIN_ID, DEMO_CODES, seedDemo } from '../../prisma/seed/demo';
 import { applyMigrations } from '../../runtime/migrate';
 import { getFreePort } from '../../runtime/net';
+import { createPrisma } from '../../runtime/prisma';
 import { makeTempDataDir, startEmbeddedPostgres } from '../../runtime/postgres';
 import { compressedPolicy } from '../../workflows/policy';
 import { createThrowawayDatabase, seedReadModel } from './seed-read-model';
@@ -101,7 +101,7 @@ export async function benchLists(opts: ListsBenchOptions): Promise<ListsBenchRep
   const requests = opts.requests ?? 200;
   const url = await createThrowawayDatabase(opts.serverUrl, 'bangfu_bench_lists');
   await applyMigrations(url, () => undefined);
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url }), log: [{ emit: 'event', level: 'query' }] });
+  const prisma = createPrisma(url, { log: [{ emit: 'event', level: 'query' }] }) as PrismaClient<{ log: [{ emit: 'event'; level: 'query' }] }>;
   let capture: { sql: string; params: string }[] | null = null;
   prisma.$on('query', (e) => capture?.push({ sql: e.query, params: e.params }));
   const dataDir = await makeTempDataDir('bangfu-bench-lists-');
