@@ -56,6 +56,11 @@ export const ZPolicy = z.object({
   escalationRepeat: ZLimit,
   /** Risk types that allow assistance before approval (先行落实帮扶措施). */
   fastTrackRiskTypes: z.array(z.string()),
+  /**
+   * Limits of the steps of processes beyond the household case, by process kind and step
+   * (e.g. `INTERVIEW.HOLD_INTERVIEW`, 约谈). Pinned into each process at its start.
+   */
+  processSteps: z.record(z.string(), z.record(z.string(), ZLimit)).default({}),
 });
 export type TPolicy = z.infer<typeof ZPolicy>;
 
@@ -87,7 +92,27 @@ export const DEFAULT_POLICY: TPolicy = {
   reminderLead: { unit: 'WORKING_DAYS', amount: 1 },
   escalationRepeat: { unit: 'WORKING_DAYS', amount: 1 },
   fastTrackRiskTypes: ['DISASTER'],
+  processSteps: {
+    /** 约谈: the supervisor holds it and records the outcome within 10 working days. */
+    INTERVIEW: { HOLD_INTERVIEW: { unit: 'WORKING_DAYS', amount: 10 } },
+  },
 };
+
+/** Deep-merges process step limits (a deployment may override one step of one kind). */
+function mergeProcessSteps(base: TPolicy['processSteps'] | undefined, o: unknown): TPolicy['processSteps'] {
+  const merged: Record<string, Record<string, unknown>> = { ...(base ?? {}) };
+  if (o && typeof o === 'object') {
+    for (const [kind, steps] of Object.entries(o as Record<string, unknown>)) merged[kind] = { ...(merged[kind] ?? {}), ...(steps && typeof steps === 'object' ? steps : {}) };
+  }
+  return merged as TPolicy['processSteps'];
+}
+
+/** The limit of a process step from a policy (a policy pinned before process limits existed falls back to the defaults). */
+export function processStepLimit(policy: Pick<TPolicy, 'processSteps'>, kind: string, step: string): TLimit {
+  const limit = policy.processSteps?.[kind]?.[step] ?? DEFAULT_POLICY.processSteps[kind]?.[step];
+  if (!limit) throw new Error(`the policy has no limit for step ${step} of process ${kind}`);
+  return limit;
+}
 
 /**
  * Merges a partial override (from a deployment's policy file) onto the defaults and
@@ -99,6 +124,7 @@ export function parsePolicy(override: unknown, base: TPolicy = DEFAULT_POLICY): 
     ...base,
     ...o,
     steps: { ...base.steps, ...((o.steps as Record<string, unknown> | undefined) ?? {}) },
+    processSteps: mergeProcessSteps(base.processSteps, o.processSteps),
   };
   return ZPolicy.parse(merged);
 }
@@ -134,7 +160,7 @@ export function addLimitWithoutCalendar(fromMs: number, limit: TLimit): number |
 }
 
 /** A policy compressed to seconds for tests; every rule stays, only durations shrink. */
-export function compressedPolicy(seconds: Partial<Record<'step' | 'notice' | 'sla' | 'contact' | 'elimination' | 'review' | 'reminder', number>> = {}): TPolicy {
+export function compressedPolicy(seconds: Partial<Record<'step' | 'notice' | 'sla' | 'contact' | 'elimination' | 'review' | 'reminder' | 'escalationRepeat', number>> = {}): TPolicy {
   const s = (amount: number): TLimit => ({ unit: 'SECONDS', amount });
   const step = s(seconds.step ?? 3600);
   return {
@@ -161,6 +187,7 @@ export function compressedPolicy(seconds: Partial<Record<'step' | 'notice' | 'sl
     annualCheckAfter: s(36_000),
     rollbackWindow: s(3600),
     reminderLead: s(seconds.reminder ?? 1),
-    escalationRepeat: s(3600),
+    escalationRepeat: s(seconds.escalationRepeat ?? 3600),
+    processSteps: Object.fromEntries(Object.entries(DEFAULT_POLICY.processSteps).map(([kind, steps]) => [kind, Object.fromEntries(Object.keys(steps).map((k) => [k, step]))])),
   };
 }
