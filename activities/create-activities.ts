@@ -2,6 +2,8 @@
  * Activity factory: everything with side effects, built from real clients so tests can pass
  * others. The case workflow has one activity, {@link CaseActivities.commitTransition}: each
  * transition's audit rows, case and task rows and outbox rows in one transaction, once per key.
+ * Processes without domain tables of their own commit through
+ * {@link ProcessActivities.commitProcessTransition} (./process/).
  */
 import type { PrismaClient } from '@prisma/client';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -12,7 +14,15 @@ import type { TaskState } from '../workflows/contracts';
 import type { DeadlineName } from '../workflows/case/state';
 import type { WorkingCalendar } from './calendar/calendar';
 import { addLimit } from './deadlines';
+import { isPermanentDataError } from './data-errors';
 import type { CaseActivities, CommitArgs, CommitResult } from './types';
+import { processActivitiesOn } from './process/create-process-activities';
+import type { ProcessActivities } from './process/types';
+
+export { isPermanentDataError } from './data-errors';
+
+/** Every activity the worker registers: the case's commit and the process core's. */
+export type WorkerActivities = CaseActivities & ProcessActivities;
 
 /** What the activities need. */
 export interface ActivityDeps {
@@ -31,26 +41,8 @@ function toTaskState(row: { id: string; step: string; level: string; regionCode:
   };
 }
 
-/**
- * Whether a database error is about the data itself (SQLSTATE class 22, e.g. a NUL byte or an
- * unpaired surrogate in a text), so that retrying can never succeed.
- */
-export function isPermanentDataError(err: unknown): boolean {
-  const seen = new Set<unknown>();
-  const texts: string[] = [];
-  const walk = (e: unknown, depth: number): void => {
-    if (!e || typeof e !== 'object' || seen.has(e) || depth > 4) return;
-    seen.add(e);
-    const o = e as Record<string, unknown>;
-    for (const k of ['code', 'originalCode', 'message', 'kind']) if (typeof o[k] === 'string') texts.push(o[k] as string);
-    for (const k of ['cause', 'meta', 'driverAdapterError']) walk(o[k], depth + 1);
-  };
-  walk(err, 0);
-  return texts.some((t) => /^22[0-9A-Z]{3}$/.test(t) || /invalid byte sequence|unsupported Unicode escape|invalid input syntax|value too long|out of range/i.test(t));
-}
-
-/** Builds the activities of the case workflow. */
-export function createActivities(deps: ActivityDeps): CaseActivities {
+/** Builds the activities of the case workflow and of the other processes (one commit pool for both). */
+export function createActivities(deps: ActivityDeps): WorkerActivities {
   const { prisma } = deps;
   const url = databaseUrlOf(prisma);
   if (!deps.sql && !url) throw new Error('createActivities: pass `sql` (a pg Pool) or a Prisma client made by createPrisma()');
@@ -87,5 +79,5 @@ export function createActivities(deps: ActivityDeps): CaseActivities {
     }
   }
 
-  return { commitTransition };
+  return { commitTransition, ...processActivitiesOn(sql, deps.calendar) };
 }

@@ -4,7 +4,7 @@
  */
 import type { CaseInput, Step, TaskState } from '../workflows/contracts';
 import type { TLimit, TPolicy } from '../workflows/policy';
-import type { OpenTaskSpec, Recipient } from '../workflows/blocks/task';
+import type { AnyTaskState, OpenTaskSpec, Recipient } from '../workflows/blocks/task';
 import type { AuditAction } from '../workflows/case/audit-actions';
 import type { DeadlineName } from '../workflows/case/state';
 
@@ -37,10 +37,13 @@ export type CasePatch = Partial<{
   contactId: string | null;
 }>;
 
-/** One audit event of a transition, with the rows it writes besides the audit row. */
-export interface EventSpec {
-  action: AuditAction;
-  step?: Step | null;
+/**
+ * The parts of an event every process shares (process core): the audit line, a task closed or
+ * reassigned, notifications. A case's {@link EventSpec} adds its own rows.
+ */
+export interface CoreEventSpec {
+  action: string;
+  step?: string | null;
   taskId?: string;
   actorId?: string;
   onBehalfOfId?: string;
@@ -48,12 +51,18 @@ export interface EventSpec {
   data?: Record<string, unknown>;
   taskClose?: { taskId: string; status: 'DONE' | 'CANCELLED'; outcome: string; decidedById?: string; onBehalfOfId?: string; comment?: string };
   taskPatch?: { taskId: string; assigneeId?: string | null; allowedIds?: string[] };
+  notifications?: NotificationSpec[];
+}
+
+/** One audit event of a transition, with the rows it writes besides the audit row. */
+export interface EventSpec extends CoreEventSpec {
+  action: AuditAction;
+  step?: Step | null;
   measure?: { id: string; type?: string; description?: string; memberName?: string; status: string; implementedOn?: string; createdById?: string };
   contact?: { id: string; officialId: string; contactedOn: string; method: string; note?: string };
   objection?: { id: string; step: Step; text: string };
   /** Settles objections: the one named, or every open one of the case. */
   objectionOutcome?: { outcome: 'DISMISSED' | 'UPHELD_RETURNED' | 'UPHELD_REJECTED' | 'UPHELD_ELIMINATION_DECLINED'; objectionId?: string };
-  notifications?: NotificationSpec[];
 }
 
 /** The facts to create the case row from, on the first commit (the lead's details are read from its Lead row). */
@@ -71,8 +80,8 @@ export interface CreateCaseSpec {
 }
 
 /** A task whose reminder or escalation may be due, to check against the current calendar. */
-export interface TaskCheckSpec {
-  task: TaskState;
+export interface TaskCheckSpec<T extends AnyTaskState = TaskState> {
+  task: T;
   limit: TLimit;
   reminderLead: TLimit;
   escalationRepeat: TLimit;

@@ -24,6 +24,7 @@ import { listCasesRoute } from './routes/cases/list-cases';
 import { importRoutes } from './routes/imports/imports';
 import { statsRoute } from './routes/stats/stats';
 import { taskRoutes } from './routes/tasks/tasks';
+import { processRoutes } from './routes/processes/processes';
 import { registerStatsGauges } from './services/collect-gauges';
 import type { ServiceContext } from './services/context';
 import { caughtMailPages } from './pages/mail/caught-mail-pages';
@@ -38,6 +39,7 @@ export function apiRoutes(ctx: ServiceContext): RouteSpec<any, any, any, any>[] 
   return [
     createCaseRoute(ctx), listCasesRoute(ctx), getCaseRoute(ctx), caseHistoryRoute(ctx), ...caseActionRoutes(ctx), ...taskRoutes(ctx),
     statsRoute(ctx), ...importRoutes(ctx),
+    ...processRoutes(ctx),
   ];
 }
 

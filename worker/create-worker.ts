@@ -8,7 +8,7 @@ import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { loadCalendar } from '../activities/calendar/calendar';
 import { createActivities } from '../activities/create-activities';
-import type { CaseActivities } from '../activities/types';
+import type { WorkerActivities } from '../activities/create-activities';
 import { TASK_QUEUE } from '../workflows/contracts';
 
 /** Where the workflow code lives; the worker bundles it with webpack. */
@@ -26,14 +26,14 @@ export interface CreateWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Pool for the activities' commit SQL, owned (and ended) by the caller. @default one the activities open on the Prisma client's database */
   sql?: Pool;
-  /** Wraps the activities the factory made (a test makes the worker die right after a commit). */
-  wrapActivities?: (made: CaseActivities) => CaseActivities;
+  /** Replaces activities the factory made (a test makes the worker die right after a commit). */
+  wrapActivities?: (made: WorkerActivities) => Partial<WorkerActivities>;
 }
 
-/** Creates a worker for the household case workflow. */
+/** Creates a worker for the household case workflow and the other processes (约谈 …) on the same task queue. */
 export async function createCaseWorker(opts: CreateWorkerOptions): Promise<Worker> {
   const made = createActivities({ prisma: opts.prisma, sql: opts.sql, calendar: () => loadCalendar({ file: opts.calendarFile }) });
-  const activities = opts.wrapActivities ? opts.wrapActivities(made) : made;
+  const activities = opts.wrapActivities ? { ...made, ...opts.wrapActivities(made) } : made;
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,

@@ -1,1 +1,2 @@
 export { householdCaseWorkflow } from './case/case-workflow';
+export { interviewWorkflow } from './interview/interview-workflow';

@@ -58,8 +58,22 @@ export const ZPolicy = z.object({
   escalationRepeat: ZLimit,
   /** Risk types that allow assistance before approval (先行落实帮扶措施). */
   fastTrackRiskTypes: z.array(z.string()),
+  /**
+   * Limits of the steps of processes beyond the household case, by process kind and step
+   * (e.g. `INTERVIEW.HOLD_INTERVIEW`, 约谈). Pinned into each process at its start.
+   */
+  processSteps: z.record(z.string(), z.record(z.string(), ZLimit)).default({}),
 });
 export type TPolicy = z.infer<typeof ZPolicy>;
+
+/** Deep-merges process step limits (a deployment may override one step of one kind). */
+function mergeProcessSteps(base: TPolicy['processSteps'] | undefined, o: unknown): TPolicy['processSteps'] {
+  const merged: Record<string, Record<string, unknown>> = { ...(base ?? {}) };
+  if (o && typeof o === 'object') {
+    for (const [kind, steps] of Object.entries(o as Record<string, unknown>)) merged[kind] = { ...(merged[kind] ?? {}), ...(steps && typeof steps === 'object' ? steps : {}) };
+  }
+  return merged as TPolicy['processSteps'];
+}
 
 /**
  * Merges a partial override (from a deployment's policy file) onto the defaults and
@@ -71,6 +85,7 @@ export function parsePolicy(override: unknown, base: TPolicy = DEFAULT_POLICY): 
     ...base,
     ...o,
     steps: { ...base.steps, ...((o.steps as Record<string, unknown> | undefined) ?? {}) },
+    processSteps: mergeProcessSteps(base.processSteps, o.processSteps),
   };
   return ZPolicy.parse(merged);
 }

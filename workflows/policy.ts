@@ -35,7 +35,18 @@ export const DEFAULT_POLICY: TPolicy = {
   reminderLead: { unit: 'WORKING_DAYS', amount: 1 },
   escalationRepeat: { unit: 'WORKING_DAYS', amount: 1 },
   fastTrackRiskTypes: ['DISASTER'],
+  processSteps: {
+    /** 约谈: the supervisor holds it and records the outcome within 10 working days. */
+    INTERVIEW: { HOLD_INTERVIEW: { unit: 'WORKING_DAYS', amount: 10 } },
+  },
 };
+
+/** The limit of a process step from a policy (a policy pinned before process limits existed falls back to the defaults). */
+export function processStepLimit(policy: Pick<TPolicy, 'processSteps'>, kind: string, step: string): TLimit {
+  const limit = policy.processSteps?.[kind]?.[step] ?? DEFAULT_POLICY.processSteps[kind]?.[step];
+  if (!limit) throw new Error(`the policy has no limit for step ${step} of process ${kind}`);
+  return limit;
+}
 
 const MS = { SECOND: 1000, DAY: 86_400_000 } as const;
 const BEIJING_OFFSET_MS = 8 * 3_600_000;
@@ -68,7 +79,7 @@ export function addLimitWithoutCalendar(fromMs: number, limit: TLimit): number |
 }
 
 /** A policy compressed to seconds for tests; every rule stays, only durations shrink. */
-export function compressedPolicy(seconds: Partial<Record<'step' | 'notice' | 'sla' | 'contact' | 'elimination' | 'review' | 'reminder', number>> = {}): TPolicy {
+export function compressedPolicy(seconds: Partial<Record<'step' | 'notice' | 'sla' | 'contact' | 'elimination' | 'review' | 'reminder' | 'escalationRepeat', number>> = {}): TPolicy {
   const s = (amount: number): TLimit => ({ unit: 'SECONDS', amount });
   const step = s(seconds.step ?? 3600);
   return {
@@ -95,6 +106,7 @@ export function compressedPolicy(seconds: Partial<Record<'step' | 'notice' | 'sl
     annualCheckAfter: s(36_000),
     rollbackWindow: s(3600),
     reminderLead: s(seconds.reminder ?? 1),
-    escalationRepeat: s(3600),
+    escalationRepeat: s(seconds.escalationRepeat ?? 3600),
+    processSteps: Object.fromEntries(Object.entries(DEFAULT_POLICY.processSteps).map(([kind, steps]) => [kind, Object.fromEntries(Object.keys(steps).map((k) => [k, step]))])),
   };
 }

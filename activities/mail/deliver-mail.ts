@@ -157,7 +157,7 @@ export function createMailActivities(deps: MailDeliveryDeps) {
       if (g.link) {
         const expiresAt = g.link.purpose === 'CONTACT' ? new Date(Date.now() + deps.links.contactTtlMs) : taskLinkExpiry(deps.links, g.link.dueAt ?? new Date());
         const token = await issueTaskLink(prisma, deps.links, {
-          purpose: g.link.purpose, caseId: g.link.caseId, taskId: g.link.taskId, officialId: row.recipientId, expiresAt, notificationKey: row.idempotencyKey,
+          purpose: g.link.purpose, caseId: g.link.caseId, processId: g.link.processId, taskId: g.link.taskId, officialId: row.recipientId, expiresAt, notificationKey: row.idempotencyKey,
         });
         link = `${deps.publicBaseUrl.replace(/\/+$/, '')}/t/${token}`;
       }

@@ -9,6 +9,7 @@ import type { WorkingCalendar } from '../calendar/calendar';
 import type { LinkPurpose } from '../../api/links/link-token';
 import type { Lang } from '../../api/pages/i18n';
 import { maskName } from '../../api/services/mask';
+import { processStepLabel } from '../../api/process-kinds/registry';
 import type { MailFacts } from './templates';
 
 const RANK: Record<string, number> = { CONTACT: 0, VILLAGE: 1, TOWNSHIP: 2, COUNTY: 3, ADMIN: 4 };
@@ -16,7 +17,9 @@ const RANK: Record<string, number> = { CONTACT: 0, VILLAGE: 1, TOWNSHIP: 2, COUN
 /** A link to issue with the message. */
 export interface LinkPlan {
   purpose: LinkPurpose;
-  caseId: string;
+  /** The case of the link, or null for a task of another process ({@link processId}). */
+  caseId: string | null;
+  processId: string | null;
   taskId: string | null;
   /** The task's due time (task links) — the expiry counts from it. */
   dueAt: Date | null;
@@ -49,6 +52,10 @@ export async function gatherMail(prisma: PrismaClient, n: Notification, calendar
         },
       })
     : null;
+  // A process beyond the household case (process core): its title stands where the household would.
+  const proc = n.processId
+    ? await prisma.process.findUnique({ where: { id: n.processId }, select: { id: true, kind: true, title: true, status: true, step: true } })
+    : null;
   const task = n.taskId
     ? await prisma.task.findUnique({
         where: { id: n.taskId }, select: { id: true, step: true, level: true, status: true, dueAt: true, assigneeId: true, allowedIds: true },
@@ -62,25 +69,28 @@ export async function gatherMail(prisma: PrismaClient, n: Notification, calendar
 
   const toAssignee = !!task && (task.allowedIds.includes(official.id) || data.overdue === true);
   let link: LinkPlan | null = null;
-  if (kase && task) {
+  const owner = kase ? { caseId: kase.id, processId: null } : proc ? { caseId: null, processId: proc.id } : null;
+  if (owner && task) {
     if (['NEW_TASK', 'REMINDER', 'NUDGE'].includes(kind) || (kind === 'ESCALATION' && toAssignee)) {
-      if (task.allowedIds.includes(official.id)) link = { purpose: 'DECIDE', caseId: kase.id, taskId: task.id, dueAt: task.dueAt };
+      if (task.allowedIds.includes(official.id)) link = { purpose: 'DECIDE', ...owner, taskId: task.id, dueAt: task.dueAt };
     } else if ((kind === 'ESCALATION' || kind === 'TASK_UNASSIGNED') && RANK[official.role] > RANK[task.level]) {
-      link = { purpose: 'SUPERVISE', caseId: kase.id, taskId: task.id, dueAt: task.dueAt };
+      link = { purpose: 'SUPERVISE', ...owner, taskId: task.id, dueAt: task.dueAt };
     }
   }
   if (kase && ['CASE_ASSIGNED_TO_CONTACT', 'CONTACT_REMINDER', 'PLAN_DUE'].includes(kind) && official.role === 'CONTACT' && kase.contactId === official.id) {
-    link = { purpose: 'CONTACT', caseId: kase.id, taskId: null, dueAt: null };
+    link = { purpose: 'CONTACT', caseId: kase.id, processId: null, taskId: null, dueAt: null };
   }
 
   const dueAt = task?.dueAt ?? (['CASE_ASSIGNED_TO_CONTACT', 'PLAN_DUE'].includes(kind) ? (kase?.planDueAt ?? null) : null);
+  const step = task?.step ?? (typeof data.step === 'string' ? data.step : null) ?? kase?.step ?? proc?.step ?? null;
   const facts: Omit<MailFacts, 'link'> = {
     kind, lang, recipientName: official.name,
+    ...(proc ? { processTitle: proc.title, stepLabel: processStepLabel(proc.kind, step, lang) } : {}),
     caseNo: kase?.caseNo ?? null,
     headNameMasked: kase ? maskName(kase.household.headName) : null,
     villageName: village ? (lang === 'en' ? (village.nameEn ?? village.name) : village.name) : null,
-    step: task?.step ?? (typeof data.step === 'string' ? data.step : null) ?? kase?.step ?? null,
-    caseStatus: kase?.status ?? null,
+    step,
+    caseStatus: kase?.status ?? proc?.status ?? null,
     dueAt,
     workingDaysLeft: dueAt ? calendar.workingDaysBetween(now, dueAt) : null,
     assigneeName: assignee?.name ?? null,

@@ -37,6 +37,10 @@ export interface MailFacts {
   missed: number | null;
   /** The recipient is the late assignee (an escalation copy), not a supervisor. */
   toAssignee: boolean;
+  /** A process beyond the household case (约谈 …): its title, named instead of a household. */
+  processTitle?: string | null;
+  /** The step's label when it is not a case step (from the process kind's registration). */
+  stepLabel?: string | null;
 }
 
 /** A rendered message. */
@@ -70,8 +74,14 @@ function dueLine(f: MailFacts): string | null {
   return `Due ${when} — ${left}`;
 }
 
-/** "东风村 王**" / "Dongfeng Village, household of W**". */
+/** The label of the step the message is about. */
+function stepOf(f: MailFacts): string {
+  return f.stepLabel ?? label(STEP_LABELS, f.step, f.lang);
+}
+
+/** "东风村 王**" / "Dongfeng Village, household of W**" — or the process's title (约谈：东风镇). */
 function who(f: MailFacts): string {
+  if (f.processTitle) return f.processTitle;
   const parts = [f.villageName, f.headNameMasked].filter(Boolean);
   if (f.lang === 'zh-CN') return parts.join(' ') || '监测户';
   return f.headNameMasked ? `${f.villageName ? `${f.villageName}, ` : ''}household of ${f.headNameMasked}` : (f.villageName ?? 'a household');
@@ -79,7 +89,7 @@ function who(f: MailFacts): string {
 
 function body(f: MailFacts): Body {
   const zh = f.lang === 'zh-CN';
-  const step = label(STEP_LABELS, f.step, f.lang);
+  const step = stepOf(f);
   const w = who(f);
   switch (f.kind) {
     case 'NEW_TASK':
@@ -169,8 +179,9 @@ export function renderMail(f: MailFacts): RenderedMail {
   const zh = f.lang === 'zh-CN';
   const greeting = zh ? `${f.recipientName}，您好：` : `Dear ${f.recipientName},`;
   const details: [string, string][] = [];
-  if (f.step) details.push([zh ? '环节' : 'Step', label(STEP_LABELS, f.step, f.lang)]);
+  if (f.step) details.push([zh ? '环节' : 'Step', stepOf(f)]);
   if (f.caseNo) details.push([zh ? '案件编号' : 'Case', f.caseNo]);
+  if (f.processTitle) details.push([zh ? '事项' : 'Matter', f.processTitle]);
   const due = dueLine(f);
 
   const text = [

@@ -11,7 +11,9 @@ import { hashLinkToken, signLink } from './link-token';
 /** What a link is for. */
 export interface IssueLinkArgs {
   purpose: LinkPurpose;
-  caseId: string;
+  /** The link's household case — or, for a task of another process, {@link processId} instead. */
+  caseId?: string | null;
+  processId?: string | null;
   taskId?: string | null;
   officialId: string;
   expiresAt: Date;
@@ -25,11 +27,13 @@ export async function issueTaskLink(prisma: PrismaClient, opts: Pick<TaskLinkOpt
     ? await prisma.taskLink.findUnique({ where: { notificationKey: a.notificationKey }, select: { id: true } })
     : null;
   const id = existing?.id ?? `lk-${randomBytes(9).toString('base64url')}`;
+  const owner = a.caseId ?? a.processId;
+  if (!owner) throw new Error('issueTaskLink: a link belongs to a case or a process');
   const token = signLink(opts.keys, {
-    v: 1, l: id, p: a.purpose, c: a.caseId, ...(a.taskId ? { t: a.taskId } : {}), o: a.officialId, e: Math.floor(a.expiresAt.getTime() / 1000),
+    v: 1, l: id, p: a.purpose, c: owner, ...(a.taskId ? { t: a.taskId } : {}), o: a.officialId, e: Math.floor(a.expiresAt.getTime() / 1000),
   });
   const data = {
-    tokenHash: hashLinkToken(token), purpose: a.purpose, caseId: a.caseId, taskId: a.taskId ?? null, officialId: a.officialId,
+    tokenHash: hashLinkToken(token), purpose: a.purpose, caseId: a.caseId ?? null, processId: a.caseId ? null : (a.processId ?? null), taskId: a.taskId ?? null, officialId: a.officialId,
     expiresAt: a.expiresAt,
   };
   if (existing) await prisma.taskLink.update({ where: { id }, data });

@@ -22,7 +22,7 @@ export interface LinkClaims {
   /** Link id (row id of TaskLink). */
   l: string;
   p: LinkPurpose;
-  /** Case id. */
+  /** Case id (or, for a task of another process, the process id). */
   c: string;
   /** Task id (DECIDE and SUPERVISE links). */
   t?: string;

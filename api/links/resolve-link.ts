@@ -5,11 +5,12 @@
  * and lists its official — so a decision, transfer or close revokes it even before the sweep
  * records it.
  */
-import type { Case, Official, PrismaClient, Task, TaskLink } from '@prisma/client';
+import type { Case, Official, PrismaClient, Process, Task, TaskLink } from '@prisma/client';
 import type { LinkClaims, TaskLinkOptions } from './link-token';
 import { hashLinkToken, verifyLink } from './link-token';
 import { hasRegionAccess } from '../auth/authenticate';
 import type { AuthOfficial } from '../auth/authenticate';
+import { mayAccessProcess } from '../services/process-actions';
 
 /** A submit holds the link this long; a second submit meanwhile waits for the first outcome. */
 export const SUBMIT_LEASE_MS = 60_000;
@@ -27,7 +28,9 @@ export type ResolvedLink =
   | { state: 'FORGED'; claims: LinkClaims | null }
   | { state: 'USED' | 'BUSY' | 'EXPIRED' | 'NOT_YOURS'; link: TaskLink; official: OfficialWithRegion }
   | { state: 'REVOKED'; link: TaskLink; official: OfficialWithRegion; reason: RevokeReason }
-  | { state: 'OK'; link: TaskLink; official: OfficialWithRegion; task: Task | null; kase: Case; tokenHash: string };
+  | { state: 'OK'; link: TaskLink; official: OfficialWithRegion; task: Task | null; kase: Case; process: null; tokenHash: string }
+  /** A task link of a process beyond the household case (process core). */
+  | { state: 'OK'; link: TaskLink; official: OfficialWithRegion; task: Task; kase: null; process: Process; tokenHash: string };
 
 async function revoke(prisma: PrismaClient, link: TaskLink, reason: RevokeReason): Promise<void> {
   await prisma.taskLink.updateMany({ where: { id: link.id, revokedAt: null, usedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
@@ -50,12 +53,15 @@ export async function resolveLink(prisma: PrismaClient, opts: Pick<TaskLinkOptio
     return { state: 'REVOKED', ...base, reason };
   };
   if (!official.active) return gone('OFFICIAL_INACTIVE');
-  const kase = await prisma.case.findUniqueOrThrow({ where: { id: link.caseId } });
-  // A link never shows a case outside its official's region (e.g. a mis-addressed escalation).
   const asAuth: AuthOfficial = { id: official.id, name: official.name, role: official.role as AuthOfficial['role'], regionCode: official.regionCode, language: official.language, regionLevel: official.region.level as AuthOfficial['regionLevel'] };
-  if (!hasRegionAccess(asAuth, kase)) return { state: 'NOT_YOURS', ...base };
+  // A task of another process (process core): the same rules, on the process's region and task.
+  const process = link.processId ? await prisma.process.findUniqueOrThrow({ where: { id: link.processId } }) : null;
+  const kase = process ? null : await prisma.case.findUniqueOrThrow({ where: { id: link.caseId as string } });
+  // A link never shows a case outside its official's region (e.g. a mis-addressed escalation).
+  if (kase ? !hasRegionAccess(asAuth, kase) : !mayAccessProcess(asAuth, process as Process)) return { state: 'NOT_YOURS', ...base };
   let task: Task | null = null;
   if (link.purpose === 'CONTACT') {
+    if (!kase) return { state: 'NOT_YOURS', ...base };
     if (TERMINAL.includes(kase.status)) return gone('CASE_CLOSED');
     if (kase.contactId !== official.id) return gone('TRANSFERRED');
   } else {
@@ -64,11 +70,13 @@ export async function resolveLink(prisma: PrismaClient, opts: Pick<TaskLinkOptio
     if (task.status !== 'OPEN') return gone(task.status === 'DONE' ? 'TASK_DECIDED' : 'TASK_CLOSED');
     if (link.purpose === 'DECIDE' && !task.allowedIds.includes(official.id)) {
       // Issued to an official who held the task: it has been transferred since. Otherwise it was never theirs.
-      const moved = await prisma.auditEvent.count({ where: { caseId: kase.id, taskId: task.id, action: 'TASK_TRANSFERRED' } });
+      const owner = kase ? { caseId: kase.id } : { processId: (process as Process).id };
+      const moved = await prisma.auditEvent.count({ where: { ...owner, taskId: task.id, action: 'TASK_TRANSFERRED' } });
       return moved > 0 ? gone('TRANSFERRED') : { state: 'NOT_YOURS', ...base };
     }
     if (link.purpose === 'SUPERVISE' && !(RANK[official.role] > RANK[task.level])) return { state: 'NOT_YOURS', ...base };
   }
   if (link.submittingAt && now.getTime() - link.submittingAt.getTime() < SUBMIT_LEASE_MS) return { state: 'BUSY', ...base };
-  return { state: 'OK', ...base, task, kase, tokenHash };
+  if (process) return { state: 'OK', ...base, task: task as Task, kase: null, process, tokenHash };
+  return { state: 'OK', ...base, task, kase: kase as Case, process: null, tokenHash };
 }

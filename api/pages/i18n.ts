@@ -57,6 +57,7 @@ export const ACTION_LABELS: Record<string, Bilingual> = {
   REJECT: { 'zh-CN': '不同意（驳回）', en: 'Reject' },
   RETURN: { 'zh-CN': '退回上一步', en: 'Return to previous step' },
   DISMISS: { 'zh-CN': '异议不成立', en: 'Dismiss objection' },
+  DONE: { 'zh-CN': '办结', en: 'Done' },
 };
 
 export const CATEGORY_LABELS: Record<string, Bilingual> = {

@@ -15,6 +15,7 @@ import { loadCaseRow } from './get-case';
 import type { CaseRef } from './hot-reads';
 import { caseRefOfTask } from './hot-reads';
 import { mapTemporalError } from './temporal-errors';
+import { ownerOfTask, transferProcessTask } from './process-actions';
 
 /** The acting official as the workflow sees it. */
 export function actorOf(official: AuthOfficial): Actor {
@@ -37,28 +38,36 @@ export async function sendCaseUpdate<Ret, Args extends [any]>(
   }
 }
 
-/** The case a task belongs to, in one query; 404 naming the task. */
+/** The case a task belongs to, in one query; 404 naming the task (or saying it is a process's task). */
 export async function caseOfTask(ctx: ServiceContext, taskId: string): Promise<CaseRef> {
   const ref = await caseRefOfTask(ctx.prisma, taskId);
-  if (!ref) throw new AppError('NOT_FOUND', `task ${taskId} not found`, { field: 'id' });
-  return ref;
+  if (ref) return ref;
+  const task = await ctx.prisma.task.findUnique({ where: { id: taskId }, select: { id: true } });
+  if (!task) throw new AppError('NOT_FOUND', `task ${taskId} not found`, { field: 'id' });
+  throw new AppError('NOT_FOUND', `task ${taskId} is not a task of a household case`, { field: 'id' });
 }
 
 /**
  * 转交 — transfers a task to a colleague. The workflow's validator refuses anyone but an active
- * official of the task's level and region (422 naming toOfficialId).
+ * official of the task's level and region (422 naming toOfficialId). A task of another process
+ * goes to that process's workflow (process core).
  */
 export async function transferTask(
   ctx: ServiceContext, official: AuthOfficial, taskId: string, toOfficialId: string, reason?: string,
-): Promise<{ caseId: string; to: Official }> {
-  const kase = await caseOfTask(ctx, taskId);
+): Promise<{ caseId: string | null; processId: string | null; to: Official }> {
+  const owner = await ownerOfTask(ctx, taskId);
+  if (owner.process) {
+    await transferProcessTask(ctx, official, owner, toOfficialId, reason);
+    return { caseId: null, processId: owner.process.id, to: (await ctx.prisma.official.findUniqueOrThrow({ where: { id: toOfficialId } })) };
+  }
+  const kase = owner.case;
   const caseId = kase.id;
   const to = await ctx.prisma.official.findUnique({ where: { id: toOfficialId } });
   if (!to || !to.active) throw new AppError('NOT_FOUND', `official ${toOfficialId} not found`, { field: 'toOfficialId' });
   await sendCaseUpdate(ctx, official, kase, transferTaskUpdate, {
     taskId, toOfficialId: to.id, toRole: to.role as Role, toRegionCode: to.regionCode, reason, actor: actorOf(official),
   });
-  return { caseId, to };
+  return { caseId, processId: null, to };
 }
 
 /** 风险消除回退 — the county rolls an elimination back within the policy's window (an Update on the case's own workflow). */

@@ -16,7 +16,7 @@ const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() 
 
 export function toTask(t: Task, now = new Date()): TTask {
   return {
-    id: t.id, caseId: t.caseId, step: t.step, level: t.level, regionCode: t.regionCode, assigneeId: t.assigneeId,
+    id: t.id, caseId: t.caseId, processId: t.processId, step: t.step, level: t.level, regionCode: t.regionCode, assigneeId: t.assigneeId,
     status: t.status, openedAt: t.openedAt.toISOString(), dueAt: t.dueAt.toISOString(),
     dueText: { 'zh-CN': formatDue(t.dueAt, 'zh-CN'), en: formatDue(t.dueAt, 'en') },
     overdue: t.status === 'OPEN' && t.dueAt <= now, escalations: t.escalations, outcome: t.outcome,

@@ -31,3 +31,8 @@ export function householdKey(secret: string, idNumber: string): string {
 export function householdIdFromKey(key: string): string {
   return `hh-${key.slice(0, 20)}`;
 }
+
+/** A process id like `YT20261129-7KQ2MX` (约谈 interviews use `YT`; date in Beijing time). */
+export function newProcessId(prefix: string, now = new Date()): string {
+  return newCaseId(now).replace(/^BF/, prefix);
+}

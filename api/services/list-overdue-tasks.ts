@@ -66,12 +66,14 @@ export async function listOverdueTasks(ctx: ServiceContext, official: AuthOffici
   const regionNames = new Map(regions.map((r) => [r.code, r.name]));
   const groups = new Map<string, Map<string, OverdueTaskRow[]>>();
   for (const t of rows) {
+    // The `where` asks for the task's case: every row has one.
+    const kase = t.case as NonNullable<typeof t.case>;
     const byRegion = groups.get(t.level) ?? new Map<string, OverdueTaskRow[]>();
     const list = byRegion.get(t.regionCode) ?? [];
     list.push({
-      id: t.id, caseId: t.caseId, step: t.step, level: t.level, regionCode: t.regionCode, assigneeId: t.assigneeId,
+      id: t.id, caseId: t.caseId as string, step: t.step, level: t.level, regionCode: t.regionCode, assigneeId: t.assigneeId,
       assigneeName: t.assigneeId ? (names.get(t.assigneeId) ?? t.assigneeId) : null, openedAt: t.openedAt, dueAt: t.dueAt,
-      overdue: t.dueAt <= now, escalations: t.escalations, villageCode: t.case.villageCode, townshipCode: t.case.townshipCode,
+      overdue: t.dueAt <= now, escalations: t.escalations, villageCode: kase.villageCode, townshipCode: kase.townshipCode,
     });
     byRegion.set(t.regionCode, list);
     groups.set(t.level, byRegion);

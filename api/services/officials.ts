@@ -81,7 +81,9 @@ export async function createOfficial(prisma: PrismaClient, o: OfficialInput): Pr
 /** What became of one open task of a deactivated official. */
 export interface HandedOverTask {
   taskId: string;
-  caseId: string;
+  /** The task's household case, or null for a task of another process. */
+  caseId: string | null;
+  processId: string | null;
   step: string;
   /** TRANSFERRED to a stand-in or colleague; LEFT_FOR_ESCALATION when the level has nobody else. */
   outcome: 'TRANSFERRED' | 'LEFT_FOR_ESCALATION' | 'FAILED';
@@ -119,15 +121,15 @@ export async function deactivateOfficial(ctx: ServiceContext, actor: AuthOfficia
   const tasks: HandedOverTask[] = [];
   for (const t of open) {
     if (!target) {
-      tasks.push({ taskId: t.id, caseId: t.caseId, step: t.step, outcome: 'LEFT_FOR_ESCALATION', reason: `no other active ${official.role} official in ${official.regionCode}` });
+      tasks.push({ taskId: t.id, caseId: t.caseId, processId: t.processId, step: t.step, outcome: 'LEFT_FOR_ESCALATION', reason: `no other active ${official.role} official in ${official.regionCode}` });
       continue;
     }
     try {
       await transferTask(ctx, actor, t.id, target.id, `deactivated: ${official.id}`);
-      tasks.push({ taskId: t.id, caseId: t.caseId, step: t.step, outcome: 'TRANSFERRED', toOfficialId: target.id });
+      tasks.push({ taskId: t.id, caseId: t.caseId, processId: t.processId, step: t.step, outcome: 'TRANSFERRED', toOfficialId: target.id });
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      tasks.push({ taskId: t.id, caseId: t.caseId, step: t.step, outcome: 'FAILED', reason: err.message });
+      tasks.push({ taskId: t.id, caseId: t.caseId, processId: t.processId, step: t.step, outcome: 'FAILED', reason: err.message });
     }
   }
   const tokensRevoked = await revokeTokens(ctx.prisma, { officialId: official.id });

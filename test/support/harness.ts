@@ -91,8 +91,8 @@ export interface HarnessOptions {
   startWorker?: boolean;
   calendarFile?: string;
   /**
-   * Deliver mail. The dispatcher only sends notifications of cases this harness created (their
-   * policy version is tagged with the task queue), since test files share one database.
+   * Deliver mail. The dispatcher only sends notifications of cases and processes this harness
+   * created (their policy version is tagged with the task queue), since test files share one database.
    */
   mail?: HarnessMailOptions;
   /** Database of this harness's app and worker. @default the suite's (`inject('databaseUrl')`) */
@@ -139,7 +139,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
         prisma, sender: smtpSender({ url: mailOpts.smtpUrl, timeoutMs: 5000 }), from: TEST_MAIL_FROM, publicBaseUrl: baseUrl,
         links: taskLinkOptions({ secret: TEST_SECRET }), calendar: () => loadCalendar({ file: opts.calendarFile }), pollMs: 200,
         leaseMs: 3000, backoff: { initialMs: 300, maxMs: 1500 }, revokeEveryMs: 500, log: () => undefined,
-        scope: async () => ({ caseId: { in: (await prisma.case.findMany({ where: { policyVersion: policy.version }, select: { id: true } })).map((c) => c.id) } }),
+        scope: async () => ({
+          OR: [
+            { caseId: { in: (await prisma.case.findMany({ where: { policyVersion: policy.version }, select: { id: true } })).map((c) => c.id) } },
+            // Processes beyond the household case (约谈 …) pin the same policy version.
+            { processId: { in: (await prisma.process.findMany({ where: { policyVersion: policy.version }, select: { id: true } })).map((p) => p.id) } },
+          ],
+        }),
         ...mailOpts,
       })
     : undefined;

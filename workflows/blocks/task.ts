@@ -18,6 +18,12 @@ export interface TaskRegion {
   countyCode: string;
 }
 
+/**
+ * A task as a workflow tracks it, whatever its process: the household case narrows `step` to its
+ * steps ({@link TaskState}); other processes use their own step names.
+ */
+export type AnyTaskState = Omit<TaskState, 'step'> & { step: string };
+
 /** What the transition activity needs to open a task. */
 export interface OpenTaskSpec {
   taskId: string;
@@ -30,6 +36,11 @@ export interface OpenTaskSpec {
   reminderLead: TLimit;
   /** Escalation recipients, nearest level first; the n-th escalation goes to the n-th (the last repeats). */
   escalationChain: Recipient[];
+  /**
+   * The official to assign (with their stand-ins) instead of the first of the level in the region
+   * (e.g. a named supervisor of a 约谈). The household case never sets it.
+   */
+  assigneeId?: string;
 }
 
 /** Escalation goes up the hierarchy: village → township → county → the county's and city's administrators. */
@@ -59,14 +70,14 @@ export function taskSpec(a: { taskId: string; step: string; level: Level; region
 export type TaskWake = { at: number; kind: 'REMINDER' | 'DUE' | 'ESCALATION' };
 
 /** When the task's timer should fire next, or null when nothing more is due. */
-export function taskWake(t: TaskState): TaskWake | null {
+export function taskWake(t: AnyTaskState): TaskWake | null {
   if (!t.reminded && t.remindAt) return { at: Date.parse(t.remindAt), kind: 'REMINDER' };
   if (t.escalations === 0) return { at: Date.parse(t.dueAt), kind: 'DUE' };
   return t.nextEscalationAt ? { at: Date.parse(t.nextEscalationAt), kind: 'ESCALATION' } : null;
 }
 
 /** Tasks whose reminder, due time or repeat escalation has come. */
-export function dueTasks(tasks: TaskState[], now: number): TaskState[] {
+export function dueTasks<T extends AnyTaskState>(tasks: T[], now: number): T[] {
   return tasks.filter((t) => {
     const w = taskWake(t);
     return w !== null && now >= w.at;
@@ -77,14 +88,14 @@ export function dueTasks(tasks: TaskState[], now: number): TaskState[] {
  * Timer summary of a task's next wake: `<PURPOSE> · <zh> <en> · <step> · <task id>` (no personal
  * data); the admin timeline reads the purpose code before the first ` · `.
  */
-export function taskTimerSummary(t: TaskState, wake: TaskWake): string {
+export function taskTimerSummary(t: AnyTaskState, wake: TaskWake): string {
   const what = { REMINDER: '待办到期前提醒 task reminder', DUE: '待办办理期限 task deadline', ESCALATION: '逾期再次升级 repeat escalation' }[wake.kind];
   return `${wake.kind} · ${what} · ${t.step} · ${t.taskId}`;
 }
 
 /** The outcome of a deadline check: the task with its times re-read from the calendar, and what to send. */
-export interface DeadlineCheck {
-  task: TaskState;
+export interface DeadlineCheck<T extends AnyTaskState = TaskState> {
+  task: T;
   action: 'REMINDER_SENT' | 'TASK_ESCALATED' | null;
   /** Recipients of the escalation (the chain's n-th level) or of the reminder (the assignee). */
   to: Recipient[];
@@ -95,10 +106,10 @@ export interface DeadlineCheck {
  * the current calendar and a function giving the next repeat after an instant. A moved due time
  * (calendar update) sends nothing early; each reminder and escalation is decided once.
  */
-export function evaluateTaskDeadline(
-  task: TaskState, now: number, times: { dueAt: number; remindAt: number }, nextRepeatAfter: (from: number) => number, chain: Recipient[],
-): DeadlineCheck {
-  const t: TaskState = {
+export function evaluateTaskDeadline<T extends AnyTaskState>(
+  task: T, now: number, times: { dueAt: number; remindAt: number }, nextRepeatAfter: (from: number) => number, chain: Recipient[],
+): DeadlineCheck<T> {
+  const t: T = {
     ...task, dueAt: new Date(times.dueAt).toISOString(),
     remindAt: times.remindAt > Date.parse(task.openedAt) ? new Date(times.remindAt).toISOString() : null,
   };
@@ -118,4 +129,24 @@ export function evaluateTaskDeadline(
     return { task: t, action: 'TASK_ESCALATED', to };
   }
   return { task: t, action: null, to: [] };
+}
+
+/**
+ * The commit number that issued `taskId` when the workflow has adopted only `seq` commits so far,
+ * else null. Task ids are `${ownerId}-t${seq}` (or `.n` for a further task of one commit), so a
+ * task the read model shows but the workflow does not know comes from a later commit — one a
+ * restarted worker is about to replay.
+ */
+export function pendingTaskSeqOf(ownerId: string, seq: number, taskId: string): number | null {
+  const prefix = `${ownerId}-t`;
+  if (!taskId.startsWith(prefix)) return null;
+  const m = /^(\d{1,9})(?:\.\d{1,3})?$/.exec(taskId.slice(prefix.length));
+  if (!m) return null;
+  const issued = Number(m[1]);
+  return issued > seq ? issued : null;
+}
+
+/** The id of the n-th task (from 1) a commit opens: `${ownerId}-t${seq}`, then `.2`, `.3` … */
+export function taskIdOf(ownerId: string, seq: number, n: number): string {
+  return `${ownerId}-t${seq}${n > 1 ? `.${n}` : ''}`;
 }

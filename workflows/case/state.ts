@@ -5,6 +5,7 @@
 import type { CaseInput, CaseSnapshot, CaseStatus, EliminationRoute, MeasureState, Step, TaskState } from '../contracts';
 import type { NoticeState } from '../blocks/public-notice';
 import { emptyNotice, openObjections } from '../blocks/public-notice';
+import { pendingTaskSeqOf } from '../blocks/task';
 
 /** Deadlines resolved by the transition activity from the current calendar. */
 export const DEADLINE_NAMES = ['slaDueAt', 'planDueAt', 'nextReviewAt', 'annualCheckAt', 'nextContactDueAt', 'noticeEndsAt', 'rollbackUntil'] as const;
@@ -88,10 +89,5 @@ export function toSnapshot(s: CaseState): CaseSnapshot {
  * is about to replay (the row was written before the crash, the workflow's record of it was not).
  */
 export function pendingTaskSeq(s: Pick<CaseState, 'caseId' | 'seq'>, taskId: string): number | null {
-  const prefix = `${s.caseId}-t`;
-  if (!taskId.startsWith(prefix)) return null;
-  const m = /^(\d{1,9})(?:\.\d{1,3})?$/.exec(taskId.slice(prefix.length));
-  if (!m) return null;
-  const seq = Number(m[1]);
-  return seq > s.seq ? seq : null;
+  return pendingTaskSeqOf(s.caseId, s.seq, taskId);
 }

@@ -4,7 +4,7 @@
  * when the Update's turn comes, since an earlier Update may have changed the case meanwhile.
  */
 import type {
-  Actor, CaseInput, CloseArgs, DecideArgs, FileObjectionArgs, NudgeArgs, RecordContactArgs, RecordMeasureArgs,
+  CaseInput, CloseArgs, DecideArgs, FileObjectionArgs, NudgeArgs, RecordContactArgs, RecordMeasureArgs,
   RequestEliminationArgs, RollbackArgs, TaskState, TransferArgs, UpdateMeasureArgs, WithdrawArgs,
 } from '../contracts';
 import { TERMINAL_STATUSES } from '../contracts';
@@ -12,11 +12,10 @@ import { addLimitWithoutCalendar } from '../policy';
 import type { Refusal } from '../refusals';
 import { refuse } from '../refusals';
 import { chainRefusal } from '../blocks/approval-chain';
+import { assertActsOnTask, assertMayNudge, assertTransferable } from '../blocks/task-rules';
 import { chainOf, isNoticeStep } from './chains';
 import type { CaseFacts } from './draft';
 import type { CaseState } from './state';
-
-const LEVEL_RANK = { VILLAGE: 1, TOWNSHIP: 2, COUNTY: 3, ADMIN: 4, CONTACT: 0 } as const;
 
 function openTask(state: CaseState, taskId: string): TaskState {
   const task = state.openTasks.find((t) => t.taskId === taskId);
@@ -63,13 +62,6 @@ export function eliminationBlocker(input: Pick<CaseInput, 'policy' | 'noLabour'>
     return { code: 'TOO_EARLY', message: `elimination is not allowed before the policy's waiting time (${when})` };
   }
   return null;
-}
-
-function assertActsOnTask(task: TaskState, actor: Actor): void {
-  if (actor.role !== task.level) {
-    refuse('WRONG_LEVEL', `step ${task.step} is decided at ${task.level} level; a ${actor.role} official cannot decide it`);
-  }
-  if (!task.allowedIds.includes(actor.id)) refuse('NOT_ASSIGNEE', `task ${task.taskId} is assigned to another official`);
 }
 
 /** Validates an approve / reject / return / dismiss decision. */
@@ -157,19 +149,12 @@ export function validateClose(state: CaseState, args: CloseArgs): void {
 
 export function validateTransfer(state: CaseState, args: TransferArgs): void {
   assertActive(state);
-  const task = openTask(state, args.taskId);
-  if (args.toRole !== task.level || args.toRegionCode !== task.regionCode) {
-    refuse('WRONG_COLLEAGUE', `toOfficialId: a task can be transferred only to a ${task.level} colleague of region ${task.regionCode}`, 'toOfficialId');
-  }
-  if (task.assigneeId === args.toOfficialId) refuse('WRONG_COLLEAGUE', 'toOfficialId: the task is already assigned to that official', 'toOfficialId');
-  const supervisor = LEVEL_RANK[args.actor.role] > LEVEL_RANK[task.level];
-  if (!supervisor && !task.allowedIds.includes(args.actor.id)) refuse('NOT_ASSIGNEE', `task ${task.taskId} is assigned to another official`);
+  assertTransferable(openTask(state, args.taskId), args);
 }
 
 export function validateNudge(state: CaseState, args: NudgeArgs): void {
   assertActive(state);
-  const task = openTask(state, args.taskId);
-  if (LEVEL_RANK[args.actor.role] <= LEVEL_RANK[task.level]) refuse('WRONG_LEVEL', 'only a higher level (supervisor) can nudge (催办) a task');
+  assertMayNudge(openTask(state, args.taskId), args.actor);
 }
 
 export function validateRequestElimination(facts: CaseFacts, state: CaseState, args: RequestEliminationArgs, nowMs: number): void {

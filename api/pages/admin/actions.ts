@@ -7,7 +7,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { safeText } from '../../../core/text';
 import { AppError, fromZodError } from '../../http/app-error';
-import { actorOf, caseOfTask, rollbackElimination, sendCaseUpdate, transferTask } from '../../services/case-actions';
+import { actorOf, rollbackElimination, sendCaseUpdate, transferTask } from '../../services/case-actions';
+import { nudgeProcessTask, ownerOfTask } from '../../services/process-actions';
 import type { ServiceContext } from '../../services/context';
 import { closeCaseUpdate, nudgeTaskUpdate } from '../../../workflows/contracts';
 import { html } from '../html';
@@ -35,13 +36,13 @@ export function actionErrorPage(req: Request, res: Response, err: AppError, back
   }));
 }
 
-/** Runs an action; redirects to the case page on success, renders the refusal otherwise. */
+/** Runs an action; redirects to the case page (or a process's page, given as `/admin/…`) on success, renders the refusal otherwise. */
 function action(run: (req: Request, res: Response) => Promise<string>): RequestHandler {
   return async (req, res) => {
     let caseId: string | null = null;
     try {
       caseId = await run(req, res);
-      res.redirect(303, `/admin/cases/${encodeURIComponent(caseId)}?done=1`);
+      res.redirect(303, caseId.startsWith('/admin/') ? `${caseId}?done=1` : `/admin/cases/${encodeURIComponent(caseId)}?done=1`);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       const back = req.params.id && req.path.includes('/cases/') ? `/admin/cases/${encodeURIComponent(String(req.params.id))}` : typeof req.body?.back === 'string' && req.body.back.startsWith('/admin/') ? req.body.back : '/admin/tasks';
@@ -53,17 +54,21 @@ function action(run: (req: Request, res: Response) => Promise<string>): RequestH
 export const nudgeAction = (ctx: ServiceContext): RequestHandler =>
   action(async (req) => {
     const taskId = String(req.params.id);
-    const kase = await caseOfTask(ctx, taskId);
-    await sendCaseUpdate(ctx, req.official!, kase, nudgeTaskUpdate, { taskId, actor: actorOf(req.official!) });
-    return kase.id;
+    const owner = await ownerOfTask(ctx, taskId);
+    if (owner.process) {
+      await nudgeProcessTask(ctx, req.official!, owner);
+      return `/admin/processes/${encodeURIComponent(owner.process.id)}`;
+    }
+    await sendCaseUpdate(ctx, req.official!, owner.case, nudgeTaskUpdate, { taskId, actor: actorOf(req.official!) });
+    return owner.case.id;
   });
 
 export const transferAction = (ctx: ServiceContext): RequestHandler =>
   action(async (req, res) => {
     const taskId = String(req.params.id);
     const form = parseForm(ZTransferForm, req, res);
-    const { caseId } = await transferTask(ctx, req.official!, taskId, form.toOfficialId, form.reason);
-    return caseId;
+    const { caseId, processId } = await transferTask(ctx, req.official!, taskId, form.toOfficialId, form.reason);
+    return caseId ?? `/admin/processes/${encodeURIComponent(processId ?? '')}`;
   });
 
 export const closeAction = (ctx: ServiceContext): RequestHandler =>

@@ -131,7 +131,7 @@ export function deactivateOfficialAction(ctx: ServiceContext): RequestHandler {
     const lang: Lang = res.locals.lang;
     const target = await officialInScope(ctx, admin, String(req.params.id));
     const r = await deactivateOfficial(ctx, admin, target.id);
-    const items = r.tasks.map((x) => html`<li data-task-id="${x.taskId}" data-outcome="${x.outcome}"><a href="/admin/cases/${encodeURIComponent(x.caseId)}">${x.caseId}</a> ${x.step}: ${
+    const items = r.tasks.map((x) => html`<li data-task-id="${x.taskId}" data-outcome="${x.outcome}">${x.caseId ? html`<a href="/admin/cases/${encodeURIComponent(x.caseId)}">${x.caseId}</a>` : html`<a href="/admin/processes/${encodeURIComponent(x.processId ?? '')}">${x.processId}</a>`} ${x.step}: ${
       x.outcome === 'TRANSFERRED' ? t(lang, `已转交给 ${x.toOfficialId}`, `transferred to ${x.toOfficialId}`)
         : x.outcome === 'LEFT_FOR_ESCALATION' ? t(lang, `无同级同区划的在岗干部，到期后按规定逐级上报（${x.reason}）；新增干部后可在案件页改派`, `no active colleague (${x.reason}): it escalates to the level above at its due time; reassign it from the case page once a colleague is added`)
           : t(lang, `转交失败：${x.reason}`, `transfer failed: ${x.reason}`)}</li>`);

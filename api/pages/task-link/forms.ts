@@ -25,6 +25,8 @@ export interface FormValues {
   type?: string;
   description?: string;
   memberName?: string;
+  /** Fields of a process step's form (`f_<name>`), as posted. */
+  processFields?: Record<string, string>;
 }
 
 /** Why the last submit was refused. */
@@ -59,11 +61,11 @@ export interface FormContext {
   error?: FormError;
 }
 
-function hidden(c: FormContext): SafeHtml {
+export function hidden(c: FormContext): SafeHtml {
   return html`<input type="hidden" name="csrf" value="${c.csrf}">`;
 }
 
-function check(id: string, name: string, text: string, checked: boolean | undefined, value = 'on'): SafeHtml {
+export function check(id: string, name: string, text: string, checked: boolean | undefined, value = 'on'): SafeHtml {
   return html`<div class="check"><input type="checkbox" id="${id}" name="${name}" value="${value}"${checked ? html` checked` : ''}><label for="${id}">${text}</label></div>`;
 }
 

@@ -31,6 +31,9 @@ export interface LinkOutcome {
   toName?: string;
   reason?: string;
   measureType?: string;
+  /** A process's step and status as its kind labels them (process core). */
+  fromStepLabel?: Bilingual;
+  statusLabel?: Bilingual;
 }
 
 /** What is being decided at each step. */
@@ -67,38 +70,67 @@ function intro(lang: Lang, officialName: string): SafeHtml {
   return html`<p class="notice">${tr(lang, S.postOnly)}<br><span class="muted">${fill(tr(lang, S.linkFor), { name: officialName })}</span></p>`;
 }
 
-/** The approver's confirm page. */
-export function decidePage(p: ConfirmPageProps & { step: string; dueAt: Date; workingDaysLeft: number | null; colleagues: Colleague[]; objections: string[] }): string {
+/**
+ * What every task's confirm page has, whatever the task belongs to: the step, the form, and the
+ * cards of its case or process (summary and timeline).
+ */
+export interface TaskPageParts {
+  lang: Lang;
+  selfPath: string;
+  officialName: string;
+  form: FormContext;
+  stepLabel: string;
+  dueAt: Date;
+  workingDaysLeft: number | null;
+  colleagues: Colleague[];
+  /** The summary and timeline of what the task belongs to. */
+  cards: SafeHtml;
+}
+
+/** The approver's confirm page of any task: what is decided (`help`), the decision form, the cards, transfer. */
+export function decidePageOf(p: TaskPageParts & { help: SafeHtml | string; decideForm: SafeHtml }): string {
   const { lang } = p;
-  const stepLabel = label(STEP_LABELS, p.step, lang);
   const body = html`${FORM_CSS}
 ${intro(lang, p.officialName)}
 ${errorBox(lang, p.form.error)}
-<section class="card" aria-labelledby="what"><h2 id="what">${stepLabel}</h2>
-<p>${STEP_HELP[p.step] ? tr(lang, STEP_HELP[p.step]) : ''}</p>
-${p.objections.length ? html`<ul>${p.objections.map((o) => html`<li>${o}</li>`)}</ul>` : ''}
+<section class="card" aria-labelledby="what"><h2 id="what">${p.stepLabel}</h2>
+${p.help}
 <dl><dt>${tr(lang, S.dueAt)}</dt><dd>${dueHtml(lang, p.dueAt, p.workingDaysLeft)}</dd></dl></section>
-${decideForm(p.form, p.step)}
-${renderSummary(p.view, lang)}
-${renderTimeline(p.view, lang)}
+${p.decideForm}
+${p.cards}
 ${transferForm(p.form, p.colleagues, 'TRANSFER')}`;
-  return page({ lang, title: `${tr(lang, S.decideTitle)}${colon(lang)}${stepLabel}`, body, selfPath: p.selfPath });
+  return page({ lang, title: `${tr(lang, S.decideTitle)}${colon(lang)}${p.stepLabel}`, body, selfPath: p.selfPath });
+}
+
+/** The approver's confirm page. */
+export function decidePage(p: ConfirmPageProps & { step: string; dueAt: Date; workingDaysLeft: number | null; colleagues: Colleague[]; objections: string[] }): string {
+  const { lang } = p;
+  return decidePageOf({
+    ...p, stepLabel: label(STEP_LABELS, p.step, lang), decideForm: decideForm(p.form, p.step), cards: html`${renderSummary(p.view, lang)}
+${renderTimeline(p.view, lang)}`,
+    help: html`<p>${STEP_HELP[p.step] ? tr(lang, STEP_HELP[p.step]) : ''}</p>
+${p.objections.length ? html`<ul>${p.objections.map((o) => html`<li>${o}</li>`)}</ul>` : ''}`,
+  });
+}
+
+/** The supervisor's page of any task: nudge or reassign. */
+export function supervisePageOf(p: TaskPageParts & { assigneeName: string | null }): string {
+  const { lang } = p;
+  const body = html`${FORM_CSS}
+${intro(lang, p.officialName)}
+${errorBox(lang, p.form.error)}
+<section class="card"><h2>${p.stepLabel}</h2>
+<dl><dt>${tr(lang, S.assignee)}</dt><dd>${p.assigneeName ?? '—'}</dd><dt>${tr(lang, S.dueAt)}</dt><dd>${dueHtml(lang, p.dueAt, p.workingDaysLeft)}</dd></dl></section>
+${p.assigneeName ? nudgeForm(p.form) : ''}
+${transferForm(p.form, p.colleagues, 'ASSIGN')}
+${p.cards}`;
+  return page({ lang, title: `${tr(lang, S.superviseTitle)}${colon(lang)}${p.stepLabel}`, body, selfPath: p.selfPath });
 }
 
 /** The supervisor's page: nudge or reassign. */
 export function supervisePage(p: ConfirmPageProps & { step: string; dueAt: Date; workingDaysLeft: number | null; assigneeName: string | null; colleagues: Colleague[] }): string {
-  const { lang } = p;
-  const stepLabel = label(STEP_LABELS, p.step, lang);
-  const body = html`${FORM_CSS}
-${intro(lang, p.officialName)}
-${errorBox(lang, p.form.error)}
-<section class="card"><h2>${stepLabel}</h2>
-<dl><dt>${tr(lang, S.assignee)}</dt><dd>${p.assigneeName ?? '—'}</dd><dt>${tr(lang, S.dueAt)}</dt><dd>${dueHtml(lang, p.dueAt, p.workingDaysLeft)}</dd></dl></section>
-${p.assigneeName ? nudgeForm(p.form) : ''}
-${transferForm(p.form, p.colleagues, 'ASSIGN')}
-${renderSummary(p.view, lang)}
-${renderTimeline(p.view, lang)}`;
-  return page({ lang, title: `${tr(lang, S.superviseTitle)}${colon(lang)}${stepLabel}`, body, selfPath: p.selfPath });
+  return supervisePageOf({ ...p, stepLabel: label(STEP_LABELS, p.step, p.lang), cards: html`${renderSummary(p.view, p.lang)}
+${renderTimeline(p.view, p.lang)}` });
 }
 
 /** The assistance contact's page. */
@@ -115,7 +147,7 @@ ${renderTimeline(p.view, lang)}`;
 
 /** "You approved 入户核实." */
 export function outcomeSentence(lang: Lang, o: LinkOutcome): string {
-  const step = label(STEP_LABELS, o.fromStep, lang);
+  const step = o.fromStepLabel?.[lang] ?? label(STEP_LABELS, o.fromStep, lang);
   const zh = lang === 'zh-CN';
   switch (o.action) {
     case 'TRANSFER':
@@ -153,6 +185,7 @@ export function nextSentence(lang: Lang, o: LinkOutcome): string {
     case 'MEASURE':
       return zh ? '措施为“计划中”，落实后请标记为已落实。' : 'The measure is planned; mark it implemented once it is.';
   }
+  if (o.statusLabel) return zh ? `已记录。当前状态：${o.statusLabel[lang]}。` : `Recorded. Status now: ${o.statusLabel[lang]}.`;
   if (o.status === 'REJECTED') return zh ? '案件已终止（不予认定），村级会收到通知。农户今后如有需要可重新申请。' : 'The case is closed as rejected; the village is told. The household may apply again later.';
   if (o.status === 'ELIMINATED') return zh ? '该户已标记为风险消除，记录保留；县级可在规定期限内回退。' : 'The household is marked risk-eliminated; the record stays and the county may roll it back within the window.';
   if (o.status === 'MONITORED' && o.fromStep === 'COUNTY_APPROVAL') return zh ? '该户已纳入监测对象。帮扶责任人会收到邮件，须按期制定帮扶方案并定期走访。' : 'The household is now monitored. Its assistance contact is emailed and must set up a plan and visit regularly.';
@@ -167,15 +200,20 @@ export function nextSentence(lang: Lang, o: LinkOutcome): string {
   return zh ? `案件状态：${label(STATUS_LABELS, o.status, lang)}。` : `Case status: ${label(STATUS_LABELS, o.status, lang)}.`;
 }
 
-/** The result page after a successful submit. */
-export function resultPage(p: { lang: Lang; selfPath: string; outcome: LinkOutcome; view: CaseView }): string {
+/** The result page after a successful submit, with the cards of what the task belongs to. */
+export function resultPageOf(p: { lang: Lang; selfPath: string; outcome: LinkOutcome; cards: SafeHtml }): string {
   const { lang, outcome } = p;
   const body = html`${FORM_CSS}<div class="notice ok" role="status"><strong>${outcomeSentence(lang, outcome)}</strong>
 <div class="muted">${tr(lang, S.decidedBy)}${colon(lang)}${outcome.byName} · ${tr(lang, S.decidedAt)}${colon(lang)}${beijingTime(outcome.at, lang)}</div></div>
 <section class="card"><h2>${tr(lang, S.whatNext)}</h2><p>${nextSentence(lang, outcome)}</p></section>
-${renderSummary(p.view, lang)}
-${renderTimeline(p.view, lang)}`;
+${p.cards}`;
   return page({ lang, title: tr(lang, S.resultTitle), body, selfPath: p.selfPath });
+}
+
+/** The result page after a successful submit. */
+export function resultPage(p: { lang: Lang; selfPath: string; outcome: LinkOutcome; view: CaseView }): string {
+  return resultPageOf({ ...p, cards: html`${renderSummary(p.view, p.lang)}
+${renderTimeline(p.view, p.lang)}` });
 }
 
 /** Kinds of problem pages. */

@@ -14,7 +14,10 @@ import type { DecisionAction, MeasureType, Role } from '../../../workflows/contr
 import {
   MEASURE_TYPES, decideUpdate, nudgeTaskUpdate, recordContactUpdate, recordMeasureUpdate, transferTaskUpdate,
 } from '../../../workflows/contracts';
-import type { Case, Task, TaskLink } from '@prisma/client';
+import type { Case, Official, Process, Task, TaskLink } from '@prisma/client';
+import { decideProcessTask, nudgeProcessTask, transferProcessTask } from '../../services/process-actions';
+import { formToData, processStep } from '../../process-kinds/registry';
+import { processOutcomeLabels } from './process-pages';
 import type { Bilingual, Lang } from '../i18n';
 import type { CriterionKey, FormValues } from './forms';
 import { CRITERIA } from './forms';
@@ -26,7 +29,7 @@ const optionalText = (max: number) =>
 /** The posted form (urlencoded). Unknown fields are ignored. */
 export const ZLinkFormSchema = z.object({
   csrf: safeText().optional(),
-  action: z.enum(['APPROVE', 'REJECT', 'RETURN', 'DISMISS', 'TRANSFER', 'ASSIGN', 'NUDGE', 'CONTACT', 'MEASURE']),
+  action: z.enum(['APPROVE', 'REJECT', 'RETURN', 'DISMISS', 'DONE', 'TRANSFER', 'ASSIGN', 'NUDGE', 'CONTACT', 'MEASURE']),
   reason: optionalText(2000),
   consentSigned: z.literal('on').optional(),
   route: z.enum(['ASSISTED', 'NATURAL']).optional(),
@@ -53,11 +56,12 @@ export function formValues(body: Record<string, unknown>): FormValues {
     criteria: Object.fromEntries(CRITERIA.map((k) => [k, body[`crit_${k}`] === 'on'])) as Record<CriterionKey, boolean>,
     toOfficialId: s('toOfficialId'), transferReason: s('transferReason'), contactedOn: s('contactedOn'), method: s('method'),
     note: s('note'), type: s('type'), description: s('description'), memberName: s('memberName'),
+    processFields: Object.fromEntries(Object.entries(body).filter(([k, v]) => k.startsWith('f_') && typeof v === 'string').map(([k, v]) => [k.slice(2), v as string])),
   };
 }
 
 const ACTIONS_OF: Record<string, TLinkForm['action'][]> = {
-  DECIDE: ['APPROVE', 'REJECT', 'RETURN', 'DISMISS', 'TRANSFER'],
+  DECIDE: ['APPROVE', 'REJECT', 'RETURN', 'DISMISS', 'DONE', 'TRANSFER'],
   SUPERVISE: ['NUDGE', 'ASSIGN'],
   CONTACT: ['CONTACT', 'MEASURE'],
 };
@@ -67,13 +71,59 @@ export function linkOfficial(o: OfficialWithRegion): AuthOfficial {
   return { id: o.id, name: o.name, role: o.role as Role, regionCode: o.regionCode, language: o.language, regionLevel: o.region.level as AuthOfficial['regionLevel'] };
 }
 
+/** The colleague a task goes to on a transfer or reassignment: an active official of its level and region. */
+async function transferTarget(ctx: ServiceContext, t: Task, toOfficialId: string | undefined): Promise<Official> {
+  if (!toOfficialId) throw new AppError('INVALID_INPUT', 'toOfficialId: choose a colleague', { field: 'toOfficialId' });
+  const to = await ctx.prisma.official.findUnique({ where: { id: toOfficialId } });
+  if (!to || !to.active || to.role !== t.level || to.regionCode !== t.regionCode) {
+    throw new AppError('POLICY_REFUSED', `toOfficialId: not a ${t.level} colleague of this region`, { field: 'toOfficialId', details: { refusal: 'WRONG_COLLEAGUE' } });
+  }
+  return to;
+}
+
+/** What a link of a process's task does (process core): decide with the step's form, transfer, nudge or reassign. */
+async function executeProcessLinkAction(
+  ctx: ServiceContext, a: { official: OfficialWithRegion; task: Task; process: Process; form: TLinkForm; body: Record<string, unknown>; lang: Lang },
+): Promise<LinkOutcome> {
+  const { task, process, form } = a;
+  const me = linkOfficial(a.official);
+  const owner = { task, process };
+  const base = { at: new Date().toISOString(), byName: me.name, fromStep: task.step };
+  const outcome = (action: string, status: string, step: string | null, extra: Partial<LinkOutcome> = {}): LinkOutcome => ({
+    ...base, action, status, step, ...processOutcomeLabels(process.kind, task.step, status), ...extra,
+  });
+  switch (form.action) {
+    case 'APPROVE': case 'REJECT': case 'RETURN': case 'DONE': {
+      const fields = processStep(process.kind, task.step)?.fields ?? [];
+      const r = await decideProcessTask(ctx, me, owner, { action: form.action, reason: form.reason, data: formToData(fields, a.body) }, a.lang);
+      return outcome(form.action, r.status, r.step, { reason: form.reason });
+    }
+    case 'TRANSFER': case 'ASSIGN': {
+      const to = await transferTarget(ctx, task, form.toOfficialId);
+      await transferProcessTask(ctx, me, owner, to.id, form.transferReason);
+      const p = await ctx.prisma.process.findUniqueOrThrow({ where: { id: process.id }, select: { status: true, step: true } });
+      return outcome(form.action, p.status, p.step, { toName: to.name, reason: form.transferReason });
+    }
+    case 'NUDGE': {
+      const r = await nudgeProcessTask(ctx, me, owner);
+      return outcome('NUDGE', r.status, r.step);
+    }
+    default:
+      throw new AppError('INVALID_INPUT', `action: ${form.action} is not possible with this link`, { field: 'action' });
+  }
+}
+
 /** Executes the submitted action; returns what happened. */
 export async function executeLinkAction(
-  ctx: ServiceContext, a: { link: TaskLink; official: OfficialWithRegion; task: Task | null; kase: Case; form: TLinkForm },
+  ctx: ServiceContext,
+  a: { link: TaskLink; official: OfficialWithRegion; task: Task | null; kase: Case | null; process: Process | null; form: TLinkForm; body: Record<string, unknown>; lang: Lang },
 ): Promise<LinkOutcome> {
-  const { link, task, kase, form } = a;
+  const { link, task, form } = a;
   const me = linkOfficial(a.official);
   if (!ACTIONS_OF[link.purpose]?.includes(form.action)) throw new AppError('INVALID_INPUT', `action: ${form.action} is not possible with this link`, { field: 'action' });
+  if (a.process) return executeProcessLinkAction(ctx, { ...a, task: task as Task, process: a.process });
+  const kase = a.kase as Case;
+  if (form.action === 'DONE') throw new AppError('INVALID_INPUT', 'action: DONE is not possible with this link', { field: 'action' });
   const base = { at: new Date().toISOString(), byName: me.name, fromStep: task?.step ?? kase.step };
 
   switch (form.action) {
@@ -97,11 +147,7 @@ export async function executeLinkAction(
     }
     case 'TRANSFER': case 'ASSIGN': {
       const t = task as Task;
-      if (!form.toOfficialId) throw new AppError('INVALID_INPUT', 'toOfficialId: choose a colleague', { field: 'toOfficialId' });
-      const to = await ctx.prisma.official.findUnique({ where: { id: form.toOfficialId } });
-      if (!to || !to.active || to.role !== t.level || to.regionCode !== t.regionCode) {
-        throw new AppError('POLICY_REFUSED', `toOfficialId: not a ${t.level} colleague of this region`, { field: 'toOfficialId', details: { refusal: 'WRONG_COLLEAGUE' } });
-      }
+      const to = await transferTarget(ctx, t, form.toOfficialId);
       await sendCaseUpdate(ctx, me, kase.id, transferTaskUpdate, {
         taskId: t.id, toOfficialId: to.id, toRole: to.role as Role, toRegionCode: to.regionCode, reason: form.transferReason, actor: actorOf(me),
       });

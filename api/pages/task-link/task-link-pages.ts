@@ -8,7 +8,9 @@
  */
 import express from 'express';
 import type { Request, Response, Router } from 'express';
-import type { Prisma } from '@prisma/client';
+import type { Prisma, Process, Task } from '@prisma/client';
+import { processStep } from '../../process-kinds/registry';
+import { loadProcessView, processDecidePage, processResultPage, processSupervisePage } from './process-pages';
 import { loadCalendar } from '../../../activities/calendar/calendar';
 import { AppError } from '../../http/app-error';
 import type { RateLimitOptions } from '../../http/rate-limit';
@@ -22,7 +24,7 @@ import { revokeStaleLinks } from '../../links/revoke-links';
 import type { Lang } from '../i18n';
 import { pickLang } from '../i18n';
 import { loadCaseView } from './case-view';
-import type { FormError, FormValues } from './forms';
+import type { Colleague, FormError, FormValues } from './forms';
 import type { LinkOutcome, Problem } from './render';
 import { contactPage, decidePage, problemPage, resultPage, supervisePage } from './render';
 import { ZLinkFormSchema, executeLinkAction, formValues, refusalMessage } from './submit-link';
@@ -34,6 +36,7 @@ export interface TaskLinkPagesOptions {
 }
 
 type Ok = Extract<ResolvedLink, { state: 'OK' }>;
+type OkProcess = Extract<Ok, { process: Process }>;
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-store',
@@ -84,7 +87,36 @@ export function taskLinkPages(ctx: ServiceContext, opts: TaskLinkPagesOptions = 
     send(res, p.status, p.html);
   }
 
+  /** The confirm page of a process's task (process core): the step's form as its kind declares it. */
+  async function renderProcessConfirm(req: Request, res: Response, token: string, r: OkProcess, values: FormValues, error?: FormError): Promise<void> {
+    const lang = pickLang(req, r.official.language);
+    const { self, action } = paths(req, token, lang);
+    const task = r.task;
+    const props = {
+      lang, selfPath: self, officialName: r.official.name, view: await loadProcessView(ctx.prisma, r.process.id),
+      form: { lang, action, csrf: csrfToken(links.keys, r.tokenHash), values, error }, stepCode: task.step, dueAt: task.dueAt,
+      workingDaysLeft: loadCalendar().workingDaysBetween(new Date(), task.dueAt), colleagues: await colleaguesOf(task, r.official.id),
+    };
+    const status = error?.status ?? 200;
+    if (r.link.purpose === 'SUPERVISE') {
+      const assignee = task.assigneeId ? await ctx.prisma.official.findUnique({ where: { id: task.assigneeId }, select: { name: true } }) : null;
+      return send(res, status, processSupervisePage({ ...props, assigneeName: assignee?.name ?? null }));
+    }
+    const step = processStep(r.process.kind, task.step);
+    if (!step) return problem(req, res, token, { state: 'NOT_YOURS', link: r.link, official: r.official });
+    send(res, status, processDecidePage({ ...props, step }));
+  }
+
+  /** Same-level colleagues a task may be transferred to. */
+  function colleaguesOf(task: Task, officialId: string): Promise<Colleague[]> {
+    return ctx.prisma.official.findMany({
+      where: { role: task.level, regionCode: task.regionCode, active: true, id: { notIn: [officialId, ...(task.assigneeId ? [task.assigneeId] : [])] } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true, name: true },
+    });
+  }
+
   async function renderConfirm(req: Request, res: Response, token: string, r: Ok, values: FormValues, error?: FormError): Promise<void> {
+    if (r.process) return renderProcessConfirm(req, res, token, r, values, error);
     const lang = pickLang(req, r.official.language);
     const { self, action } = paths(req, token, lang);
     const view = await loadCaseView(ctx.prisma, r.kase.id);
@@ -94,10 +126,7 @@ export function taskLinkPages(ctx: ServiceContext, opts: TaskLinkPagesOptions = 
     if (r.link.purpose === 'CONTACT') return send(res, status, contactPage({ ...common, today: beijingToday() }));
     const task = r.task!;
     const workingDaysLeft = loadCalendar().workingDaysBetween(new Date(), task.dueAt);
-    const colleagues = await ctx.prisma.official.findMany({
-      where: { role: task.level, regionCode: task.regionCode, active: true, id: { notIn: [r.official.id, ...(task.assigneeId ? [task.assigneeId] : [])] } },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: { id: true, name: true },
-    });
+    const colleagues = await colleaguesOf(task, r.official.id);
     if (r.link.purpose === 'SUPERVISE') {
       const assignee = task.assigneeId ? await ctx.prisma.official.findUnique({ where: { id: task.assigneeId }, select: { name: true } }) : null;
       return send(res, status, supervisePage({ ...common, step: task.step, dueAt: task.dueAt, workingDaysLeft, assigneeName: assignee?.name ?? null, colleagues }));
@@ -125,8 +154,13 @@ export function taskLinkPages(ctx: ServiceContext, opts: TaskLinkPagesOptions = 
     }
     const official = await ctx.prisma.official.findUniqueOrThrow({ where: { id: link.officialId }, select: { language: true } });
     const lang = pickLang(req, official.language);
-    const view = await loadCaseView(ctx.prisma, link.caseId);
-    send(res, 200, resultPage({ lang, selfPath: `/t/${token}/done`, outcome: link.outcome as unknown as LinkOutcome, view }));
+    const outcome = link.outcome as unknown as LinkOutcome;
+    if (link.processId) {
+      send(res, 200, processResultPage({ lang, selfPath: `/t/${token}/done`, outcome, view: await loadProcessView(ctx.prisma, link.processId) }));
+      return;
+    }
+    const view = await loadCaseView(ctx.prisma, link.caseId as string);
+    send(res, 200, resultPage({ lang, selfPath: `/t/${token}/done`, outcome, view }));
   });
 
   router.post('/t/:token', async (req, res) => {
@@ -157,7 +191,7 @@ export function taskLinkPages(ctx: ServiceContext, opts: TaskLinkPagesOptions = 
 
     let outcome: LinkOutcome;
     try {
-      outcome = await executeLinkAction(ctx, { ...r, form: parsed.data });
+      outcome = await executeLinkAction(ctx, { ...r, form: parsed.data, body, lang });
     } catch (err) {
       await release();
       if (err instanceof AppError) {

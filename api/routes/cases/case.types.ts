@@ -6,7 +6,10 @@ import { CATEGORIES, CHANNELS, MEASURE_TYPES, RISK_TYPES } from '../../../workfl
 
 export const ZTask = z.object({
   id: z.string(),
-  caseId: z.string(),
+  /** The task's household case, or null for a task of another process. */
+  caseId: z.string().nullable(),
+  /** The task's process (process core), or null for a case task. */
+  processId: z.string().nullable(),
   step: z.string(),
   level: z.string(),
   regionCode: z.string(),

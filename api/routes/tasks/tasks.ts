@@ -1,12 +1,18 @@
 /**
- * GET /api/tasks and POST /api/tasks/:id/decision · /transfer · /nudge.
+ * GET /api/tasks and POST /api/tasks/:id/decision · /transfer · /nudge. A task of a household case
+ * goes to the case's workflow; a task of another process (约谈, campaign, project …) to that
+ * process's workflow, its `data` checked first by the schema its kind registered.
  */
 import type { Prisma } from '@prisma/client';
 import { defineRoute, ZIdParam } from '../../http/define-route';
 import { caseScopeWhere } from '../../auth/authenticate';
 import type { ServiceContext } from '../../services/context';
-import { actorOf, caseOfTask, sendCaseUpdate, transferTask } from '../../services/case-actions';
+import { actorOf, sendCaseUpdate, transferTask } from '../../services/case-actions';
+import { decideProcessTask, nudgeProcessTask, ownerOfTask, processScopeWhere } from '../../services/process-actions';
 import { toTask } from '../../services/get-case';
+import { caseRefOfTask } from '../../services/hot-reads';
+import { AppError } from '../../http/app-error';
+import { apiLang } from '../../http/messages';
 import { decideUpdate, nudgeTaskUpdate } from '../../../workflows/contracts';
 import {
   ZDecisionRequestSchema, ZListTasksQuerySchema, ZListTasksResponseSchema, ZTaskActionResponseSchema, ZTransferRequestSchema,
@@ -21,7 +27,9 @@ export const taskRoutes = (ctx: ServiceContext) => [
       const now = new Date();
       const where: Prisma.TaskWhereInput = {
         status: query.status,
-        ...(query.scope === 'mine' ? { allowedIds: { has: me.id } } : { case: caseScopeWhere(me) as Prisma.CaseWhereInput }),
+        ...(query.scope === 'mine'
+          ? { allowedIds: { has: me.id } }
+          : { OR: [{ case: caseScopeWhere(me) as Prisma.CaseWhereInput }, { process: processScopeWhere(me) }] }),
         ...(query.step ? { step: query.step } : {}),
         ...(query.overdue === 'true' ? { dueAt: { lte: now } } : query.overdue === 'false' ? { dueAt: { gt: now } } : {}),
       };
@@ -33,12 +41,23 @@ export const taskRoutes = (ctx: ServiceContext) => [
     },
   }),
   defineRoute({
-    method: 'post', path: '/api/tasks/:id/decision', summary: 'Decide a task (approve, reject, return, dismiss)', tags: ['tasks'],
+    method: 'post', path: '/api/tasks/:id/decision', summary: 'Decide a task (approve, reject, return, dismiss, done)', tags: ['tasks'],
+    description: 'A case task takes APPROVE, REJECT, RETURN or DISMISS with the case fields; a task of another process takes the actions of its step '
+      + '(e.g. DONE for 约谈) with `data` as its kind declares it (GET /api/processes/{id} lists the open tasks).',
     roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY'],
     params: ZIdParam, body: ZDecisionRequestSchema, response: ZTaskActionResponseSchema,
     handler: async ({ params, body, req }) => {
-      const kase = await caseOfTask(ctx, params.id);
-      const r = await sendCaseUpdate(ctx, req.official!, kase, decideUpdate, { taskId: params.id, ...body, actor: actorOf(req.official!) });
+      // A case's task in one prepared statement (the hot path); anything else is a process's task or unknown.
+      const kase = await caseRefOfTask(ctx.prisma, params.id);
+      if (!kase) {
+        const owner = await ownerOfTask(ctx, params.id);
+        if (!owner.process) throw new AppError('NOT_FOUND', `task ${params.id} not found`, { field: 'id' });
+        const r = await decideProcessTask(ctx, req.official!, owner, body, apiLang(req));
+        return { taskId: params.id, processId: r.processId, status: r.status, step: r.step, openTasks: r.openTasks };
+      }
+      const { data: _data, action, ...caseFields } = body;
+      if (action === 'DONE') throw new AppError('INVALID_INPUT', 'action: a case task takes APPROVE, REJECT, RETURN or DISMISS', { field: 'body.action' });
+      const r = await sendCaseUpdate(ctx, req.official!, kase, decideUpdate, { taskId: params.id, action, ...caseFields, actor: actorOf(req.official!) });
       return { taskId: params.id, caseId: kase.id, ...r };
     },
   }),
@@ -46,9 +65,13 @@ export const taskRoutes = (ctx: ServiceContext) => [
     method: 'post', path: '/api/tasks/:id/transfer', summary: 'Transfer a task to a same-level colleague', tags: ['tasks'],
     params: ZIdParam, body: ZTransferRequestSchema, response: ZTaskActionResponseSchema,
     handler: async ({ params, body, req }) => {
-      const { caseId } = await transferTask(ctx, req.official!, params.id, body.toOfficialId, body.reason);
-      const c = await ctx.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
-      return { taskId: params.id, caseId, status: c.status, step: c.step };
+      const { caseId, processId } = await transferTask(ctx, req.official!, params.id, body.toOfficialId, body.reason);
+      if (processId) {
+        const p = await ctx.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+        return { taskId: params.id, processId, status: p.status, step: p.step };
+      }
+      const c = await ctx.prisma.case.findUniqueOrThrow({ where: { id: caseId as string } });
+      return { taskId: params.id, caseId: c.id, status: c.status, step: c.step };
     },
   }),
   defineRoute({
@@ -56,9 +79,13 @@ export const taskRoutes = (ctx: ServiceContext) => [
     roles: ['TOWNSHIP', 'COUNTY', 'ADMIN'],
     params: ZIdParam, response: ZTaskActionResponseSchema,
     handler: async ({ params, req }) => {
-      const kase = await caseOfTask(ctx, params.id);
-      const r = await sendCaseUpdate(ctx, req.official!, kase, nudgeTaskUpdate, { taskId: params.id, actor: actorOf(req.official!) });
-      return { taskId: params.id, caseId: kase.id, ...r };
+      const owner = await ownerOfTask(ctx, params.id);
+      if (owner.process) {
+        const r = await nudgeProcessTask(ctx, req.official!, owner);
+        return { taskId: params.id, processId: r.processId, status: r.status, step: r.step, openTasks: r.openTasks };
+      }
+      const r = await sendCaseUpdate(ctx, req.official!, owner.case, nudgeTaskUpdate, { taskId: params.id, actor: actorOf(req.official!) });
+      return { taskId: params.id, caseId: owner.case.id, ...r };
     },
   }),
 ];

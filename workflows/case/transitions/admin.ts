@@ -1,5 +1,6 @@
 /** Withdrawal (撤回), closing (迁出/去世), transfer (转交) and nudge (催办). Pure. */
 import type { CloseArgs, NudgeArgs, TransferArgs, WithdrawArgs } from '../../contracts';
+import { nudgeEvent, transferEvent } from '../../blocks/task-rules';
 import { Draft } from '../draft';
 import type { CaseFacts, Transition } from '../draft';
 import type { CaseState } from '../state';
@@ -26,14 +27,7 @@ export function transferTask(state: CaseState, facts: CaseFacts, now: number, a:
   const d = new Draft(state, facts, now);
   const task = d.s.openTasks.find((t) => t.taskId === a.taskId);
   if (!task) return d.done();
-  const from = task.assigneeId;
-  task.assigneeId = a.toOfficialId;
-  task.allowedIds = [a.toOfficialId];
-  d.event({
-    action: 'TASK_TRANSFERRED', taskId: task.taskId, step: task.step, actorId: a.actor.id, comment: a.reason, data: { from, to: a.toOfficialId },
-    taskPatch: { taskId: task.taskId, assigneeId: a.toOfficialId, allowedIds: [a.toOfficialId] },
-    notifications: [{ kind: 'NEW_TASK', to: { officialId: a.toOfficialId }, taskId: task.taskId }],
-  });
+  d.event(transferEvent(task, a));
   return d.done();
 }
 
@@ -41,9 +35,6 @@ export function nudgeTask(state: CaseState, facts: CaseFacts, now: number, a: Nu
   const d = new Draft(state, facts, now);
   const task = d.s.openTasks.find((t) => t.taskId === a.taskId);
   if (!task?.assigneeId) return d.done();
-  d.event({
-    action: 'TASK_NUDGED', taskId: task.taskId, step: task.step, actorId: a.actor.id,
-    notifications: [{ kind: 'NUDGE', to: { officialId: task.assigneeId }, taskId: task.taskId }],
-  });
+  d.event(nudgeEvent({ ...task, assigneeId: task.assigneeId }, a.actor));
   return d.done();
 }
