@@ -18,6 +18,8 @@ let h: Harness;
 let smtp: TestSmtp;
 let browser: Browser;
 const households: { idNumber: string; phone: string; health: string }[] = [];
+/** Cases this file started: test files share one database, so reads are scoped to them. */
+const caseIds: string[] = [];
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
@@ -41,6 +43,7 @@ async function newCase(): Promise<{ caseId: string; caseNo: string }> {
   households.push({ idNumber: body.household.idNumber, phone: body.household.phone, health: body.healthDetails });
   const res = await h.api('POST', '/api/cases', { as: village, body });
   expect(res.status).toBe(201);
+  caseIds.push(res.body.case.id);
   return { caseId: res.body.case.id, caseNo: res.body.case.id };
 }
 
@@ -151,7 +154,7 @@ describe('task links in the browser', () => {
   });
 
   it('a used link opened again shows the first outcome with 409, in the official’s language', async () => {
-    const used = await h.prisma.taskLink.findFirstOrThrow({ where: { usedAt: { not: null }, purpose: 'DECIDE', officialId: 'off-cty' } });
+    const used = await h.prisma.taskLink.findFirstOrThrow({ where: { usedAt: { not: null }, purpose: 'DECIDE', officialId: 'off-cty', caseId: { in: caseIds } } });
     const mail = smtp.messages.find((m) => m.link && m.kind === 'NEW_TASK' && m.to.includes('xian@demo.bangfu.local'));
     expect(mail).toBeTruthy();
     const res = await getPage(mail!.link!);
