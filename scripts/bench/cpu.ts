@@ -20,7 +20,9 @@ function readStat(pid: string): { ppid: number; comm: string; cpu: number } | nu
     const close = text.lastIndexOf(')');
     const comm = text.slice(text.indexOf('(') + 1, close);
     const f = text.slice(close + 2).split(' ');
-    return { ppid: Number(f[1]), comm, cpu: (Number(f[11]) + Number(f[12])) / TICKS };
+    // utime + stime, and cutime + cstime: the CPU of children it has reaped (a PostgreSQL backend
+    // that ended during a measure is counted in its postmaster's, not lost from the sum).
+    return { ppid: Number(f[1]), comm, cpu: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICKS };
   } catch {
     return null;
   }
