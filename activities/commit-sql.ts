@@ -12,6 +12,7 @@ import type { DeadlineName } from '../workflows/case/state';
 import type { WorkingCalendar } from './calendar/calendar';
 import { policyHash } from '../runtime/policy-hash';
 import { checkTask, iso, openTask, writeEventRecord, writeTaskChanges } from './core-writes';
+import { storeEliminationCompliance } from './elimination-compliance';
 import type { CommitArgs, CommitResult, EventSpec } from './types';
 
 export { evaluateCheck } from './core-writes';
@@ -76,6 +77,8 @@ async function writeAll(db: PoolClient, a: CommitArgs, calendar: WorkingCalendar
   for (const t of a.openTasks ?? []) opened.push((await openTask(db, owner, `${a.key}.${n++}`, t, calendar)) as TaskState);
   const checked: TaskState[] = [];
   for (const c of a.checkTasks ?? []) checked.push(await checkTask(db, owner, iso(a.at) as string, c, calendar));
+  // Eliminated or rolled back: the figures' compliance column follows (measures are written by now).
+  if (a.casePatch?.eliminatedAt !== undefined) await storeEliminationCompliance(db, a.caseId);
   return { deadlines, opened, checked, contactId };
 }
 

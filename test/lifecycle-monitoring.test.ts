@@ -101,12 +101,15 @@ describe('elimination review', () => {
       await implementMeasure(fast, a);
       await untilEliminationStarts(fast, a);
       await driveElimination(fast, a);
+      // The commit that eliminates stores the figures' compliance; the rollback clears it.
+      expect((await fast.prisma.case.findUniqueOrThrow({ where: { id: a } })).eliminationCompliant).toBe(true);
       const rb = await fast.api('POST', `/api/cases/${a}/rollback`, { as: county, body: { reason: '返贫风险复现' } });
       expect(rb.status, JSON.stringify(rb.body)).toBe(200);
       await eventually(async () => (await actions(fast, a)).includes('ELIMINATION_ROLLED_BACK'), 'rollback recorded');
       const rolled = await fast.prisma.case.findUniqueOrThrow({ where: { id: a } });
       expect(rolled.status).toBe('MONITORED');
       expect(rolled.eliminatedAt).toBeNull();
+      expect(rolled.eliminationCompliant).toBeNull();
       const st = await fast.state(a);
       expect(st.status).toBe('MONITORED');
       expect(st.measures.filter((m) => m.status === 'IMPLEMENTED')).toHaveLength(1);

@@ -62,57 +62,12 @@ export function eliminationCompliant(c: { policy: unknown; approvedAt: Date | nu
   return earliest !== null && c.eliminatedAt.getTime() >= earliest;
 }
 
-/** Joins each case's pinned policy as `pol` (a handful of rows: a hash join, not a probe per case). */
-const PINNED_POLICY_JOIN = Prisma.sql`LEFT JOIN "Policy" pol ON pol.hash = c."policyHash"`;
-
-/** Beijing time is UTC+8 all year; stored instants are UTC wall times (`timestamp(3)`). */
-const BEIJING = Prisma.sql`interval '8 hours'`;
-
 /** A stored instant as a SQL `timestamp` literal parameter. */
 const ts = (d: Date): Prisma.Sql => Prisma.sql`${d.toISOString().slice(0, 23)}::timestamp`;
 
 /**
- * SQL of {@link eliminationCompliant} for a row of `"Case" c`: the same clock and the same limit arithmetic as
- * `addLimitWithoutCalendar` (months on the Beijing date, clamped to the month's end — Postgres'
- * `+ interval 'n months'` clamps the same way; calendar and working days to the end of the Beijing
- * day; seconds as they are). Fields missing from a pinned policy fall back to the default
- * policy's, as `parsePolicy` merges them. Held equal to the JS rule by test/case-list-scale.test.ts.
- */
-function compliantSql(): Prisma.Sql {
-  const d = DEFAULT_POLICY;
-  // The pinned policy: `pol`, joined by the statement (see {@link PINNED_POLICY_JOIN}).
-  const pinned = Prisma.sql`pol.body`;
-  const clock = Prisma.sql`COALESCE(${pinned}->>'eliminationClock', ${d.eliminationClock})`;
-  const unit = Prisma.sql`COALESCE(${pinned} #>> '{eliminationAfter,unit}', ${d.eliminationAfter.unit})`;
-  const amount = Prisma.sql`COALESCE((${pinned} #>> '{eliminationAfter,amount}')::float8, ${d.eliminationAfter.amount}::float8)`;
-  const implemented = Prisma.sql`FROM "Measure" x WHERE x."caseId" = c.id AND x.status = 'IMPLEMENTED'`;
-  const start = Prisma.sql`(CASE WHEN ${clock} = 'FIRST_MEASURE' THEN (SELECT min(x."implementedOn") ${implemented}) ELSE c."approvedAt" END)`;
-  const earliest = Prisma.sql`(CASE ${unit}
-    WHEN 'SECONDS' THEN ${start} + ${amount} * interval '1 second'
-    WHEN 'MONTHS' THEN ${start} + ${BEIJING} + make_interval(months => trunc(${amount})::int) - ${BEIJING}
-    ELSE date_trunc('day', ${start} + ${BEIJING}) - ${BEIJING} + (${amount} + 1) * interval '1 day' END)`;
-  // CASE keeps the order: only eliminated rows probe their measures (index Measure(caseId, status)).
-  return Prisma.sql`(CASE WHEN c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL
-    THEN EXISTS (SELECT 1 ${implemented}) AND c."eliminatedAt" >= ${earliest} ELSE false END)`;
-}
-
-/**
- * Ids of the eliminated cases an official may see, split by compliance (for the list of a
- * figure's cases; the counts themselves come from {@link computeStats}' one pass).
- */
-async function eliminationSplit(ctx: ServiceContext, official: AuthOfficial | null): Promise<{ compliant: string[]; early: string[] }> {
-  const rows = await ctx.prisma.$queryRaw<{ id: string; ok: boolean | null }[]>`
-    SELECT c.id, ${compliantSql()} AS ok FROM "Case" c ${PINNED_POLICY_JOIN}
-    WHERE ${caseFilterSql(official, {})} AND c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL`;
-  const compliant: string[] = [];
-  const early: string[] = [];
-  for (const r of rows) (r.ok ? compliant : early).push(r.id);
-  return { compliant, early };
-}
-
-/**
- * Prisma filter of a named set. The elimination sets are evaluated in SQL over the official's
- * region and given as ids; the caller intersects every set with its list filter.
+ * Prisma filter of a named set; the caller intersects every set with its list filter (and the
+ * official's region). The elimination sets read the compliance the commit activity stored.
  */
 export async function caseSetWhere(ctx: ServiceContext, set: CaseSet, official: AuthOfficial | null, now = new Date()): Promise<Prisma.CaseWhereInput> {
   const clock = statsClock(now);
@@ -139,9 +94,9 @@ export async function caseSetWhere(ctx: ServiceContext, set: CaseSet, official: 
     case 'eliminated':
       return { status: 'ELIMINATED', eliminatedAt: { not: null } };
     case 'elim-compliant':
-      return { id: { in: (await eliminationSplit(ctx, official)).compliant } };
+      return { status: 'ELIMINATED', eliminatedAt: { not: null }, eliminationCompliant: true };
     case 'elim-early':
-      return { id: { in: (await eliminationSplit(ctx, official)).early } };
+      return { status: 'ELIMINATED', eliminatedAt: { not: null }, OR: [{ eliminationCompliant: false }, { eliminationCompliant: null }] };
     case 'over-year':
       return { AND: [monitored, { OR: [{ annualCheck: true }, { approvedAt: { lte: clock.overYearBefore } }] }] };
   }
@@ -203,9 +158,9 @@ interface FigureRow {
  * Computes every figure over the cases an official may see (`null`: every case), narrowed by the
  * filter. Four statements at once, each one pass over what it needs:
  * - cases by status and step, every other count a `FILTER` of the same scan of the cases (monitored
- *   sets summed over MONITORED and ELIMINATING afterwards), elimination compliance included
- *   ({@link compliantSql}: only eliminated rows probe their measures) — the one pass over the
- *   table's rows (narrow since the pinned policy moved to its own table);
+ *   sets summed over MONITORED and ELIMINATING afterwards), elimination compliance included (the
+ *   `eliminationCompliant` column, stored when a case is eliminated: no probe of measures or
+ *   policies) — the one pass over the table's rows;
  * - plan coverage: monitored cases with an implemented measure, from two indexes without reading
  *   the table (Case(countyCode, status, …, id) semi-joined to Measure(caseId, status));
  * - open and overdue tasks per township: the open tasks (index on status) joined to their cases;
@@ -229,8 +184,8 @@ export async function computeStats(ctx: ServiceContext, official: AuthOfficial |
         count(*) FILTER (WHERE c."lastContactAt" >= ${ts(clock.contactSince)})::int AS contacted,
         count(*) FILTER (WHERE c."annualCheck" OR c."approvedAt" <= ${ts(clock.overYearBefore)})::int AS over_year,
         count(*) FILTER (WHERE c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL)::int AS eliminated,
-        count(*) FILTER (WHERE ${compliantSql()})::int AS compliant
-      FROM "Case" c ${PINNED_POLICY_JOIN} WHERE ${where}
+        count(*) FILTER (WHERE c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL AND c."eliminationCompliant")::int AS compliant
+      FROM "Case" c WHERE ${where}
       GROUP BY c.status, c.step ORDER BY c.status, c.step`,
     ctx.prisma.$queryRaw<{ covered: number }[]>`
       SELECT count(*)::int AS covered FROM "Case" c

@@ -8,6 +8,8 @@
  * first-measure clock), the rest rejected, withdrawn or closed. Cases open in threes on whole
  * hours, so many share an instant — keyset paging must break those ties by id.
  */
+import { Prisma } from '@prisma/client';
+import { storeComplianceSql } from '../../activities/elimination-compliance';
 import pg from 'pg';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import { policyHash } from '../../runtime/policy-hash';
@@ -141,6 +143,9 @@ export async function seedReadModel(databaseUrl: string, opts: SeedReadModelOpti
               CASE WHEN bucket = 84 THEN approved + interval '5 months' ELSE approved + interval '20 days' END, opened
        FROM seed WHERE status IN ('ELIMINATING','ELIMINATED') OR (status = 'MONITORED' AND i % 7 <> 0)`,
     );
+    // Each eliminated case's compliance, as the commit activity stores it when it eliminates one.
+    const store = storeComplianceSql(Prisma.sql`c.status = 'ELIMINATED' AND c."countyCode" = ${opts.countyCode}`);
+    await client.query(store.text, store.values as unknown[]);
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);

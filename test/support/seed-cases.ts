@@ -3,8 +3,10 @@
  * that need cases in every state at chosen instants. Each seeded set uses its own opening period,
  * so tests running at the same time never see each other's cases in it.
  */
+import { storeComplianceSql } from '../../activities/elimination-compliance';
 import { randomUUID } from 'node:crypto';
-import type { Prisma, PrismaClient } from '@prisma/client';
+import type { PrismaClient } from '@prisma/client';
+import { Prisma } from '@prisma/client';
 import type { TPolicy } from '../../workflows/policy';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import { policyHash } from '../../runtime/policy-hash';
@@ -68,6 +70,8 @@ export async function seedCases(prisma: PrismaClient, specs: SeedCase[]): Promis
     for (const [i, m] of (s.measures ?? []).entries()) {
       await prisma.measure.create({ data: { id: `${id}-m${i}`, caseId: id, type: 'EMPLOYMENT', description: '公益岗位', status: m.status, implementedOn: m.implementedOn ?? null } });
     }
+    // As the commit activity does when a case is eliminated (the figures count the stored value).
+    if (s.eliminatedAt) await prisma.$executeRaw(storeComplianceSql(Prisma.sql`c.id = ${id}`));
     for (const [i, t] of (s.tasks ?? []).entries()) {
       await prisma.task.create({
         data: {
