@@ -42,6 +42,16 @@ async function save(h: Harness, caseId: string, scenario: string, runIds?: strin
   }
 }
 
+/** Writes the history of one workflow (any process), once it has completed. */
+async function saveWorkflow(h: Harness, workflowId: string, scenario: string): Promise<void> {
+  const handle = h.client.workflow.getHandle(workflowId);
+  await handle.result();
+  const history = await handle.fetchHistory();
+  const file = path.join(dir, `${scenario}.json`);
+  fs.writeFileSync(file, historyToFile(history));
+  console.log(`captured ${file} (${history.events?.length} events)`);
+}
+
 const today = (): string => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 describe(`capture histories for release ${release}`, () => {
@@ -130,5 +140,20 @@ describe(`capture histories for release ${release}`, () => {
     expect(secondRun).not.toBe(firstRun);
     expect((await h.api('POST', `/api/cases/${caseId}/contacts`, { as: row.contactId!, body: { contactedOn: today() } })).status).toBe(201);
     await save(h, caseId, 'continue-as-new', [firstRun, secondRun]);
+  });
+
+  it('an interview (约谈) reminded and escalated, then recorded as held', async () => {
+    const h = await harness({
+      policy: { ...compressedPolicy({ reminder: 1, escalationRepeat: 30 }), processSteps: { INTERVIEW: { HOLD_INTERVIEW: { unit: 'SECONDS', amount: 2 } } } },
+    });
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const res = await h.api('POST', '/api/interviews', { as: county, body: { subjectCode: DEMO.townshipA, reason: '季度通报连续两期排名末位' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const processId = res.body.process.id as string;
+    const taskId = res.body.process.openTasks[0].id as string;
+    await eventually(async () => (await h.prisma.task.findUniqueOrThrow({ where: { id: taskId } })).escalations >= 1, 'the interview task escalated');
+    const done = await h.api('POST', `/api/tasks/${taskId}/decision`, { as: county, body: { action: 'DONE', data: { held: true, heldOn: today(), notes: '约谈乡镇主要负责人，限期整改' } } });
+    expect(done.status, JSON.stringify(done.body)).toBe(200);
+    await saveWorkflow(h, `process-${processId}`, 'interview-reminded-escalated-held');
   });
 });
