@@ -13,7 +13,7 @@ import { AlreadyCommitted, commitInSql, evaluateCheck } from './commit-sql';
 import type { TaskState } from '../workflows/contracts';
 import type { DeadlineName } from '../workflows/case/state';
 import type { WorkingCalendar } from './calendar/calendar';
-import { addLimit } from './deadlines';
+import { caseDeadline } from './deadlines';
 import { isPermanentDataError } from './data-errors';
 import type { CaseActivities, CommitArgs, CommitResult } from './types';
 import { processActivitiesOn } from './process/create-process-activities';
@@ -60,7 +60,7 @@ export function createActivities(deps: ActivityDeps): WorkerActivities {
   async function commitTransition(a: CommitArgs): Promise<CommitResult> {
     const calendar = deps.calendar();
     const deadlines: CommitResult['deadlines'] = {};
-    for (const [name, d] of Object.entries(a.deadlines ?? {})) deadlines[name as DeadlineName] = addLimit(calendar, new Date(d.from), d.limit).toISOString();
+    for (const [name, d] of Object.entries(a.deadlines ?? {})) deadlines[name as DeadlineName] = caseDeadline(calendar, name, new Date(d.from), d.limit).toISOString();
     try {
       return await commitInSql(sql, a, calendar, deadlines);
     } catch (err) {

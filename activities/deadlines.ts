@@ -13,6 +13,28 @@ export function addLimit(calendar: WorkingCalendar, from: Date, limit: TLimit): 
   return calendar.addWorkingDays(from, Math.ceil(limit.amount));
 }
 
+/**
+ * A window whose last day is not a working day ends with the first working day after it, at its
+ * end (期间届满的最后一日是节假日的，以节假日后的第一日为届满日): the rollback window
+ * (风险消除回退期) of twelve months ending on a Sunday or in the Spring Festival stays open until
+ * 24:00 of the next working day. `end` is exclusive (an end at 00:00 closes the previous day).
+ */
+export function extendPastNonWorkingDay(calendar: WorkingCalendar, end: Date): Date {
+  const last = new Date(end.getTime() - 1);
+  const lastDay = new Date(last.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  return calendar.isWorkingDay(lastDay) ? end : calendar.addWorkingDays(last, 1);
+}
+
+/** Deadlines that move past a non-working last day ({@link extendPastNonWorkingDay}). */
+export const EXTENDED_PAST_HOLIDAYS: ReadonlySet<string> = new Set(['rollbackUntil']);
+
+/** The instant a named deadline of a case runs out. */
+export function caseDeadline(calendar: WorkingCalendar, name: string, from: Date, limit: TLimit): Date {
+  const end = addLimit(calendar, from, limit);
+  // Seconds are the compressed policy of tests and demos: no calendar there.
+  return EXTENDED_PAST_HOLIDAYS.has(name) && limit.unit !== 'SECONDS' ? extendPastNonWorkingDay(calendar, end) : end;
+}
+
 /** When to remind: `lead` before the due time (working days: 09:00 Beijing of that working day). */
 export function reminderAt(calendar: WorkingCalendar, due: Date, lead: TLimit): Date {
   switch (lead.unit) {

@@ -32,6 +32,12 @@ describe('read-your-writes and one writer', () => {
         }, `${step} shown open`, 30_000);
         // The API's display field reads the due time as a person does.
         expect(task.dueText['zh-CN']).toMatch(/^(\d{4}年)?\d{1,2}月\d{1,2}日（周.）\d{2}:\d{2}前$/);
+        if (step === 'VERIFICATION') {
+          // So does the case's identification deadline (a working day's end, never the next day's 00:00).
+          const shown = (await h.api('GET', `/api/cases/${caseId}`, { as: village })).body;
+          expect(shown.slaDueText['zh-CN']).toMatch(/^(\d{4}年)?\d{1,2}月\d{1,2}日（周.）\d{2}:\d{2}前$/);
+          expect(shown.slaDueText.en).toMatch(/^by \d{2}:\d{2} \w{3} \d{1,2} \w{3}/);
+        }
         const res = await h.api('POST', `/api/tasks/${task.id}/decision`, { as: village, body: { action: 'APPROVE', consentSigned: true } });
         decisions += 1;
         if (res.status !== 200) refusals.push(`${caseId} ${step}: ${res.status} ${JSON.stringify(res.body)}`);

@@ -87,6 +87,15 @@ export interface ProcessTaskLimits {
   escalationRepeat: TLimit;
 }
 
+/**
+ * Audit actions (审计动作) every process records besides the task actions it shares with the case
+ * (TASK_OPENED, REMINDER_SENT, TASK_ESCALATED, APPROVED, …, labelled by the case's table): one
+ * typed union, so the label table keyed by it fails the typecheck when one has no label.
+ */
+export const PROCESS_AUDIT_ACTIONS = ['PROCESS_STARTED', 'TASK_COMPLETED'] as const;
+/** One audit action of the process core. */
+export type ProcessAuditAction = (typeof PROCESS_AUDIT_ACTIONS)[number];
+
 // ─── 约谈 (interview) ─────────────────────────────────────────────────────────────────────────
 
 /** Process kind of the 约谈. */
@@ -95,6 +104,10 @@ export const INTERVIEW_KIND = 'INTERVIEW';
 export const INTERVIEW_WORKFLOW = 'interviewWorkflow';
 /** The step of the 约谈: its supervisor holds it and records the outcome. */
 export const INTERVIEW_STEP = 'HOLD_INTERVIEW';
+/** The 约谈's own audit actions (labelled by its kind's table in api/process-kinds/interview.ts). */
+export const INTERVIEW_AUDIT_ACTIONS = ['INTERVIEW_REQUESTED', 'INTERVIEW_HELD', 'INTERVIEW_NOT_HELD'] as const;
+/** One audit action of the 约谈. */
+export type InterviewAuditAction = (typeof INTERVIEW_AUDIT_ACTIONS)[number];
 
 /** The unit interviewed (被约谈单位): a village, a township or a county, by region code. */
 export interface InterviewSubject {

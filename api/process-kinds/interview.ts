@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { safeText } from '../../core/text';
 import { INTERVIEW_KIND, INTERVIEW_STEP } from '../../workflows/process-contracts';
+import type { InterviewAuditAction } from '../../workflows/process-contracts';
 import type { ProcessKindDef } from './types';
 
 const b = (zh: string, en: string) => ({ 'zh-CN': zh, en });
@@ -20,7 +21,7 @@ export const ZInterviewOutcomeSchema = z
   .refine((d) => !d.held || d.heldOn !== undefined, { path: ['heldOn'], message: 'required when the interview was held' });
 
 /** The 约谈 kind. */
-export const INTERVIEW: ProcessKindDef = {
+export const INTERVIEW: ProcessKindDef<InterviewAuditAction> = {
   kind: INTERVIEW_KIND,
   label: b('约谈', 'Interview'),
   steps: {

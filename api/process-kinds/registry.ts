@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { AppError, fromZodError } from '../http/app-error';
 import type { MessageLang } from '../http/messages';
 import type { Bilingual, Lang } from '../pages/i18n';
+import type { ProcessAuditAction } from '../../workflows/process-contracts';
 import { INTERVIEW } from './interview';
 import type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
 
@@ -20,7 +21,7 @@ export const PROCESS_KINDS: readonly ProcessKindDef[] = [
 const BY_KIND = new Map(PROCESS_KINDS.map((k) => [k.kind, k]));
 
 /** Labels of the audit actions every process shares (besides the case's, which cover tasks, reminders and escalations). */
-export const PROCESS_AUDIT_LABELS: Record<string, Bilingual> = {
+export const PROCESS_AUDIT_LABELS: Record<ProcessAuditAction, Bilingual> = {
   PROCESS_STARTED: { 'zh-CN': '流程开始', en: 'Process started' },
   TASK_COMPLETED: { 'zh-CN': '待办已办结', en: 'Task completed' },
 };
@@ -53,7 +54,7 @@ export function processStatusLabel(kind: string, status: string, lang: Lang): st
 
 /** Label of an audit action of a kind's process (the kind's own, then the shared process ones); undefined if none. */
 export function processAuditLabel(kind: string, action: string, lang: Lang): string | undefined {
-  return processKind(kind)?.auditActions[action]?.[lang] ?? PROCESS_AUDIT_LABELS[action]?.[lang];
+  return processKind(kind)?.auditActions[action]?.[lang] ?? (PROCESS_AUDIT_LABELS as Record<string, Bilingual | undefined>)[action]?.[lang];
 }
 
 /**

@@ -37,13 +37,13 @@ export interface ProcessStepDef {
   fields: ProcessFormField[];
 }
 
-/** A process kind. */
-export interface ProcessKindDef {
+/** A process kind; `A` is the union of its own audit actions, so its label table must cover each. */
+export interface ProcessKindDef<A extends string = string> {
   kind: string;
   label: Bilingual;
   steps: Record<string, ProcessStepDef>;
   /** Labels of the kind's statuses. */
   statuses: Record<string, Bilingual>;
   /** Labels of the kind's own audit actions (shared ones such as TASK_OPENED are labelled once for all). */
-  auditActions: Record<string, Bilingual>;
+  auditActions: Record<A, Bilingual>;
 }

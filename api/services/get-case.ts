@@ -13,12 +13,18 @@ import { maskIdNumber, maskName, maskPhone } from './mask';
 import { formatDue } from '../../core/due-time';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
+/** A due time's display text in both languages. */
+function dueText(d: Date): { 'zh-CN': string; en: string };
+function dueText(d: Date | null): { 'zh-CN': string; en: string } | null;
+function dueText(d: Date | null): { 'zh-CN': string; en: string } | null {
+  return d ? { 'zh-CN': formatDue(d, 'zh-CN'), en: formatDue(d, 'en') } : null;
+}
 
 export function toTask(t: Task, now = new Date()): TTask {
   return {
     id: t.id, caseId: t.caseId, processId: t.processId, step: t.step, level: t.level, regionCode: t.regionCode, assigneeId: t.assigneeId,
     status: t.status, openedAt: t.openedAt.toISOString(), dueAt: t.dueAt.toISOString(),
-    dueText: { 'zh-CN': formatDue(t.dueAt, 'zh-CN'), en: formatDue(t.dueAt, 'en') },
+    dueText: dueText(t.dueAt),
     overdue: t.status === 'OPEN' && t.dueAt <= now, escalations: t.escalations, outcome: t.outcome,
     decidedById: t.decidedById, comment: t.comment,
   };
@@ -34,7 +40,7 @@ export function toCaseSummary(c: CaseSummaryRow, now = new Date()): TCaseSummary
     id: c.id, householdId: c.householdId, headName: maskName(c.household.headName), status: c.status, step: c.step,
     category: c.category as TCaseSummary['category'], riskTypes: c.riskTypes as TCaseSummary['riskTypes'],
     channel: c.channel as TCaseSummary['channel'], villageCode: c.villageCode, townshipCode: c.townshipCode,
-    countyCode: c.countyCode, openedAt: c.openedAt.toISOString(), slaDueAt: iso(c.slaDueAt), slaBreached: c.slaBreached,
+    countyCode: c.countyCode, openedAt: c.openedAt.toISOString(), slaDueAt: iso(c.slaDueAt), slaDueText: dueText(c.slaDueAt), slaBreached: c.slaBreached,
     approvedAt: iso(c.approvedAt), nextReviewAt: iso(c.nextReviewAt), eliminatedAt: iso(c.eliminatedAt),
     overdue: (c.tasks ?? []).some((t) => t.status === 'OPEN' && t.dueAt <= now), previousCaseId: c.previousCaseId,
   };
@@ -55,7 +61,7 @@ export function toCaseDetail(ctx: ServiceContext, c: FullCase): TCaseDetail {
       address: pd.openOptional(c.household.addressSealed, SEALED.address(c.householdId)),
     },
     summary: c.summary, incomePerCapita: c.incomePerCapita, contactId: c.contactId, policyVersion: c.policyVersion,
-    planDueAt: iso(c.planDueAt), annualCheck: c.annualCheck, eliminationRoute: c.eliminationRoute, closeReason: c.closeReason,
+    planDueAt: iso(c.planDueAt), planDueText: dueText(c.planDueAt), annualCheck: c.annualCheck, eliminationRoute: c.eliminationRoute, closeReason: c.closeReason,
     lastContactAt: iso(c.lastContactAt), workflowId: c.workflowId,
     temporalUiUrl: ctx.temporalUiUrl ? `${ctx.temporalUiUrl}/namespaces/${ctx.namespace}/workflows/${encodeURIComponent(c.workflowId)}` : null,
     openTasks: tasks.filter((t) => t.status === 'OPEN'),

@@ -322,3 +322,72 @@ describe('tasks: reminders, escalations, transfer, nudge', () => {
     expect(pendingTaskSeq(s, `${s.caseId}-t${s.seq + 1}x`)).toBeNull();
   });
 });
+
+describe('withdrawal, closing and re-identification', () => {
+  it('a case is withdrawn (撤回) only during identification and with a reason; its open tasks are cancelled', () => {
+    const s = newCase();
+    const withdraw = (reason: string): CaseCommand => ({ kind: 'withdraw', args: { reason, actor: actor('VILLAGE') } });
+    expect(refusal(s, withdraw('  '), T0 + 1000)).toBe('REASON_REQUIRED');
+    const t = applyCommand(s, F, T0 + 1000, withdraw('农户申请撤回'));
+    expect(actions(t)).toEqual(['TASK_CANCELLED', 'WITHDRAWN']);
+    const after = fakeCommit(t);
+    expect(after.status).toBe('WITHDRAWN');
+    expect(after.openTasks).toEqual([]);
+    expect(refusal(monitored(), withdraw('迟了'), T0 + 8 * DAY)).toBe('WRONG_STATE');
+  });
+
+  it('only the county or an administrator closes a case (迁出/去世), for a listed reason; its open tasks are cancelled', () => {
+    const s = newCase();
+    const close = (role: 'VILLAGE' | 'COUNTY', reason: string): CaseCommand => ({ kind: 'closeCase', args: { reason, actor: actor(role) } } as CaseCommand);
+    expect(refusal(s, close('VILLAGE', 'DECEASED'), T0 + 1000)).toBe('WRONG_LEVEL');
+    expect(refusal(s, close('COUNTY', 'LOST'), T0 + 1000)).toBe('ACTION_NOT_ALLOWED');
+    const t = applyCommand(s, F, T0 + 1000, close('COUNTY', 'MOVED_AWAY'));
+    expect(actions(t)).toEqual(['TASK_CANCELLED', 'CASE_CLOSED']);
+    const after = fakeCommit(t);
+    expect(after.status).toBe('CLOSED');
+    expect(after.closedReason).toBe('MOVED_AWAY');
+    expect(refusal(after, close('COUNTY', 'DECEASED'), T0 + 2000)).not.toBe('ACCEPTED');
+  });
+
+  it('a new lead for an eliminated household ends its rollback window (风险再标注): the case finishes, naming the new case', () => {
+    let s = tick(withImplementedMeasure(monitored(), T0 + 10 * DAY), T0 + 7 * MONTH);
+    for (const step of ['ELIM_ASSESSMENT', 'ELIM_VILLAGE_REVIEW']) s = approve(s, step, T0 + 7 * MONTH);
+    s = tick(s, T0 + 8 * MONTH);
+    for (const step of ['ELIM_TOWNSHIP_REVIEW', 'ELIM_COUNTY_APPROVAL']) s = approve(s, step, T0 + 8 * MONTH);
+    const end: CaseCommand = { kind: 'endRollbackWindow', args: { newCaseId: 'FP-NEW' } } as CaseCommand;
+    expect(refusal(monitored(), end, T0 + 8 * DAY)).toBe('WRONG_STATE');
+    const t = applyCommand(s, F, T0 + 9 * MONTH, end);
+    expect(t.effects.events.map((e) => [e.action, e.data])).toEqual([['ROLLBACK_WINDOW_CLOSED', { newCaseId: 'FP-NEW' }]]);
+    const after = fakeCommit(t);
+    expect(after.finished).toBe(true);
+    expect(after.rollbackUntil).toBeNull();
+    expect(wantedTimers(after).has('rollback')).toBe(false);
+  });
+});
+
+describe('measures (帮扶措施)', () => {
+  const record = (id: string): CaseCommand => ({ kind: 'recordMeasure', args: { measureId: id, type: 'EMPLOYMENT', description: '公益岗位', actor: actor('VILLAGE') } });
+  const update = (id: string, status: 'IMPLEMENTED' | 'CANCELLED', implementedOn?: number): CaseCommand =>
+    ({ kind: 'updateMeasure', args: { measureId: id, status, implementedOn: implementedOn === undefined ? undefined : new Date(implementedOn).toISOString(), actor: actor('VILLAGE') } } as CaseCommand);
+
+  it('a measure is recorded for a monitored household only, once per id, and starts planned', () => {
+    expect(refusal(newCase(), record('m1'), T0 + 1000)).not.toBe('ACCEPTED');
+    const s = run(monitored(), record('m1'), T0 + 8 * DAY);
+    expect(s.measures).toMatchObject([{ measureId: 'm1', status: 'PLANNED' }]);
+    expect(refusal(s, record('m1'), T0 + 8 * DAY)).toBe('DUPLICATE');
+  });
+
+  it('a planned measure is implemented on a date not in the future, or cancelled; a settled one does not change again', () => {
+    const now = T0 + 9 * DAY;
+    const s = run(monitored(), record('m1'), T0 + 8 * DAY);
+    expect(refusal(s, update('m1', 'IMPLEMENTED'), now)).toBe('INVALID_DATE');
+    expect(refusal(s, update('m1', 'IMPLEMENTED', now + 3 * DAY), now)).not.toBe('ACCEPTED');
+    expect(refusal(s, update('m2', 'CANCELLED'), now)).toBe('NOT_FOUND');
+    const done = run(s, update('m1', 'IMPLEMENTED', now - DAY), now);
+    expect(done.measures[0]).toMatchObject({ status: 'IMPLEMENTED', implementedOn: new Date(now - DAY).toISOString() });
+    expect(refusal(done, update('m1', 'CANCELLED'), now)).toBe('WRONG_STATE');
+    const cancelled = run(s, update('m1', 'CANCELLED'), now);
+    expect(cancelled.measures[0].status).toBe('CANCELLED');
+    expect(refusal(cancelled, update('m1', 'IMPLEMENTED', now), now)).toBe('WRONG_STATE');
+  });
+});

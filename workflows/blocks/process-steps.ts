@@ -25,7 +25,7 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import type { ProcessActivities, ProcessCommitArgs, ProcessCommitResult, ProcessRegion } from '../../activities/process/types';
 import type { NudgeArgs, TransferArgs } from '../contracts';
-import type { DecideProcessTaskArgs, ProcessDecision, ProcessSnapshot, ProcessTaskLimits, ProcessUpdateResult } from '../process-contracts';
+import type { DecideProcessTaskArgs, ProcessAuditAction, ProcessDecision, ProcessSnapshot, ProcessTaskLimits, ProcessUpdateResult } from '../process-contracts';
 import { awaitProcessStartUpdate, decideProcessTaskUpdate, nudgeProcessTaskUpdate, processSnapshotQuery, transferProcessTaskUpdate } from '../process-contracts';
 import { refusalFailure } from '../refusals';
 import type { ProcessTaskSpec, ProcessTransition } from '../process/draft';
@@ -175,7 +175,7 @@ export class ProcessSteps {
     if (!this.input.carried) {
       await this.serial.run(() => {
         const d = new ProcessDraft(this.state, this.input, Date.now());
-        d.event({ action: 'PROCESS_STARTED', data: { kind: this.input.kind } });
+        d.event({ action: 'PROCESS_STARTED' satisfies ProcessAuditAction, data: { kind: this.input.kind } });
         build?.(d);
         return this.apply(d.done(), true);
       });

@@ -6,7 +6,7 @@
  */
 import { ParentClosePolicy, startChild } from '@temporalio/workflow';
 import type { ChildWorkflowHandle } from '@temporalio/workflow';
-import type { InterviewInput, InterviewResult } from '../process-contracts';
+import type { InterviewAuditAction, InterviewInput, InterviewResult } from '../process-contracts';
 import { INTERVIEW_KIND, INTERVIEW_STEP, processWorkflowId } from '../process-contracts';
 import { ProcessSteps } from '../blocks/process-steps';
 import { INTERVIEW_RULES, interviewOutcomeOf, interviewTitle } from './rules';
@@ -17,7 +17,7 @@ export async function interviewWorkflow(input: InterviewInput): Promise<Intervie
     { processId: input.processId, kind: INTERVIEW_KIND, title: interviewTitle(input.subject), region: input.region, limits: input.limits, policyVersion: input.policyVersion },
     { rules: INTERVIEW_RULES, initial: { status: 'OPEN', step: INTERVIEW_STEP, data: { subject: input.subject, reason: input.reason, requestedBy: input.requestedBy ?? null } } },
   );
-  await steps.start((d) => d.event({ action: 'INTERVIEW_REQUESTED', actorId: input.requestedBy?.officialId, comment: input.reason, data: { subject: input.subject } }));
+  await steps.start((d) => d.event({ action: 'INTERVIEW_REQUESTED' satisfies InterviewAuditAction, actorId: input.requestedBy?.officialId, comment: input.reason, data: { subject: input.subject } }));
   const decision = await steps.runTask({ step: INTERVIEW_STEP, level: input.level, regionCode: input.supervisorRegionCode, assigneeId: input.supervisorId, limit: input.limit });
   await steps.end();
   return { processId: input.processId, outcome: interviewOutcomeOf(decision.data), decidedById: decision.actorId };

@@ -4,7 +4,7 @@
  * Pure.
  */
 import type { Refusal } from '../refusals';
-import type { InterviewOutcome, InterviewSubject } from '../process-contracts';
+import type { InterviewAuditAction, InterviewOutcome, InterviewSubject } from '../process-contracts';
 import { INTERVIEW_STEP } from '../process-contracts';
 import type { ProcessStepRules } from '../process/transitions';
 
@@ -49,7 +49,7 @@ export const INTERVIEW_RULES: ProcessStepRules = {
   [INTERVIEW_STEP]: {
     actions: ['DONE'],
     check: (d, now) => interviewOutcomeRefusal(d.data, now),
-    auditAction: (d) => (d.data.held === true ? 'INTERVIEW_HELD' : 'INTERVIEW_NOT_HELD'),
+    auditAction: (d): InterviewAuditAction => (d.data.held === true ? 'INTERVIEW_HELD' : 'INTERVIEW_NOT_HELD'),
     onDecision: (d, draft) => {
       const outcome = interviewOutcomeOf(d.data);
       draft.setData({ outcome, decidedById: d.actorId });

@@ -12,7 +12,8 @@ import type { WantedTimer } from '../blocks/timers';
 import type { AnyTaskState } from '../blocks/task';
 import { dueTasks, taskTimerSummary, taskWake } from '../blocks/task';
 import { assertActsOnTask, assertMayNudge, assertTransferable, nudgeEvent, transferEvent } from '../blocks/task-rules';
-import type { DecideProcessTaskArgs, ProcessAction, ProcessDecision } from '../process-contracts';
+import type { DecideProcessTaskArgs, ProcessAction, ProcessAuditAction, ProcessDecision } from '../process-contracts';
+import type { AuditAction } from '../case/audit-actions';
 import { PROCESS_DECISIONS_KEPT } from '../process-contracts';
 import type { ProcessFacts, ProcessTransition } from './draft';
 import { ProcessDraft } from './draft';
@@ -33,7 +34,7 @@ export interface ProcessStepRule {
 /** Rules by step name. */
 export type ProcessStepRules = Record<string, ProcessStepRule>;
 
-const DEFAULT_AUDIT: Record<ProcessAction, string> = { APPROVE: 'APPROVED', REJECT: 'REJECTED', RETURN: 'RETURNED', DONE: 'TASK_COMPLETED' };
+const DEFAULT_AUDIT: Record<ProcessAction, AuditAction | ProcessAuditAction> = { APPROVE: 'APPROVED', REJECT: 'REJECTED', RETURN: 'RETURNED', DONE: 'TASK_COMPLETED' };
 
 function assertActive(s: ProcessCoreState): void {
   if (s.finished) refuse('WRONG_STATE', `the process is ${s.status} and takes no more actions`);

@@ -92,9 +92,9 @@ ${req.query.done ? html`<p class="notice ok" role="status">${w(lang, 'done')}</p
 <dt>${w(lang, 'channel')}</dt><dd>${lbl(CHANNEL_LABELS, c.channel, lang)}</dd>
 <dt>${w(lang, 'region')}</dt><dd>${region(c.countyCode, lang)} · ${region(c.townshipCode, lang)} · ${region(c.villageCode, lang)}</dd>
 <dt>${w(lang, 'opened')}</dt><dd>${when(c.openedAt, lang)}</dd>
-<dt>${w(lang, 'slaDue')}</dt><dd>${when(c.slaDueAt, lang)}${c.slaBreached ? html` <span class="badge overdue">${w(lang, 'slaBreached')}</span>` : ''}</dd>
+<dt>${w(lang, 'slaDue')}</dt><dd>${due(c.slaDueAt, lang)}${c.slaBreached ? html` <span class="badge overdue">${w(lang, 'slaBreached')}</span>` : ''}</dd>
 <dt>${w(lang, 'approvedAt')}</dt><dd>${when(c.approvedAt, lang)}</dd>
-<dt>${w(lang, 'planDue')}</dt><dd>${when(c.planDueAt, lang)}</dd>
+<dt>${w(lang, 'planDue')}</dt><dd>${due(c.planDueAt, lang)}</dd>
 <dt>${w(lang, 'nextReview')}</dt><dd>${when(c.nextReviewAt, lang)}</dd>
 <dt>${w(lang, 'eliminatedAt')}</dt><dd>${when(c.eliminatedAt, lang)}${c.eliminationRoute ? ` · ${c.eliminationRoute}` : ''}</dd>
 ${c.closeReason ? html`<dt>${w(lang, 'closeReason')}</dt><dd>${lbl(CLOSE_REASON_LABELS, c.closeReason, lang)}</dd>` : ''}

@@ -12,7 +12,7 @@ import type { Lang } from '../i18n';
 import { STATUS_LABELS, STEP_LABELS } from '../i18n';
 import { dropEmpty } from './case-list';
 import { w } from './labels';
-import { adminPage, lbl, options, percent, regionsInScope, when } from './shell';
+import { adminPage, due, lbl, options, percent, regionsInScope, when } from './shell';
 
 function n(count: number, href: string, figure: string): SafeHtml {
   return html`<a href="${href}" data-figure="${figure}" data-count="${count}">${count}</a>`;
@@ -55,7 +55,7 @@ ${!parsed.success ? html`<p class="notice error">${parsed.error.issues[0].path.j
 <dl><dt>${w(lang, 'approved')}</dt><dd>${n(sla.approved, sla.approvedHref, 'sla.approved')}</dd>
 <dt>${w(lang, 'withinSla')}</dt><dd>${n(sla.withinSla, sla.withinSlaHref, 'sla.withinSla')}</dd>
 <dt>${w(lang, 'breaches')}</dt><dd>${n(sla.breaches, sla.breachesHref, 'sla.breaches')}</dd></dl>
-${sla.breachList.length > 0 ? html`<h3>${w(lang, 'latestBreaches')}</h3><ul>${sla.breachList.slice(0, 10).map((b) => html`<li><a href="${b.href}">${b.caseId}</a> · ${lbl(STATUS_LABELS, b.status, lang)} · ${w(lang, 'opened')} ${when(b.openedAt, lang)} · ${w(lang, 'slaDue')} ${when(b.slaDueAt, lang)}</li>`)}</ul>` : ''}
+${sla.breachList.length > 0 ? html`<h3>${w(lang, 'latestBreaches')}</h3><ul>${sla.breachList.slice(0, 10).map((b) => html`<li><a href="${b.href}">${b.caseId}</a> · ${lbl(STATUS_LABELS, b.status, lang)} · ${w(lang, 'opened')} ${when(b.openedAt, lang)} · ${w(lang, 'slaDue')} ${due(b.slaDueAt, lang)}</li>`)}</ul>` : ''}
 </section>
 
 <section class="card" id="fig-plan"><h2>${w(lang, 'plan')}: ${percent(plan.compliance)}</h2>

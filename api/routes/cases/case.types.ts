@@ -4,6 +4,9 @@
 import { z } from 'zod';
 import { CATEGORIES, CHANNELS, MEASURE_TYPES, RISK_TYPES } from '../../../workflows/contracts';
 
+/** A due time as a person reads it, in both languages: the working day it ends ("12月4日（周五）24:00前"), never the next day's 00:00. */
+const ZDueText = z.object({ 'zh-CN': z.string(), en: z.string() });
+
 export const ZTask = z.object({
   id: z.string(),
   /** The task's household case, or null for a task of another process. */
@@ -18,7 +21,7 @@ export const ZTask = z.object({
   openedAt: z.string(),
   dueAt: z.string(),
   /** The due time as a person reads it: the working day it ends ("12月4日（周五）24:00前"), never the next day's 00:00. */
-  dueText: z.object({ 'zh-CN': z.string(), en: z.string() }),
+  dueText: ZDueText,
   overdue: z.boolean(),
   escalations: z.number(),
   outcome: z.string().nullable(),
@@ -54,6 +57,8 @@ export const ZCaseSummary = z.object({
   countyCode: z.string(),
   openedAt: z.string(),
   slaDueAt: z.string().nullable(),
+  /** The identification deadline as a person reads it (the working day it ends), or null. */
+  slaDueText: ZDueText.nullable(),
   slaBreached: z.boolean(),
   approvedAt: z.string().nullable(),
   nextReviewAt: z.string().nullable(),
@@ -77,6 +82,8 @@ export const ZCaseDetail = ZCaseSummary.extend({
   contactId: z.string().nullable(),
   policyVersion: z.string(),
   planDueAt: z.string().nullable(),
+  /** The assistance plan's deadline as a person reads it, or null. */
+  planDueText: ZDueText.nullable(),
   annualCheck: z.boolean(),
   eliminationRoute: z.string().nullable(),
   closeReason: z.string().nullable(),
