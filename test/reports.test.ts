@@ -1,0 +1,216 @@
+/**
+ * The reporting cycle (月调度、季通报) on a real Temporal server, PostgreSQL and SMTP server: a
+ * county's report runs on its Temporal Schedule (compressed to seconds), once per due moment, also
+ * when the worker was down through one (then late, and it says so); a report's figures equal
+ * direct counts over the read model; a township at the bottom of two quarterly rankings in a row
+ * gets an 约谈 task, driven to its outcome through its link.
+ */
+import fs from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { NativeConnection } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
+import { createCaseWorker } from '../worker/create-worker';
+import { compressedPolicy } from '../workflows/policy';
+import type { TPolicy } from '../workflows/policy';
+import type { ReportInput, ReportResult, UnitFigures } from '../workflows/report/contracts';
+import { REPORT_WORKFLOW } from '../workflows/report/contracts';
+import { periodOfKey, reportInterviewId } from '../workflows/report/rules';
+import { ensureReportSchedules, reportScheduleId } from '../api/services/ensure-report-schedules';
+import type { Harness } from './support/harness';
+import { DEMO, eventually, startHarness } from './support/harness';
+import { seedCases } from './support/seed-cases';
+import { csrfOf, getPage, postForm, textOf } from './support/link-client';
+import type { TestSmtp } from './support/smtp';
+import { startTestSmtp } from './support/smtp';
+
+const EVERY = 6;
+const LATE_AFTER = 4;
+const policy: TPolicy = {
+  ...compressedPolicy(),
+  processSteps: { INTERVIEW: { HOLD_INTERVIEW: { unit: 'SECONDS', amount: 3600 } } },
+  reports: {
+    monthly: { every: 'SECONDS', seconds: EVERY }, quarterly: { every: 'SECONDS', seconds: EVERY },
+    bottomCount: 2, interviewAfterBottomRuns: 2, lateAfterSeconds: LATE_AFTER, catchupWindowSeconds: 120,
+  },
+};
+const COUNTY_OFFICIAL = 'off-cty';
+const COUNTY_EMAIL = 'xian@demo.bangfu.local';
+
+let h: Harness;
+let smtp: TestSmtp;
+let native: NativeConnection;
+let worker: Worker | null = null;
+let running: Promise<void> = Promise.resolve();
+
+async function startWorker(): Promise<void> {
+  const code = await fs.readFile(inject('workflowBundlePath'), 'utf8');
+  worker = await createCaseWorker({ connection: native, namespace: 'default', prisma: h.prisma, taskQueue: h.taskQueue, workflowBundle: { code }, maxCachedWorkflows: 20 });
+  running = worker.run();
+}
+async function stopWorker(): Promise<void> {
+  worker?.shutdown();
+  await running;
+  worker = null;
+}
+
+beforeAll(async () => {
+  smtp = await startTestSmtp();
+  h = await startHarness({ policy, startWorker: false, mail: { smtpUrl: smtp.url } });
+  native = await NativeConnection.connect({ address: inject('temporalAddress') });
+  await startWorker();
+});
+afterAll(async () => {
+  await stopWorker();
+  await native?.close();
+  await h?.stop();
+  await smtp?.stop();
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('月调度 on a Temporal Schedule', () => {
+  it('a scheduled report is produced once per due moment, on time; one due while the worker was down is produced once, late, and says so', async () => {
+    const suffix = h.taskQueue.slice(5, 13);
+    const scheduleId = reportScheduleId('MONTHLY', DEMO.county, suffix);
+    const made = await ensureReportSchedules({ prisma: h.prisma, temporal: h.client, taskQueue: h.taskQueue, policy, counties: [DEMO.county], kinds: ['MONTHLY'], idSuffix: suffix });
+    expect(made).toEqual([{ scheduleId, outcome: 'created' }]);
+    // Running it again brings the schedule up to date instead of failing.
+    expect(await ensureReportSchedules({ prisma: h.prisma, temporal: h.client, taskQueue: h.taskQueue, policy, counties: [DEMO.county], kinds: ['MONTHLY'], idSuffix: suffix }))
+      .toEqual([{ scheduleId, outcome: 'updated' }]);
+    const mine = () => h.prisma.report.findMany({ where: { requestKey: { startsWith: `${scheduleId}-` } }, orderBy: { scheduledAt: 'asc' } });
+    try {
+      const first = (await eventually(async () => ((await mine()).length >= 1 ? mine() : null), 'the first scheduled report', 30_000))[0];
+      expect(first.late).toBe(false);
+      expect(first.scheduledAt).not.toBeNull();
+      expect(first.periodTo.getTime()).toBe(first.scheduledAt!.getTime());
+      expect(first.periodTo.getTime() - first.periodFrom.getTime()).toBe(EVERY * 1000);
+      expect(first.kind).toBe('MONTHLY');
+
+      // The worker is down through at least one due moment: the schedule still starts the run, which waits for a worker.
+      await stopWorker();
+      const stoppedAt = Date.now();
+      await sleep(EVERY * 1000 + (LATE_AFTER + 3) * 1000);
+      const restartedAt = Date.now();
+      await startWorker();
+      const all = await eventually(async () => {
+        const rows = await mine();
+        return rows.some((r) => r.scheduledAt!.getTime() > restartedAt + 500) ? rows : null;
+      }, 'a report due after the restart', 40_000);
+
+      // Once per due moment: no scheduled time twice, no period missed (each starts where the one before ended).
+      const times = all.map((r) => r.scheduledAt!.getTime());
+      expect(new Set(times).size).toBe(times.length);
+      for (let i = 1; i < all.length; i++) expect(all[i].periodFrom.getTime(), `period ${i} follows period ${i - 1}`).toBe(all[i - 1].periodTo.getTime());
+      expect(all.every((r) => r.version === 1)).toBe(true);
+      const duringOutage = all.filter((r) => r.scheduledAt!.getTime() > stoppedAt && r.scheduledAt!.getTime() < restartedAt - LATE_AFTER * 1000);
+      expect(duringOutage.length, 'a due moment fell in the outage').toBeGreaterThanOrEqual(1);
+      for (const r of duringOutage) {
+        expect(r.late, `run of ${r.scheduledAt!.toISOString()} says it is late`).toBe(true);
+        expect(r.lateSeconds!).toBeGreaterThan(LATE_AFTER);
+        expect(r.producedAt.getTime()).toBeGreaterThanOrEqual(restartedAt);
+      }
+      const after = all.filter((r) => r.scheduledAt!.getTime() > restartedAt + 500);
+      expect(after.every((r) => !r.late)).toBe(true);
+      // The schedule is a Temporal Schedule (visible in the Web UI), running the report workflow.
+      const desc = await h.client.schedule.getHandle(scheduleId).describe();
+      expect(desc.action).toMatchObject({ type: 'startWorkflow', workflowType: REPORT_WORKFLOW });
+      expect(desc.info.recentActions.length).toBeGreaterThanOrEqual(all.length > 10 ? 10 : all.length);
+    } finally {
+      await h.client.schedule.getHandle(scheduleId).delete();
+    }
+  });
+});
+
+describe('季通报 and its 约谈', () => {
+  /** A private year (before any other test's seeded data) and its first two quarters. */
+  const year = 1960 + Math.floor(Math.random() * 25);
+  const q1 = periodOfKey(`${year}-Q1`)!;
+  const q2 = periodOfKey(`${year}-Q2`)!;
+  const at = (month: number, day: number): Date => new Date(`${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T10:00:00+08:00`);
+
+  const input = (period: typeof q1): ReportInput => ({
+    countyCode: DEMO.county, kind: 'QUARTERLY', cadence: policy.reports!.quarterly, period, bottomCount: 2, interviewAfterBottomRuns: 2, lateAfterSeconds: LATE_AFTER,
+    interviewPolicy: { processSteps: h.policy.processSteps, reminderLead: h.policy.reminderLead, escalationRepeat: h.policy.escalationRepeat, version: h.policy.version },
+  });
+  const run = (period: typeof q1, n: number): Promise<ReportResult> =>
+    h.client.workflow.execute(REPORT_WORKFLOW, { taskQueue: h.taskQueue, workflowId: `report-test-${year}-${period.key}-${n}-${h.taskQueue}`, args: [input(period)] });
+
+  /** Direct counts over the read model for a unit (Prisma, not the report's SQL). */
+  async function directCounts(where: { townshipCode?: string; villageCode?: string }, p: typeof q1): Promise<Partial<UnitFigures>> {
+    const from = new Date(p.from);
+    const to = new Date(p.to);
+    const unit = { countyCode: DEMO.county, ...where };
+    const monitoredAtEnd = { ...unit, approvedAt: { lt: to }, OR: [{ eliminatedAt: null }, { eliminatedAt: { gte: to } }], AND: [{ OR: [{ closedAt: null }, { closedAt: { gte: to } }] }] };
+    return {
+      newHouseholds: await h.prisma.case.count({ where: { ...unit, approvedAt: { gte: from, lt: to } } }),
+      newPeople: (await h.prisma.case.findMany({ where: { ...unit, approvedAt: { gte: from, lt: to } }, select: { household: { select: { memberCount: true } } } })).reduce((a, c) => a + c.household.memberCount, 0),
+      totalHouseholds: await h.prisma.case.count({ where: { ...unit, approvedAt: { lt: to } } }),
+      eliminated: await h.prisma.case.count({ where: { ...unit, status: 'ELIMINATED', eliminatedAt: { gte: from, lt: to } } }),
+      slaMet: await h.prisma.case.count({ where: { ...unit, approvedAt: { gte: from, lt: to }, slaBreached: false } }),
+      monitored: await h.prisma.case.count({ where: monitoredAtEnd }),
+      planCovered: await h.prisma.case.count({ where: { ...monitoredAtEnd, measures: { some: { status: 'IMPLEMENTED', implementedOn: { lt: to } } } } }),
+      contacted: await h.prisma.case.count({ where: { ...monitoredAtEnd, lastContactAt: { gte: from, lt: to } } }),
+      measuresImplemented: await h.prisma.measure.count({ where: { case: unit, status: 'IMPLEMENTED', implementedOn: { gte: from, lt: to } } }),
+      overdueTasks: await h.prisma.task.count({ where: { case: unit, openedAt: { lt: to }, dueAt: { lt: to }, OR: [{ status: 'OPEN' }, { closedAt: { gte: to } }] } }),
+    };
+  }
+
+  it('a quarterly report\'s figures equal direct counts; a township at the bottom twice in a row gets an 约谈 driven to its outcome by its link; a re-run is a new version that says what changed', async () => {
+    // 东风镇 (A) covers and contacts its households; B does neither and breaches the SLA.
+    await seedCases(h.prisma, [
+      ...[1, 2, 3].map(() => ({ village: DEMO.villageA1, status: 'MONITORED', openedAt: at(1, 20), approvedAt: at(2, 1), lastContactAt: at(3, 1), measures: [{ status: 'IMPLEMENTED' as const, implementedOn: at(2, 15) }] })),
+      { village: DEMO.villageA2, status: 'ELIMINATED', openedAt: at(1, 2), approvedAt: at(1, 10), eliminatedAt: at(3, 20), measures: [{ status: 'IMPLEMENTED' as const, implementedOn: at(1, 20) }] },
+      { village: DEMO.villageA1, status: 'MONITORED', openedAt: at(4, 1), approvedAt: at(4, 10), lastContactAt: at(5, 5) },
+      ...[1, 2, 3].map(() => ({ village: DEMO.villageB1, status: 'MONITORED', openedAt: at(1, 5), approvedAt: at(2, 2), slaBreached: true, tasks: [{ step: 'PLAN', level: 'VILLAGE', dueAt: at(3, 1) }] })),
+    ]);
+
+    const first = await run(q1, 1);
+    expect(first).toMatchObject({ version: 1, late: false, interviews: [] });
+    const r1 = await h.prisma.report.findUniqueOrThrow({ where: { id: first.reportId } });
+    expect(r1.bottom).toEqual([DEMO.townshipB]);
+    const figures = r1.figures as unknown as { county: UnitFigures; townships: UnitFigures[]; villages: UnitFigures[] };
+    for (const [unit, where] of [[figures.county, {}], ...figures.townships.map((t) => [t, { townshipCode: t.code }]), ...figures.villages.map((v) => [v, { villageCode: v.code }])] as [UnitFigures, object][]) {
+      expect(unit, `figures of ${unit.code}`).toMatchObject(await directCounts(where, q1));
+    }
+    expect(figures.county).toMatchObject({ newHouseholds: 7, newPeople: 14, eliminated: 1, slaApproved: 7, slaMet: 4, monitored: 6, planCovered: 3, contacted: 3, overdueTasks: 3 });
+
+    const second = await run(q2, 1);
+    const r2 = await h.prisma.report.findUniqueOrThrow({ where: { id: second.reportId } });
+    for (const t of (r2.figures as any).townships as UnitFigures[]) expect(t).toMatchObject(await directCounts({ townshipCode: t.code }, q2));
+    expect(r2.bottom).toEqual([DEMO.townshipB]);
+    const interviewId = reportInterviewId(DEMO.county, 'QUARTERLY', q2, DEMO.townshipB);
+    expect(second.interviews).toEqual([interviewId]);
+
+    // The 约谈: a task for the county supervisor, mailed with a link, decided through it.
+    const task = await eventually(() => h.prisma.task.findFirst({ where: { processId: interviewId, status: 'OPEN' } }), 'the 约谈 task');
+    expect(task).toMatchObject({ level: 'COUNTY', assigneeId: COUNTY_OFFICIAL, step: 'HOLD_INTERVIEW' });
+    const townshipName = (await h.prisma.region.findUniqueOrThrow({ where: { code: DEMO.townshipB } })).name;
+    const mail = await smtp.waitFor((m) => m.kind === 'NEW_TASK' && m.to.includes(COUNTY_EMAIL) && m.text.includes(`约谈：${townshipName}`), 'the 约谈 mail');
+    const page = await getPage(`${mail.link!}?lang=zh-CN`);
+    expect(page.status).toBe(200);
+    expect(textOf(page.html)).toContain('季度通报连续2期排名末位');
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const done = await postForm(mail.link!, { csrf: csrfOf(page.html), action: 'DONE', f_held: 'on', f_heldOn: today, f_notes: '约谈乡镇负责人，限期整改走访和帮扶措施' });
+    expect(done.status, textOf(done.html).slice(0, 300)).toBe(303);
+    const process = await eventually(async () => {
+      const p = await h.prisma.process.findUnique({ where: { id: interviewId } });
+      return p?.status === 'HELD' ? p : null;
+    }, 'the 约谈 held');
+    expect((process.data as any).outcome).toEqual({ held: true, heldOn: today, notes: '约谈乡镇负责人，限期整改走访和帮扶措施' });
+    // Township A was not at the bottom: no interview.
+    expect(await h.prisma.process.count({ where: { id: reportInterviewId(DEMO.county, 'QUARTERLY', q2, DEMO.townshipA) } })).toBe(0);
+
+    // A late-recorded case changes Q2; the re-run is version 2, says what changed, and interviews nobody again.
+    await seedCases(h.prisma, [{ village: DEMO.villageB1, status: 'MONITORED', openedAt: at(4, 2), approvedAt: at(4, 12), lastContactAt: at(5, 1) }]);
+    const again = await run(q2, 2);
+    expect(again).toMatchObject({ version: 2, interviews: [] });
+    const r3 = await h.prisma.report.findUniqueOrThrow({ where: { id: again.reportId } });
+    expect(r3.periodKey).toBe(r2.periodKey);
+    expect((r3.changes as any).previousVersion).toBe(1);
+    expect((r3.changes as any).figures).toContainEqual({ unit: DEMO.townshipB, figure: 'newHouseholds', before: 0, after: 1 });
+    expect(await h.prisma.process.count({ where: { id: interviewId } })).toBe(1);
+    // A version is immutable.
+    await expect(h.prisma.report.update({ where: { id: r2.id }, data: { late: true } })).rejects.toThrow(/immutable/);
+  });
+});
