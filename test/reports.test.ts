@@ -21,6 +21,10 @@ import type { Harness } from './support/harness';
 import { DEMO, eventually, startHarness } from './support/harness';
 import { seedCases } from './support/seed-cases';
 import { csrfOf, getPage, postForm, textOf } from './support/link-client';
+import ExcelJS from 'exceljs';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { adminLogin } from './support/admin';
+import { launchBrowser, phoneContext, screenshotPath } from './support/browser';
 import type { TestSmtp } from './support/smtp';
 import { startTestSmtp } from './support/smtp';
 
@@ -212,5 +216,72 @@ describe('季通报 and its 约谈', () => {
     expect(await h.prisma.process.count({ where: { id: interviewId } })).toBe(1);
     // A version is immutable.
     await expect(h.prisma.report.update({ where: { id: r2.id }, data: { late: true } })).rejects.toThrow(/immutable/);
+  });
+
+  it('a report downloads as XLSX and PDF with the figures of direct counts, and its page shows the ranking chart at 360 px in Chromium', async () => {
+    await seedCases(h.prisma, [
+      ...[1, 2].map(() => ({ village: DEMO.villageA1, status: 'MONITORED', openedAt: at(7, 2), approvedAt: at(7, 10), lastContactAt: at(8, 1), measures: [{ status: 'IMPLEMENTED' as const, implementedOn: at(7, 20) }] })),
+      { village: DEMO.villageB1, status: 'MONITORED', openedAt: at(7, 5), approvedAt: at(8, 2), slaBreached: true },
+    ]);
+    const q3 = periodOfKey(`${year}-Q3`)!;
+    const result = await run(q3, 1);
+    const admin = await adminLogin(h, 'off-admin');
+    const id = encodeURIComponent(result.reportId);
+
+    const xlsx = await fetch(`${h.baseUrl}/admin/reports/${id}/xlsx`, { headers: { cookie: admin.cookie } });
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as any);
+    const summary = wb.getWorksheet('汇总')!;
+    const header = (summary.getRow(1).values as unknown[]).map(String);
+    const col = (label: string): number => header.indexOf(label);
+    for (let i = 2; i <= summary.rowCount; i++) {
+      const row = summary.getRow(i);
+      const code = String(row.getCell(1).value);
+      const direct = await directCounts(code === DEMO.county ? {} : { townshipCode: code }, q3);
+      expect(row.getCell(col('新增监测户')).value, `${code} new households`).toBe(direct.newHouseholds);
+      expect(row.getCell(col('新增监测人口')).value, `${code} new people`).toBe(direct.newPeople);
+      expect(row.getCell(col('期末监测户')).value, `${code} monitored`).toBe(direct.monitored);
+      expect(row.getCell(col('已落实措施户')).value, `${code} covered`).toBe(direct.planCovered);
+      expect(row.getCell(col('本期已走访户')).value, `${code} contacted`).toBe(direct.contacted);
+    }
+    expect(wb.getWorksheet('排名')!.rowCount).toBeGreaterThanOrEqual(3);
+
+    const pdf = await fetch(`${h.baseUrl}/admin/reports/${id}/pdf`, { headers: { cookie: admin.cookie } });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const doc = await getDocument({ data: new Uint8Array(await pdf.arrayBuffer()) }).promise;
+    let text = '';
+    for (let p = 1; p <= doc.numPages; p++) text += (await (await doc.getPage(p)).getTextContent()).items.map((x: any) => x.str).join(' ');
+    const townshipA = (await h.prisma.region.findUniqueOrThrow({ where: { code: DEMO.townshipA } })).name;
+    expect(text).toContain('季通报');
+    expect(text).toContain(townshipA);
+    expect(text.replace(/\s+/g, '')).toContain(`新增监测户:${(await directCounts({}, q3)).newHouseholds}`);
+    expect(text).toContain('末位');
+
+    // The page: chart drawn on the server as SVG, no script, fits 360 px.
+    const browser = await launchBrowser();
+    try {
+      const context = await phoneContext(browser);
+      const [name, value] = admin.cookie.split('=');
+      await context.addCookies([{ name, value, url: h.baseUrl }]);
+      const page = await context.newPage();
+      await page.goto(`${h.baseUrl}/admin/reports/${id}`);
+      const svg = page.locator('#report-chart svg');
+      expect(await svg.count()).toBe(1);
+      const box = (await svg.boundingBox())!;
+      expect(box.width).toBeGreaterThan(200);
+      expect(box.x + box.width).toBeLessThanOrEqual(360);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+      expect(await page.locator('#report-chart').innerText()).toContain('末位');
+      await page.screenshot({ path: screenshotPath('report-quarterly-360.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+    // Another county's official cannot read it; a village official has no reports.
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const villageAdmin = await adminLogin(h, village);
+    expect((await villageAdmin.get(`/admin/reports/${id}`)).status).toBe(403);
   });
 });
