@@ -279,9 +279,38 @@ describe('季通报 and its 约谈', () => {
     } finally {
       await browser.close();
     }
-    // Another county's official cannot read it; a village official has no reports.
-    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
-    const villageAdmin = await adminLogin(h, village);
-    expect((await villageAdmin.get(`/admin/reports/${id}`)).status).toBe(403);
+    // The county's supervisor finds it in the list; an unknown report is a 404.
+    const county = await adminLogin(h, COUNTY_OFFICIAL);
+    expect((await county.get('/admin/reports')).text).toContain(`/admin/reports/${id}`);
+    expect((await county.get('/admin/reports/RPT-none')).status).toBe(404);
+  });
+
+  it('the half-year draft fills every figure of the monitoring section from live data, names the problems per township, and downloads as PDF', async () => {
+    const h2 = periodOfKey(`${year}-H2`)!;
+    const admin = await adminLogin(h, 'off-admin');
+    const page = await admin.get(`/admin/reports/draft?period=${year}-H2`);
+    expect(page.status).toBe(200);
+    const draft = textOf(/<article[^>]*id="draft"[\s\S]*?<\/article>/.exec(page.text)![0]);
+    const direct = await directCounts({}, h2);
+    expect(draft).toContain(`${year}年下半年`);
+    expect(draft).toContain(`共新增监测对象${direct.newHouseholds}户${direct.newPeople}人`);
+    expect(draft).toContain(`期末在监测${direct.monitored}户，已落实至少一项帮扶措施${direct.planCovered}户`);
+    expect(draft).toContain(`本期有走访记录${direct.contacted}户`);
+    // No figure left as X; the township that did not cover its household is named with its count.
+    expect(draft).not.toMatch(/X[户人条]/);
+    const townshipB = (await h.prisma.region.findUniqueOrThrow({ where: { code: DEMO.townshipB } })).name;
+    const bDirect = await directCounts({ townshipCode: DEMO.townshipB }, h2);
+    expect(draft).toContain(`监测户未落实帮扶措施：`);
+    expect(draft).toContain(`${townshipB}${bDirect.monitored! - bDirect.planCovered!}户`);
+    expect(draft).toContain('口径');
+    const pdf = await fetch(`${h.baseUrl}/admin/reports/draft/pdf?period=${year}-H2`, { headers: { cookie: admin.cookie } });
+    expect(pdf.status).toBe(200);
+    const doc = await getDocument({ data: new Uint8Array(await pdf.arrayBuffer()) }).promise;
+    const text = (await (await doc.getPage(1)).getTextContent()).items.map((x: any) => x.str).join('').replace(/\s+/g, '');
+    expect(text).toContain(`共新增监测对象${direct.newHouseholds}户${direct.newPeople}人`);
+    // A wrong period names the field.
+    const bad = await admin.get('/admin/reports/draft?period=2026-H3');
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('period');
   });
 });

@@ -8,7 +8,7 @@ import { AppError } from '../http/app-error';
 import type { ServiceContext } from './context';
 
 /** Counties whose reports an official reads: its own county, or every county of its city; none for other roles. */
-async function readableCounties(ctx: ServiceContext, official: AuthOfficial): Promise<string[] | null> {
+export async function readableCounties(ctx: ServiceContext, official: AuthOfficial): Promise<string[] | null> {
   if (official.role !== 'COUNTY' && official.role !== 'ADMIN') return [];
   if (official.regionLevel === 'COUNTY') return [official.regionCode];
   if (official.regionLevel === 'CITY') return (await ctx.prisma.region.findMany({ where: { parentCode: official.regionCode, level: 'COUNTY' }, select: { code: true } })).map((r) => r.code);

@@ -7,7 +7,12 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../../http/app-error';
 import type { ServiceContext } from '../../services/context';
-import { getReport, listReports } from '../../services/load-report';
+import { getReport, listReports, readableCounties } from '../../services/load-report';
+import { computeReportFigures } from '../../../activities/report/report-figures';
+import { periodOfKey } from '../../../workflows/report/rules';
+import type { HalfYearDraft } from '../../services/report-documents/half-year-draft';
+import { draftMonitoringSection } from '../../services/report-documents/half-year-draft';
+import { renderPdf } from '../../services/report-documents/report-pdf';
 import { resolveCjkFont } from '../../services/report-documents/cjk-font';
 import { townshipRatesSvg } from '../../services/report-documents/report-chart';
 import { reportPdf } from '../../services/report-documents/report-pdf';
@@ -84,6 +89,57 @@ export function reportPdfDownload(ctx: ServiceContext): RequestHandler {
     if (!font) throw new AppError('UNAVAILABLE', 'no Chinese font on this server: install fonts-noto-cjk or set BANGFU_CJK_FONT');
     const bytes = await reportPdf(report, countyName, lang, font);
     res.setHeader('Content-Disposition', attachment(`${reportTitle(report, countyName, lang)}.pdf`));
+    res.type('application/pdf').send(bytes);
+  };
+}
+
+/** The county and period of a draft request, checked: `?period=2026-H1` (or a month or quarter), `?county=` for a city administrator. */
+async function draftFor(ctx: ServiceContext, req: Parameters<RequestHandler>[0]): Promise<{ draft: HalfYearDraft; period: string }> {
+  const q = req.query as Record<string, unknown>;
+  const key = typeof q.period === 'string' && q.period ? q.period : `${new Date(Date.now() + 8 * 3_600_000).getUTCFullYear()}-H1`;
+  const period = periodOfKey(key);
+  if (!period) throw new AppError('INVALID_INPUT', 'period: a half year (2026-H1), quarter (2026-Q2) or month (2026-05)', { field: 'period' });
+  const counties = (await readableCounties(ctx, req.official!)) ?? [];
+  const county = typeof q.county === 'string' && q.county ? q.county : counties[0];
+  if (!county || !counties.includes(county)) throw new AppError('FORBIDDEN', 'county: not one whose reports you read');
+  const [figures, region] = await Promise.all([
+    computeReportFigures(ctx.prisma, county, period),
+    ctx.prisma.region.findUnique({ where: { code: county }, select: { name: true } }),
+  ]);
+  const label = /H1$/.test(key) ? `${key.slice(0, 4)}年上半年` : /H2$/.test(key) ? `${key.slice(0, 4)}年下半年` : key;
+  return { draft: draftMonitoringSection(region?.name ?? county, label, figures), period: key };
+}
+
+/** GET /admin/reports/draft — the half-year summary's monitoring section, drafted from live figures. */
+export function draftPage(ctx: ServiceContext): RequestHandler {
+  return async (req, res) => {
+    const lang: Lang = res.locals.lang;
+    const { draft, period } = await draftFor(ctx, req);
+    const body = html`<form class="card filters" method="get" action="/admin/reports/draft">
+<div><label for="dr-period">${t(lang, '统计期（如 2026-H1、2026-Q2、2026-05）', 'Period (2026-H1, 2026-Q2, 2026-05)')}</label><input id="dr-period" name="period" value="${period}" pattern="\\d{4}-(H[12]|Q[1-4]|\\d{2})"></div>
+<div class="actions"><button type="submit">${t(lang, '起草', 'Draft')}</button><a class="button secondary" href="/admin/reports/draft/pdf?period=${encodeURIComponent(period)}">${t(lang, '下载 PDF', 'Download PDF')}</a></div>
+</form>
+<article class="card" id="draft" lang="zh-CN"><h2>${draft.title}</h2>${draft.paragraphs.map((p) => html`<p>${p}</p>`)}
+<h3>存在的问题</h3>${draft.problems.map((p) => html`<p>${p}</p>`)}
+<p class="muted">注：${draft.footnote}</p></article>`;
+    res.type('html').send(adminPage({ lang, req, official: req.official, csrf: res.locals.csrf, title: t(lang, '半年总结草稿', 'Half-year draft'), body }));
+  };
+}
+
+/** GET /admin/reports/draft/pdf */
+export function draftPdfDownload(ctx: ServiceContext): RequestHandler {
+  return async (req, res) => {
+    const { draft } = await draftFor(ctx, req);
+    const font = resolveCjkFont();
+    if (!font) throw new AppError('UNAVAILABLE', 'no Chinese font on this server: install fonts-noto-cjk or set BANGFU_CJK_FONT');
+    const bytes = await renderPdf(font, (doc) => {
+      doc.fontSize(15).text(draft.title).moveDown(0.6).fontSize(11);
+      for (const p of draft.paragraphs) doc.text(p, { indent: 22 }).moveDown(0.3);
+      doc.moveDown(0.3).fontSize(12).text('存在的问题').fontSize(11);
+      for (const p of draft.problems) doc.text(p, { indent: 22 }).moveDown(0.3);
+      doc.moveDown(0.6).fontSize(8).fillColor('#333333').text(`注：${draft.footnote}`);
+    }, draft.title);
+    res.setHeader('Content-Disposition', attachment(`${draft.title}.pdf`));
     res.type('application/pdf').send(bytes);
   };
 }

@@ -20,7 +20,7 @@ import { outboxPage } from './outbox';
 import { checkCsrf, csrfToken, officialOfSession } from './session';
 import { adminLang, adminPage } from './shell';
 import { tasksPage } from './tasks';
-import { reportListPage, reportPage, reportPdfDownload, reportXlsxDownload } from './reports';
+import { draftPage, draftPdfDownload, reportListPage, reportPage, reportPdfDownload, reportXlsxDownload } from './reports';
 
 /** Headers of every admin page: no caching (personal data), no framing, no scripts. */
 export const pageSecurityHeaders: RequestHandler = (_req, res, next) => {
@@ -86,6 +86,8 @@ export function adminRouter(ctx: ServiceContext): Router {
   r.post('/tasks/:id/transfer', transferAction(ctx));
   r.get('/outbox', outboxPage(ctx));
   r.get('/reports', reportListPage(ctx));
+  r.get('/reports/draft', draftPage(ctx));
+  r.get('/reports/draft/pdf', draftPdfDownload(ctx));
   r.get('/reports/:id', reportPage(ctx));
   r.get('/reports/:id/xlsx', reportXlsxDownload(ctx));
   r.get('/reports/:id/pdf', reportPdfDownload(ctx));

@@ -21,17 +21,17 @@ const SERIES: { key: 'slaRate' | 'coverageRate' | 'contactRate'; zh: string; en:
 export function townshipRatesSvg(ranking: RankedUnit[], bottom: string[], lang: ReportLang): string {
   const width = 340;
   const labelW = 0;
-  const barMax = width - 60;
-  const bar = 10;
-  const groupH = 18 + SERIES.length * (bar + 3) + 8;
+  const barMax = width - 64;
+  const bar = 12;
+  const groupH = 20 + SERIES.length * (bar + 4) + 8;
   const legendH = 22;
   const height = legendH + Math.max(1, ranking.length) * groupH;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${esc(t(lang, '各乡镇认定时效、应帮尽帮与走访率', 'Township SLA, plan coverage and contact rates'))}" font-family="Noto Sans CJK SC, sans-serif" font-size="11">`);
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${esc(t(lang, '各乡镇认定时效、应帮尽帮与走访率', 'Township SLA, plan coverage and contact rates'))}" font-family="Noto Sans CJK SC, sans-serif" font-size="13">`);
   parts.push('<defs><pattern id="hatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="4" height="4" fill="#fff"/><rect width="2" height="4" fill="#4a4f57"/></pattern></defs>');
   SERIES.forEach((s, i) => {
     const x = i * 110;
-    parts.push(`<rect x="${x}" y="4" width="12" height="10" fill="${s.fill}" stroke="#1a1a1a" stroke-width="0.5"/><text x="${x + 16}" y="13">${esc(t(lang, s.zh, s.en))}</text>`);
+    parts.push(`<rect x="${x}" y="4" width="12" height="10" fill="${s.fill}" stroke="#1a1a1a" stroke-width="0.5"/><text x="${x + 16}" y="14">${esc(t(lang, s.zh, s.en))}</text>`);
   });
   ranking.forEach((r, gi) => {
     const y0 = legendH + gi * groupH;
@@ -40,7 +40,7 @@ export function townshipRatesSvg(ranking: RankedUnit[], bottom: string[], lang: 
     parts.push(`<text x="${labelW}" y="${y0 + 12}" font-weight="${isBottom ? 700 : 400}">${esc(title)}</text>`);
     SERIES.forEach((s, i) => {
       const v = r[s.key];
-      const y = y0 + 18 + i * (bar + 3);
+      const y = y0 + 20 + i * (bar + 4);
       const w = v === null ? 0 : Math.max(1, v * barMax);
       parts.push(`<rect x="${labelW}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${s.fill}" stroke="#1a1a1a" stroke-width="0.5"><title>${esc(`${t(lang, s.zh, s.en)} ${pct(v)}`)}</title></rect>`);
       parts.push(`<text x="${(labelW + w + 4).toFixed(1)}" y="${y + bar - 1}">${esc(pct(v))}</text>`);
