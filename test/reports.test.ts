@@ -20,6 +20,8 @@ import { ensureReportSchedules, reportScheduleId } from '../api/services/ensure-
 import type { Harness } from './support/harness';
 import { DEMO, eventually, startHarness } from './support/harness';
 import { seedCases } from './support/seed-cases';
+import { createCase, driveToMonitored, implementMeasure } from './support/driver';
+import { leadBody } from './support/harness';
 import { csrfOf, getPage, postForm, textOf } from './support/link-client';
 import ExcelJS from 'exceljs';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
@@ -312,5 +314,40 @@ describe('季通报 and its 约谈', () => {
     const bad = await admin.get('/admin/reports/draft?period=2026-H3');
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('period');
+  });
+});
+
+describe('帮扶手册', () => {
+  it('a household\'s handbook page and PDF show its measures, contacts and history, and no raw ID number or phone', async () => {
+    const body = leadBody({ household: { headName: '欧阳手册' } });
+    const caseId = await createCase(h, body);
+    await driveToMonitored(h, caseId);
+    await implementMeasure(h, caseId);
+    const row = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const contact = await h.api('POST', `/api/cases/${caseId}/contacts`, { as: row.contactId!, body: { contactedOn: today, method: 'VISIT', note: '入户了解务工情况' } });
+    expect(contact.status, JSON.stringify(contact.body)).toBe(201);
+
+    const admin = await adminLogin(h, 'off-admin');
+    const casePage = await admin.get(`/admin/cases/${encodeURIComponent(caseId)}`);
+    expect(casePage.text).toContain(`/admin/cases/${encodeURIComponent(caseId)}/handbook`);
+    const page = await admin.get(`/admin/cases/${encodeURIComponent(caseId)}/handbook`);
+    expect(page.status).toBe(200);
+    const text = textOf(page.text);
+    for (const want of ['家庭基本情况', '公益岗位安置', '已落实', '入户了解务工情况', '办理经过', '户主签字', '欧**']) expect(text).toContain(want);
+
+    const pdf = await fetch(`${h.baseUrl}/admin/cases/${encodeURIComponent(caseId)}/handbook/pdf`, { headers: { cookie: admin.cookie } });
+    expect(pdf.status).toBe(200);
+    const doc = await getDocument({ data: new Uint8Array(await pdf.arrayBuffer()) }).promise;
+    let pdfText = '';
+    for (let p = 1; p <= doc.numPages; p++) pdfText += (await (await doc.getPage(p)).getTextContent()).items.map((x: any) => x.str).join('');
+    pdfText = pdfText.replace(/\s+/g, '');
+    for (const want of ['帮扶措施', '公益岗位安置', `已落实${today}`, '走访记录', '入户了解务工情况', today]) expect(pdfText).toContain(want);
+    // No raw ID number, phone or full name; the masked ones are there.
+    for (const raw of [body.household.idNumber, body.household.phone, '欧阳手册']) {
+      expect(pdfText).not.toContain(raw);
+      expect(page.text).not.toContain(raw);
+    }
+    expect(pdfText).toContain(body.household.idNumber.slice(0, 4));
   });
 });

@@ -20,6 +20,7 @@ import { outboxPage } from './outbox';
 import { checkCsrf, csrfToken, officialOfSession } from './session';
 import { adminLang, adminPage } from './shell';
 import { tasksPage } from './tasks';
+import { handbookPage, handbookPdf } from './handbook';
 import { draftPage, draftPdfDownload, reportListPage, reportPage, reportPdfDownload, reportXlsxDownload } from './reports';
 
 /** Headers of every admin page: no caching (personal data), no framing, no scripts. */
@@ -79,6 +80,8 @@ export function adminRouter(ctx: ServiceContext): Router {
   r.get('/cases', caseListPage(ctx));
   r.post('/cases', caseSearchSubmit(ctx));
   r.get('/cases/:id', caseDetailPage(ctx));
+  r.get('/cases/:id/handbook', handbookPage(ctx));
+  r.get('/cases/:id/handbook/pdf', handbookPdf(ctx));
   r.post('/cases/:id/close', closeAction(ctx));
   r.post('/cases/:id/rollback', rollbackAction(ctx));
   r.get('/tasks', tasksPage(ctx));
