@@ -351,3 +351,37 @@ describe('帮扶手册', () => {
     expect(pdfText).toContain(body.household.idNumber.slice(0, 4));
   });
 });
+
+describe('charts on the dashboard', () => {
+  it('the dashboard shows new and eliminated households per month over 12 months and tasks per township as SVG, readable at 360 px without JavaScript', async () => {
+    const admin = await adminLogin(h, 'off-admin');
+    const browser = await launchBrowser();
+    try {
+      const context = await phoneContext(browser);
+      const [name, value] = admin.cookie.split('=');
+      await context.addCookies([{ name, value, url: h.baseUrl }]);
+      const page = await context.newPage();
+      await page.goto(`${h.baseUrl}/admin`);
+      const months = page.locator('#chart-months svg');
+      expect(await months.count()).toBe(1);
+      const labels = await months.locator('text[text-anchor="middle"][font-size="10"]').allTextContents();
+      expect(labels).toHaveLength(12);
+      const thisMonth = `${Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(5, 7))}月`;
+      expect(labels[11]).toBe(thisMonth);
+      // The handbook's case was approved this month: the current month's column is not empty.
+      const current = await months.locator('rect title').allTextContents();
+      const approvedNow = Number(current[22].split(' ')[1]);
+      expect(approvedNow).toBeGreaterThanOrEqual(1);
+      expect(await page.locator('#chart-tasks svg').count()).toBe(1);
+      for (const id of ['#chart-months svg', '#chart-tasks svg']) {
+        const box = (await page.locator(id).boundingBox())!;
+        expect(box.x + box.width, id).toBeLessThanOrEqual(360);
+      }
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+      await page.locator('#chart-months').screenshot({ path: screenshotPath('dashboard-charts-360.png') });
+      await page.screenshot({ path: screenshotPath('dashboard-360.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
+  });
+});
