@@ -18,7 +18,11 @@ import { REPORT_WORKFLOW } from '../workflows/report/contracts';
 import { periodOfKey, reportInterviewId } from '../workflows/report/rules';
 import { ensureReportSchedules, reportScheduleId } from '../api/services/ensure-report-schedules';
 import type { Harness } from './support/harness';
-import { DEMO, eventually, startHarness } from './support/harness';
+import { DEMO, TEST_MAIL_FROM, TEST_SECRET, eventually, startHarness } from './support/harness';
+import { startMailDispatcher } from '../activities/mail/dispatcher';
+import { smtpSender } from '../activities/mail/smtp';
+import { taskLinkOptions } from '../api/links/link-token';
+import { loadCalendar } from '../activities/calendar/calendar';
 import { seedCases } from './support/seed-cases';
 import { createCase, driveToMonitored, implementMeasure } from './support/driver';
 import { leadBody } from './support/harness';
@@ -171,8 +175,17 @@ describe('季通报 and its 约谈', () => {
       ...[1, 2, 3].map(() => ({ village: DEMO.villageB1, status: 'MONITORED', openedAt: at(1, 5), approvedAt: at(2, 2), slaBreached: true, tasks: [{ step: 'PLAN', level: 'VILLAGE', dueAt: at(3, 1) }] })),
     ]);
 
+    // The county's administrators are mailed each version through the outbox (a dispatcher for this test's reports only).
+    const reportMail = startMailDispatcher({
+      prisma: h.prisma, sender: smtpSender({ url: smtp.url, timeoutMs: 5000 }), from: TEST_MAIL_FROM, publicBaseUrl: h.baseUrl,
+      links: taskLinkOptions({ secret: TEST_SECRET }), calendar: () => loadCalendar({}), pollMs: 200, leaseMs: 3000, backoff: { initialMs: 300, maxMs: 1500 },
+      revokeEveryMs: 60_000, log: () => undefined, scope: () => ({ kind: 'REPORT_READY', idempotencyKey: { startsWith: `report:RPT-${DEMO.county}-Q-${year}-` } }),
+    });
     const first = await run(q1, 1);
     expect(first).toMatchObject({ version: 1, late: false, interviews: [] });
+    const ready = await smtp.waitFor((m) => m.kind === 'REPORT_READY' && m.to.includes('admin@demo.bangfu.local') && m.subject.includes(`${year}-Q1`), 'the report mail');
+    expect(ready.subject).toContain('季通报（第1版）');
+    await reportMail.stop();
     const r1 = await h.prisma.report.findUniqueOrThrow({ where: { id: first.reportId } });
     expect(r1.bottom).toEqual([DEMO.townshipB]);
     const figures = r1.figures as unknown as { county: UnitFigures; townships: UnitFigures[]; villages: UnitFigures[] };

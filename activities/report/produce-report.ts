@@ -50,16 +50,26 @@ export function reportActivities(prisma: PrismaClient): ReportActivities {
       const changes = last ? figureChanges(last.figures as unknown as CountyFigures, figures) : null;
       // A concurrent run of the same period takes the same version number: the unique index refuses
       // one of them and the activity's retry takes the next.
-      const row = await prisma.report.create({
+      const id = reportId(a.countyCode, a.kind, a.period.key, version);
+      const [county, admins] = await Promise.all([
+        prisma.region.findUnique({ where: { code: a.countyCode }, select: { name: true } }),
+        prisma.official.findMany({ where: { role: 'ADMIN', regionCode: a.countyCode, active: true }, select: { id: true } }),
+      ]);
+      const title = `${county?.name ?? a.countyCode} ${a.period.key} ${a.kind === 'MONTHLY' ? '月调度' : '季通报'}（第${version}版）`;
+      // The report and its mails to the county's administrators in one transaction (the outbox delivers them).
+      const [row] = await prisma.$transaction([prisma.report.create({
         data: {
-          id: reportId(a.countyCode, a.kind, a.period.key, version), kind: a.kind, countyCode: a.countyCode, periodKey: a.period.key,
+          id, kind: a.kind, countyCode: a.countyCode, periodKey: a.period.key,
           periodFrom: new Date(a.period.from), periodTo: new Date(a.period.to), version, requestKey: a.requestKey,
           scheduledAt: a.scheduledAt ? new Date(a.scheduledAt) : null, producedAt: new Date(a.runAt), late: a.late, lateSeconds: a.lateSeconds,
           policyVersion: a.policyVersion ?? null, figures: figures as unknown as Prisma.InputJsonValue,
           ranking: { townships: ranking } as unknown as Prisma.InputJsonValue, bottom,
           ...(changes ? { changes: { previousVersion: last?.version, figures: changes } as unknown as Prisma.InputJsonValue } : {}),
         },
-      });
+      }), prisma.notification.createMany({
+        data: admins.map((o) => ({ idempotencyKey: `report:${id}:${o.id}`, kind: 'REPORT_READY', recipientId: o.id, data: { reportId: id, title, late: a.late } })),
+        skipDuplicates: true,
+      })]);
       return produced(row, true, await previousBottoms(prisma, a));
     },
   };
