@@ -20,7 +20,9 @@ export interface CaseRegion {
 /** Notification kinds (delivered by email). */
 export type NotificationKind =
   | 'NEW_TASK' | 'REMINDER' | 'ESCALATION' | 'NUDGE' | 'CONTACT_REMINDER' | 'CONTACT_ESCALATION' | 'PLAN_DUE'
-  | 'DECISION_OUTCOME' | 'CASE_CLOSED' | 'SLA_BREACHED' | 'CASE_ASSIGNED_TO_CONTACT' | 'TASK_UNASSIGNED';
+  | 'DECISION_OUTCOME' | 'CASE_CLOSED' | 'SLA_BREACHED' | 'CASE_ASSIGNED_TO_CONTACT' | 'TASK_UNASSIGNED'
+  /** 报表生成 — a county report version is ready (to the county's administrators). */
+  | 'REPORT_READY';
 
 /** A notification to write into the outbox with an event. */
 export interface NotificationSpec {

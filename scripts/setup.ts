@@ -4,6 +4,7 @@
  *   npm run setup -- regions <file.csv>      load 行政区划 (统计用区划代码: code, name, level or parent code)
  *   npm run setup -- officials <file.csv>    load officials (name, email, role, region code, language, stands in for)
  *   npm run setup -- rotate-key              re-seal personal data under the current key
+ *   npm run setup -- schedules               create or update each county's report schedules (月调度、季通报) from the policy
  *
  * `regions` and `officials` are idempotent: a second run of the same file changes nothing and
  * says so. Each prints one line per row (added, updated, unchanged or refused with the reason) and
@@ -24,11 +25,15 @@ import type { LoadReport } from '../api/services/load-regions';
 import { loadRegions } from '../api/services/load-regions';
 import { loadOfficials } from '../api/services/load-officials';
 import { TableFileError } from '../api/services/read-table-file';
+import { ensureReportSchedules } from '../api/services/ensure-report-schedules';
+import { loadPolicy } from '../runtime/policy-file';
+import { connectClient } from '../runtime/temporal-connection';
 
 const USAGE = `usage:
   npm run setup -- regions <file.csv>       administrative divisions (统计用区划代码), UTF-8 or GBK
   npm run setup -- officials <file.csv>     officials: name, email, role, regionCode, language, standsInFor
-  npm run setup -- rotate-key               re-encrypt personal data with the first key of BANGFU_DATA_KEYS`;
+  npm run setup -- rotate-key               re-encrypt personal data with the first key of BANGFU_DATA_KEYS
+  npm run setup -- schedules                create or update each county's report schedules (TEMPORAL_ADDRESS, BANGFU_POLICY_FILE)`;
 
 function printReport(what: string, r: LoadReport): void {
   for (const row of r.rows) {
@@ -56,8 +61,9 @@ await runMain('setup', async () => {
     console.log(USAGE);
     return;
   }
-  if (!['regions', 'officials', 'rotate-key'].includes(command)) throw new Error(`unknown command "${command}"\n${USAGE}`);
-  if (command !== 'rotate-key' && !file) throw new Error(`${command}: a CSV file is required\n${USAGE}`);
+  if (!['regions', 'officials', 'rotate-key', 'schedules'].includes(command)) throw new Error(`unknown command "${command}"\n${USAGE}`);
+  if ((command === 'rotate-key' || command === 'schedules') && file) throw new Error(`unexpected argument "${file}"\n${USAGE}`);
+  if (command !== 'rotate-key' && command !== 'schedules' && !file) throw new Error(`${command}: a CSV file is required\n${USAGE}`);
   if (rest.length > 0 || (command === 'rotate-key' && file)) throw new Error(`unexpected argument "${rest[0] ?? file}"\n${USAGE}`);
   let bytes: Buffer | undefined;
   try {
@@ -80,6 +86,16 @@ await runMain('setup', async () => {
       const r = await loadOfficials(prisma, bytes as Buffer);
       printReport('officials', r);
       refused = r.counts.REFUSED;
+    } else if (command === 'schedules') {
+      if (!cfg.TEMPORAL_ADDRESS) throw new ConfigError('Missing configuration: schedules needs TEMPORAL_ADDRESS (the Temporal server the workers use)');
+      const temporal = await connectClient(cfg, cfg.TEMPORAL_ADDRESS);
+      try {
+        const done = await ensureReportSchedules({ prisma, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy: loadPolicy(cfg.BANGFU_POLICY_FILE) });
+        for (const d of done) console.log(`  ${d.scheduleId}: ${d.outcome}`);
+        console.log(`schedules: ${done.length} (${done.filter((d) => d.outcome === 'created').length} created, ${done.filter((d) => d.outcome === 'updated').length} updated)`);
+      } finally {
+        await temporal.connection.close();
+      }
     } else {
       const cipher = personalDataFromConfig(cfg, secretFor(cfg, db.source === 'embedded'));
       const r = await resealPersonalData(prisma, cipher);

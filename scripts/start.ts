@@ -32,6 +32,7 @@ import type { LogEntry } from '@temporalio/worker';
 import type { RunRecord } from '../runtime/run-record';
 import { devServersOn, isRunning, removeRunRecord, stopLeftovers, writeRunRecord } from '../runtime/run-record';
 import { createCaseWorker } from '../worker/create-worker';
+import { ensureReportSchedules } from '../api/services/ensure-report-schedules';
 import { SEARCH_ATTRIBUTES } from '../workflows/contracts';
 
 const log = (msg: string): void => console.log(`[bangfu] ${msg}`);
@@ -166,6 +167,9 @@ await runMain('start', async () => {
 
   const temporal = await connectClient(cfg, address);
   onStop('the Temporal client', () => temporal.connection.close());
+  // 月调度 / 季通报: each county's report schedules, created or brought up to date from the policy.
+  const schedules = await ensureReportSchedules({ prisma, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy });
+  log(`reports: ${schedules.length} schedules (${schedules.filter((x) => x.outcome === 'created').length} created, the rest updated to the policy)`);
   const appUrl = cfg.PUBLIC_BASE_URL ?? `http://localhost:${cfg.PORT}`;
 
   // Mail: SMTP_URL, or a local catcher whose mail the administrator reads at /admin/mail.

@@ -29,6 +29,34 @@ export const ZStepLimits = z.object({
   ELIM_COUNTY_APPROVAL: ZLimit,
 });
 
+/**
+ * When a report runs: monthly on a day of the month, quarterly on a day of the quarter's first
+ * month (Beijing time), or every n seconds (compressed test schedules).
+ */
+export const ZReportCadence = z.union([
+  z.object({ every: z.literal('MONTH'), day: z.number().int().min(1).max(28), hour: z.number().int().min(0).max(23) }),
+  z.object({ every: z.literal('QUARTER'), day: z.number().int().min(1).max(28), hour: z.number().int().min(0).max(23) }),
+  z.object({ every: z.literal('SECONDS'), seconds: z.number().int().min(1) }),
+]);
+export type TReportCadence = z.infer<typeof ZReportCadence>;
+
+/** The reporting cycle's policy (月调度、季通报). */
+export const ZReportPolicy = z.object({
+  /** 月调度: the county's monthly figures, due to the city by the 1st. */
+  monthly: ZReportCadence,
+  /** 季通报: the quarterly ranking of townships. */
+  quarterly: ZReportCadence,
+  /** Townships named at the bottom of a ranking (at most half of the ranked ones). */
+  bottomCount: z.number().int().min(1),
+  /** Consecutive rankings at the bottom that lead to an 约谈. */
+  interviewAfterBottomRuns: z.number().int().min(2),
+  /** A report produced this many seconds after its scheduled time says it is late. */
+  lateAfterSeconds: z.number().int().min(1),
+  /** How far back a schedule catches up missed runs after an outage (Temporal's catchup window), in seconds. */
+  catchupWindowSeconds: z.number().int().min(10),
+});
+export type TReportPolicy = z.infer<typeof ZReportPolicy>;
+
 /** The full policy. */
 export const ZPolicy = z.object({
   version: z.string().min(1),
@@ -63,6 +91,8 @@ export const ZPolicy = z.object({
    * (e.g. `INTERVIEW.HOLD_INTERVIEW`, 约谈). Pinned into each process at its start.
    */
   processSteps: z.record(z.string(), z.record(z.string(), ZLimit)).default({}),
+  /** 月调度 / 季通报 — when reports run and how the ranking names laggards; absent: {@link DEFAULT_REPORT_POLICY}. */
+  reports: ZReportPolicy.optional(),
 });
 export type TPolicy = z.infer<typeof ZPolicy>;
 

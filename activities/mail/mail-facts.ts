@@ -86,6 +86,8 @@ export async function gatherMail(prisma: PrismaClient, n: Notification, calendar
   const facts: Omit<MailFacts, 'link'> = {
     kind, lang, recipientName: official.name,
     ...(proc ? { processTitle: proc.title, stepLabel: processStepLabel(proc.kind, step, lang) } : {}),
+    // A report names itself by its title (no case, no process).
+    ...(kind === 'REPORT_READY' && typeof data.title === 'string' ? { processTitle: data.title, late: data.late === true } : {}),
     caseNo: kase?.caseNo ?? null,
     headNameMasked: kase ? maskName(kase.household.headName) : null,
     villageName: village ? (lang === 'en' ? (village.nameEn ?? village.name) : village.name) : null,

@@ -41,6 +41,8 @@ export interface MailFacts {
   processTitle?: string | null;
   /** The step's label when it is not a case step (from the process kind's registration). */
   stepLabel?: string | null;
+  /** A report produced after its scheduled time (REPORT_READY). */
+  late?: boolean;
 }
 
 /** A rendered message. */
@@ -161,6 +163,10 @@ function body(f: MailFacts): Body {
         ? { subject: `【案件办结】${w}：${st}`, intro: [`案件（${w}）已办结，结果：${st}。`] }
         : { subject: `[Case closed] ${w}: ${st}`, intro: [`The case of ${w} is closed: ${st}.`] };
     }
+    case 'REPORT_READY':
+      return zh
+        ? { subject: `【报表】${w}已生成${f.late ? '（逾期生成）' : ''}`, intro: [`${w}已生成${f.late ? '，因工作进程停止而逾期生成' : ''}。请登录管理后台「报表」页面查看，并下载 XLSX 或 PDF。`] }
+        : { subject: `[Report] ${w} is ready${f.late ? ' (late)' : ''}`, intro: [`${w} has been produced${f.late ? ', late (the worker was down when it was due)' : ''}. Open Reports in the admin pages to read it and download XLSX or PDF.`] };
     case 'SLA_BREACHED':
       return zh
         ? { subject: `【超时】${w} 识别认定超过时限`, intro: [`案件（${w}）自线索到县级审定已超过规定时限（默认 15 天），当前环节：${step || '—'}。`] }

@@ -14,6 +14,11 @@ import {
   actions, approve, createCase, decide, driveElimination, driveToMonitored, implementMeasure, openTaskOf, waitForCase, untilEliminationStarts } from '../support/driver';
 
 import { historyToFile } from '../support/history-files';
+import { seedCases } from '../support/seed-cases';
+import { ensureReportSchedules, reportScheduleId } from '../../api/services/ensure-report-schedules';
+import type { ReportInput, ReportResult } from '../../workflows/report/contracts';
+import { REPORT_WORKFLOW } from '../../workflows/report/contracts';
+import { periodOfKey } from '../../workflows/report/rules';
 
 const release = process.env.BANGFU_RELEASE;
 if (!release || !/^[\w.-]+$/.test(release)) throw new Error('set BANGFU_RELEASE (npm run histories:capture -- <release>)');
@@ -155,5 +160,39 @@ describe(`capture histories for release ${release}`, () => {
     const done = await h.api('POST', `/api/tasks/${taskId}/decision`, { as: county, body: { action: 'DONE', data: { held: true, heldOn: today(), notes: '约谈乡镇主要负责人，限期整改' } } });
     expect(done.status, JSON.stringify(done.body)).toBe(200);
     await saveWorkflow(h, `process-${processId}`, 'interview-reminded-escalated-held');
+  });
+
+  it('reports: a scheduled 月调度, and a 季通报 that opens an 约谈 for a township at the bottom twice', async () => {
+    const policy = {
+      ...compressedPolicy(),
+      reports: { monthly: { every: 'SECONDS' as const, seconds: 3 }, quarterly: { every: 'SECONDS' as const, seconds: 3 }, bottomCount: 2, interviewAfterBottomRuns: 2, lateAfterSeconds: 2, catchupWindowSeconds: 60 },
+    };
+    const h = await harness({ policy });
+    const suffix = h.taskQueue.slice(5, 13);
+    const scheduleId = reportScheduleId('MONTHLY', DEMO.county, suffix);
+    await ensureReportSchedules({ prisma: h.prisma, temporal: h.client, taskQueue: h.taskQueue, policy, counties: [DEMO.county], kinds: ['MONTHLY'], idSuffix: suffix });
+    const report = await eventually(() => h.prisma.report.findFirst({ where: { requestKey: { startsWith: `${scheduleId}-` } } }), 'a scheduled report');
+    await h.client.schedule.getHandle(scheduleId).delete();
+    await h.client.workflow.getHandle(report.requestKey).result();
+    fs.writeFileSync(path.join(dir, 'report-scheduled-monthly.json'), historyToFile(await h.client.workflow.getHandle(report.requestKey).fetchHistory()));
+
+    const year = 1960 + Math.floor(Math.random() * 25);
+    const at = (m: number): Date => new Date(`${year}-0${m}-10T10:00:00+08:00`);
+    await seedCases(h.prisma, [
+      { village: DEMO.villageA1, status: 'MONITORED', openedAt: at(1), approvedAt: at(2), lastContactAt: at(3), measures: [{ status: 'IMPLEMENTED', implementedOn: at(2) }] },
+      { village: DEMO.villageB1, status: 'MONITORED', openedAt: at(1), approvedAt: at(2), slaBreached: true },
+    ]);
+    const run = (key: string): Promise<ReportResult> => {
+      const input: ReportInput = {
+        countyCode: DEMO.county, kind: 'QUARTERLY', cadence: policy.reports.quarterly, period: periodOfKey(key)!, bottomCount: 2, interviewAfterBottomRuns: 2, lateAfterSeconds: 2,
+        interviewPolicy: { processSteps: h.policy.processSteps, reminderLead: h.policy.reminderLead, escalationRepeat: h.policy.escalationRepeat, version: h.policy.version },
+      };
+      return h.client.workflow.execute(REPORT_WORKFLOW, { taskQueue: h.taskQueue, workflowId: `report-capture-${key}-${h.taskQueue}`, args: [input] });
+    };
+    await run(`${year}-Q1`);
+    const second = await run(`${year}-Q2`);
+    expect(second.interviews).toHaveLength(1);
+    fs.writeFileSync(path.join(dir, 'report-quarterly-interview.json'), historyToFile(await h.client.workflow.getHandle(`report-capture-${year}-Q2-${h.taskQueue}`).fetchHistory()));
+    console.log(`captured the report histories in ${dir}`);
   });
 });

@@ -80,6 +80,7 @@ ${view !== 'readable' ? html`<a class="button secondary" href="${self}">${w(lang
 ${view !== 'audit' ? html`<a class="button secondary" href="${self}?view=audit">${w(lang, 'onlyAudit')}</a>` : ''}
 ${view !== 'full' ? html`<a class="button secondary" id="show-full" href="${self}?view=full">${w(lang, 'everything')}</a>` : ''}
 ${c.temporalUiUrl ? html`<a class="button secondary" id="temporal-ui" href="${c.temporalUiUrl}" target="_blank" rel="noopener">${w(lang, 'temporalUi')}</a>` : ''}
+<a class="button secondary" id="handbook" href="${self}/handbook">${lang === 'en' ? 'Assistance handbook' : '帮扶手册'}</a>
 </p>`;
 
     const body = html`

@@ -7,12 +7,14 @@ import { ZStatsQuerySchema } from '../../routes/stats/stats.types';
 import { computeStats } from '../../services/compute-stats';
 import type { ServiceContext } from '../../services/context';
 import type { SafeHtml } from '../html';
-import { html } from '../html';
+import { html, raw } from '../html';
 import type { Lang } from '../i18n';
 import { STATUS_LABELS, STEP_LABELS } from '../i18n';
 import { dropEmpty } from './case-list';
 import { w } from './labels';
 import { adminPage, due, lbl, options, percent, regionsInScope, when } from './shell';
+import { monthlySeries } from '../../services/monthly-series';
+import { monthlySvg, tasksSvg } from '../../services/report-documents/report-chart';
 
 function n(count: number, href: string, figure: string): SafeHtml {
   return html`<a href="${href}" data-figure="${figure}" data-count="${count}">${count}</a>`;
@@ -24,7 +26,7 @@ export function dashboardPage(ctx: ServiceContext): RequestHandler {
     const lang: Lang = res.locals.lang;
     const parsed = ZStatsQuerySchema.safeParse(dropEmpty(req.query as Record<string, unknown>));
     const q = parsed.success ? parsed.data : {};
-    const [s, regions] = await Promise.all([computeStats(ctx, official, q), regionsInScope(ctx.prisma, official)]);
+    const [s, regions, months] = await Promise.all([computeStats(ctx, official, q), regionsInScope(ctx.prisma, official), monthlySeries(ctx, official, q)]);
     const rname = (r: { name: string; nameEn: string | null }): string => (lang === 'en' && r.nameEn ? r.nameEn : r.name);
     const regionOptions = regions.map((r) => ({ value: r.code, text: `${r.level === 'VILLAGE' ? '　' : ''}${rname(r)}` }));
     const sla = s.identificationSla;
@@ -39,6 +41,12 @@ export function dashboardPage(ctx: ServiceContext): RequestHandler {
 </form>
 ${!parsed.success ? html`<p class="notice error">${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}</p>` : ''}
 <p class="muted">${w(lang, 'figures')} ${w(lang, 'import')}<code>npm run import -- leads.csv</code> · <a href="/api/docs#post-api-imports">POST /api/imports</a></p>
+
+<section class="card" id="chart-months"><h2>${lang === 'en' ? 'New and eliminated households, last 12 months' : '近12个月新增监测户与风险消除户'}</h2>
+<figure style="margin:0">${raw(monthlySvg(months, lang))}</figure></section>
+
+<section class="card" id="chart-tasks"><h2>${w(lang, 'tasksByTownship')}</h2>
+<figure style="margin:0">${raw(tasksSvg(s.tasks.byTownship.map((x) => ({ name: x.townshipName ?? x.townshipCode, open: x.open, overdue: x.overdue })), lang))}</figure></section>
 
 <section class="card" id="fig-cases"><h2>${w(lang, 'casesByStatus')}</h2>
 <p>${w(lang, 'total')} ${n(s.cases.total, s.cases.href, 'cases.total')}</p>

@@ -20,6 +20,8 @@ import { outboxPage } from './outbox';
 import { checkCsrf, csrfToken, officialOfSession } from './session';
 import { adminLang, adminPage } from './shell';
 import { tasksPage } from './tasks';
+import { handbookPage, handbookPdf } from './handbook';
+import { draftPage, draftPdfDownload, reportListPage, reportPage, reportPdfDownload, reportXlsxDownload } from './reports';
 
 /** Headers of every admin page: no caching (personal data), no framing, no scripts. */
 export const pageSecurityHeaders: RequestHandler = (_req, res, next) => {
@@ -78,12 +80,20 @@ export function adminRouter(ctx: ServiceContext): Router {
   r.get('/cases', caseListPage(ctx));
   r.post('/cases', caseSearchSubmit(ctx));
   r.get('/cases/:id', caseDetailPage(ctx));
+  r.get('/cases/:id/handbook', handbookPage(ctx));
+  r.get('/cases/:id/handbook/pdf', handbookPdf(ctx));
   r.post('/cases/:id/close', closeAction(ctx));
   r.post('/cases/:id/rollback', rollbackAction(ctx));
   r.get('/tasks', tasksPage(ctx));
   r.post('/tasks/:id/nudge', nudgeAction(ctx));
   r.post('/tasks/:id/transfer', transferAction(ctx));
   r.get('/outbox', outboxPage(ctx));
+  r.get('/reports', reportListPage(ctx));
+  r.get('/reports/draft', draftPage(ctx));
+  r.get('/reports/draft/pdf', draftPdfDownload(ctx));
+  r.get('/reports/:id', reportPage(ctx));
+  r.get('/reports/:id/xlsx', reportXlsxDownload(ctx));
+  r.get('/reports/:id/pdf', reportPdfDownload(ctx));
   r.get('/officials', officialsPage(ctx));
   r.post('/officials', addOfficialAction(ctx));
   r.post('/officials/:id/deactivate', deactivateOfficialAction(ctx));

@@ -1,0 +1,145 @@
+/**
+ * /admin/reports — the county's reports (月调度、季通报): the list of versions, a report's page
+ * (figures per township, the ranking with its chart drawn as SVG on the server, what changed
+ * against the previous version, and whether it was produced late), and its downloads as XLSX and
+ * PDF.
+ */
+import type { RequestHandler } from 'express';
+import { AppError } from '../../http/app-error';
+import type { ServiceContext } from '../../services/context';
+import { getReport, listReports, readableCounties } from '../../services/load-report';
+import { computeReportFigures } from '../../../activities/report/report-figures';
+import { periodOfKey } from '../../../workflows/report/rules';
+import type { HalfYearDraft } from '../../services/report-documents/half-year-draft';
+import { draftMonitoringSection } from '../../services/report-documents/half-year-draft';
+import { renderPdf } from '../../services/report-documents/report-pdf';
+import { resolveCjkFont } from '../../services/report-documents/cjk-font';
+import { townshipRatesSvg } from '../../services/report-documents/report-chart';
+import { reportPdf } from '../../services/report-documents/report-pdf';
+import type { ReportFigures } from '../../services/report-documents/report-view';
+import { FIGURE_COLUMNS, countingNote, pct, producedLine, rankingOf, reportTitle, t } from '../../services/report-documents/report-view';
+import { reportXlsx } from '../../services/report-documents/report-xlsx';
+import { html, raw } from '../html';
+import type { Lang } from '../i18n';
+import { adminPage, when } from './shell';
+
+/** GET /admin/reports */
+export function reportListPage(ctx: ServiceContext): RequestHandler {
+  return async (req, res) => {
+    const lang: Lang = res.locals.lang;
+    const reports = await listReports(ctx, req.official!);
+    const body = html`<section class="card"><div class="table-wrap"><table class="data">
+<thead><tr><th>${t(lang, '报表', 'Report')}</th><th>${t(lang, '统计期', 'Period')}</th><th>${t(lang, '版本', 'Version')}</th><th>${t(lang, '生成', 'Produced')}</th></tr></thead>
+<tbody>${reports.map((r) => html`<tr><td><a href="/admin/reports/${encodeURIComponent(r.id)}">${r.kind === 'MONTHLY' ? t(lang, '月调度', 'Monthly') : t(lang, '季通报', 'Quarterly')}</a></td><td>${r.periodKey}</td><td>${r.version}</td><td>${when(r.producedAt, lang)}${r.late ? html` <span class="badge overdue">${t(lang, '逾期生成', 'late')}</span>` : ''}</td></tr>`)}</tbody>
+</table></div>${reports.length === 0 ? html`<p class="muted">${t(lang, '暂无报表：报表按日程自动生成（npm run setup -- schedules）。', 'No reports yet: they run on their schedules (npm run setup -- schedules).')}</p>` : ''}</section>`;
+    res.type('html').send(adminPage({ lang, req, official: req.official, csrf: res.locals.csrf, title: t(lang, '报表', 'Reports'), body }));
+  };
+}
+
+/** GET /admin/reports/:id */
+export function reportPage(ctx: ServiceContext): RequestHandler {
+  return async (req, res) => {
+    const lang: Lang = res.locals.lang;
+    const { report: r, countyName } = await getReport(ctx, req.official!, String(req.params.id));
+    const f = r.figures as unknown as ReportFigures;
+    const ranking = rankingOf(r);
+    const changes = (r.changes as { previousVersion: number; figures: { unit: string; figure: string; before: number; after: number }[] } | null);
+    const unitName = new Map([f.county, ...f.townships].map((u) => [u.code, u.name]));
+    const label = new Map(FIGURE_COLUMNS.map((c) => [c.key as string, t(lang, c.zh, c.en)]));
+    const id = encodeURIComponent(r.id);
+    const body = html`<p class="notice${r.late ? ' warn' : ''}" data-late="${String(r.late)}">${producedLine(r, lang)}</p>
+<p class="actions"><a class="button" href="/admin/reports/${id}/xlsx">${t(lang, '下载 XLSX', 'Download XLSX')}</a><a class="button secondary" href="/admin/reports/${id}/pdf">${t(lang, '下载 PDF', 'Download PDF')}</a></p>
+<section class="card" id="report-chart"><h2>${t(lang, '乡镇排名', 'Township ranking')}</h2>
+<figure style="margin:0">${raw(townshipRatesSvg(ranking, r.bottom, lang))}</figure>
+${r.bottom.length > 0 ? html`<p>${t(lang, '末位：', 'Bottom: ')}<strong>${r.bottom.map((c) => ranking.find((x) => x.code === c)?.name ?? c).join('、')}</strong></p>` : ''}
+</section>
+<section class="card"><h2>${t(lang, '各乡镇数据', 'Figures by township')}</h2><div class="table-wrap"><table class="data">
+<thead><tr><th>${t(lang, '单位', 'Unit')}</th>${FIGURE_COLUMNS.map((c) => html`<th class="num">${t(lang, c.zh, c.en)}</th>`)}</tr></thead>
+<tbody>${[f.county, ...f.townships].map((u) => html`<tr data-unit="${u.code}"><td>${u.name}</td>${FIGURE_COLUMNS.map((c) => html`<td class="num" data-figure="${c.key}">${u[c.key] as number}</td>`)}</tr>`)}</tbody>
+</table></div></section>
+<section class="card"><h2>${t(lang, '排名明细', 'Ranking')}</h2><ol>${ranking.filter((u) => u.rank > 0).map((u) => html`<li>${u.name}: ${pct(u.score)} (${t(lang, '时效', 'SLA')} ${pct(u.slaRate)} · ${t(lang, '应帮尽帮', 'coverage')} ${pct(u.coverageRate)} · ${t(lang, '走访', 'contact')} ${pct(u.contactRate)})</li>`)}</ol></section>
+${changes ? html`<section class="card"><h2>${t(lang, `较第${changes.previousVersion}版的变化`, `Changes since version ${changes.previousVersion}`)}</h2>
+${changes.figures.length === 0 ? html`<p>${t(lang, '数据无变化', 'No figure changed')}</p>` : html`<ul>${changes.figures.map((c) => html`<li>${unitName.get(c.unit) ?? c.unit} · ${label.get(c.figure) ?? c.figure}: ${c.before} → ${c.after}</li>`)}</ul>`}</section>` : ''}
+<p class="muted">${countingNote(lang)}</p>`;
+    res.type('html').send(adminPage({ lang, req, official: req.official, csrf: res.locals.csrf, title: reportTitle(r, countyName, lang), body }));
+  };
+}
+
+function attachment(name: string): string {
+  return `attachment; filename="report.${name.split('.').pop()}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/** GET /admin/reports/:id/xlsx */
+export function reportXlsxDownload(ctx: ServiceContext): RequestHandler {
+  return async (req, res) => {
+    const lang: Lang = res.locals.lang;
+    const { report, countyName } = await getReport(ctx, req.official!, String(req.params.id));
+    const bytes = await reportXlsx(report, countyName, lang);
+    res.setHeader('Content-Disposition', attachment(`${reportTitle(report, countyName, lang)}.xlsx`));
+    res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(bytes);
+  };
+}
+
+/** GET /admin/reports/:id/pdf */
+export function reportPdfDownload(ctx: ServiceContext): RequestHandler {
+  return async (req, res) => {
+    const lang: Lang = res.locals.lang;
+    const { report, countyName } = await getReport(ctx, req.official!, String(req.params.id));
+    const font = resolveCjkFont();
+    if (!font) throw new AppError('UNAVAILABLE', 'no Chinese font on this server: install fonts-noto-cjk or set BANGFU_CJK_FONT');
+    const bytes = await reportPdf(report, countyName, lang, font);
+    res.setHeader('Content-Disposition', attachment(`${reportTitle(report, countyName, lang)}.pdf`));
+    res.type('application/pdf').send(bytes);
+  };
+}
+
+/** The county and period of a draft request, checked: `?period=2026-H1` (or a month or quarter), `?county=` for a city administrator. */
+async function draftFor(ctx: ServiceContext, req: Parameters<RequestHandler>[0]): Promise<{ draft: HalfYearDraft; period: string }> {
+  const q = req.query as Record<string, unknown>;
+  const key = typeof q.period === 'string' && q.period ? q.period : `${new Date(Date.now() + 8 * 3_600_000).getUTCFullYear()}-H1`;
+  const period = periodOfKey(key);
+  if (!period) throw new AppError('INVALID_INPUT', 'period: a half year (2026-H1), quarter (2026-Q2) or month (2026-05)', { field: 'period' });
+  const counties = (await readableCounties(ctx, req.official!)) ?? [];
+  const county = typeof q.county === 'string' && q.county ? q.county : counties[0];
+  if (!county || !counties.includes(county)) throw new AppError('FORBIDDEN', 'county: not one whose reports you read');
+  const [figures, region] = await Promise.all([
+    computeReportFigures(ctx.prisma, county, period),
+    ctx.prisma.region.findUnique({ where: { code: county }, select: { name: true } }),
+  ]);
+  const label = /H1$/.test(key) ? `${key.slice(0, 4)}年上半年` : /H2$/.test(key) ? `${key.slice(0, 4)}年下半年` : key;
+  return { draft: draftMonitoringSection(region?.name ?? county, label, figures), period: key };
+}
+
+/** GET /admin/reports/draft — the half-year summary's monitoring section, drafted from live figures. */
+export function draftPage(ctx: ServiceContext): RequestHandler {
+  return async (req, res) => {
+    const lang: Lang = res.locals.lang;
+    const { draft, period } = await draftFor(ctx, req);
+    const body = html`<form class="card filters" method="get" action="/admin/reports/draft">
+<div><label for="dr-period">${t(lang, '统计期（如 2026-H1、2026-Q2、2026-05）', 'Period (2026-H1, 2026-Q2, 2026-05)')}</label><input id="dr-period" name="period" value="${period}" pattern="\\d{4}-(H[12]|Q[1-4]|\\d{2})"></div>
+<div class="actions"><button type="submit">${t(lang, '起草', 'Draft')}</button><a class="button secondary" href="/admin/reports/draft/pdf?period=${encodeURIComponent(period)}">${t(lang, '下载 PDF', 'Download PDF')}</a></div>
+</form>
+<article class="card" id="draft" lang="zh-CN"><h2>${draft.title}</h2>${draft.paragraphs.map((p) => html`<p>${p}</p>`)}
+<h3>存在的问题</h3>${draft.problems.map((p) => html`<p>${p}</p>`)}
+<p class="muted">注：${draft.footnote}</p></article>`;
+    res.type('html').send(adminPage({ lang, req, official: req.official, csrf: res.locals.csrf, title: t(lang, '半年总结草稿', 'Half-year draft'), body }));
+  };
+}
+
+/** GET /admin/reports/draft/pdf */
+export function draftPdfDownload(ctx: ServiceContext): RequestHandler {
+  return async (req, res) => {
+    const { draft } = await draftFor(ctx, req);
+    const font = resolveCjkFont();
+    if (!font) throw new AppError('UNAVAILABLE', 'no Chinese font on this server: install fonts-noto-cjk or set BANGFU_CJK_FONT');
+    const bytes = await renderPdf(font, (doc) => {
+      doc.fontSize(15).text(draft.title).moveDown(0.6).fontSize(11);
+      for (const p of draft.paragraphs) doc.text(p, { indent: 22 }).moveDown(0.3);
+      doc.moveDown(0.3).fontSize(12).text('存在的问题').fontSize(11);
+      for (const p of draft.problems) doc.text(p, { indent: 22 }).moveDown(0.3);
+      doc.moveDown(0.6).fontSize(8).fillColor('#333333').text(`注：${draft.footnote}`);
+    }, draft.title);
+    res.setHeader('Content-Disposition', attachment(`${draft.title}.pdf`));
+    res.type('application/pdf').send(bytes);
+  };
+}

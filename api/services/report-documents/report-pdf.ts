@@ -1,0 +1,78 @@
+/**
+ * 报表 PDF — a report version on A4 (pdfkit) with a Chinese font ({@link resolveCjkFont}): title,
+ * production line (late ones say so), the county's figures, the townships' table, the ranking
+ * with a bar chart of the rates (drawn with pdfkit's own shapes, hatched and toned for grey
+ * print), and the counting footnote.
+ */
+import PDFDocument from 'pdfkit';
+import type { Report } from '@prisma/client';
+import type { CjkFont } from './cjk-font';
+import type { ReportFigures, ReportLang } from './report-view';
+import { FIGURE_COLUMNS, countingNote, pct, producedLine, rankingOf, reportTitle, t } from './report-view';
+
+/** Renders a PDF document to bytes. */
+export function renderPdf(font: CjkFont, draw: (doc: PDFKit.PDFDocument) => void, title: string): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: 40, info: { Title: title, Creator: 'Bangfu 帮扶' } });
+  doc.registerFont('cjk', font.file, font.face);
+  doc.font('cjk');
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  draw(doc);
+  doc.end();
+  return done;
+}
+
+/** The PDF of a report version. */
+export function reportPdf(r: Report, countyName: string, lang: ReportLang, font: CjkFont): Promise<Buffer> {
+  const f = r.figures as unknown as ReportFigures;
+  const title = reportTitle(r, countyName, lang);
+  return renderPdf(font, (doc) => {
+    doc.fontSize(16).text(title);
+    doc.moveDown(0.3).fontSize(9).fillColor(r.late ? '#8a1c14' : '#333333').text(producedLine(r, lang)).fillColor('#000000');
+    doc.text(`${t(lang, '统计期', 'Period')} ${r.periodKey}`);
+    doc.moveDown(0.6).fontSize(12).text(t(lang, '全县', 'County'));
+    doc.fontSize(9);
+    for (const c of FIGURE_COLUMNS) doc.text(`${t(lang, c.zh, c.en)}: ${f.county[c.key] as number}`, { continued: false });
+    doc.moveDown(0.6).fontSize(12).text(t(lang, '各乡镇', 'Townships'));
+    doc.fontSize(8);
+    const cols = FIGURE_COLUMNS.filter((c) => ['newHouseholds', 'newPeople', 'measuresImplemented', 'eliminated', 'monitored', 'planCovered', 'contacted', 'overdueTasks'].includes(c.key));
+    const x0 = doc.page.margins.left;
+    const colW = (doc.page.width - x0 * 2 - 90) / cols.length;
+    let y = doc.y;
+    doc.text(t(lang, '乡镇', 'Township'), x0, y, { width: 90 });
+    cols.forEach((c, i) => doc.text(t(lang, c.zh, c.en), x0 + 90 + i * colW, y, { width: colW - 2 }));
+    y = doc.y + 4;
+    for (const u of f.townships) {
+      doc.text(u.name, x0, y, { width: 90 });
+      cols.forEach((c, i) => doc.text(String(u[c.key]), x0 + 90 + i * colW, y, { width: colW - 2 }));
+      y += 14;
+    }
+    doc.x = x0;
+    doc.y = y + 6;
+    doc.fontSize(12).text(t(lang, '排名（认定时效、应帮尽帮、走访率的平均）', 'Ranking (mean of SLA, plan coverage and contact)'), x0);
+    doc.fontSize(9);
+    const series: { key: 'slaRate' | 'coverageRate' | 'contactRate'; tone: string; hatch: boolean }[] = [
+      { key: 'slaRate', tone: '#1b3a5c', hatch: false }, { key: 'coverageRate', tone: '#4a4f57', hatch: true }, { key: 'contactRate', tone: '#b8c4d0', hatch: false },
+    ];
+    const barMax = 300;
+    for (const u of rankingOf(r)) {
+      if (doc.y > doc.page.height - 120) doc.addPage();
+      const bottom = r.bottom.includes(u.code);
+      doc.fillColor('#000000').text(`${u.rank || '—'}. ${u.name}${bottom ? t(lang, '（末位）', ' (bottom)') : ''}  ${t(lang, '得分', 'score')} ${pct(u.score)}`, x0);
+      for (const s of series) {
+        const by = doc.y + 1;
+        const w = u[s.key] === null ? 0 : Math.max(1, (u[s.key] as number) * barMax);
+        doc.rect(x0 + 10, by, w, 7).fillAndStroke(s.hatch ? '#ffffff' : s.tone, '#000000');
+        if (s.hatch) for (let hx = 0; hx < w; hx += 4) doc.moveTo(x0 + 10 + hx, by + 7).lineTo(x0 + 10 + Math.min(w, hx + 4), by).stroke('#4a4f57');
+        doc.fillColor('#000000').text(`${t(lang, { slaRate: '认定时效', coverageRate: '应帮尽帮', contactRate: '走访率' }[s.key], { slaRate: 'SLA', coverageRate: 'coverage', contactRate: 'contact' }[s.key])} ${pct(u[s.key])}`, x0 + 20 + barMax, by - 1);
+        doc.y = by + 9;
+      }
+      doc.moveDown(0.3);
+    }
+    doc.moveDown(0.6).fontSize(8).fillColor('#333333').text(countingNote(lang), x0);
+  }, title);
+}
