@@ -63,6 +63,8 @@ export const ZPolicy = z.object({
    * (e.g. `INTERVIEW.HOLD_INTERVIEW`, 约谈). Pinned into each process at its start.
    */
   processSteps: z.record(z.string(), z.record(z.string(), ZLimit)).default({}),
+  /** Households a township draws per campaign for its check visit (集中排查抽查). */
+  screeningSampleSize: z.number().int().min(1).max(1000).default(5),
 });
 export type TPolicy = z.infer<typeof ZPolicy>;
 
