@@ -3,6 +3,7 @@
  *
  *   npm run setup -- regions <file.csv>      load 行政区划 (统计用区划代码: code, name, level or parent code)
  *   npm run setup -- officials <file.csv>    load officials (name, email, role, region code, language, stands in for)
+ *   npm run setup -- roster <file.csv>       load a village roster (农户名册: households, grids, grid workers)
  *   npm run setup -- rotate-key              re-seal personal data under the current key
  *
  * `regions` and `officials` are idempotent: a second run of the same file changes nothing and
@@ -24,10 +25,12 @@ import type { LoadReport } from '../api/services/load-regions';
 import { loadRegions } from '../api/services/load-regions';
 import { loadOfficials } from '../api/services/load-officials';
 import { TableFileError } from '../api/services/read-table-file';
+import { importRoster } from '../api/services/campaign/import-roster';
 
 const USAGE = `usage:
   npm run setup -- regions <file.csv>       administrative divisions (统计用区划代码), UTF-8 or GBK
   npm run setup -- officials <file.csv>     officials: name, email, role, regionCode, language, standsInFor
+  npm run setup -- roster <file.csv>        village roster: villageCode, grid, gridWorker, headName, idNumber, memberCount, category
   npm run setup -- rotate-key               re-encrypt personal data with the first key of BANGFU_DATA_KEYS`;
 
 function printReport(what: string, r: LoadReport): void {
@@ -56,7 +59,7 @@ await runMain('setup', async () => {
     console.log(USAGE);
     return;
   }
-  if (!['regions', 'officials', 'rotate-key'].includes(command)) throw new Error(`unknown command "${command}"\n${USAGE}`);
+  if (!['regions', 'officials', 'roster', 'rotate-key'].includes(command)) throw new Error(`unknown command "${command}"\n${USAGE}`);
   if (command !== 'rotate-key' && !file) throw new Error(`${command}: a CSV file is required\n${USAGE}`);
   if (rest.length > 0 || (command === 'rotate-key' && file)) throw new Error(`unexpected argument "${rest[0] ?? file}"\n${USAGE}`);
   let bytes: Buffer | undefined;
@@ -79,6 +82,13 @@ await runMain('setup', async () => {
     } else if (command === 'officials') {
       const r = await loadOfficials(prisma, bytes as Buffer);
       printReport('officials', r);
+      refused = r.counts.REFUSED;
+    } else if (command === 'roster') {
+      // Households are keyed as the API keys them: the same secret, the same cipher.
+      const secret = cfg.BANGFU_SECRET ?? (db.source === 'embedded' ? resolveSecret(cfg, true) : undefined);
+      if (!secret) throw new ConfigError('Missing configuration: with DATABASE_URL, roster needs BANGFU_SECRET as the API processes have it');
+      const r = await importRoster({ prisma, secret, cipher: personalDataFromConfig(cfg, secret) }, bytes as Buffer);
+      printReport('roster', r);
       refused = r.counts.REFUSED;
     } else {
       const cipher = personalDataFromConfig(cfg, secretFor(cfg, db.source === 'embedded'));
