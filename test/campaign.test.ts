@@ -127,13 +127,28 @@ describe('集中排查 — a campaign over a roster', () => {
     expect(mail.link).toBeTruthy();
     const visit = (as: string, body: Record<string, unknown>) => h.api('POST', `/api/campaigns/${campaignId}/visits`, { as, body });
 
-    const first = await visit(W1, { householdId: hh[0], result: 'NO_RISK' });
-    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    // The grid worker's page (no JavaScript): the grid's households, one tap per result.
+    const gridPage = await getPage(`${mail.link!}?lang=zh-CN`);
+    expect(gridPage.status).toBe(200);
+    const listed = textOf(gridPage.html);
+    for (const name of heads.slice(0, 3)) expect(listed).toContain(name);
+    expect(listed).not.toContain(heads[3]);
+    expect(listed).toContain('已有结果 0/3');
+    const tap = (fields: Record<string, string>) => postForm(`${mail.link!}/visit`, { csrf: csrfOf(gridPage.html), ...fields });
+    const first = await tap({ householdId: hh[0], result: 'NO_RISK' });
+    expect(first.status, textOf(first.html).slice(0, 300)).toBe(303);
+    expect(first.location).toContain(`#${hh[0]}`);
+    // A risk found opens the identification with the form's category and risk type.
+    expect((await tap({ householdId: hh[1], result: 'RISK_FOUND', category: 'MARGINAL', riskType: 'ILLNESS' })).status).toBe(303);
+    const riskRow = await h.prisma.campaignVisit.findUniqueOrThrow({ where: { campaignId_householdId: { campaignId, householdId: hh[1] } } });
+    expect(riskRow.result).toBe('RISK_FOUND');
+    const kase = await h.prisma.case.findUniqueOrThrow({ where: { id: riskRow.caseId! } });
+    expect(kase).toMatchObject({ householdId: hh[1], channel: 'CADRE_SCREENING', leadKey: `CADRE_SCREENING:${campaignId}:${hh[1]}`, status: 'IDENTIFYING', category: 'MARGINAL', riskTypes: ['ILLNESS'] });
+    // The same risk again through the API finds the same case (the lead is keyed by campaign and household).
     const risk = await visit(W1, { householdId: hh[1], result: 'RISK_FOUND', lead: { category: 'MARGINAL', riskTypes: ['ILLNESS'] } });
     expect(risk.status, JSON.stringify(risk.body)).toBe(200);
-    expect(risk.body.caseId).toBeTruthy();
-    const kase = await h.prisma.case.findUniqueOrThrow({ where: { id: risk.body.caseId } });
-    expect(kase).toMatchObject({ householdId: hh[1], channel: 'CADRE_SCREENING', leadKey: `CADRE_SCREENING:${campaignId}:${hh[1]}`, status: 'IDENTIFYING' });
+    expect(risk.body.caseId).toBe(kase.id);
+    expect(textOf((await getPage(`${mail.link!}?lang=zh-CN`)).html)).toContain('已有结果 2/3');
     const notHome = await visit(W1, { householdId: hh[2], result: 'NOT_HOME' });
     expect(notHome.body.grid).toEqual({ total: 3, settled: 2 });
 

@@ -80,6 +80,8 @@ export async function screeningCampaignWorkflow(input: CampaignInput): Promise<P
       const r = { countyCode: input.countyCode, townshipCode: v.townshipCode, villageCode: v.code };
       villageTasks.push([v.code, d.openTask({ step: CAMPAIGN_STEPS.LEDGER, level: 'VILLAGE', regionCode: v.code, limit: input.stepLimits.VILLAGE_LEDGER, escalationChain: escalationChain('VILLAGE', r) })]);
     }
+    // Which grid each grid task covers (the grid worker's page reads it).
+    d.setData({ gridTasks: Object.fromEntries(gridTasks.map(([gridId, taskId]) => [taskId, gridId])) });
   });
   cs = withCounts(cs, last.counts);
   for (const [gridId, taskId] of gridTasks) cs.grids[gridId] = { ...cs.grids[gridId], taskId };
