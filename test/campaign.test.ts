@@ -15,6 +15,7 @@ import { processSnapshotQuery } from '../workflows/process-contracts';
 import type { Harness } from './support/harness';
 import { DEMO, eventually, leadBody, randomIdNumber, startHarness } from './support/harness';
 import { csrfOf, getPage, postForm, textOf } from './support/link-client';
+import { adminLogin } from './support/admin';
 import type { TestSmtp } from './support/smtp';
 import { startTestSmtp } from './support/smtp';
 
@@ -274,5 +275,26 @@ describe('集中排查 — a campaign over a roster', () => {
     expect((await h.api('GET', `/api/campaigns/${campaignId}/ledger?villageCode=${DEMO.villageA2}`, { as: W1 })).status).toBe(403);
     const hongqi = await h.api('GET', `/api/campaigns/${campaignId}/ledger?villageCode=${DEMO.villageA2}`, { as: W3 });
     expect(hongqi.body.rows.find((r: any) => r.householdId === hh[5]).openCaseId).toBe(monitoredCaseId);
+  });
+
+  it('the admin pages list the campaign, its progress per village, the villages with zero findings, its timeline and the ledger download', async () => {
+    const admin = await adminLogin(h, COUNTY);
+    const list = await admin.get('/admin/campaigns');
+    expect(list.status).toBe(200);
+    expect(list.text).toContain(`data-campaign-id="${campaignId}"`);
+    const detail = await admin.get(`/admin/campaigns/${campaignId}?lang=zh-CN`);
+    expect(detail.status).toBe(200);
+    expect(detail.text).toContain('data-screened="7" data-total="7"');
+    expect(detail.text).toContain(`data-zero="${DEMO.villageA2}"`);
+    expect(detail.text).toContain(`data-village="${DEMO.villageA1}"`);
+    expect(textOf(detail.text)).toContain('村排查台账已关闭');
+    const xlsx = await fetch(`${h.baseUrl}/admin/campaigns/${campaignId}/ledger.xlsx`, { headers: { cookie: admin.cookie } });
+    expect(xlsx.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
+    expect(wb.getWorksheet('排查台账')!.rowCount).toBe(2 + 7);
+    // A township official of another township sees none of it.
+    const other = await adminLogin(h, await h.officialOf('TOWNSHIP', DEMO.townshipB));
+    expect((await other.get(`/admin/campaigns/${campaignId}`)).status).toBe(403);
   });
 });

@@ -20,6 +20,7 @@ import { outboxPage } from './outbox';
 import { checkCsrf, csrfToken, officialOfSession } from './session';
 import { adminLang, adminPage } from './shell';
 import { tasksPage } from './tasks';
+import { campaignDetailPage, campaignLedgerXlsx, campaignsPage } from './campaigns';
 
 /** Headers of every admin page: no caching (personal data), no framing, no scripts. */
 export const pageSecurityHeaders: RequestHandler = (_req, res, next) => {
@@ -84,6 +85,9 @@ export function adminRouter(ctx: ServiceContext): Router {
   r.post('/tasks/:id/nudge', nudgeAction(ctx));
   r.post('/tasks/:id/transfer', transferAction(ctx));
   r.get('/outbox', outboxPage(ctx));
+  r.get('/campaigns', campaignsPage(ctx));
+  r.get('/campaigns/:id', campaignDetailPage(ctx));
+  r.get('/campaigns/:id/ledger.xlsx', campaignLedgerXlsx(ctx));
   r.get('/officials', officialsPage(ctx));
   r.post('/officials', addOfficialAction(ctx));
   r.post('/officials/:id/deactivate', deactivateOfficialAction(ctx));
