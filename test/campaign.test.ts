@@ -298,3 +298,44 @@ describe('集中排查 — a campaign over a roster', () => {
     expect((await other.get(`/admin/campaigns/${campaignId}`)).status).toBe(403);
   });
 });
+
+describe('集中排查 — a long campaign', () => {
+  it('continues as new when its history grows, carrying open tasks and counts, and still ends with every household settled', async () => {
+    const h2 = await startHarness({ policy: { ...policy, processSteps: { SCREENING_CAMPAIGN: { ...policy.processSteps.SCREENING_CAMPAIGN, GRID_SCREENING: { unit: 'SECONDS', amount: 3600 } } } }, maxHistoryEvents: 60 });
+    try {
+      const county = await h2.officialOf('COUNTY', DEMO.county);
+      const worker = await h2.officialOf('VILLAGE', DEMO.villageB1);
+      const rows = Array.from({ length: 12 }, (_, i) => `${DEMO.villageB1},青山网格,cun.qingshan@demo.bangfu.local,钱${i},${randomIdNumber()},2,${i % 2 ? '脱贫户' : '一般农户'}`);
+      const res = await fetch(`${h2.baseUrl}/api/roster`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${await h2.token(county)}` }, body: ['村代码,网格,网格员,户主,身份证号,人口,类别', ...rows].join('\n') });
+      const households = ((await res.json()) as { rows: { key: string }[] }).rows.map((r) => r.key);
+      expect(households).toHaveLength(12);
+      const launched = await h2.api('POST', '/api/campaigns', { as: county, body: { name: '长排查', deadline: inDays(3), villageCodes: [DEMO.villageB1] } });
+      expect(launched.status, JSON.stringify(launched.body)).toBe(201);
+      const id = launched.body.campaign.id as string;
+      const row = await h2.prisma.process.findUniqueOrThrow({ where: { id } });
+      const handle = h2.client.workflow.getHandle(row.workflowId);
+      const firstRun = (await handle.describe()).runId;
+      for (const hh of households) {
+        const v = await h2.api('POST', `/api/campaigns/${id}/visits`, { as: worker, body: { householdId: hh, result: 'NO_RISK' } });
+        expect(v.status, JSON.stringify(v.body)).toBe(200);
+      }
+      await eventually(async () => (await handle.describe()).runId !== firstRun, 'the campaign to continue as new');
+      const taskOf = (step: string) => eventually(() => h2.prisma.task.findFirst({ where: { processId: id, step, status: 'OPEN' } }), step);
+      expect((await h2.api('POST', `/api/tasks/${(await taskOf('GRID_SCREENING')).id}/decision`, { as: worker, body: { action: 'DONE', data: {} } })).status).toBe(200);
+      const meeting = { meetingOn: today(), attendees: 6, minutes: '研究排查结果' };
+      expect((await h2.api('POST', `/api/tasks/${(await taskOf('VILLAGE_LEDGER')).id}/decision`, { as: worker, body: { action: 'DONE', data: meeting } })).status).toBe(200);
+      const township = await h2.officialOf('TOWNSHIP', DEMO.townshipB);
+      expect((await h2.api('POST', `/api/tasks/${(await taskOf('TOWNSHIP_REVIEW')).id}/decision`, { as: township, body: { action: 'APPROVE', data: { checked: 2, discrepancies: 0 } } })).status).toBe(200);
+      expect((await h2.api('POST', `/api/tasks/${(await taskOf('COUNTY_SUMMARY')).id}/decision`, { as: county, body: { action: 'DONE', data: {} } })).status).toBe(200);
+      const done = await eventually(async () => {
+        const s = await handle.query(processSnapshotQuery);
+        return s.finished ? s : null;
+      }, 'the long campaign to finish');
+      expect(done.continuedAsNew).toBeGreaterThanOrEqual(1);
+      const figures = await h2.api('GET', `/api/campaigns/${id}/figures`, { as: county });
+      expect(figures.body.totals).toMatchObject({ total: 12, screened: 12, meetingsRecorded: 1 });
+    } finally {
+      await h2.stop();
+    }
+  });
+});

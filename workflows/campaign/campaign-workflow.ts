@@ -8,7 +8,7 @@
  * summary. Late tasks are reminded and escalated by the process-steps block like any other.
  * Wiring only: the rules are in ./rules.ts.
  */
-import { condition, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { condition, continueAsNew, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { CampaignActivities, CampaignCommitCounts } from '../../activities/campaign/types';
 import type { ProcessSnapshot } from '../process-contracts';
 import { ProcessSteps } from '../blocks/process-steps';
@@ -33,11 +33,14 @@ export function campaignTitle(name: string): string {
 
 /** The screening campaign workflow. Returns the final snapshot (the summary's figures are in its data). */
 export async function screeningCampaignWorkflow(input: CampaignInput): Promise<ProcessSnapshot> {
-  let cs: CampaignState = initialCampaignState(input);
+  let cs: CampaignState = input.carried?.campaign ?? initialCampaignState(input);
   let last: { counts: CampaignCommitCounts; sampled: Record<string, number> } = { counts: { grids: {}, villages: {} }, sampled: {} };
   const region = { countyCode: input.countyCode };
   const steps = new ProcessSteps(
-    { processId: input.processId, kind: CAMPAIGN_KIND, title: campaignTitle(input.name), region, limits: input.limits, policyVersion: input.policyVersion, maxHistoryEvents: input.maxHistoryEvents },
+    {
+      processId: input.processId, kind: CAMPAIGN_KIND, title: campaignTitle(input.name), region, limits: input.limits, policyVersion: input.policyVersion,
+      maxHistoryEvents: input.maxHistoryEvents, carried: input.carried?.core,
+    },
     {
       rules: campaignStepRules(() => cs),
       initial: { status: 'SCREENING', step: CAMPAIGN_STEPS.GRID, data: { name: input.name, deadline: input.deadline, sampleSize: input.sampleSize, villages: input.villages.map((v) => v.code) } },
@@ -65,6 +68,7 @@ export async function screeningCampaignWorkflow(input: CampaignInput): Promise<P
   }, { validator: (a: RecordVisitArgs) => validateVisit(cs, steps.state.openTasks, a) });
 
   // The launch: the ledger rows, one task per grid (its worker) and one per village (its ledger), in one commit.
+  // A run carried over by continue-as-new skips it (start() commits nothing then).
   const gridTasks: [string, string][] = [];
   const villageTasks: [string, string][] = [];
   await steps.start((d) => {
@@ -83,13 +87,20 @@ export async function screeningCampaignWorkflow(input: CampaignInput): Promise<P
     // Which grid each grid task covers (the grid worker's page reads it).
     d.setData({ gridTasks: Object.fromEntries(gridTasks.map(([gridId, taskId]) => [taskId, gridId])) });
   });
-  cs = withCounts(cs, last.counts);
-  for (const [gridId, taskId] of gridTasks) cs.grids[gridId] = { ...cs.grids[gridId], taskId };
-  for (const [code, taskId] of villageTasks) cs.villages[code] = { ...cs.villages[code], taskId };
+  if (!input.carried) {
+    cs = withCounts(cs, last.counts);
+    for (const [gridId, taskId] of gridTasks) cs.grids[gridId] = { ...cs.grids[gridId], taskId };
+    for (const [code, taskId] of villageTasks) cs.villages[code] = { ...cs.villages[code], taskId };
+  }
 
   const unhandled = () => steps.state.decisions.filter((d) => !cs.handled.includes(d.taskId));
   while (!cs.summarised && !steps.state.finished) {
-    await condition(() => unhandled().length > 0 || steps.state.finished);
+    await condition(() => unhandled().length > 0 || steps.state.finished || steps.shouldContinueAsNew());
+    if (unhandled().length === 0 && !steps.state.finished && steps.shouldContinueAsNew()) {
+      // A county's visits make a long history: carry the state onto a new run (open tasks, timers and counts go with it).
+      const core = await steps.carried();
+      await continueAsNew<typeof screeningCampaignWorkflow>({ ...input, carried: { core, campaign: cs } });
+    }
     for (const d of unhandled()) cs = withDecision(cs, d.taskId);
     for (const code of townshipsReadyForReview(cs)) {
       let taskId = '';

@@ -7,6 +7,8 @@ import { defineUpdate } from '@temporalio/workflow';
 import type { Actor } from '../contracts';
 import type { TLimit } from '../policy';
 import type { ProcessTaskLimits } from '../process-contracts';
+import type { ProcessCoreState } from '../process/state';
+import type { CampaignState } from './rules';
 
 /** Process kind of a 集中排查 campaign. */
 export const CAMPAIGN_KIND = 'SCREENING_CAMPAIGN';
@@ -63,6 +65,8 @@ export interface CampaignInput {
   policyVersion?: string;
   /** Continue-as-new threshold (history events). */
   maxHistoryEvents?: number;
+  /** State carried over by continue-as-new: the process core's and the campaign's (see ./rules.ts). */
+  carried?: { core: ProcessCoreState; campaign: CampaignState };
 }
 
 /** Arguments of {@link recordVisitUpdate}. */
