@@ -167,4 +167,39 @@ describe(`capture histories for release ${release}`, () => {
     fs.writeFileSync(file, historyToFile(history));
     console.log(`captured ${file} (${history.events?.length} events)`);
   });
+  it('a screening campaign that continues as new during its visits', async () => {
+    const h = await harness({
+      policy: {
+        ...compressedPolicy(),
+        processSteps: { SCREENING_CAMPAIGN: { GRID_SCREENING: { unit: 'SECONDS', amount: 3600 }, VILLAGE_LEDGER: { unit: 'SECONDS', amount: 3600 }, TOWNSHIP_REVIEW: { unit: 'SECONDS', amount: 3600 }, COUNTY_SUMMARY: { unit: 'SECONDS', amount: 3600 } } },
+        screeningSampleSize: 1,
+      },
+      maxHistoryEvents: 40,
+    });
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const worker = await h.officialOf('VILLAGE', '410599101202');
+    const csv = ['村代码,网格,网格员,户主,身份证号,人口,类别',
+      ...Array.from({ length: 8 }, (_, i) => `${'410599101202'},石桥网格,cun.shiqiao@demo.bangfu.local,孙${i},${randomIdNumber()},2,一般农户`)].join('\n');
+    const roster = await fetch(`${h.baseUrl}/api/roster`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${await h.token(county)}` }, body: csv });
+    const households = ((await roster.json()) as { rows: { key: string }[] }).rows.map((r) => r.key);
+    const launched = await h.api('POST', '/api/campaigns', { as: county, body: { name: '历史捕获（续跑）', deadline: today(), villageCodes: ['410599101202'] } });
+    expect(launched.status).toBe(201);
+    const id = launched.body.campaign.id as string;
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id } });
+    const handle = h.client.workflow.getHandle(row.workflowId);
+    const firstRun = (await handle.describe()).runId;
+    for (const hh of households) expect((await h.api('POST', `/api/campaigns/${id}/visits`, { as: worker, body: { householdId: hh, result: 'NO_RISK' } })).status).toBe(200);
+    const secondRun = await eventually(async () => {
+      const r = (await handle.describe()).runId;
+      return r !== firstRun ? r : null;
+    }, 'continue-as-new');
+    const task = await eventually(() => h.prisma.task.findFirst({ where: { processId: id, step: 'GRID_SCREENING', status: 'OPEN' } }), 'grid task');
+    expect((await h.api('POST', `/api/tasks/${task.id}/decision`, { as: worker, body: { action: 'DONE', data: {} } })).status).toBe(200);
+    for (const [i, runId] of [firstRun, secondRun].entries()) {
+      const history = await h.client.workflow.getHandle(row.workflowId, runId).fetchHistory();
+      const file = path.join(dir, `screening-campaign-continue-as-new.run${i + 1}.json`);
+      fs.writeFileSync(file, historyToFile(history));
+      console.log(`captured ${file} (${history.events?.length} events)`);
+    }
+  });
 });
