@@ -129,3 +129,16 @@ describe('township review and the county summary', () => {
     expect(withDecision(s, 'T-sum').summarised).toBe(true);
   });
 });
+
+describe('launch limits', () => {
+  it('grid and village tasks run to the end of the deadline day (Beijing), counted in calendar days', async () => {
+    const { untilDeadline } = await import('../../api/services/campaign/launch-campaign');
+    // 2026-06-01 12:00 Beijing.
+    const now = Date.parse('2026-06-01T04:00:00Z');
+    expect(untilDeadline('2026-06-01', now)).toEqual({ unit: 'CALENDAR_DAYS', amount: 0 });
+    expect(untilDeadline('2026-06-08', now)).toEqual({ unit: 'CALENDAR_DAYS', amount: 7 });
+    // Counted from the Beijing date: 23:30 on 1 June is a day before 2 June; 00:30 on 2 June (still 1 June in UTC) is the day itself.
+    expect(untilDeadline('2026-06-02', Date.parse('2026-06-01T15:30:00Z'))).toEqual({ unit: 'CALENDAR_DAYS', amount: 1 });
+    expect(untilDeadline('2026-06-02', Date.parse('2026-06-01T16:30:00Z'))).toEqual({ unit: 'CALENDAR_DAYS', amount: 0 });
+  });
+});
