@@ -155,6 +155,12 @@ describe('集中排查 — a campaign over a roster', () => {
 
     // Another grid's worker, a risk without its lead, a household of no campaign: refused naming the field.
     expect((await visit(W2, { householdId: hh[0], result: 'NO_RISK' })).status).toBe(403);
+    // … and starts no lead for a household of another grid.
+    expect((await visit(W2, { householdId: hh[0], result: 'RISK_FOUND', lead: { category: 'MARGINAL', riskTypes: ['ILLNESS'] } })).status).toBe(403);
+    expect(await h.prisma.case.count({ where: { householdId: hh[0] } })).toBe(0);
+    // Hostile input names the field, never a 500.
+    const nul = await visit(W1, { householdId: hh[0], result: 'NO_RISK', note: 'a\u0000b' });
+    expect([nul.status, nul.body.error.field]).toEqual([400, 'body.note']);
     const noLead = await visit(W1, { householdId: hh[0], result: 'RISK_FOUND' });
     expect([noLead.status, noLead.body.error.field]).toEqual([400, 'body.lead']);
     expect((await visit(W1, { householdId: 'hh-00000000000000000000', result: 'NO_RISK' })).body.error.field).toBe('householdId');

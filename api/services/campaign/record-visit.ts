@@ -45,6 +45,13 @@ export async function campaignHousehold(ctx: ServiceContext, official: AuthOffic
 /** Records a visit; returns the grid's and village's progress and the case a risk found started. */
 export async function recordVisit(ctx: ServiceContext, official: AuthOfficial, campaignId: string, req: RecordVisitRequest): Promise<RecordVisitResult & { caseId: string | null }> {
   const { process, visit } = await campaignHousehold(ctx, official, campaignId, req.householdId);
+  // Before a lead is started: only the grid's worker (or a stand-in) records its visits (the workflow checks again).
+  const gridTasks = (process.data as { gridTasks?: Record<string, string> } | null)?.gridTasks ?? {};
+  const taskId = Object.entries(gridTasks).find(([, g]) => g === visit.gridId)?.[0];
+  const task = taskId ? await ctx.prisma.task.findUnique({ where: { id: taskId }, select: { status: true, allowedIds: true } }) : null;
+  if (task?.status === 'OPEN' && !task.allowedIds.includes(official.id)) {
+    throw new AppError('FORBIDDEN', `household ${visit.householdId} is in another grid worker's grid`, { details: { refusal: 'NOT_ASSIGNEE' } });
+  }
   let caseId: string | undefined;
   if (req.result === 'RISK_FOUND') {
     if (!req.lead) throw new AppError('INVALID_INPUT', 'lead: a risk found starts an identification: give its category and risk types', { field: 'lead' });
