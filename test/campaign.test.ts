@@ -275,8 +275,10 @@ describe('集中排查 — a campaign over a roster', () => {
     expect(body.map((r) => r[2]).sort()).toEqual(heads.slice(0, 5).sort());
     expect(body.find((r) => r[2] === heads[1])![5]).toBe('发现风险');
     expect(body.find((r) => r[2] === heads[2])).toEqual(expect.arrayContaining(['无风险', '2']));
-    // No ID numbers in the ledger.
+    // No ID numbers in the ledger; the village's meeting record beside it.
     expect(JSON.stringify(values)).not.toMatch(/\d{17}[\dX]/);
+    const meetings = wb.getWorksheet('会议记录')!.getSheetValues().filter(Boolean).map((r) => (r as unknown[]).slice(1).map(String));
+    expect(meetings.slice(1)).toEqual([[DEMO.villageA1, today(), '15', '逐户研究排查结果']]);
     // Another village's ledger is not this official's.
     expect((await h.api('GET', `/api/campaigns/${campaignId}/ledger?villageCode=${DEMO.villageA2}`, { as: W1 })).status).toBe(403);
     const hongqi = await h.api('GET', `/api/campaigns/${campaignId}/ledger?villageCode=${DEMO.villageA2}`, { as: W3 });

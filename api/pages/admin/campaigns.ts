@@ -8,7 +8,7 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../http/app-error';
 import type { ServiceContext } from '../../services/context';
-import { figuresFor, ledgerRows } from '../../services/campaign/read-campaign';
+import { figuresFor, ledgerRows, meetingsOf } from '../../services/campaign/read-campaign';
 import { ledgerWorkbook } from '../../services/campaign/ledger-xlsx';
 import { processScopeWhere } from '../../services/process-actions';
 import { processStatusLabel } from '../../process-kinds/registry';
@@ -74,7 +74,7 @@ export function campaignLedgerXlsx(ctx: ServiceContext): RequestHandler {
     const id = String(req.params.id);
     const { process, rows } = await ledgerRows(ctx, req.official!, id, q.data.villageCode ? { villageCode: q.data.villageCode } : {});
     const { figures } = await figuresFor(ctx, req.official!, id);
-    const bytes = await ledgerWorkbook(process.title, rows, figures);
+    const bytes = await ledgerWorkbook(process.title, rows, figures, await meetingsOf(ctx, process.id, [...new Set(rows.map((r) => r.villageCode))]));
     res.status(200).type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .setHeader('Content-Disposition', `attachment; filename="ledger-${process.id}${q.data.villageCode ? `-${q.data.villageCode}` : ''}.xlsx"`).end(bytes);
   };

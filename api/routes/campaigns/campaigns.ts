@@ -12,7 +12,7 @@ import { cipherOf } from '../../services/context';
 import { getProcess } from '../../services/get-process';
 import { importRoster } from '../../services/campaign/import-roster';
 import { launchCampaign } from '../../services/campaign/launch-campaign';
-import { figuresFor, ledgerRows } from '../../services/campaign/read-campaign';
+import { figuresFor, ledgerRows, meetingsOf } from '../../services/campaign/read-campaign';
 import { recordVisit } from '../../services/campaign/record-visit';
 import { ledgerWorkbook } from '../../services/campaign/ledger-xlsx';
 import { TableFileError } from '../../services/read-table-file';
@@ -80,7 +80,7 @@ export const campaignRoutes = (ctx: ServiceContext) => [
     handler: async ({ params, query, req, res }) => {
       const { process, rows } = await ledgerRows(ctx, req.official!, params.id, query);
       const { figures } = await figuresFor(ctx, req.official!, params.id);
-      const bytes = await ledgerWorkbook(`${process.title}${query.villageCode ? ` · ${query.villageCode}` : ''}`, rows, figures);
+      const bytes = await ledgerWorkbook(`${process.title}${query.villageCode ? ` · ${query.villageCode}` : ''}`, rows, figures, await meetingsOf(ctx, process.id, [...new Set(rows.map((r) => r.villageCode))]));
       res.status(200).type(XLSX).setHeader('Content-Disposition', `attachment; filename="ledger-${process.id}${query.villageCode ? `-${query.villageCode}` : ''}.xlsx"`);
       res.end(bytes);
       return undefined as never;

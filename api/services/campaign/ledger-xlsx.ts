@@ -11,7 +11,9 @@ const RESULT_ZH: Record<string, string> = { NO_RISK: '无风险', RISK_FOUND: '�
 const CATEGORY_ZH: Record<string, string> = { LIFTED: '脱贫户', ORDINARY: '一般农户', DIBAO: '低保户', TEKUN: '特困户' };
 
 /** The ledger workbook as bytes. */
-export async function ledgerWorkbook(title: string, rows: LedgerRow[], figures: CampaignFigures): Promise<Buffer> {
+export async function ledgerWorkbook(
+  title: string, rows: LedgerRow[], figures: CampaignFigures, meetings: { villageCode: string; meetingOn: string; attendees: number; minutes: string }[] = [],
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Bangfu 帮扶';
   const ws = wb.addWorksheet('排查台账');
@@ -31,5 +33,8 @@ export async function ledgerWorkbook(title: string, rows: LedgerRow[], figures: 
   for (const v of figures.villages) fs.addRow([v.villageCode, v.townshipCode, v.total, v.screened, v.risksFound, v.leadsStarted, v.becameMonitored, v.meetingRecorded ? '有' : '无']);
   fs.addRow([]);
   fs.addRow(['零发现村（列入核查）', figures.zeroFindingVillages.join('、') || '无']);
+  const ms = wb.addWorksheet('会议记录');
+  ms.addRow(['村代码', '会议日期', '参会人数', '会议纪要']).font = { bold: true };
+  for (const m of meetings) ms.addRow([m.villageCode, m.meetingOn, m.attendees, m.minutes]);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -111,3 +111,10 @@ export async function ledgerRows(ctx: ServiceContext, official: AuthOfficial, ca
     })),
   };
 }
+
+/** The meeting records (会议记录) of the villages of a ledger. */
+export function meetingsOf(ctx: ServiceContext, campaignId: string, villageCodes: string[]): Promise<{ villageCode: string; meetingOn: string; attendees: number; minutes: string }[]> {
+  return ctx.prisma.villageLedger.findMany({
+    where: { campaignId, villageCode: { in: villageCodes } }, orderBy: { villageCode: 'asc' }, select: { villageCode: true, meetingOn: true, attendees: true, minutes: true },
+  });
+}
