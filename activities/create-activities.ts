@@ -20,11 +20,13 @@ import { processActivitiesOn } from './process/create-process-activities';
 import type { ProcessActivities } from './process/types';
 import { reportActivities } from './report/produce-report';
 import type { ReportActivities } from './report/types';
+import { campaignActivitiesOn } from './campaign/commit-campaign';
+import type { CampaignActivities } from './campaign/types';
 
 export { isPermanentDataError } from './data-errors';
 
-/** Every activity the worker registers: the case's commit, the process core's and the reports'. */
-export type WorkerActivities = CaseActivities & ProcessActivities & ReportActivities;
+/** Every activity the worker registers: the case's commit, the process core's, the reports' and the campaigns'. */
+export type WorkerActivities = CaseActivities & ProcessActivities & ReportActivities & CampaignActivities;
 
 /** What the activities need. */
 export interface ActivityDeps {
@@ -81,5 +83,5 @@ export function createActivities(deps: ActivityDeps): WorkerActivities {
     }
   }
 
-  return { commitTransition, ...processActivitiesOn(sql, deps.calendar), ...reportActivities(prisma) };
+  return { commitTransition, ...processActivitiesOn(sql, deps.calendar), ...reportActivities(prisma), ...campaignActivitiesOn(sql, deps.calendar) };
 }

@@ -25,6 +25,7 @@ import { importRoutes } from './routes/imports/imports';
 import { statsRoute } from './routes/stats/stats';
 import { taskRoutes } from './routes/tasks/tasks';
 import { processRoutes } from './routes/processes/processes';
+import { campaignRoutes } from './routes/campaigns/campaigns';
 import { registerStatsGauges } from './services/collect-gauges';
 import type { ServiceContext } from './services/context';
 import { caughtMailPages } from './pages/mail/caught-mail-pages';
@@ -40,6 +41,7 @@ export function apiRoutes(ctx: ServiceContext): RouteSpec<any, any, any, any>[] 
     createCaseRoute(ctx), listCasesRoute(ctx), getCaseRoute(ctx), caseHistoryRoute(ctx), ...caseActionRoutes(ctx), ...taskRoutes(ctx),
     statsRoute(ctx), ...importRoutes(ctx),
     ...processRoutes(ctx),
+    ...campaignRoutes(ctx),
   ];
 }
 
@@ -83,6 +85,7 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): Expres
   app.use(metricsMiddleware);
   // Imports read their body as bytes (CSV in UTF-8 or GBK, or JSON) and may be large.
   app.use('/api/imports', express.raw({ type: () => true, limit: '32mb' }));
+  app.use('/api/roster', express.raw({ type: () => true, limit: '32mb' }));
   app.use(express.json({ limit: '2mb' }));
   app.use(rejectHostileInput);
 

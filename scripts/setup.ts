@@ -3,6 +3,7 @@
  *
  *   npm run setup -- regions <file.csv>      load 行政区划 (统计用区划代码: code, name, level or parent code)
  *   npm run setup -- officials <file.csv>    load officials (name, email, role, region code, language, stands in for)
+ *   npm run setup -- roster <file.csv>       load a village roster (农户名册: households, grids, grid workers)
  *   npm run setup -- rotate-key              re-seal personal data under the current key
  *   npm run setup -- schedules               create or update each county's report schedules (月调度、季通报) from the policy
  *
@@ -28,10 +29,12 @@ import { TableFileError } from '../api/services/read-table-file';
 import { ensureReportSchedules } from '../api/services/ensure-report-schedules';
 import { loadPolicy } from '../runtime/policy-file';
 import { connectClient } from '../runtime/temporal-connection';
+import { importRoster } from '../api/services/campaign/import-roster';
 
 const USAGE = `usage:
   npm run setup -- regions <file.csv>       administrative divisions (统计用区划代码), UTF-8 or GBK
   npm run setup -- officials <file.csv>     officials: name, email, role, regionCode, language, standsInFor
+  npm run setup -- roster <file.csv>        village roster: villageCode, grid, gridWorker, headName, idNumber, memberCount, category
   npm run setup -- rotate-key               re-encrypt personal data with the first key of BANGFU_DATA_KEYS
   npm run setup -- schedules                create or update each county's report schedules (TEMPORAL_ADDRESS, BANGFU_POLICY_FILE)`;
 
@@ -61,7 +64,7 @@ await runMain('setup', async () => {
     console.log(USAGE);
     return;
   }
-  if (!['regions', 'officials', 'rotate-key', 'schedules'].includes(command)) throw new Error(`unknown command "${command}"\n${USAGE}`);
+  if (!['regions', 'officials', 'roster', 'rotate-key', 'schedules'].includes(command)) throw new Error(`unknown command "${command}"\n${USAGE}`);
   if ((command === 'rotate-key' || command === 'schedules') && file) throw new Error(`unexpected argument "${file}"\n${USAGE}`);
   if (command !== 'rotate-key' && command !== 'schedules' && !file) throw new Error(`${command}: a CSV file is required\n${USAGE}`);
   if (rest.length > 0 || (command === 'rotate-key' && file)) throw new Error(`unexpected argument "${rest[0] ?? file}"\n${USAGE}`);
@@ -96,6 +99,13 @@ await runMain('setup', async () => {
       } finally {
         await temporal.connection.close();
       }
+    } else if (command === 'roster') {
+      // Households are keyed as the API keys them: the same secret, the same cipher.
+      const secret = cfg.BANGFU_SECRET ?? (db.source === 'embedded' ? resolveSecret(cfg, true) : undefined);
+      if (!secret) throw new ConfigError('Missing configuration: with DATABASE_URL, roster needs BANGFU_SECRET as the API processes have it');
+      const r = await importRoster({ prisma, secret, cipher: personalDataFromConfig(cfg, secret) }, bytes as Buffer);
+      printReport('roster', r);
+      refused = r.counts.REFUSED;
     } else {
       const cipher = personalDataFromConfig(cfg, secretFor(cfg, db.source === 'embedded'));
       const r = await resealPersonalData(prisma, cipher);

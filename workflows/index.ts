@@ -1,3 +1,4 @@
 export { householdCaseWorkflow } from './case/case-workflow';
 export { interviewWorkflow } from './interview/interview-workflow';
 export { countyReportWorkflow } from './report/report-workflow';
+export { screeningCampaignWorkflow } from './campaign/campaign-workflow';

@@ -93,6 +93,8 @@ export const ZPolicy = z.object({
   processSteps: z.record(z.string(), z.record(z.string(), ZLimit)).default({}),
   /** 月调度 / 季通报 — when reports run and how the ranking names laggards; absent: {@link DEFAULT_REPORT_POLICY}. */
   reports: ZReportPolicy.optional(),
+  /** Households a township draws per campaign for its check visit (集中排查抽查). */
+  screeningSampleSize: z.number().int().min(1).max(1000).default(5),
 });
 export type TPolicy = z.infer<typeof ZPolicy>;
 

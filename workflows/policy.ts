@@ -38,7 +38,10 @@ export const DEFAULT_POLICY: TPolicy = {
   processSteps: {
     /** 约谈: the supervisor holds it and records the outcome within 10 working days. */
     INTERVIEW: { HOLD_INTERVIEW: { unit: 'WORKING_DAYS', amount: 10 } },
+    /** 集中排查: grids and villages work until the campaign's deadline (unless set here); the township reviews and the county sums up in 5 working days each. */
+    SCREENING_CAMPAIGN: { TOWNSHIP_REVIEW: { unit: 'WORKING_DAYS', amount: 5 }, COUNTY_SUMMARY: { unit: 'WORKING_DAYS', amount: 5 } },
   },
+  screeningSampleSize: 5,
 };
 
 /** The limit of a process step from a policy (a policy pinned before process limits existed falls back to the defaults). */

@@ -41,6 +41,11 @@ export const PAGE_ROUTES: DocumentedRoute[] = [
     params: tokenParam, query: lang, response: z.string(), produces: redirect,
     consumes: { 'application/x-www-form-urlencoded': z.object({ csrf, action: safeText(), reason: safeText().optional() }).catchall(safeText()) },
   },
+  {
+    method: 'post', path: '/t/{token}/visit', summary: 'Grid task link (网格员页面): record one household\'s visit result; back to the page', tags: ['task links'], roles: 'public', status: 303,
+    params: tokenParam, query: lang, response: z.string(), produces: redirect,
+    consumes: { 'application/x-www-form-urlencoded': z.object({ csrf, householdId: safeText(), result: safeText(), category: safeText().optional(), riskType: safeText().optional() }) },
+  },
   { method: 'get', path: '/t/{token}/done', summary: 'Task link: the outcome page', tags: ['task links'], roles: 'public', params: tokenParam, query: lang, response: z.string(), produces: page },
   { method: 'get', path: '/admin/login', summary: 'Admin sign-in page', tags: ['pages'], roles: 'public', query: lang.extend({ next: safeText().optional() }), response: z.string(), produces: page },
   {
@@ -62,6 +67,9 @@ export const PAGE_ROUTES: DocumentedRoute[] = [
       ['post', '/admin/tasks/{id}/nudge', 'Nudge (催办) a task (form)'],
       ['post', '/admin/tasks/{id}/transfer', 'Transfer or reassign a task (form)'],
       ['get', '/admin/outbox', 'Notification outbox'],
+      ['get', '/admin/campaigns', 'Screening campaigns (集中排查)'],
+      ['get', '/admin/campaigns/{id}', 'A campaign: progress per village, zero-finding villages, timeline'],
+      ['get', '/admin/campaigns/{id}/ledger.xlsx', 'A campaign\'s ledger (台账) as XLSX (villageCode in the query for one village)'],
       ['get', '/admin/mail', 'Mail caught by the local mail catcher'],
       ['get', '/admin/mail/{id}', 'One caught message'],
       ['get', '/admin/officials', 'Officials of the county (administrators)'],

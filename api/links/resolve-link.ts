@@ -58,7 +58,8 @@ export async function resolveLink(prisma: PrismaClient, opts: Pick<TaskLinkOptio
   const process = link.processId ? await prisma.process.findUniqueOrThrow({ where: { id: link.processId } }) : null;
   const kase = process ? null : await prisma.case.findUniqueOrThrow({ where: { id: link.caseId as string } });
   // A link never shows a case outside its official's region (e.g. a mis-addressed escalation).
-  if (kase ? !hasRegionAccess(asAuth, kase) : !mayAccessProcess(asAuth, process as Process)) return { state: 'NOT_YOURS', ...base };
+  const processTask = process && link.taskId ? await prisma.task.findUnique({ where: { id: link.taskId }, select: { level: true, regionCode: true, allowedIds: true } }) : null;
+  if (kase ? !hasRegionAccess(asAuth, kase) : !mayAccessProcess(asAuth, process as Process, processTask)) return { state: 'NOT_YOURS', ...base };
   let task: Task | null = null;
   if (link.purpose === 'CONTACT') {
     if (!kase) return { state: 'NOT_YOURS', ...base };

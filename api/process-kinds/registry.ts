@@ -9,6 +9,7 @@ import type { MessageLang } from '../http/messages';
 import type { Bilingual, Lang } from '../pages/i18n';
 import type { ProcessAuditAction } from '../../workflows/process-contracts';
 import { INTERVIEW } from './interview';
+import { SCREENING_CAMPAIGN } from './campaign';
 import type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
 
 export type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
@@ -16,6 +17,7 @@ export type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
 /** Every registered kind. Add a kind with one line. */
 export const PROCESS_KINDS: readonly ProcessKindDef[] = [
   INTERVIEW,
+  SCREENING_CAMPAIGN,
 ];
 
 const BY_KIND = new Map(PROCESS_KINDS.map((k) => [k.kind, k]));

@@ -18,6 +18,7 @@ import type { Role } from '../../workflows/contracts';
 import { actorOf } from './case-actions';
 import type { ServiceContext } from './context';
 import { mapTemporalError } from './temporal-errors';
+import { parentOfCode } from './load-regions';
 
 /** A task with what it belongs to: a household case or another process. */
 export type TaskOwner = { task: Task; case: Case; process: null } | { task: Task; case: null; process: Process };
@@ -37,9 +38,18 @@ function regionOf(p: Pick<Process, 'villageCode' | 'townshipCode' | 'countyCode'
   return { villageCode: p.villageCode ?? '', townshipCode: p.townshipCode ?? '', countyCode: p.countyCode };
 }
 
-/** Whether an official may see a process: the same region rule as for cases. */
-export function mayAccessProcess(official: AuthOfficial, p: Pick<Process, 'villageCode' | 'townshipCode' | 'countyCode'>): boolean {
-  return hasRegionAccess(official, regionOf(p));
+/**
+ * Whether an official may see a process: the same region rule as for cases — or, for a process of
+ * a wider region (a county's screening campaign), the officials of one of its tasks: the task's
+ * level in the task's region (a grid worker, a township reviewer) and the township above a village task.
+ */
+export function mayAccessProcess(
+  official: AuthOfficial, p: Pick<Process, 'villageCode' | 'townshipCode' | 'countyCode'>, task?: Pick<Task, 'level' | 'regionCode' | 'allowedIds'> | null,
+): boolean {
+  if (hasRegionAccess(official, regionOf(p))) return true;
+  if (!task) return false;
+  if (task.allowedIds.includes(official.id) || (official.role === task.level && official.regionCode === task.regionCode)) return true;
+  return official.role === 'TOWNSHIP' && task.level === 'VILLAGE' && parentOfCode(task.regionCode, 'VILLAGE') === official.regionCode;
 }
 
 /** Prisma `where` of the processes an official may see: the case scope, on the same region columns. */
@@ -57,9 +67,9 @@ export async function loadProcessRow(ctx: ServiceContext, official: AuthOfficial
 
 /** Sends an Update to a process's workflow, mapping refusals to HTTP errors. */
 export async function sendProcessUpdate<Ret, Args extends [any]>(
-  ctx: ServiceContext, official: AuthOfficial, p: Process, update: UpdateDefinition<Ret, Args>, args: Args[0],
+  ctx: ServiceContext, official: AuthOfficial, p: Process, update: UpdateDefinition<Ret, Args>, args: Args[0], task?: Pick<Task, 'level' | 'regionCode' | 'allowedIds'>,
 ): Promise<Ret> {
-  if (!mayAccessProcess(official, p)) throw new AppError('FORBIDDEN', `process ${p.id} is outside your region (${official.regionCode})`);
+  if (!mayAccessProcess(official, p, task)) throw new AppError('FORBIDDEN', `process ${p.id} is outside your region (${official.regionCode})`);
   if (p.closedAt) throw new AppError('CONFLICT', `process ${p.id} is ${p.status} and takes no more actions`);
   try {
     return await ctx.temporal.workflow.getHandle(p.workflowId).executeUpdate(update, { args: [args] as unknown as Args });
@@ -84,7 +94,7 @@ export async function decideProcessTask(
   const data = parseProcessData(process.kind, task.step, body.data, lang);
   return sendProcessUpdate(ctx, official, process, decideProcessTaskUpdate, {
     taskId: task.id, action: body.action as ProcessAction, ...(body.reason ? { reason: body.reason } : {}), data, actor: actorOf(official),
-  });
+  }, task);
 }
 
 /** 转交 — transfers a process's task to an active same-level colleague (the workflow refuses others, 422 naming toOfficialId). */
@@ -95,10 +105,10 @@ export async function transferProcessTask(
   if (!to || !to.active) throw new AppError('NOT_FOUND', `official ${toOfficialId} not found`, { field: 'toOfficialId' });
   await sendProcessUpdate(ctx, official, owner.process, transferProcessTaskUpdate, {
     taskId: owner.task.id, toOfficialId: to.id, toRole: to.role as Role, toRegionCode: to.regionCode, reason, actor: actorOf(official),
-  });
+  }, owner.task);
 }
 
 /** 催办 — a supervisor nudges a process's task. */
 export function nudgeProcessTask(ctx: ServiceContext, official: AuthOfficial, owner: { task: Task; process: Process }): Promise<ProcessUpdateResult> {
-  return sendProcessUpdate(ctx, official, owner.process, nudgeProcessTaskUpdate, { taskId: owner.task.id, actor: actorOf(official) });
+  return sendProcessUpdate(ctx, official, owner.process, nudgeProcessTaskUpdate, { taskId: owner.task.id, actor: actorOf(official) }, owner.task);
 }

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../support/harness';
-import { DEMO, eventually, startHarness } from '../support/harness';
+import { DEMO, eventually, randomIdNumber, startHarness } from '../support/harness';
 import { compressedPolicy } from '../../workflows/policy';
 import {
   actions, approve, createCase, decide, driveElimination, driveToMonitored, implementMeasure, openTaskOf, waitForCase, untilEliminationStarts } from '../support/driver';
@@ -194,5 +194,77 @@ describe(`capture histories for release ${release}`, () => {
     expect(second.interviews).toHaveLength(1);
     fs.writeFileSync(path.join(dir, 'report-quarterly-interview.json'), historyToFile(await h.client.workflow.getHandle(`report-capture-${year}-Q2-${h.taskQueue}`).fetchHistory()));
     console.log(`captured the report histories in ${dir}`);
+  });
+
+  it('a screening campaign (集中排查): roster, visits with a revisit, grid submitted, ledger closed, township review with its sample, county summary', async () => {
+    const h = await harness({
+      policy: {
+        ...compressedPolicy(),
+        processSteps: { SCREENING_CAMPAIGN: { GRID_SCREENING: { unit: 'SECONDS', amount: 3600 }, VILLAGE_LEDGER: { unit: 'SECONDS', amount: 3600 }, TOWNSHIP_REVIEW: { unit: 'SECONDS', amount: 3600 }, COUNTY_SUMMARY: { unit: 'SECONDS', amount: 3600 } } },
+        screeningSampleSize: 1,
+      },
+    });
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const worker = await h.officialOf('VILLAGE', DEMO.villageB1);
+    const csv = ['村代码,网格,网格员,户主,身份证号,人口,类别',
+      `${DEMO.villageB1},青山一网格,cun.qingshan@demo.bangfu.local,钱一,${randomIdNumber()},3,一般农户`,
+      `${DEMO.villageB1},青山一网格,,钱二,${randomIdNumber()},2,脱贫户`].join('\n');
+    const roster = await fetch(`${h.baseUrl}/api/roster`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${await h.token(county)}` }, body: csv });
+    const households = ((await roster.json()) as { rows: { key: string }[] }).rows.map((r) => r.key);
+    const launched = await h.api('POST', '/api/campaigns', { as: county, body: { name: '历史捕获', deadline: today(), villageCodes: [DEMO.villageB1] } });
+    expect(launched.status).toBe(201);
+    const id = launched.body.campaign.id as string;
+    const visit = (householdId: string, result: string) => h.api('POST', `/api/campaigns/${id}/visits`, { as: worker, body: { householdId, result } });
+    expect((await visit(households[0], 'NO_RISK')).status).toBe(200);
+    expect((await visit(households[1], 'NOT_HOME')).status).toBe(200);
+    expect((await visit(households[1], 'NO_RISK')).status).toBe(200);
+    const taskOf = (step: string) => eventually(() => h.prisma.task.findFirst({ where: { processId: id, step, status: 'OPEN' } }), step);
+    expect((await h.api('POST', `/api/tasks/${(await taskOf('GRID_SCREENING')).id}/decision`, { as: worker, body: { action: 'DONE', data: {} } })).status).toBe(200);
+    const meeting = { meetingOn: today(), attendees: 8, minutes: '逐户过堂' };
+    expect((await h.api('POST', `/api/tasks/${(await taskOf('VILLAGE_LEDGER')).id}/decision`, { as: worker, body: { action: 'DONE', data: meeting } })).status).toBe(200);
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipB);
+    expect((await h.api('POST', `/api/tasks/${(await taskOf('TOWNSHIP_REVIEW')).id}/decision`, { as: township, body: { action: 'APPROVE', data: { checked: 1, discrepancies: 0 } } })).status).toBe(200);
+    expect((await h.api('POST', `/api/tasks/${(await taskOf('COUNTY_SUMMARY')).id}/decision`, { as: county, body: { action: 'DONE', data: {} } })).status).toBe(200);
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id } });
+    await h.client.workflow.getHandle(row.workflowId).result();
+    const history = await h.client.workflow.getHandle(row.workflowId).fetchHistory();
+    const file = path.join(dir, 'screening-campaign.json');
+    fs.writeFileSync(file, historyToFile(history));
+    console.log(`captured ${file} (${history.events?.length} events)`);
+  });
+  it('a screening campaign that continues as new during its visits', async () => {
+    const h = await harness({
+      policy: {
+        ...compressedPolicy(),
+        processSteps: { SCREENING_CAMPAIGN: { GRID_SCREENING: { unit: 'SECONDS', amount: 3600 }, VILLAGE_LEDGER: { unit: 'SECONDS', amount: 3600 }, TOWNSHIP_REVIEW: { unit: 'SECONDS', amount: 3600 }, COUNTY_SUMMARY: { unit: 'SECONDS', amount: 3600 } } },
+        screeningSampleSize: 1,
+      },
+      maxHistoryEvents: 40,
+    });
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const worker = await h.officialOf('VILLAGE', '410599101202');
+    const csv = ['村代码,网格,网格员,户主,身份证号,人口,类别',
+      ...Array.from({ length: 8 }, (_, i) => `${'410599101202'},石桥网格,cun.shiqiao@demo.bangfu.local,孙${i},${randomIdNumber()},2,一般农户`)].join('\n');
+    const roster = await fetch(`${h.baseUrl}/api/roster`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${await h.token(county)}` }, body: csv });
+    const households = ((await roster.json()) as { rows: { key: string }[] }).rows.map((r) => r.key);
+    const launched = await h.api('POST', '/api/campaigns', { as: county, body: { name: '历史捕获（续跑）', deadline: today(), villageCodes: ['410599101202'] } });
+    expect(launched.status).toBe(201);
+    const id = launched.body.campaign.id as string;
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id } });
+    const handle = h.client.workflow.getHandle(row.workflowId);
+    const firstRun = (await handle.describe()).runId;
+    for (const hh of households) expect((await h.api('POST', `/api/campaigns/${id}/visits`, { as: worker, body: { householdId: hh, result: 'NO_RISK' } })).status).toBe(200);
+    const secondRun = await eventually(async () => {
+      const r = (await handle.describe()).runId;
+      return r !== firstRun ? r : null;
+    }, 'continue-as-new');
+    const task = await eventually(() => h.prisma.task.findFirst({ where: { processId: id, step: 'GRID_SCREENING', status: 'OPEN' } }), 'grid task');
+    expect((await h.api('POST', `/api/tasks/${task.id}/decision`, { as: worker, body: { action: 'DONE', data: {} } })).status).toBe(200);
+    for (const [i, runId] of [firstRun, secondRun].entries()) {
+      const history = await h.client.workflow.getHandle(row.workflowId, runId).fetchHistory();
+      const file = path.join(dir, `screening-campaign-continue-as-new.run${i + 1}.json`);
+      fs.writeFileSync(file, historyToFile(history));
+      console.log(`captured ${file} (${history.events?.length} events)`);
+    }
   });
 });

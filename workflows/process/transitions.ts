@@ -24,7 +24,7 @@ export interface ProcessStepRule {
   /** Actions that decide it. */
   actions: readonly ProcessAction[];
   /** What the data must satisfy beyond its shape (the API checks the shape with the kind's zod schema). */
-  check?: (d: { action: ProcessAction; reason?: string; data: Record<string, unknown> }, now: number) => Refusal | null;
+  check?: (d: { action: ProcessAction; reason?: string; data: Record<string, unknown>; taskId: string }, now: number) => Refusal | null;
   /** What a decision does besides closing the task, in the same commit (record an outcome, finish the process…). */
   onDecision?: (d: ProcessDecision, draft: ProcessDraft) => void;
   /** Audit action of the decision. @default APPROVED, REJECTED, RETURNED or TASK_COMPLETED */
@@ -60,7 +60,7 @@ export function validateProcessDecision(s: ProcessCoreState, rules: ProcessStepR
   if ((args.action === 'REJECT' || args.action === 'RETURN') && !args.reason?.trim()) {
     refuse('REASON_REQUIRED', `reason: required to ${args.action === 'REJECT' ? 'reject' : 'return'}`, 'reason');
   }
-  const r = rule.check?.({ action: args.action, reason: args.reason, data: args.data ?? {} }, now);
+  const r = rule.check?.({ action: args.action, reason: args.reason, data: args.data ?? {}, taskId: args.taskId }, now);
   if (r) refuse(r.code, r.message, r.field);
 }
 

@@ -22,6 +22,7 @@ import { adminLang, adminPage } from './shell';
 import { tasksPage } from './tasks';
 import { handbookPage, handbookPdf } from './handbook';
 import { draftPage, draftPdfDownload, reportListPage, reportPage, reportPdfDownload, reportXlsxDownload } from './reports';
+import { campaignDetailPage, campaignLedgerXlsx, campaignsPage } from './campaigns';
 
 /** Headers of every admin page: no caching (personal data), no framing, no scripts. */
 export const pageSecurityHeaders: RequestHandler = (_req, res, next) => {
@@ -94,6 +95,9 @@ export function adminRouter(ctx: ServiceContext): Router {
   r.get('/reports/:id', reportPage(ctx));
   r.get('/reports/:id/xlsx', reportXlsxDownload(ctx));
   r.get('/reports/:id/pdf', reportPdfDownload(ctx));
+  r.get('/campaigns', campaignsPage(ctx));
+  r.get('/campaigns/:id', campaignDetailPage(ctx));
+  r.get('/campaigns/:id/ledger.xlsx', campaignLedgerXlsx(ctx));
   r.get('/officials', officialsPage(ctx));
   r.post('/officials', addOfficialAction(ctx));
   r.post('/officials/:id/deactivate', deactivateOfficialAction(ctx));

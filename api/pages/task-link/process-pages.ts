@@ -112,9 +112,9 @@ const cardsOf = (v: ProcessView, lang: Lang): SafeHtml => html`${renderProcessSu
 ${renderProcessTimeline(v, lang)}`;
 
 /** The assignee's confirm page of a process's task. */
-export function processDecidePage(p: ProcessPageProps & { step: ProcessStepDef }): string {
+export function processDecidePage(p: ProcessPageProps & { step: ProcessStepDef; extra?: SafeHtml }): string {
   return decidePageOf({
-    ...p, stepLabel: tr(p.lang, p.step.label), help: p.step.help ? html`<p>${tr(p.lang, p.step.help)}</p>` : '',
+    ...p, stepLabel: tr(p.lang, p.step.label), help: html`${p.step.help ? html`<p>${tr(p.lang, p.step.help)}</p>` : ''}${p.extra ?? ''}`,
     decideForm: processDecideForm(p.form, p.step), cards: cardsOf(p.view, p.lang),
   });
 }

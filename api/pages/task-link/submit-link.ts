@@ -200,5 +200,7 @@ const REFUSAL_TEXT: Record<string, Bilingual> = {
 export function refusalMessage(lang: Lang, err: AppError): string {
   const code = (err.details?.refusal as string | undefined) ?? (err.field === 'reason' ? 'REASON_REQUIRED' : undefined);
   const text = code ? REFUSAL_TEXT[code] : undefined;
+  // Which criterion failed differs by process (elimination, a campaign's ledger): name it.
+  if (code === 'CRITERIA_NOT_MET' && !/criterion|criteria/i.test(err.message)) return `${lang === 'zh-CN' ? '条件尚未满足' : 'Not yet possible'}: ${err.message}`;
   return text ? text[lang] : err.message;
 }

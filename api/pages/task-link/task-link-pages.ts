@@ -27,7 +27,11 @@ import { loadCaseView } from './case-view';
 import type { Colleague, FormError, FormValues } from './forms';
 import type { LinkOutcome, Problem } from './render';
 import { contactPage, decidePage, problemPage, resultPage, supervisePage } from './render';
-import { ZLinkFormSchema, executeLinkAction, formValues, refusalMessage } from './submit-link';
+import { ZLinkFormSchema, executeLinkAction, formValues, linkOfficial, refusalMessage } from './submit-link';
+import { CAMPAIGN_KIND, CAMPAIGN_STEPS } from '../../../workflows/campaign/contracts';
+import { ledgerRows } from '../../services/campaign/read-campaign';
+import { recordVisit } from '../../services/campaign/record-visit';
+import { ZGridVisitFormSchema, gridHouseholdsCard } from './grid-page';
 
 /** Options of {@link taskLinkPages}. */
 export interface TaskLinkPagesOptions {
@@ -104,7 +108,11 @@ export function taskLinkPages(ctx: ServiceContext, opts: TaskLinkPagesOptions = 
     }
     const step = processStep(r.process.kind, task.step);
     if (!step) return problem(req, res, token, { state: 'NOT_YOURS', link: r.link, official: r.official });
-    send(res, status, processDecidePage({ ...props, step }));
+    const gridId = r.process.kind === CAMPAIGN_KIND && task.step === CAMPAIGN_STEPS.GRID ? ((r.process.data as { gridTasks?: Record<string, string> } | null)?.gridTasks?.[task.id]) : undefined;
+    const extra = gridId
+      ? gridHouseholdsCard(lang, (await ledgerRows(ctx, linkOfficial(r.official), r.process.id, { gridId })).rows, { action: `${self}/visit${typeof req.query.lang === 'string' ? `?lang=${lang}` : ''}`, csrf: props.form.csrf })
+      : undefined;
+    send(res, status, processDecidePage({ ...props, step, extra }));
   }
 
   /** Same-level colleagues a task may be transferred to. */
@@ -161,6 +169,34 @@ export function taskLinkPages(ctx: ServiceContext, opts: TaskLinkPagesOptions = 
     }
     const view = await loadCaseView(ctx.prisma, link.caseId as string);
     send(res, 200, resultPage({ lang, selfPath: `/t/${token}/done`, outcome, view }));
+  });
+
+  // 网格员页面: one household's visit result from the grid task's link; the link stays usable until the grid is submitted.
+  router.post('/t/:token/visit', async (req, res) => {
+    const token = req.params.token;
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const r = await resolveLink(ctx.prisma, links, token);
+    if (r.state !== 'OK') return problem(req, res, token, r);
+    if (!checkCsrf(links.keys, r.tokenHash, body.csrf)) return problem(req, res, token, { state: 'CSRF', official: r.official });
+    const lang = pickLang(req, r.official.language);
+    if (!r.process || r.process.kind !== CAMPAIGN_KIND || r.link.purpose !== 'DECIDE' || r.task?.step !== CAMPAIGN_STEPS.GRID) {
+      return problem(req, res, token, { state: 'NOT_YOURS', link: r.link, official: r.official });
+    }
+    const parsed = ZGridVisitFormSchema.safeParse(body);
+    const fail = (status: number, message: string, field?: string) => renderConfirm(req, res, token, r, formValues(body), { status, message, field });
+    if (!parsed.success) return fail(400, `${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`, String(parsed.error.issues[0].path[0] ?? ''));
+    const f = parsed.data;
+    try {
+      await recordVisit(ctx, linkOfficial(r.official), r.process.id, {
+        householdId: f.householdId, result: f.result,
+        ...(f.result === 'RISK_FOUND' ? { lead: { category: f.category ?? 'MARGINAL', riskTypes: [f.riskType ?? 'OTHER'] } } : {}),
+      });
+    } catch (err) {
+      if (err instanceof AppError) return fail(err.status, refusalMessage(lang, err), err.field);
+      console.error(`[task-link] visit failed: ${(err as Error).name}: ${(err as Error).message}`);
+      return fail(503, lang === 'zh-CN' ? '服务暂时不可用' : 'Service unavailable');
+    }
+    res.redirect(303, `/t/${token}${typeof req.query.lang === 'string' ? `?lang=${lang}` : ''}#${f.householdId}`);
   });
 
   router.post('/t/:token', async (req, res) => {
