@@ -38,6 +38,17 @@ export const DEFAULT_POLICY: TPolicy = {
   processSteps: {
     /** 约谈: the supervisor holds it and records the outcome within 10 working days. */
     INTERVIEW: { HOLD_INTERVIEW: { unit: 'WORKING_DAYS', amount: 10 } },
+    /** 衔接资金项目: steps people decide, notices, the start deadline and the report interval (workflows/project/policy.ts). */
+    FUND_PROJECT: {
+      TOWNSHIP_REVIEW: { unit: 'WORKING_DAYS', amount: 5 }, REVISE_PROPOSAL: { unit: 'WORKING_DAYS', amount: 10 },
+      COUNTY_APPRAISAL: { unit: 'WORKING_DAYS', amount: 10 }, COUNTY_DECISION: { unit: 'WORKING_DAYS', amount: 10 },
+      APPROVAL: { unit: 'WORKING_DAYS', amount: 10 }, START_WORKS: { unit: 'MONTHS', amount: 3 },
+      PROGRESS_REPORT: { unit: 'WORKING_DAYS', amount: 5 }, PACE_RECOVERY: { unit: 'WORKING_DAYS', amount: 5 },
+      ACCEPTANCE: { unit: 'WORKING_DAYS', amount: 20 }, ASSET_REGISTRATION: { unit: 'WORKING_DAYS', amount: 10 },
+      HANDOVER_OUT: { unit: 'WORKING_DAYS', amount: 10 }, HANDOVER_IN: { unit: 'WORKING_DAYS', amount: 10 },
+      VILLAGE_NOTICE: { unit: 'CALENDAR_DAYS', amount: 5 }, COUNTY_ANNOUNCEMENT: { unit: 'CALENDAR_DAYS', amount: 10 },
+      ACCEPTANCE_NOTICE: { unit: 'CALENDAR_DAYS', amount: 5 }, REPORT_EVERY: { unit: 'MONTHS', amount: 1 },
+    },
   },
 };
 
