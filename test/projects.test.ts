@@ -124,6 +124,10 @@ describe('fund projects on the process core', () => {
     for (const a of ['PROJECT_PROPOSED', 'NOTICE_STARTED', 'RETURNED', 'TOWNSHIP_REVIEW_PASSED', 'ENTERED_ANNUAL_PLAN', 'PROJECT_APPROVED', 'WORKS_STARTED',
       'PROGRESS_REPORTED', 'WORKS_COMPLETED', 'PROJECT_ACCEPTED', 'ASSET_REGISTERED', 'HANDOVER_CONFIRMED_OUT', 'HANDOVER_CONFIRMED_IN']) expect(actions).toContain(a);
     expect(actions).not.toContain('BEHIND_PACE');
+    // The asset lives on in its own workflow, registered from the project.
+    const asset = await h.prisma.process.findUniqueOrThrow({ where: { id: `ZC-T1-${run}` } });
+    expect(asset).toMatchObject({ kind: 'PROJECT_ASSET', status: 'IN_USE', villageCode: DEMO.villageA1 });
+    expect(asset.data).toMatchObject({ assetClass: 'INCOME', assetKind: 'SOLAR', projectId: processId, valueFen: 1_000_000 });
     expect(actions).not.toContain('NOT_STARTED_FLAGGED');
   });
 

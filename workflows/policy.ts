@@ -49,6 +49,11 @@ export const DEFAULT_POLICY: TPolicy = {
       VILLAGE_NOTICE: { unit: 'CALENDAR_DAYS', amount: 5 }, COUNTY_ANNOUNCEMENT: { unit: 'CALENDAR_DAYS', amount: 10 },
       ACCEPTANCE_NOTICE: { unit: 'CALENDAR_DAYS', amount: 5 }, REPORT_EVERY: { unit: 'MONTHS', amount: 1 },
     },
+    /** 帮扶项目资产: inspections quarterly (solar stations monthly), idle after 6 months without income (workflows/asset/policy.ts). */
+    PROJECT_ASSET: {
+      INSPECTION: { unit: 'WORKING_DAYS', amount: 10 }, IDLE_RESOLUTION: { unit: 'WORKING_DAYS', amount: 20 },
+      INSPECT_EVERY: { unit: 'MONTHS', amount: 3 }, INSPECT_EVERY_SOLAR: { unit: 'MONTHS', amount: 1 }, IDLE_AFTER: { unit: 'MONTHS', amount: 6 },
+    },
   },
 };
 

@@ -118,5 +118,6 @@ export const FUND_PROJECT: ProcessKindDef = {
     PACE_RECOVERY_REPORTED: b('报告整改措施', 'Catch-up measures reported'), INTERVIEW_OPENED: b('发起约谈', 'Interview opened'),
     WORKS_COMPLETED: b('完工', 'Works completed'), PROJECT_ACCEPTED: b('验收合格', 'Accepted'), ASSET_REGISTERED: b('资产登记', 'Asset registered'),
     HANDOVER_CONFIRMED_OUT: b('移交方确认移交', 'Handover confirmed by the giver'), HANDOVER_CONFIRMED_IN: b('接收方确认接收', 'Receipt confirmed by the owner'),
+    ASSET_HANDED_OVER: b('资产移交完成，转入管护', 'Asset handed over; upkeep begins'),
   },
 };

@@ -62,9 +62,12 @@ export async function startProject(ctx: ServiceContext, o: StartProjectOptions, 
 /** 项目申报 by an official of the village's chain (403 naming `villageCode` otherwise). */
 export async function proposeProject(
   ctx: ServiceContext, official: AuthOfficial, body: { villageCode: string } & ProjectProposal,
+  imported?: ProjectInput['imported'],
 ): Promise<{ processId: string; started: boolean }> {
   const { villageCode, ...proposal } = body;
   const chain = await regionChain(ctx.prisma, villageCode);
   if (!hasRegionAccess(official, chain)) throw new AppError('FORBIDDEN', `villageCode: ${villageCode} is outside your region`, { field: 'villageCode' });
-  return startProject(ctx, { client: ctx.temporal, taskQueue: ctx.taskQueue, policy: ctx.policy }, { proposal, villageCode, proposedById: official.id });
+  return startProject(ctx, { client: ctx.temporal, taskQueue: ctx.taskQueue, policy: ctx.policy }, {
+    proposal, villageCode, proposedById: official.id, ...(imported ? { enterAt: 'IMPLEMENTATION' as const, imported } : {}),
+  });
 }

@@ -5,6 +5,7 @@
 import type { TLimit } from '../policy';
 import type { ProcessTaskLimits } from '../process-contracts';
 import type { PacePoint, ProjectType } from './rules';
+import type { AssetPolicy } from '../asset/contracts';
 
 /** Process kind of a fund project. */
 export const PROJECT_KIND = 'FUND_PROJECT';
@@ -89,6 +90,8 @@ export interface ProjectPolicy {
   behindMonthsForInterview: number;
   /** The 约谈's limit. */
   interviewLimit: TLimit;
+  /** The policy of the asset the project hands over, by asset kind (GENERAL for any kind not listed). */
+  assetPolicies: Record<string, AssetPolicy>;
   version: string;
 }
 

@@ -9,6 +9,8 @@ import { INTERVIEW_KIND, INTERVIEW_STEP } from '../process-contracts';
 import type { ProjectPolicy } from './contracts';
 import { PROJECT_KIND, PROJECT_STEPS } from './contracts';
 import type { PacePoint } from './rules';
+import { assetPolicy } from '../asset/policy';
+import { ASSET_KIND } from '../asset/contracts';
 import { DEFAULT_BEHIND_MONTHS_FOR_INTERVIEW, DEFAULT_PACE_CURVE } from './rules';
 
 /** The project policy pinned from `policy` (curve and threshold overridable). */
@@ -26,6 +28,8 @@ export function projectPolicy(
     paceCurve: o.paceCurve ?? [...DEFAULT_PACE_CURVE],
     behindMonthsForInterview: o.behindMonthsForInterview ?? DEFAULT_BEHIND_MONTHS_FOR_INTERVIEW,
     interviewLimit: processStepLimit(policy, INTERVIEW_KIND, INTERVIEW_STEP),
+    assetPolicies: Object.fromEntries(['GENERAL', ...Object.keys(policy.processSteps?.[ASSET_KIND] ?? {}).filter((k) => k.startsWith('INSPECT_EVERY_')).map((k) => k.slice('INSPECT_EVERY_'.length))]
+      .map((kind) => [kind, assetPolicy(policy, kind)])),
     version: policy.version,
   };
 }

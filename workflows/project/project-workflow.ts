@@ -18,7 +18,10 @@ import { startInterviewChild } from '../interview/interview-workflow';
 import type { ProjectInput, ProjectResult, ProjectStatus } from './contracts';
 import { PROJECT_KIND, PROJECT_NOTICES as N, PROJECT_STEPS as S } from './contracts';
 import { projectRules } from './steps';
-import { notStartedByDeadline, yuan } from './rules';
+import { beijingDate, notStartedByDeadline, yuan } from './rules';
+import type { AssetClass } from '../asset/rules';
+import { assetProcessId } from '../asset/contracts';
+import { startAssetChild } from '../asset/asset-workflow';
 
 /** A notice's length (calendar units; a working-day limit counts its days as calendar days). */
 function noticeMs(limit: TLimit, from: number): number {
@@ -151,5 +154,20 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectResul
     { step: S.HANDOVER_IN, level: 'VILLAGE', limit: p.steps[S.HANDOVER_IN] },
   ], (d) => d.setStatus('HANDING_OVER', S.HANDOVER_IN));
   for (const id of ids) await steps.waitForDecision(id);
+
+  // The asset lives on in a workflow of its own (upkeep, income, idle checks).
+  const asset = steps.state.data.asset as { name: string; assetClass: AssetClass; valueFen: number; kind: string };
+  const assetId = assetProcessId(pr.reference);
+  await startAssetChild({
+    processId: assetId, region: input.region, limits: input.limits, policy: p.assetPolicies[asset.kind] ?? p.assetPolicies.GENERAL,
+    asset: {
+      reference: pr.reference, name: asset.name, assetClass: asset.assetClass, assetKind: asset.kind, valueFen: asset.valueFen, fundingSource: pr.fundingSource,
+      ownerName: pr.location, projectId: input.processId, handedOverOn: beijingDate(Date.now()),
+    },
+  });
+  await steps.transition((d) => {
+    d.setData({ assetId });
+    d.event({ action: 'ASSET_HANDED_OVER', data: { assetId } });
+  });
   return end('HANDED_OVER');
 }
