@@ -20,6 +20,7 @@ import { outboxPage } from './outbox';
 import { checkCsrf, csrfToken, officialOfSession } from './session';
 import { adminLang, adminPage } from './shell';
 import { tasksPage } from './tasks';
+import { assetsPage, processPage, projectsPage } from './fund-pages';
 
 /** Headers of every admin page: no caching (personal data), no framing, no scripts. */
 export const pageSecurityHeaders: RequestHandler = (_req, res, next) => {
@@ -83,6 +84,9 @@ export function adminRouter(ctx: ServiceContext): Router {
   r.get('/tasks', tasksPage(ctx));
   r.post('/tasks/:id/nudge', nudgeAction(ctx));
   r.post('/tasks/:id/transfer', transferAction(ctx));
+  r.get('/projects', projectsPage(ctx));
+  r.get('/assets', assetsPage(ctx));
+  r.get('/processes/:id', processPage(ctx));
   r.get('/outbox', outboxPage(ctx));
   r.get('/officials', officialsPage(ctx));
   r.post('/officials', addOfficialAction(ctx));

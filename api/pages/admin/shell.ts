@@ -71,6 +71,8 @@ export function adminPage(o: AdminPageOptions): string {
 <a href="/admin">${w(o.lang, 'dashboard')}</a>
 <a href="/admin/cases">${w(o.lang, 'cases')}</a>
 <a href="/admin/tasks">${w(o.lang, 'overdue')}</a>
+<a href="/admin/projects">${o.lang === 'en' ? 'Projects' : '衔接资金项目'}</a>
+<a href="/admin/assets">${o.lang === 'en' ? 'Assets' : '项目资产'}</a>
 <a href="/admin/outbox">${w(o.lang, 'outbox')}</a>
 ${o.official.role === 'ADMIN' ? html`<a href="/admin/officials">${o.lang === 'en' ? 'Officials' : '干部管理'}</a>` : ''}
 <a href="/api/docs">${w(o.lang, 'apiDocs')}</a>
