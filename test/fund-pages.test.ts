@@ -70,6 +70,8 @@ describe('fund project and asset pages in Chromium', () => {
     expect(marker).not.toBeNull();
     expect(await page.locator(`#chart-start-rate g.bar[data-key="${DEMO.townshipA}"]`).count()).toBe(1);
     expect(await page.locator('#fig-ranking tr[data-township]').count()).toBeGreaterThanOrEqual(2);
+    // The annual plan's industry share against the policy minimum, and by how much it misses.
+    expect(await page.locator('#fig-industry-share p[data-share]').innerText()).toMatch(/≥ 60%/);
     await page.screenshot({ path: screenshotPath('fund-projects.png'), fullPage: true });
     expect(await page.locator(`tr[data-project="XM-GA-${run}"]`).count()).toBe(1);
 

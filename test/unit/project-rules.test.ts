@@ -146,3 +146,22 @@ describe('project step rules', () => {
     expect(p.steps.TOWNSHIP_REVIEW).toEqual({ unit: 'WORKING_DAYS', amount: 5 });
   });
 });
+
+describe('project figures per township (开工率, 序时进度, ranking)', () => {
+  it('ranks townships from the furthest behind the pace, counting only approved projects in the start rate and the pace', async () => {
+    const { projectFigures, projectMatches } = await import('../../api/services/project-figures');
+    const rows = [
+      { id: 'a1', townshipCode: 'A', status: 'IN_PROGRESS', data: { budgetFen: 1000, paidFen: 700, startedOn: '2026-03-01' } },
+      { id: 'a2', townshipCode: 'A', status: 'IN_REVIEW', data: { budgetFen: 5000, paidFen: 0 } },
+      { id: 'b1', townshipCode: 'B', status: 'NOT_STARTED_FLAGGED', data: { budgetFen: 1000, paidFen: 0, notStartedFlagged: true, startedOn: null } },
+      { id: 'b2', townshipCode: 'B', status: 'IN_PROGRESS', data: { budgetFen: 1000, paidFen: 400, startedOn: '2026-04-01', behind: true } },
+    ];
+    const f = projectFigures(rows, '2026-06-30');
+    expect(f.expectedPct).toBe(60);
+    expect(f.townships.map((t) => t.townshipCode)).toEqual(['B', 'A']);
+    expect(f.townships[0]).toMatchObject({ projects: 2, approved: 2, started: 1, startRatePct: 50, paidPct: 20, paceGapPct: -40, behind: 1, notStarted: 1 });
+    expect(f.townships[1]).toMatchObject({ projects: 2, approved: 1, started: 1, startRatePct: 100, budgetFen: 1000, paidPct: 70, paceGapPct: 10 });
+    expect(rows.filter((r) => projectMatches(r, { notStarted: true })).map((r) => r.id)).toEqual(['b1']);
+    expect(rows.filter((r) => projectMatches(r, { behind: true, township: 'B' })).map((r) => r.id)).toEqual(['b2']);
+  });
+});

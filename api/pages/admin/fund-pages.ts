@@ -13,7 +13,9 @@ import type { ProjectRow } from '../../services/fund-figures';
 import { loadProcessRow } from '../../services/process-actions';
 import { processAuditLabel, processKindLabel, processStatusLabel, processStepLabel } from '../../process-kinds/registry';
 import { PROJECT_KIND, PROJECT_STATUSES } from '../../../workflows/project/contracts';
-import { beijingDate, yuan } from '../../../workflows/project/rules';
+import { beijingDate, DEFAULT_INDUSTRY_SHARE_PCT, industryShare, yuan } from '../../../workflows/project/rules';
+import type { ProjectType } from '../../../workflows/project/rules';
+import { APPROVED_STATUSES } from '../../services/fund-figures';
 import { html } from '../html';
 import type { Lang } from '../i18n';
 import { percentBarChart } from './charts';
@@ -71,6 +73,12 @@ ${percentBarChart(t(lang, '开工率', 'Start rate'), figures.townships.map((f) 
 <section class="card" id="fig-pace"><h2>${t(lang, '资金支出进度与序时进度', 'Funds paid against the spending pace')}</h2>
 ${percentBarChart(t(lang, '支出进度', 'Funds paid'), figures.townships.map((f) => ({ key: f.townshipCode, label: name(f.townshipCode), value: f.paidPct, target: f.expectedPct })),
     { id: 'chart-pace', targetLabel: t(lang, `虚线：截至 ${today} 的序时进度 ${figures.expectedPct}%`, `Dashed line: the expected ${figures.expectedPct}% by ${today}`) })}
+</section>
+<section class="card" id="fig-industry-share"><h2>${t(lang, '年度计划产业资金占比', 'Industry share of the annual plan')}</h2>
+${((): ReturnType<typeof html> => {
+    const share = industryShare(projects.filter((p) => APPROVED_STATUSES.has(p.status) || p.status === 'IN_PLAN').map((p) => ({ type: (p.data.type ?? 'INFRASTRUCTURE') as ProjectType, budgetFen: p.data.budgetFen ?? 0 })), DEFAULT_INDUSTRY_SHARE_PCT);
+    return html`<p data-share="${share.sharePct}" data-meets="${share.meets}">${share.sharePct}% / ≥ ${share.minPct}% · ${share.meets ? t(lang, '达标', 'met') : t(lang, `未达标，差 ${yuan(share.missingFen)} 元`, `missed by ${yuan(share.missingFen)} yuan`)}</p>`;
+  })()}
 </section>
 <section class="card" id="fig-ranking"><h2>${t(lang, '乡镇排名（月度调度）', 'Township ranking (monthly report)')}</h2>
 <div class="table-wrap"><table class="data"><thead><tr><th>#</th><th>${t(lang, '乡镇', 'Township')}</th><th class="num">${t(lang, '项目数', 'Projects')}</th><th class="num">${t(lang, '开工率', 'Start rate')}</th><th class="num">${t(lang, '支出进度', 'Paid')}</th><th class="num">${t(lang, '与序时进度差', 'Gap to pace')}</th><th class="num">${t(lang, '滞后', 'Behind')}</th><th class="num">${t(lang, '逾期未开工', 'Not started')}</th></tr></thead>
