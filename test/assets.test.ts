@@ -82,6 +82,34 @@ describe('project assets as long-lived workflows', () => {
     expect((await h.prisma.process.findUniqueOrThrow({ where: { id: publicId } })).status).toBe('IN_USE');
   });
 
+  it('an asset is disposed of only through the township\'s review and the county\'s approval; a refusal returns it to use', async () => {
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const processId = await register(asset(`A6-${run}`, { name: '一村旧厂房', assetClass: 'PUBLIC', assetKind: 'WORKSHOP' }));
+    const ask = (body: unknown) => h.api('POST', `/api/assets/${processId}/disposal`, { as: village, body });
+    expect((await ask({ method: 'SCRAP', reason: '' })).body.error.field).toContain('reason');
+    expect((await ask({ method: 'BURN', reason: 'x' })).status).toBe(400);
+    const asked = await ask({ method: 'SCRAP', reason: '厂房老化，鉴定为危房' });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+    expect(asked.body.status).toBe('DISPOSAL_REQUESTED');
+    expect((await ask({ method: 'SCRAP', reason: 'again' })).status).toBe(409);
+    const taskOf = (step: string) => eventually(() => h.prisma.task.findFirst({ where: { processId, step, status: 'OPEN' } }), step);
+    // The township refuses: back in use; asked again, approved by both levels: disposed of, upkeep ends.
+    const refused = await h.api('POST', `/api/tasks/${(await taskOf('DISPOSAL_TOWNSHIP_REVIEW')).id}/decision`, { as: township, body: { action: 'REJECT', reason: '可改作仓库继续使用' } });
+    expect(refused.body.status).toBe('IN_USE');
+    expect((await ask({ method: 'SCRAP', reason: '仓库用途已另行解决，厂房拆除' })).status).toBe(200);
+    expect((await h.api('POST', `/api/tasks/${(await taskOf('DISPOSAL_TOWNSHIP_REVIEW')).id}/decision`, { as: township, body: { action: 'APPROVE' } })).status).toBe(200);
+    const approved = await h.api('POST', `/api/tasks/${(await taskOf('DISPOSAL_COUNTY_APPROVAL')).id}/decision`, { as: county, body: { action: 'APPROVE' } });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(approved.body.status).toBe('DISPOSED');
+    await h.client.workflow.getHandle(`process-${processId}`).result();
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+    expect(row.closedAt).not.toBeNull();
+    const audit = (await h.prisma.auditEvent.findMany({ where: { processId } })).map((e) => e.action);
+    expect(audit.filter((a) => a === 'DISPOSAL_REQUESTED')).toHaveLength(2);
+    expect(audit).toContain('ASSET_DISPOSED');
+    expect((await ask({ method: 'SCRAP', reason: 'again' })).status).toBe(409);
+  });
+
   it('an asset workflow continues as new when its history grows, keeping its state and its open tasks', async () => {
     const processId = await register(asset(`A5-${run}`, { assetClass: 'PUBLIC' }));
     const snap = await eventually(async () => {

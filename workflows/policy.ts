@@ -53,6 +53,7 @@ export const DEFAULT_POLICY: TPolicy = {
     PROJECT_ASSET: {
       INSPECTION: { unit: 'WORKING_DAYS', amount: 10 }, IDLE_RESOLUTION: { unit: 'WORKING_DAYS', amount: 20 },
       INSPECT_EVERY: { unit: 'MONTHS', amount: 3 }, INSPECT_EVERY_SOLAR: { unit: 'MONTHS', amount: 1 }, IDLE_AFTER: { unit: 'MONTHS', amount: 6 },
+      DISPOSAL_TOWNSHIP_REVIEW: { unit: 'WORKING_DAYS', amount: 10 }, DISPOSAL_COUNTY_APPROVAL: { unit: 'WORKING_DAYS', amount: 10 },
     },
   },
 };

@@ -35,10 +35,21 @@ export const PROJECT_ASSET: ProcessKindDef = {
       data: z.object({ plan: safeText().trim().min(1).max(2000) }).strict(),
       fields: [{ name: 'plan', type: 'textarea', label: b('盘活方案', 'Plan'), required: true, maxLength: 2000 }],
     },
+    [S.DISPOSAL_TOWNSHIP_REVIEW]: {
+      label: b('资产处置审核（乡镇）', 'Disposal review (township)'), level: 'TOWNSHIP',
+      actions: [{ action: 'APPROVE', label: b('同意处置，报县审批', 'Agree; send to the county') }, { action: 'REJECT', label: b('不同意', 'Refuse') }],
+      data: z.object({}).strict(), fields: [],
+    },
+    [S.DISPOSAL_COUNTY_APPROVAL]: {
+      label: b('资产处置审批（县级）', 'Disposal approval (county)'), level: 'COUNTY',
+      actions: [{ action: 'APPROVE', label: b('批准处置', 'Approve the disposal') }, { action: 'REJECT', label: b('不予批准', 'Refuse') }],
+      data: z.object({}).strict(), fields: [],
+    },
   },
-  statuses: { IN_USE: b('正常管护', 'In use'), IDLE: b('闲置', 'Idle') },
+  statuses: { IN_USE: b('正常管护', 'In use'), IDLE: b('闲置', 'Idle'), DISPOSAL_REQUESTED: b('处置审批中', 'Disposal under review'), DISPOSED: b('已处置', 'Disposed of') },
   auditActions: {
     ASSET_REGISTERED: b('资产登记', 'Asset registered'), ASSET_INSPECTED: b('巡查记录', 'Inspected'),
     ASSET_IDLE_FLAGGED: b('经营性资产长期无收益，标记闲置', 'Income asset without income; flagged idle'), ASSET_IDLE_RESOLVED: b('闲置资产盘活方案', 'Idle asset resolved'),
+    DISPOSAL_REQUESTED: b('申请资产处置', 'Disposal requested'), ASSET_DISPOSED: b('资产处置获批', 'Disposal approved'),
   },
 };

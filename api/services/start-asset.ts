@@ -9,8 +9,10 @@ import { hasRegionAccess, regionChain } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
 import type { TPolicy } from '../../workflows/policy';
 import { awaitProcessStartUpdate, processWorkflowId } from '../../workflows/process-contracts';
-import type { AssetFacts, AssetInput } from '../../workflows/asset/contracts';
-import { ASSET_WORKFLOW, assetProcessId } from '../../workflows/asset/contracts';
+import type { AssetFacts, AssetInput, RequestDisposalArgs } from '../../workflows/asset/contracts';
+import { ASSET_KIND, ASSET_WORKFLOW, assetProcessId, requestAssetDisposalUpdate } from '../../workflows/asset/contracts';
+import { loadProcessRow, sendProcessUpdate } from './process-actions';
+import { actorOf } from './case-actions';
 import { assetPolicy } from '../../workflows/asset/policy';
 import type { assetWorkflow } from '../../workflows/asset/asset-workflow';
 import type { ServiceContext } from './context';
@@ -47,4 +49,13 @@ export async function registerAsset(ctx: ServiceContext, official: AuthOfficial,
   const chain = await regionChain(ctx.prisma, villageCode);
   if (!hasRegionAccess(official, chain)) throw new AppError('FORBIDDEN', `villageCode: ${villageCode} is outside your region`, { field: 'villageCode' });
   return startAsset(ctx, { client: ctx.temporal, taskQueue: ctx.taskQueue, policy: ctx.policy }, { asset, villageCode });
+}
+
+/** 申请处置 — asks to dispose of an asset (reviewed by the township, approved by the county); refusals map to 4xx. */
+export async function requestAssetDisposal(
+  ctx: ServiceContext, official: AuthOfficial, processId: string, body: { method: RequestDisposalArgs['method']; reason: string },
+): Promise<void> {
+  const p = await loadProcessRow(ctx, official, processId);
+  if (p.kind !== ASSET_KIND) throw new AppError('NOT_FOUND', `asset ${processId} not found`, { field: 'id' });
+  await sendProcessUpdate(ctx, official, p, requestAssetDisposalUpdate, { method: body.method, reason: body.reason, actor: actorOf(official) });
 }

@@ -165,3 +165,23 @@ describe('project figures per township (开工率, 序时进度, ranking)', () =
     expect(rows.filter((r) => projectMatches(r, { behind: true, township: 'B' })).map((r) => r.id)).toEqual(['b2']);
   });
 });
+
+describe('asset disposal (处置)', () => {
+  it('a disposal request needs a reason and a known method, and is refused while one is under review or after disposal', async () => {
+    const { validateDisposalRequest } = await import('../../workflows/asset/steps');
+    const s = initialProcessState({ processId: 'ZC-1', kind: 'PROJECT_ASSET', status: 'IN_USE', step: 'INSPECTION' });
+    const actor = { id: 'v', role: 'VILLAGE' as const, regionCode: 'v' };
+    const code = (fn: () => void): string | undefined => {
+      try {
+        fn();
+      } catch (err) {
+        return (err as ApplicationFailure).type ?? undefined;
+      }
+      return undefined;
+    };
+    expect(code(() => validateDisposalRequest(s, { method: 'SCRAP', reason: '危房', actor }))).toBeUndefined();
+    expect(code(() => validateDisposalRequest(s, { method: 'SCRAP', reason: ' ', actor }))).toBe('REASON_REQUIRED');
+    expect(code(() => validateDisposalRequest({ ...s, data: { disposal: { method: 'SCRAP' } } }, { method: 'SCRAP', reason: 'x', actor }))).toBe('WRONG_STATE');
+    expect(code(() => validateDisposalRequest({ ...s, finished: true, status: 'DISPOSED' }, { method: 'SCRAP', reason: 'x', actor }))).toBe('WRONG_STATE');
+  });
+});

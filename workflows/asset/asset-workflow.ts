@@ -4,21 +4,22 @@
  * without income for the idle period is flagged idle (闲置) and the township gets a task to
  * resolve it. Long-lived: it continues as new when its history grows. Wiring only.
  */
-import { condition, continueAsNew, ParentClosePolicy, startChild } from '@temporalio/workflow';
+import { condition, continueAsNew, ParentClosePolicy, setHandler, startChild } from '@temporalio/workflow';
 import type { ChildWorkflowHandle } from '@temporalio/workflow';
 import { ProcessSteps } from '../blocks/process-steps';
 import { addLimitWithoutCalendar } from '../policy';
 import type { TLimit } from '../policy';
+import type { ProcessUpdateResult } from '../process-contracts';
 import { processWorkflowId } from '../process-contracts';
 import type { AssetInput } from './contracts';
-import { ASSET_KIND, ASSET_STEPS as S } from './contracts';
-import { ASSET_RULES, idleDueAt } from './steps';
+import { ASSET_KIND, ASSET_STEPS as S, requestAssetDisposalUpdate } from './contracts';
+import { assetRules, idleDueAt, requestDisposal, validateDisposalRequest } from './steps';
 
 function after(from: number, limit: TLimit): number {
   return addLimitWithoutCalendar(from, limit) ?? addLimitWithoutCalendar(from, { unit: 'CALENDAR_DAYS', amount: limit.amount }) as number;
 }
 
-/** The asset workflow; it never ends by itself (disposal is not built yet). */
+/** The asset workflow; it ends only when the county approves its disposal (处置). */
 export async function assetWorkflow(input: AssetInput): Promise<void> {
   const a = input.asset;
   const steps = new ProcessSteps(
@@ -27,7 +28,7 @@ export async function assetWorkflow(input: AssetInput): Promise<void> {
       carried: input.carried?.core, maxHistoryEvents: input.maxHistoryEvents,
     },
     {
-      rules: ASSET_RULES,
+      rules: assetRules(input.policy),
       initial: {
         status: 'IN_USE', step: S.INSPECTION,
         data: { ...a, idle: false, totalIncomeFen: 0, lastIncomeAt: null, idleClockFrom: null, lastInspectedAt: null, inspections: 0 },
@@ -38,6 +39,14 @@ export async function assetWorkflow(input: AssetInput): Promise<void> {
     d.setData({ idleClockFrom: d.iso() });
     d.event({ action: 'ASSET_REGISTERED', data: { reference: a.reference, assetClass: a.assetClass, assetKind: a.assetKind, valueFen: a.valueFen, projectId: a.projectId ?? null } });
   });
+  setHandler(requestAssetDisposalUpdate, async (args): Promise<ProcessUpdateResult> => {
+    await steps.transition((d) => {
+      validateDisposalRequest(d.s, args);
+      requestDisposal(d, args, input.policy);
+    });
+    const st = steps.state;
+    return { processId: st.processId, status: st.status, step: st.step, openTasks: st.openTasks.map((t) => ({ taskId: t.taskId, step: t.step, assigneeId: t.assigneeId })) };
+  }, { validator: (args) => validateDisposalRequest(steps.state, args) });
   let nextInspectionAt = input.carried?.nextInspectionAt ?? after(Date.now(), input.policy.inspectEvery);
   for (;;) {
     if (steps.shouldContinueAsNew()) {
@@ -49,6 +58,11 @@ export async function assetWorkflow(input: AssetInput): Promise<void> {
     const seq = steps.state.seq;
     // Wakes at the next inspection or idle check, or earlier when a decision changed the idle clock.
     await condition(() => steps.state.seq !== seq, Math.max(1, wake - Date.now()));
+    // 处置: the county approved the disposal; upkeep ends.
+    if (steps.state.finished) {
+      await steps.end();
+      return;
+    }
     const now = Date.now();
     if (now >= nextInspectionAt) {
       nextInspectionAt = after(now, input.policy.inspectEvery);

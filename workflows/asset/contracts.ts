@@ -2,8 +2,10 @@
  * Contracts of the project asset (帮扶项目资产) and its long-lived workflow. Shared by `api/`,
  * `worker/` and `workflows/`; no Prisma, client or Node built-ins.
  */
+import { defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../contracts';
 import type { TLimit } from '../policy';
-import type { ProcessTaskLimits } from '../process-contracts';
+import type { ProcessTaskLimits, ProcessUpdateResult } from '../process-contracts';
 import type { ProcessCoreState } from '../process/state';
 import type { AssetClass } from './rules';
 
@@ -18,7 +20,24 @@ export const ASSET_STEPS = {
   INSPECTION: 'INSPECTION',
   /** 闲置资产盘活 — the township resolves an idle income asset. */
   IDLE_RESOLUTION: 'IDLE_RESOLUTION',
+  /** 处置审核 — the township reviews a disposal request. */
+  DISPOSAL_TOWNSHIP_REVIEW: 'DISPOSAL_TOWNSHIP_REVIEW',
+  /** 处置审批 — the county approves it; the asset is disposed of and its workflow ends. */
+  DISPOSAL_COUNTY_APPROVAL: 'DISPOSAL_COUNTY_APPROVAL',
 } as const;
+
+/** 处置方式 — how an asset is disposed of. */
+export const DISPOSAL_METHODS = ['SALE', 'TRANSFER', 'SCRAP'] as const;
+
+/** Arguments of {@link requestAssetDisposalUpdate}. */
+export interface RequestDisposalArgs {
+  method: (typeof DISPOSAL_METHODS)[number];
+  reason: string;
+  actor: Actor;
+}
+
+/** 申请处置 — asks to dispose of an asset; it runs through the township's review and the county's approval. */
+export const requestAssetDisposalUpdate = defineUpdate<ProcessUpdateResult, [RequestDisposalArgs]>('requestAssetDisposal');
 
 /** The asset as registered (资产登记); money in fen, no personal data. */
 export interface AssetFacts {
@@ -48,6 +67,8 @@ export interface AssetPolicy {
   idleAfter: TLimit;
   /** To resolve an idle asset. */
   idleResolutionLimit: TLimit;
+  /** Limits of the disposal chain (township review, county approval). Absent in inputs pinned before disposal existed. */
+  disposal?: { townshipReview: TLimit; countyApproval: TLimit };
   version: string;
 }
 

@@ -17,6 +17,7 @@ export function assetPolicy(policy: Pick<TPolicy, 'processSteps' | 'version'>, a
     inspectionLimit: lim(ASSET_STEPS.INSPECTION),
     idleAfter: lim('IDLE_AFTER'),
     idleResolutionLimit: lim(ASSET_STEPS.IDLE_RESOLUTION),
+    disposal: { townshipReview: lim(ASSET_STEPS.DISPOSAL_TOWNSHIP_REVIEW), countyApproval: lim(ASSET_STEPS.DISPOSAL_COUNTY_APPROVAL) },
     version: policy.version,
   };
 }

@@ -3,11 +3,12 @@
  * routes' (`GET /api/processes?kind=PROJECT_ASSET`); inspection and idle tasks are decided through
  * POST /api/tasks/:id/decision. Assets a project in Bangfu hands over are registered by its workflow.
  */
-import { defineRoute } from '../../http/define-route';
+import { defineRoute, ZIdParam } from '../../http/define-route';
+import { ZProcessDetail } from '../processes/processes.types';
 import type { ServiceContext } from '../../services/context';
 import { getProcess } from '../../services/get-process';
-import { registerAsset } from '../../services/start-asset';
-import { ZRegisterAssetRequestSchema, ZRegisterAssetResponseSchema } from './assets.types';
+import { registerAsset, requestAssetDisposal } from '../../services/start-asset';
+import { ZRegisterAssetRequestSchema, ZRegisterAssetResponseSchema, ZRequestDisposalSchema } from './assets.types';
 
 export const assetRoutes = (ctx: ServiceContext) => [
   defineRoute({
@@ -20,6 +21,17 @@ export const assetRoutes = (ctx: ServiceContext) => [
       const r = await registerAsset(ctx, req.official!, body);
       if (!r.started) res.locals.status = 200;
       return { started: r.started, process: await getProcess(ctx, req.official!, r.processId) };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/assets/:id/disposal', summary: 'Ask to dispose of an asset (申请处置)', tags: ['assets'],
+    description: 'Opens the disposal chain: the township reviews, the county approves; approved, the asset is DISPOSED and its upkeep ends. '
+      + 'A second request while one is under review is refused (409).',
+    roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN'],
+    params: ZIdParam, body: ZRequestDisposalSchema, response: ZProcessDetail,
+    handler: async ({ params, body, req }) => {
+      await requestAssetDisposal(ctx, req.official!, params.id, body);
+      return getProcess(ctx, req.official!, params.id);
     },
   }),
 ];

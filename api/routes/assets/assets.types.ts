@@ -16,3 +16,9 @@ export const ZRegisterAssetRequestSchema = z.object({
   handedOverOn: safeText().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
 }).strict();
 export const ZRegisterAssetResponseSchema = z.object({ started: z.boolean(), process: ZProcessDetail });
+
+/** POST /api/assets/:id/disposal — 申请处置. */
+export const ZRequestDisposalSchema = z.object({
+  method: z.enum(['SALE', 'TRANSFER', 'SCRAP']).describe('拍卖/转让 (SALE), 无偿划转 (TRANSFER), 报废 (SCRAP)'),
+  reason: safeText().trim().min(1).max(1000),
+}).strict();
