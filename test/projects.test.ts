@@ -19,14 +19,14 @@ let smtp: TestSmtp;
 
 const s = (amount: number) => ({ unit: 'SECONDS' as const, amount });
 const base = compressedPolicy({ reminder: 1, escalationRepeat: 30 });
-/** Notices 1 s, start deadline 5 s, a behind-pace task due in 3 s, reports 1 s apart; other steps an hour. */
+/** Village notice 3 s, other notices 1 s, start deadline 5 s, a behind-pace task due in 3 s, reports 1 s apart; other steps an hour. */
 const policy: TPolicy = {
   ...base,
   processSteps: {
     ...base.processSteps,
     FUND_PROJECT: {
       ...base.processSteps.FUND_PROJECT,
-      VILLAGE_NOTICE: s(1), COUNTY_ANNOUNCEMENT: s(1), ACCEPTANCE_NOTICE: s(1), REPORT_EVERY: s(1), START_WORKS: s(5), PACE_RECOVERY: s(3),
+      VILLAGE_NOTICE: s(3), COUNTY_ANNOUNCEMENT: s(1), ACCEPTANCE_NOTICE: s(1), REPORT_EVERY: s(1), START_WORKS: s(5), PACE_RECOVERY: s(3),
     },
   },
 };
@@ -175,6 +175,28 @@ describe('fund projects on the process core', () => {
     const res = await h.api('POST', `/api/tasks/${start.id}/decision`, { as: township, body: { action: 'DONE', data: { startedOn: '2026-10-01' } } });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.status).toBe('IN_PROGRESS');
+  });
+
+  it('an objection during the village notice holds the notice until the township investigates it; upheld, the proposal goes back to the village', async () => {
+    const processId = await propose(`T5-${run}`);
+    await eventually(async () => (await h.prisma.process.findUniqueOrThrow({ where: { id: processId } })).status === 'IN_NOTICE', 'the village notice');
+    const filed = await h.api('POST', `/api/projects/${processId}/objections`, { as: village, body: { text: '受益户名单与实际不符' } });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    expect((await h.api('POST', `/api/projects/${processId}/objections`, { as: village, body: { text: '' } })).body.error.field).toContain('text');
+    const investigation = await openTask(processId, 'INVESTIGATION');
+    expect(investigation.assigneeId).toBe(township);
+    // Past the notice period the notice is still held by the open investigation.
+    await new Promise((r) => setTimeout(r, 3500));
+    expect((await h.prisma.process.findUniqueOrThrow({ where: { id: processId } })).status).toBe('IN_NOTICE');
+    await decide(processId, 'INVESTIGATION', township, { action: 'RETURN', reason: '名单需重新核实' });
+    await decide(processId, 'REVISE_PROPOSAL', village, { action: 'DONE', data: { note: '重新核实受益户名单' } });
+    // The revised proposal is noticed again; without objections it reaches the township review.
+    await openTask(processId, 'TOWNSHIP_REVIEW');
+    const actions = await auditOf(processId);
+    expect(actions).toEqual(expect.arrayContaining(['OBJECTION_FILED', 'OBJECTION_UPHELD_RETURNED']));
+    expect(actions.filter((a) => a === 'NOTICE_STARTED')).toHaveLength(2);
+    // Outside a notice an objection is refused.
+    expect((await h.api('POST', `/api/projects/${processId}/objections`, { as: village, body: { text: '再提异议' } })).status).toBe(409);
   });
 
   it('a proposal is refused outside the official\'s region and with hostile data, naming the field; the same reference starts nothing new', async () => {

@@ -45,7 +45,7 @@ export const DEFAULT_POLICY: TPolicy = {
       APPROVAL: { unit: 'WORKING_DAYS', amount: 10 }, START_WORKS: { unit: 'MONTHS', amount: 3 },
       PROGRESS_REPORT: { unit: 'WORKING_DAYS', amount: 5 }, PACE_RECOVERY: { unit: 'WORKING_DAYS', amount: 5 },
       ACCEPTANCE: { unit: 'WORKING_DAYS', amount: 20 }, ASSET_REGISTRATION: { unit: 'WORKING_DAYS', amount: 10 },
-      HANDOVER_OUT: { unit: 'WORKING_DAYS', amount: 10 }, HANDOVER_IN: { unit: 'WORKING_DAYS', amount: 10 },
+      HANDOVER_OUT: { unit: 'WORKING_DAYS', amount: 10 }, HANDOVER_IN: { unit: 'WORKING_DAYS', amount: 10 }, INVESTIGATION: { unit: 'WORKING_DAYS', amount: 5 },
       VILLAGE_NOTICE: { unit: 'CALENDAR_DAYS', amount: 5 }, COUNTY_ANNOUNCEMENT: { unit: 'CALENDAR_DAYS', amount: 10 },
       ACCEPTANCE_NOTICE: { unit: 'CALENDAR_DAYS', amount: 5 }, REPORT_EVERY: { unit: 'MONTHS', amount: 1 },
     },

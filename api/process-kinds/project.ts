@@ -99,6 +99,15 @@ export const FUND_PROJECT: ProcessKindDef = {
         { name: 'valueFen', type: 'number', label: b('资产价值（分）', 'Value (fen)'), required: true },
       ],
     },
+    [S.INVESTIGATION]: {
+      label: b('公示异议核查', 'Investigate an objection'), level: 'TOWNSHIP',
+      help: b('核查公示期间收到的异议：不成立则驳回，公示继续；成立则退回村里修改或不予通过。', 'Investigate the objection filed during the notice: dismiss it (the notice runs on), or uphold it and return the proposal or reject it.'),
+      actions: [
+        { action: 'APPROVE', label: b('异议不成立', 'Dismiss') }, { action: 'RETURN', label: b('异议成立，退回修改', 'Uphold; return') },
+        { action: 'REJECT', label: b('异议成立，不予通过', 'Uphold; reject') },
+      ],
+      data: z.object({}).strict(), fields: [],
+    },
     [S.HANDOVER_OUT]: { label: b('资产移交（移交方确认）', 'Hand the asset over'), level: 'TOWNSHIP', ...confirm },
     [S.HANDOVER_IN]: { label: b('资产移交（接收方确认）', 'Confirm receipt of the asset'), level: 'VILLAGE', ...confirm },
   },
@@ -118,6 +127,8 @@ export const FUND_PROJECT: ProcessKindDef = {
     PACE_RECOVERY_REPORTED: b('报告整改措施', 'Catch-up measures reported'), INTERVIEW_OPENED: b('发起约谈', 'Interview opened'),
     WORKS_COMPLETED: b('完工', 'Works completed'), PROJECT_ACCEPTED: b('验收合格', 'Accepted'), ASSET_REGISTERED: b('资产登记', 'Asset registered'),
     HANDOVER_CONFIRMED_OUT: b('移交方确认移交', 'Handover confirmed by the giver'), HANDOVER_CONFIRMED_IN: b('接收方确认接收', 'Receipt confirmed by the owner'),
+    OBJECTION_FILED: b('公示异议', 'Objection filed'), OBJECTION_DISMISSED: b('异议不成立', 'Objection dismissed'),
+    OBJECTION_UPHELD_RETURNED: b('异议成立，退回修改', 'Objection upheld; returned'), OBJECTION_UPHELD_REJECTED: b('异议成立，不予通过', 'Objection upheld; rejected'),
     ASSET_HANDED_OVER: b('资产移交完成，转入管护', 'Asset handed over; upkeep begins'),
   },
 };

@@ -11,7 +11,9 @@ import { AppError } from '../http/app-error';
 import type { TPolicy } from '../../workflows/policy';
 import { awaitProcessStartUpdate, processWorkflowId } from '../../workflows/process-contracts';
 import type { ProjectInput, ProjectProposal } from '../../workflows/project/contracts';
-import { PROJECT_WORKFLOW, projectProcessId } from '../../workflows/project/contracts';
+import { PROJECT_KIND, PROJECT_WORKFLOW, fileProjectObjectionUpdate, projectProcessId } from '../../workflows/project/contracts';
+import { loadProcessRow, sendProcessUpdate } from './process-actions';
+import { actorOf } from './case-actions';
 import { projectPolicy } from '../../workflows/project/policy';
 import type { projectWorkflow } from '../../workflows/project/project-workflow';
 import type { ServiceContext } from './context';
@@ -70,4 +72,11 @@ export async function proposeProject(
   return startProject(ctx, { client: ctx.temporal, taskQueue: ctx.taskQueue, policy: ctx.policy }, {
     proposal, villageCode, proposedById: official.id, ...(imported ? { enterAt: 'IMPLEMENTATION' as const, imported } : {}),
   });
+}
+
+/** 公示异议 — files an objection to a project during its notice; refused outside a notice (409) or without a text (400). */
+export async function fileObjection(ctx: ServiceContext, official: AuthOfficial, processId: string, text: string): Promise<void> {
+  const p = await loadProcessRow(ctx, official, processId);
+  if (p.kind !== PROJECT_KIND) throw new AppError('NOT_FOUND', `project ${processId} not found`, { field: 'id' });
+  await sendProcessUpdate(ctx, official, p, fileProjectObjectionUpdate, { text, actor: actorOf(official) });
 }

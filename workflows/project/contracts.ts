@@ -2,8 +2,10 @@
  * Contracts of the fund project (衔接资金项目) and its workflow: the kind, the steps, the input
  * pinned at the start. Shared by `api/`, `worker/` and `workflows/`; no Prisma, client or Node built-ins.
  */
+import { defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../contracts';
 import type { TLimit } from '../policy';
-import type { ProcessTaskLimits } from '../process-contracts';
+import type { ProcessTaskLimits, ProcessUpdateResult } from '../process-contracts';
 import type { PacePoint, ProjectType } from './rules';
 import type { AssetPolicy } from '../asset/contracts';
 
@@ -38,7 +40,18 @@ export const PROJECT_STEPS = {
   HANDOVER_OUT: 'HANDOVER_OUT',
   /** 资产移交（接收方）— the owner (village collective) confirms receipt. */
   HANDOVER_IN: 'HANDOVER_IN',
+  /** 异议核查 — an objection filed during a notice: dismiss (APPROVE), uphold and return (RETURN), uphold and reject (REJECT). */
+  INVESTIGATION: 'INVESTIGATION',
 } as const;
+
+/** Arguments of {@link fileProjectObjectionUpdate}. */
+export interface ProjectObjectionArgs {
+  text: string;
+  actor: Actor;
+}
+
+/** 公示异议 — an objection to a project during its village notice or county announcement; the notice cannot end until it is investigated. */
+export const fileProjectObjectionUpdate = defineUpdate<ProcessUpdateResult, [ProjectObjectionArgs]>('fileProjectObjection');
 
 /** Steps that run on a timer, not a person (公示、公告). */
 export const PROJECT_NOTICES = { VILLAGE_NOTICE: 'VILLAGE_NOTICE', COUNTY_ANNOUNCEMENT: 'COUNTY_ANNOUNCEMENT', ACCEPTANCE_NOTICE: 'ACCEPTANCE_NOTICE' } as const;

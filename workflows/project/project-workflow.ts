@@ -7,17 +7,17 @@
  * supervisor) → acceptance (验收) → announcement → asset registration → two-sided handover (移交).
  * Wiring only: the process-steps block runs the tasks; the rules are in ./steps and ./rules.
  */
-import { condition, sleep } from '@temporalio/workflow';
+import { condition, setHandler, sleep } from '@temporalio/workflow';
 import { ProcessSteps } from '../blocks/process-steps';
-import type { ProcessDecision } from '../process-contracts';
+import type { ProcessDecision, ProcessUpdateResult } from '../process-contracts';
 import { INTERVIEW_KIND, INTERVIEW_STEP } from '../process-contracts';
 import type { TLimit } from '../policy';
 import { addLimitWithoutCalendar } from '../policy';
 import type { Level } from '../contracts';
 import { startInterviewChild } from '../interview/interview-workflow';
 import type { ProjectInput, ProjectResult, ProjectStatus } from './contracts';
-import { PROJECT_KIND, PROJECT_NOTICES as N, PROJECT_STEPS as S } from './contracts';
-import { projectRules } from './steps';
+import { PROJECT_KIND, PROJECT_NOTICES as N, PROJECT_STEPS as S, fileProjectObjectionUpdate } from './contracts';
+import { fileProjectObjection, projectRules, validateProjectObjection } from './steps';
 import { beijingDate, notStartedByDeadline, yuan } from './rules';
 import type { AssetClass } from '../asset/rules';
 import { assetProcessId } from '../asset/contracts';
@@ -56,14 +56,34 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectResul
     const [id] = await steps.openTasks([{ step, level, limit: p.steps[step] }], (d) => d.setStatus(status, step));
     return steps.waitForDecision(id);
   };
-  const notice = async (step: string, limit: TLimit, status: ProjectStatus): Promise<void> => {
+  /** A notice: runs its period, then waits (no command) for open investigations; an upheld objection returns or rejects. */
+  const notice = async (step: string, limit: TLimit, status: ProjectStatus): Promise<'ENDED' | 'RETURNED' | 'REJECTED'> => {
     const ms = noticeMs(limit, Date.now());
     await steps.transition((d) => {
       d.setStatus(status, step);
       d.event({ action: 'NOTICE_STARTED', data: { endsAt: d.iso(Date.now() + ms) } });
     });
     await sleep(ms, { summary: `${step} ends` });
-    await steps.transition((d) => d.event({ action: 'NOTICE_ENDED' }));
+    await condition(() => steps.state.finished || !steps.state.openTasks.some((t) => t.step === S.INVESTIGATION));
+    if (steps.state.finished) return 'REJECTED';
+    const upheld = steps.state.data.objectionUpheld === true;
+    await steps.transition((d) => {
+      if (upheld) d.setData({ objectionUpheld: false });
+      d.event({ action: 'NOTICE_ENDED', data: upheld ? { outcome: 'RETURNED' } : undefined });
+    });
+    return upheld ? 'RETURNED' : 'ENDED';
+  };
+  setHandler(fileProjectObjectionUpdate, async (args): Promise<ProcessUpdateResult> => {
+    await steps.transition((d) => {
+      validateProjectObjection(d.s, args);
+      fileProjectObjection(d, args, p);
+    });
+    const st = steps.state;
+    return { processId: st.processId, status: st.status, step: st.step, openTasks: st.openTasks.map((t) => ({ taskId: t.taskId, step: t.step, assigneeId: t.assigneeId })) };
+  }, { validator: (args) => validateProjectObjection(steps.state, args) });
+  const rejected = async (): Promise<ProjectResult> => {
+    await steps.end();
+    return { processId: input.processId, status: 'REJECTED' };
   };
 
   await steps.start((d) => d.event({
@@ -72,23 +92,36 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectResul
   }));
 
   if (input.enterAt !== 'IMPLEMENTATION') {
-    // 项目库: village notice, then the review chain; a return goes back to the village and starts the chain again.
-    await notice(N.VILLAGE_NOTICE, p.villageNotice, 'IN_NOTICE');
+    // 项目库: village notice, then the review chain; a return (or an upheld objection) goes back to the village, and the chain starts again.
     const chain: [string, Level][] = [[S.TOWNSHIP_REVIEW, 'TOWNSHIP'], [S.COUNTY_APPRAISAL, 'COUNTY'], [S.COUNTY_DECISION, 'COUNTY']];
-    for (let i = 0; i < chain.length;) {
-      const d = await task(chain[i][0], chain[i][1], 'IN_REVIEW');
-      if (steps.state.finished) {
-        await steps.end();
-        return { processId: input.processId, status: 'REJECTED' };
+    for (let noticed = false; ;) {
+      if (!noticed) {
+        const n = await notice(N.VILLAGE_NOTICE, p.villageNotice, 'IN_NOTICE');
+        if (n === 'REJECTED') return rejected();
+        if (n === 'RETURNED') {
+          await task(S.REVISE_PROPOSAL, 'VILLAGE', 'RETURNED');
+          continue;
+        }
+        noticed = true;
       }
-      if (d.action === 'RETURN') {
+      for (let i = 0; i < chain.length;) {
+        const d = await task(chain[i][0], chain[i][1], 'IN_REVIEW');
+        if (steps.state.finished) return rejected();
+        if (d.action === 'RETURN') {
+          await task(S.REVISE_PROPOSAL, 'VILLAGE', 'RETURNED');
+          i = 0;
+        } else {
+          i += 1;
+        }
+      }
+      const a = await notice(N.COUNTY_ANNOUNCEMENT, p.countyAnnouncement, 'IN_ANNOUNCEMENT');
+      if (a === 'REJECTED') return rejected();
+      if (a === 'RETURNED') {
         await task(S.REVISE_PROPOSAL, 'VILLAGE', 'RETURNED');
-        i = 0;
-      } else {
-        i += 1;
+        continue;
       }
+      break;
     }
-    await notice(N.COUNTY_ANNOUNCEMENT, p.countyAnnouncement, 'IN_ANNOUNCEMENT');
     await steps.transition((d) => {
       d.setStatus('IN_PLAN', null);
       d.event({ action: 'ENTERED_ANNUAL_PLAN', data: { year: pr.year } });

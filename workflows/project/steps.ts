@@ -7,7 +7,9 @@
 import type { Refusal } from '../refusals';
 import type { ProcessStepRules } from '../process/transitions';
 import type { ProcessDraft } from '../process/draft';
-import type { ProjectPolicy } from './contracts';
+import type { ProjectObjectionArgs, ProjectPolicy } from './contracts';
+import type { ProcessCoreState } from '../process/state';
+import { refuse } from '../refusals';
 import { PROJECT_STEPS as S } from './contracts';
 import { behindPaceEffects, beijingDate, checkPace, isDate, nextBehindStreak } from './rules';
 import { ASSET_CLASSES } from '../asset/rules';
@@ -40,6 +42,18 @@ function int(data: Record<string, unknown>, field: string, min: number, max: num
 /** Ends the project when a level rejects it. */
 function rejectEnds(d: { action: string }, draft: ProcessDraft): void {
   if (d.action === 'REJECT') draft.finish('REJECTED');
+}
+
+/** Refuses an objection outside a notice, or without a text. */
+export function validateProjectObjection(s: ProcessCoreState, args: ProjectObjectionArgs): void {
+  if (s.finished || (s.status !== 'IN_NOTICE' && s.status !== 'IN_ANNOUNCEMENT')) refuse('WRONG_STATE', 'objections are taken only during the village notice or the county announcement');
+  if (typeof args.text !== 'string' || args.text.trim() === '' || args.text.length > 1000) refuse('REASON_REQUIRED', 'text: the objection (1 to 1000 characters)', 'text');
+}
+
+/** 公示异议: recorded, and an investigation opens (township during the village notice, county during the announcement). */
+export function fileProjectObjection(d: ProcessDraft, args: ProjectObjectionArgs, policy: ProjectPolicy): void {
+  d.event({ action: 'OBJECTION_FILED', actorId: args.actor.id, comment: args.text.trim() });
+  d.openTask({ step: S.INVESTIGATION, level: d.s.status === 'IN_NOTICE' ? 'TOWNSHIP' : 'COUNTY', limit: policy.steps[S.INVESTIGATION] });
 }
 
 /** The facts of a project the steps keep in the process data. */
@@ -120,6 +134,14 @@ export function projectRules(budgetFen: number, policy: ProjectPolicy): ProcessS
         ?? int(d.data, 'valueFen', 0, 1e13) ?? text(d.data, 'assetKind', 40, false),
       auditAction: () => 'ASSET_REGISTERED',
       onDecision: (d, draft) => draft.setData({ asset: { name: d.data.assetName, assetClass: d.data.assetClass, valueFen: d.data.valueFen, kind: d.data.assetKind ?? 'GENERAL' } }),
+    },
+    [S.INVESTIGATION]: {
+      actions: ['APPROVE', 'RETURN', 'REJECT'],
+      auditAction: (d) => (d.action === 'APPROVE' ? 'OBJECTION_DISMISSED' : d.action === 'RETURN' ? 'OBJECTION_UPHELD_RETURNED' : 'OBJECTION_UPHELD_REJECTED'),
+      onDecision: (d, draft) => {
+        if (d.action === 'RETURN') draft.setData({ objectionUpheld: true });
+        rejectEnds(d, draft);
+      },
     },
     [S.HANDOVER_OUT]: { actions: ['DONE'], auditAction: () => 'HANDOVER_CONFIRMED_OUT' },
     [S.HANDOVER_IN]: { actions: ['DONE'], auditAction: () => 'HANDOVER_CONFIRMED_IN' },

@@ -18,3 +18,6 @@ export const ZProposeProjectRequestSchema = z.object({
   year: z.number().int().min(2000).max(2100),
 }).strict();
 export const ZProposeProjectResponseSchema = z.object({ started: z.boolean(), process: ZProcessDetail });
+
+/** POST /api/projects/:id/objections — 公示异议. */
+export const ZProjectObjectionSchema = z.object({ text: safeText().trim().min(1).max(1000) }).strict();
