@@ -217,6 +217,25 @@ describe(`capture fund histories for release ${release}`, () => {
     await saveProcess(h, id, 'fund-project-rejected');
   });
 
+  it('fund project: an objection during the village notice, upheld and returned, noticed again', async () => {
+    const policy = fundPolicy();
+    const h = await harness({ policy: { ...policy, processSteps: { ...policy.processSteps, FUND_PROJECT: { ...policy.processSteps.FUND_PROJECT, VILLAGE_NOTICE: secs(3) } } } });
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const res = await h.api('POST', '/api/projects', { as: village, body: {
+      reference: `HO-${Date.now().toString(36)}`, name: '村集体养殖场', type: 'INDUSTRY', villageCode: DEMO.villageA1, location: '一村', budgetFen: 800_000,
+      fundingSource: '中央衔接资金', beneficiaries: 60, farmerLinkage: '分红', performanceTargets: '收益 5 万元', year: 2026,
+    } });
+    const id = res.body.process.id as string;
+    await eventually(async () => (await h.prisma.process.findUniqueOrThrow({ where: { id } })).status === 'IN_NOTICE', 'the village notice');
+    expect((await h.api('POST', `/api/projects/${id}/objections`, { as: village, body: { text: '选址占用耕地' } })).status).toBe(201);
+    await decideStep(h, id, 'INVESTIGATION', township, { action: 'RETURN', reason: '需调整选址' });
+    await decideStep(h, id, 'REVISE_PROPOSAL', village, { action: 'DONE', data: { note: '已调整选址' } });
+    await decideStep(h, id, 'TOWNSHIP_REVIEW', township, { action: 'REJECT', reason: '调整后仍不符合用地要求' });
+    await h.client.workflow.getHandle(`process-${id}`).result();
+    await saveProcess(h, id, 'fund-project-objection');
+  });
+
   it('asset: inspections escalated, idle flagged and resolved, continued as new', async () => {
     const h = await harness({ policy: fundPolicy(), maxHistoryEvents: 150 });
     const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
