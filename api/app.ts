@@ -26,6 +26,9 @@ import { statsRoute } from './routes/stats/stats';
 import { taskRoutes } from './routes/tasks/tasks';
 import { processRoutes } from './routes/processes/processes';
 import { campaignRoutes } from './routes/campaigns/campaigns';
+import { projectRoutes } from './routes/projects/projects';
+import { assetRoutes } from './routes/assets/assets';
+import { fundImportRoutes } from './routes/imports/fund-imports';
 import { registerStatsGauges } from './services/collect-gauges';
 import type { ServiceContext } from './services/context';
 import { caughtMailPages } from './pages/mail/caught-mail-pages';
@@ -40,7 +43,7 @@ export function apiRoutes(ctx: ServiceContext): RouteSpec<any, any, any, any>[] 
   return [
     createCaseRoute(ctx), listCasesRoute(ctx), getCaseRoute(ctx), caseHistoryRoute(ctx), ...caseActionRoutes(ctx), ...taskRoutes(ctx),
     statsRoute(ctx), ...importRoutes(ctx),
-    ...processRoutes(ctx),
+    ...processRoutes(ctx), ...projectRoutes(ctx), ...assetRoutes(ctx), ...fundImportRoutes(ctx),
     ...campaignRoutes(ctx),
   ];
 }

@@ -40,6 +40,23 @@ export const DEFAULT_POLICY: TPolicy = {
     INTERVIEW: { HOLD_INTERVIEW: { unit: 'WORKING_DAYS', amount: 10 } },
     /** 集中排查: grids and villages work until the campaign's deadline (unless set here); the township reviews and the county sums up in 5 working days each. */
     SCREENING_CAMPAIGN: { TOWNSHIP_REVIEW: { unit: 'WORKING_DAYS', amount: 5 }, COUNTY_SUMMARY: { unit: 'WORKING_DAYS', amount: 5 } },
+    /** 衔接资金项目: steps people decide, notices, the start deadline and the report interval (workflows/project/policy.ts). */
+    FUND_PROJECT: {
+      TOWNSHIP_REVIEW: { unit: 'WORKING_DAYS', amount: 5 }, REVISE_PROPOSAL: { unit: 'WORKING_DAYS', amount: 10 },
+      COUNTY_APPRAISAL: { unit: 'WORKING_DAYS', amount: 10 }, COUNTY_DECISION: { unit: 'WORKING_DAYS', amount: 10 },
+      APPROVAL: { unit: 'WORKING_DAYS', amount: 10 }, START_WORKS: { unit: 'MONTHS', amount: 3 },
+      PROGRESS_REPORT: { unit: 'WORKING_DAYS', amount: 5 }, PACE_RECOVERY: { unit: 'WORKING_DAYS', amount: 5 },
+      ACCEPTANCE: { unit: 'WORKING_DAYS', amount: 20 }, ASSET_REGISTRATION: { unit: 'WORKING_DAYS', amount: 10 },
+      HANDOVER_OUT: { unit: 'WORKING_DAYS', amount: 10 }, HANDOVER_IN: { unit: 'WORKING_DAYS', amount: 10 }, INVESTIGATION: { unit: 'WORKING_DAYS', amount: 5 },
+      VILLAGE_NOTICE: { unit: 'CALENDAR_DAYS', amount: 5 }, COUNTY_ANNOUNCEMENT: { unit: 'CALENDAR_DAYS', amount: 10 },
+      ACCEPTANCE_NOTICE: { unit: 'CALENDAR_DAYS', amount: 5 }, REPORT_EVERY: { unit: 'MONTHS', amount: 1 },
+    },
+    /** 帮扶项目资产: inspections quarterly (solar stations monthly), idle after 6 months without income (workflows/asset/policy.ts). */
+    PROJECT_ASSET: {
+      INSPECTION: { unit: 'WORKING_DAYS', amount: 10 }, IDLE_RESOLUTION: { unit: 'WORKING_DAYS', amount: 20 },
+      INSPECT_EVERY: { unit: 'MONTHS', amount: 3 }, INSPECT_EVERY_SOLAR: { unit: 'MONTHS', amount: 1 }, IDLE_AFTER: { unit: 'MONTHS', amount: 6 },
+      DISPOSAL_TOWNSHIP_REVIEW: { unit: 'WORKING_DAYS', amount: 10 }, DISPOSAL_COUNTY_APPROVAL: { unit: 'WORKING_DAYS', amount: 10 },
+    },
   },
   screeningSampleSize: 5,
 };

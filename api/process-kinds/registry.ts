@@ -10,6 +10,8 @@ import type { Bilingual, Lang } from '../pages/i18n';
 import type { ProcessAuditAction } from '../../workflows/process-contracts';
 import { INTERVIEW } from './interview';
 import { SCREENING_CAMPAIGN } from './campaign';
+import { FUND_PROJECT } from './project';
+import { PROJECT_ASSET } from './asset';
 import type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
 
 export type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
@@ -18,6 +20,8 @@ export type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
 export const PROCESS_KINDS: readonly ProcessKindDef[] = [
   INTERVIEW,
   SCREENING_CAMPAIGN,
+  FUND_PROJECT,
+  PROJECT_ASSET,
 ];
 
 const BY_KIND = new Map(PROCESS_KINDS.map((k) => [k.kind, k]));

@@ -268,3 +268,126 @@ describe(`capture histories for release ${release}`, () => {
     }
   });
 });
+
+// ─── Fund projects (衔接资金项目) and their assets ───────────────────────────────────────────────
+
+const secs = (amount: number) => ({ unit: 'SECONDS' as const, amount });
+function fundPolicy() {
+  const base = compressedPolicy({ reminder: 1, escalationRepeat: 30 });
+  return {
+    ...base,
+    processSteps: {
+      ...base.processSteps,
+      FUND_PROJECT: { ...base.processSteps.FUND_PROJECT, VILLAGE_NOTICE: secs(1), COUNTY_ANNOUNCEMENT: secs(1), ACCEPTANCE_NOTICE: secs(1), REPORT_EVERY: secs(1), START_WORKS: secs(3), PACE_RECOVERY: secs(2) },
+      PROJECT_ASSET: { ...base.processSteps.PROJECT_ASSET, INSPECT_EVERY_SOLAR: secs(2), INSPECTION: secs(2), IDLE_AFTER: secs(4) },
+    },
+  };
+}
+
+/** Writes the runs of a process's workflow. */
+async function saveProcess(h: Harness, processId: string, scenario: string, runIds?: string[]): Promise<void> {
+  const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+  const runs = runIds ?? [(await h.client.workflow.getHandle(row.workflowId).describe()).runId];
+  for (const [i, runId] of runs.entries()) {
+    const history = await h.client.workflow.getHandle(row.workflowId, runId).fetchHistory();
+    const file = path.join(dir, `${scenario}${runs.length > 1 ? `.run${i + 1}` : ''}.json`);
+    fs.writeFileSync(file, historyToFile(history));
+    console.log(`captured ${file} (${history.events?.length} events)`);
+  }
+}
+
+async function decideStep(h: Harness, processId: string, step: string, as: string, body: Record<string, unknown>): Promise<void> {
+  const t = await eventually(() => h.prisma.task.findFirst({ where: { processId, step, status: 'OPEN' } }), `open ${step} of ${processId}`);
+  const res = await h.api('POST', `/api/tasks/${t.id}/decision`, { as, body });
+  expect(res.status, `${step}: ${JSON.stringify(res.body)}`).toBe(200);
+}
+
+const CHECKS = { authenticity: true, necessity: true, feasibility: true, budgetEstimate: true, farmerLinkage: true, performanceTargets: true };
+
+describe(`capture fund histories for release ${release}`, () => {
+  it('fund project: return, approval, late start flagged, behind pace three times with an 约谈, acceptance and handover', async () => {
+    const h = await harness({ policy: fundPolicy() });
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const res = await h.api('POST', '/api/projects', { as: village, body: {
+      reference: `H-${Date.now().toString(36)}`, name: '光伏电站扩建', type: 'INDUSTRY', villageCode: DEMO.villageA1, location: '一村', budgetFen: 1_000_000,
+      fundingSource: '中央衔接资金', beneficiaries: 100, farmerLinkage: '分红', performanceTargets: '收益 8 万元', year: 2026,
+    } });
+    expect(res.status).toBe(201);
+    const id = res.body.process.id as string;
+    await decideStep(h, id, 'TOWNSHIP_REVIEW', township, { action: 'RETURN', reason: '补充绩效目标' });
+    await decideStep(h, id, 'REVISE_PROPOSAL', village, { action: 'DONE', data: { note: '已补充' } });
+    await decideStep(h, id, 'TOWNSHIP_REVIEW', township, { action: 'APPROVE', data: CHECKS });
+    await decideStep(h, id, 'COUNTY_APPRAISAL', county, { action: 'APPROVE', data: {} });
+    await decideStep(h, id, 'COUNTY_DECISION', county, { action: 'APPROVE', data: {} });
+    await decideStep(h, id, 'APPROVAL', county, { action: 'APPROVE', data: { approvalNo: '县〔2026〕1号' } });
+    await eventually(async () => (await h.prisma.process.findUniqueOrThrow({ where: { id } })).status === 'NOT_STARTED_FLAGGED', 'flagged', 20_000);
+    await decideStep(h, id, 'START_WORKS', township, { action: 'DONE', data: { startedOn: '2026-04-01' } });
+    for (const [asOf, paidFen] of [['2026-06-30', 100_000], ['2026-07-31', 150_000], ['2026-08-31', 200_000]] as const) {
+      await decideStep(h, id, 'PROGRESS_REPORT', township, { action: 'DONE', data: { asOf, physicalPct: 50, paidFen } });
+    }
+    await eventually(() => h.prisma.task.findFirst({ where: { processId: `YT-${id}-1`, status: 'OPEN' } }), 'the interview');
+    await decideStep(h, id, 'PROGRESS_REPORT', township, { action: 'DONE', data: { asOf: '2026-11-30', physicalPct: 100, paidFen: 960_000 } });
+    await decideStep(h, id, 'ACCEPTANCE', county, { action: 'APPROVE', data: { acceptedOn: '2026-12-01', record: '合格' } });
+    await decideStep(h, id, 'ASSET_REGISTRATION', township, { action: 'DONE', data: { assetName: '光伏电站', assetClass: 'INCOME', valueFen: 1_000_000, assetKind: 'SOLAR' } });
+    await decideStep(h, id, 'HANDOVER_OUT', township, { action: 'DONE', data: {} });
+    await decideStep(h, id, 'HANDOVER_IN', village, { action: 'DONE', data: {} });
+    await h.client.workflow.getHandle(`process-${id}`).result();
+    await saveProcess(h, id, 'fund-project-full');
+  });
+
+  it('fund project rejected by the county', async () => {
+    const h = await harness({ policy: fundPolicy() });
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const res = await h.api('POST', '/api/projects', { as: village, body: {
+      reference: `HR-${Date.now().toString(36)}`, name: '重复申报的道路', type: 'INFRASTRUCTURE', villageCode: DEMO.villageA1, location: '一村', budgetFen: 500_000,
+      fundingSource: '省级衔接资金', beneficiaries: 50, farmerLinkage: '务工', performanceTargets: '道路 1 公里', year: 2026,
+    } });
+    const id = res.body.process.id as string;
+    await decideStep(h, id, 'TOWNSHIP_REVIEW', township, { action: 'APPROVE', data: CHECKS });
+    await decideStep(h, id, 'COUNTY_APPRAISAL', county, { action: 'REJECT', reason: '与已实施项目重复' });
+    await h.client.workflow.getHandle(`process-${id}`).result();
+    await saveProcess(h, id, 'fund-project-rejected');
+  });
+
+  it('fund project: an objection during the village notice, upheld and returned, noticed again', async () => {
+    const policy = fundPolicy();
+    const h = await harness({ policy: { ...policy, processSteps: { ...policy.processSteps, FUND_PROJECT: { ...policy.processSteps.FUND_PROJECT, VILLAGE_NOTICE: secs(3) } } } });
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const res = await h.api('POST', '/api/projects', { as: village, body: {
+      reference: `HO-${Date.now().toString(36)}`, name: '村集体养殖场', type: 'INDUSTRY', villageCode: DEMO.villageA1, location: '一村', budgetFen: 800_000,
+      fundingSource: '中央衔接资金', beneficiaries: 60, farmerLinkage: '分红', performanceTargets: '收益 5 万元', year: 2026,
+    } });
+    const id = res.body.process.id as string;
+    await eventually(async () => (await h.prisma.process.findUniqueOrThrow({ where: { id } })).status === 'IN_NOTICE', 'the village notice');
+    expect((await h.api('POST', `/api/projects/${id}/objections`, { as: village, body: { text: '选址占用耕地' } })).status).toBe(201);
+    await decideStep(h, id, 'INVESTIGATION', township, { action: 'RETURN', reason: '需调整选址' });
+    await decideStep(h, id, 'REVISE_PROPOSAL', village, { action: 'DONE', data: { note: '已调整选址' } });
+    await decideStep(h, id, 'TOWNSHIP_REVIEW', township, { action: 'REJECT', reason: '调整后仍不符合用地要求' });
+    await h.client.workflow.getHandle(`process-${id}`).result();
+    await saveProcess(h, id, 'fund-project-objection');
+  });
+
+  it('asset: inspections escalated, idle flagged and resolved, continued as new', async () => {
+    const h = await harness({ policy: fundPolicy(), maxHistoryEvents: 150 });
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const res = await h.api('POST', '/api/assets', { as: township, body: {
+      reference: `HA-${Date.now().toString(36)}`, name: '光伏电站', assetClass: 'INCOME', assetKind: 'SOLAR', valueFen: 1_000_000, fundingSource: '中央衔接资金',
+      ownerName: '一村村集体', villageCode: DEMO.villageA1, handedOverOn: '2026-01-15',
+    } });
+    expect(res.status).toBe(201);
+    const id = res.body.process.id as string;
+    const handle = h.client.workflow.getHandle(`process-${id}`);
+    const firstRun = (await handle.describe()).runId;
+    await decideStep(h, id, 'INSPECTION', village, { action: 'DONE', data: { condition: 'GOOD', notes: '正常', incomeFen: 10_000 } });
+    await decideStep(h, id, 'IDLE_RESOLUTION', township, { action: 'DONE', data: { plan: '重新发包' } });
+    await eventually(async () => ((await handle.describe()).runId !== firstRun ? true : null), 'continued as new', 90_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    await saveProcess(h, id, 'asset-idle-continue-as-new', [firstRun, (await handle.describe()).runId]);
+  });
+});

@@ -23,6 +23,7 @@ import { tasksPage } from './tasks';
 import { handbookPage, handbookPdf } from './handbook';
 import { draftPage, draftPdfDownload, reportListPage, reportPage, reportPdfDownload, reportXlsxDownload } from './reports';
 import { campaignDetailPage, campaignLedgerXlsx, campaignsPage } from './campaigns';
+import { assetsPage, processPage, projectsPage } from './fund-pages';
 
 /** Headers of every admin page: no caching (personal data), no framing, no scripts. */
 export const pageSecurityHeaders: RequestHandler = (_req, res, next) => {
@@ -88,6 +89,9 @@ export function adminRouter(ctx: ServiceContext): Router {
   r.get('/tasks', tasksPage(ctx));
   r.post('/tasks/:id/nudge', nudgeAction(ctx));
   r.post('/tasks/:id/transfer', transferAction(ctx));
+  r.get('/projects', projectsPage(ctx));
+  r.get('/assets', assetsPage(ctx));
+  r.get('/processes/:id', processPage(ctx));
   r.get('/outbox', outboxPage(ctx));
   r.get('/reports', reportListPage(ctx));
   r.get('/reports/draft', draftPage(ctx));

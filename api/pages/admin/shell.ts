@@ -71,6 +71,8 @@ export function adminPage(o: AdminPageOptions): string {
 <a href="/admin">${w(o.lang, 'dashboard')}</a>
 <a href="/admin/cases">${w(o.lang, 'cases')}</a>
 <a href="/admin/tasks">${w(o.lang, 'overdue')}</a>
+<a href="/admin/projects">${o.lang === 'en' ? 'Projects' : '衔接资金项目'}</a>
+<a href="/admin/assets">${o.lang === 'en' ? 'Assets' : '项目资产'}</a>
 <a href="/admin/outbox">${w(o.lang, 'outbox')}</a>
 ${o.official.role === 'ADMIN' || o.official.role === 'COUNTY' ? html`<a href="/admin/reports">${o.lang === 'en' ? 'Reports' : '报表'}</a>` : ''}
 <a href="/admin/campaigns">${o.lang === 'en' ? 'Campaigns' : '集中排查'}</a>

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { safeText } from '../../../core/text';
+import { ZProcessDetail } from '../processes/processes.types';
+
+/** POST /api/assets — 资产登记 of an asset not produced by a project in Bangfu; money in fen. */
+export const ZRegisterAssetRequestSchema = z.object({
+  reference: safeText().regex(/^[A-Za-z0-9_-]{2,60}$/, 'letters, digits, _ or -'),
+  name: safeText().trim().min(1).max(200),
+  assetClass: z.enum(['INCOME', 'PUBLIC', 'HOUSEHOLD']),
+  assetKind: safeText().regex(/^[A-Z_]{1,40}$/, 'upper-case letters or _').default('GENERAL'),
+  valueFen: z.number().int().min(0).max(1e13),
+  fundingSource: safeText().trim().min(1).max(100),
+  ownerName: safeText().trim().min(1).max(200),
+  villageCode: safeText().regex(/^\d{6,12}$/, 'a region code'),
+  projectId: safeText().regex(/^[A-Za-z0-9_-]{2,80}$/).nullable().optional(),
+  handedOverOn: safeText().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
+}).strict();
+export const ZRegisterAssetResponseSchema = z.object({ started: z.boolean(), process: ZProcessDetail });
+
+/** POST /api/assets/:id/disposal — 申请处置. */
+export const ZRequestDisposalSchema = z.object({
+  method: z.enum(['SALE', 'TRANSFER', 'SCRAP']).describe('拍卖/转让 (SALE), 无偿划转 (TRANSFER), 报废 (SCRAP)'),
+  reason: safeText().trim().min(1).max(1000),
+}).strict();

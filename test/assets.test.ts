@@ -1,0 +1,123 @@
+/**
+ * Project assets (帮扶项目资产, DESIGN §5.2) as long-lived workflows, with a real worker, Temporal,
+ * PostgreSQL and a compressed policy: periodic inspection tasks by the asset's kind, escalated when
+ * overdue; an income asset without income is flagged idle and the township's task resolves it;
+ * the workflow continues as new and keeps its state.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compressedPolicy } from '../workflows/policy';
+import type { TPolicy } from '../workflows/policy';
+import { processSnapshotQuery } from '../workflows/process-contracts';
+import type { Harness } from './support/harness';
+import { DEMO, eventually, startHarness } from './support/harness';
+
+let h: Harness;
+const s = (amount: number) => ({ unit: 'SECONDS' as const, amount });
+const base = compressedPolicy({ reminder: 1, escalationRepeat: 60 });
+/** Solar stations inspected every 2 s, other assets hourly; an inspection is due in 2 s; idle after 5 s without income. */
+const policy: TPolicy = {
+  ...base,
+  processSteps: { ...base.processSteps, PROJECT_ASSET: { ...base.processSteps.PROJECT_ASSET, INSPECT_EVERY_SOLAR: s(2), INSPECTION: s(2), IDLE_AFTER: s(5) } },
+};
+const run = Date.now().toString(36);
+let township: string;
+let village: string;
+
+beforeAll(async () => {
+  h = await startHarness({ policy, maxHistoryEvents: 150 });
+  township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+  village = await h.officialOf('VILLAGE', DEMO.villageA1);
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const asset = (reference: string, extra: Record<string, unknown> = {}) => ({
+  reference, name: '东风镇一村光伏电站', assetClass: 'INCOME', assetKind: 'SOLAR', valueFen: 1_000_000, fundingSource: '中央衔接资金', ownerName: '一村村集体',
+  villageCode: DEMO.villageA1, handedOverOn: '2026-01-15', ...extra,
+});
+
+async function register(body: Record<string, unknown>): Promise<string> {
+  const res = await h.api('POST', '/api/assets', { as: township, body });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  expect(res.body.process).toMatchObject({ kind: 'PROJECT_ASSET', status: 'IN_USE' });
+  return res.body.process.id;
+}
+
+describe('project assets as long-lived workflows', () => {
+  it('a solar station gets monthly (here: 2 s) inspection tasks for its owner, escalated when overdue; an inspection with income records it', async () => {
+    const processId = await register(asset(`A1-${run}`));
+    const first = await eventually(() => h.prisma.task.findFirst({ where: { processId, step: 'INSPECTION', status: 'OPEN' } }), 'the first inspection task', 10_000);
+    expect(first).toMatchObject({ level: 'VILLAGE', assigneeId: village });
+    await eventually(async () => (await h.prisma.task.findUniqueOrThrow({ where: { id: first.id } })).escalations >= 1, 'the overdue inspection escalated', 15_000);
+    const decided = await h.api('POST', `/api/tasks/${first.id}/decision`, { as: village, body: { action: 'DONE', data: { condition: 'NEEDS_UPKEEP', notes: '组件表面积灰，杂草需清理', incomeFen: 52_000 } } });
+    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+    expect(row.data).toMatchObject({ totalIncomeFen: 52_000, lastCondition: 'NEEDS_UPKEEP', idle: false });
+    const bad = await h.api('POST', `/api/tasks/${(await eventually(() => h.prisma.task.findFirst({ where: { processId, step: 'INSPECTION', status: 'OPEN' } }), 'a next inspection', 10_000)).id}/decision`,
+      { as: village, body: { action: 'DONE', data: { condition: 'BROKEN', notes: 'x' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toContain('condition');
+    // A non-solar asset waits for its quarterly (here: hourly) inspection.
+    const road = await register(asset(`A2-${run}`, { name: '一村产业路', assetClass: 'PUBLIC', assetKind: 'ROAD' }));
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await h.prisma.task.count({ where: { processId: road } })).toBe(0);
+  });
+
+  it('an income asset without income for the idle period is flagged idle, and the township\'s task resolves it; a public asset is never idle', async () => {
+    const processId = await register(asset(`A3-${run}`, { assetKind: 'WORKSHOP' }));
+    const publicId = await register(asset(`A4-${run}`, { assetClass: 'PUBLIC', assetKind: 'WORKSHOP' }));
+    const idle = await eventually(async () => {
+      const p = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+      return p.status === 'IDLE' ? p : null;
+    }, 'the asset flagged idle', 15_000);
+    expect(idle.data).toMatchObject({ idle: true });
+    const task = await eventually(() => h.prisma.task.findFirst({ where: { processId, step: 'IDLE_RESOLUTION', status: 'OPEN' } }), 'the idle task');
+    expect(task.assigneeId).toBe(township);
+    const res = await h.api('POST', `/api/tasks/${task.id}/decision`, { as: township, body: { action: 'DONE', data: { plan: '重新发包给合作社经营，年租金 3 万元' } } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.status).toBe('IN_USE');
+    const audit = (await h.prisma.auditEvent.findMany({ where: { processId } })).map((e) => e.action);
+    expect(audit).toEqual(expect.arrayContaining(['ASSET_REGISTERED', 'ASSET_IDLE_FLAGGED', 'ASSET_IDLE_RESOLVED']));
+    expect((await h.prisma.process.findUniqueOrThrow({ where: { id: publicId } })).status).toBe('IN_USE');
+  });
+
+  it('an asset is disposed of only through the township\'s review and the county\'s approval; a refusal returns it to use', async () => {
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const processId = await register(asset(`A6-${run}`, { name: '一村旧厂房', assetClass: 'PUBLIC', assetKind: 'WORKSHOP' }));
+    const ask = (body: unknown) => h.api('POST', `/api/assets/${processId}/disposal`, { as: village, body });
+    expect((await ask({ method: 'SCRAP', reason: '' })).body.error.field).toContain('reason');
+    expect((await ask({ method: 'BURN', reason: 'x' })).status).toBe(400);
+    const asked = await ask({ method: 'SCRAP', reason: '厂房老化，鉴定为危房' });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+    expect(asked.body.status).toBe('DISPOSAL_REQUESTED');
+    expect((await ask({ method: 'SCRAP', reason: 'again' })).status).toBe(409);
+    const taskOf = (step: string) => eventually(() => h.prisma.task.findFirst({ where: { processId, step, status: 'OPEN' } }), step);
+    // The township refuses: back in use; asked again, approved by both levels: disposed of, upkeep ends.
+    const refused = await h.api('POST', `/api/tasks/${(await taskOf('DISPOSAL_TOWNSHIP_REVIEW')).id}/decision`, { as: township, body: { action: 'REJECT', reason: '可改作仓库继续使用' } });
+    expect(refused.body.status).toBe('IN_USE');
+    expect((await ask({ method: 'SCRAP', reason: '仓库用途已另行解决，厂房拆除' })).status).toBe(200);
+    expect((await h.api('POST', `/api/tasks/${(await taskOf('DISPOSAL_TOWNSHIP_REVIEW')).id}/decision`, { as: township, body: { action: 'APPROVE' } })).status).toBe(200);
+    const approved = await h.api('POST', `/api/tasks/${(await taskOf('DISPOSAL_COUNTY_APPROVAL')).id}/decision`, { as: county, body: { action: 'APPROVE' } });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(approved.body.status).toBe('DISPOSED');
+    await h.client.workflow.getHandle(`process-${processId}`).result();
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+    expect(row.closedAt).not.toBeNull();
+    const audit = (await h.prisma.auditEvent.findMany({ where: { processId } })).map((e) => e.action);
+    expect(audit.filter((a) => a === 'DISPOSAL_REQUESTED')).toHaveLength(2);
+    expect(audit).toContain('ASSET_DISPOSED');
+    expect((await ask({ method: 'SCRAP', reason: 'again' })).status).toBe(409);
+  });
+
+  it('an asset workflow continues as new when its history grows, keeping its state and its open tasks', async () => {
+    const processId = await register(asset(`A5-${run}`, { assetClass: 'PUBLIC' }));
+    const snap = await eventually(async () => {
+      const sn = await h.client.workflow.getHandle(`process-${processId}`).query(processSnapshotQuery);
+      return sn.continuedAsNew >= 1 ? sn : null;
+    }, 'the asset continued as new', 60_000);
+    expect(snap.data).toMatchObject({ reference: `A5-${run}`, assetClass: 'PUBLIC' });
+    const open = await h.prisma.task.findMany({ where: { processId, status: 'OPEN' } });
+    expect(snap.openTasks.map((t) => t.taskId).sort()).toEqual(open.map((t) => t.id).sort());
+  });
+});

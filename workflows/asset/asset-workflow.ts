@@ -1,0 +1,86 @@
+/**
+ * 资产管护工作流 — a project asset for as long as it exists: an inspection task for its owner every
+ * interval (monthly for solar stations, else quarterly), escalated when overdue; a 经营性 asset
+ * without income for the idle period is flagged idle (闲置) and the township gets a task to
+ * resolve it. Long-lived: it continues as new when its history grows. Wiring only.
+ */
+import { condition, continueAsNew, ParentClosePolicy, setHandler, startChild } from '@temporalio/workflow';
+import type { ChildWorkflowHandle } from '@temporalio/workflow';
+import { ProcessSteps } from '../blocks/process-steps';
+import { addLimitWithoutCalendar } from '../policy';
+import type { TLimit } from '../policy';
+import type { ProcessUpdateResult } from '../process-contracts';
+import { processWorkflowId } from '../process-contracts';
+import type { AssetInput } from './contracts';
+import { ASSET_KIND, ASSET_STEPS as S, requestAssetDisposalUpdate } from './contracts';
+import { assetRules, idleDueAt, requestDisposal, validateDisposalRequest } from './steps';
+
+function after(from: number, limit: TLimit): number {
+  return addLimitWithoutCalendar(from, limit) ?? addLimitWithoutCalendar(from, { unit: 'CALENDAR_DAYS', amount: limit.amount }) as number;
+}
+
+/** The asset workflow; it ends only when the county approves its disposal (处置). */
+export async function assetWorkflow(input: AssetInput): Promise<void> {
+  const a = input.asset;
+  const steps = new ProcessSteps(
+    {
+      processId: input.processId, kind: ASSET_KIND, title: `${a.name}（${a.reference}）`, region: input.region, limits: input.limits, policyVersion: input.policy.version,
+      carried: input.carried?.core, maxHistoryEvents: input.maxHistoryEvents,
+    },
+    {
+      rules: assetRules(input.policy),
+      initial: {
+        status: 'IN_USE', step: S.INSPECTION,
+        data: { ...a, idle: false, totalIncomeFen: 0, lastIncomeAt: null, idleClockFrom: null, lastInspectedAt: null, inspections: 0 },
+      },
+    },
+  );
+  await steps.start((d) => {
+    d.setData({ idleClockFrom: d.iso() });
+    d.event({ action: 'ASSET_REGISTERED', data: { reference: a.reference, assetClass: a.assetClass, assetKind: a.assetKind, valueFen: a.valueFen, projectId: a.projectId ?? null } });
+  });
+  setHandler(requestAssetDisposalUpdate, async (args): Promise<ProcessUpdateResult> => {
+    await steps.transition((d) => {
+      validateDisposalRequest(d.s, args);
+      requestDisposal(d, args, input.policy);
+    });
+    const st = steps.state;
+    return { processId: st.processId, status: st.status, step: st.step, openTasks: st.openTasks.map((t) => ({ taskId: t.taskId, step: t.step, assigneeId: t.assigneeId })) };
+  }, { validator: (args) => validateDisposalRequest(steps.state, args) });
+  let nextInspectionAt = input.carried?.nextInspectionAt ?? after(Date.now(), input.policy.inspectEvery);
+  for (;;) {
+    if (steps.shouldContinueAsNew()) {
+      await continueAsNew<typeof assetWorkflow>({ ...input, carried: { core: await steps.carried(), nextInspectionAt } });
+    }
+    const idleWatch = a.assetClass === 'INCOME' && steps.state.data.idle !== true;
+    const idleAt = idleWatch ? idleDueAt(steps.state.data, input.policy.idleAfter) : Infinity;
+    const wake = Math.min(nextInspectionAt, idleAt);
+    const seq = steps.state.seq;
+    // Wakes at the next inspection or idle check, or earlier when a decision changed the idle clock.
+    await condition(() => steps.state.seq !== seq, Math.max(1, wake - Date.now()));
+    // 处置: the county approved the disposal; upkeep ends.
+    if (steps.state.finished) {
+      await steps.end();
+      return;
+    }
+    const now = Date.now();
+    if (now >= nextInspectionAt) {
+      nextInspectionAt = after(now, input.policy.inspectEvery);
+      await steps.openTasks([{ step: S.INSPECTION, level: 'VILLAGE', limit: input.policy.inspectionLimit }], (d) => d.setData({ inspections: Number(d.s.data.inspections ?? 0) + 1 }));
+    }
+    if (a.assetClass === 'INCOME' && steps.state.data.idle !== true && now >= idleDueAt(steps.state.data, input.policy.idleAfter)) {
+      await steps.openTasks([{ step: S.IDLE_RESOLUTION, level: 'TOWNSHIP', limit: input.policy.idleResolutionLimit }], (d) => {
+        d.setStatus('IDLE');
+        d.setData({ idle: true, idleSince: d.iso() });
+        d.event({ action: 'ASSET_IDLE_FLAGGED', data: { lastIncomeAt: d.s.data.lastIncomeAt ?? null } });
+      });
+    }
+  }
+}
+
+/** Starts an asset's workflow as a child that outlives its parent (the project that produced it). */
+export function startAssetChild(input: AssetInput): Promise<ChildWorkflowHandle<typeof assetWorkflow>> {
+  return startChild(assetWorkflow, {
+    workflowId: processWorkflowId(input.processId), args: [input], parentClosePolicy: ParentClosePolicy.ABANDON, staticSummary: `帮扶项目资产 ${input.processId}`,
+  });
+}
