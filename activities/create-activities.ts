@@ -18,11 +18,13 @@ import { isPermanentDataError } from './data-errors';
 import type { CaseActivities, CommitArgs, CommitResult } from './types';
 import { processActivitiesOn } from './process/create-process-activities';
 import type { ProcessActivities } from './process/types';
+import { programmeActivities } from './programmes/record-case-measure';
+import type { ProgrammeActivities } from '../workflows/microcredit/contracts';
 
 export { isPermanentDataError } from './data-errors';
 
 /** Every activity the worker registers: the case's commit and the process core's. */
-export type WorkerActivities = CaseActivities & ProcessActivities;
+export type WorkerActivities = CaseActivities & ProcessActivities & ProgrammeActivities;
 
 /** What the activities need. */
 export interface ActivityDeps {
@@ -79,5 +81,5 @@ export function createActivities(deps: ActivityDeps): WorkerActivities {
     }
   }
 
-  return { commitTransition, ...processActivitiesOn(sql, deps.calendar) };
+  return { commitTransition, ...processActivitiesOn(sql, deps.calendar), ...programmeActivities() };
 }

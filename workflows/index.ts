@@ -1,2 +1,3 @@
 export { householdCaseWorkflow } from './case/case-workflow';
 export { interviewWorkflow } from './interview/interview-workflow';
+export { microcreditWorkflow } from './microcredit/microcredit-workflow';

@@ -29,6 +29,28 @@ export const ZStepLimits = z.object({
   ELIM_COUNTY_APPROVAL: ZLimit,
 });
 
+/** A span counted without the working calendar (offsets before a due date, overdue grades). */
+const ZSpan = z.object({ unit: z.enum(['CALENDAR_DAYS', 'SECONDS']), amount: z.number().positive() });
+
+/** 小额信贷 — microcredit policy values (DESIGN §5.3). */
+export const ZMicrocreditPolicy = z.object({
+  /** Largest loan, yuan. */
+  maxAmount: z.number().positive().default(50_000),
+  /** Longest term, months. */
+  maxTermMonths: z.number().int().positive().default(36),
+  /** Share of the interest the fund subsidises (贴息比例), 0–1. */
+  interestSubsidyShare: z.number().min(0).max(1).default(1),
+  /** Uses the use check refuses (户贷企用, consumption, building, never used). */
+  refusedUses: z.array(z.string()).default(['ENTERPRISE_USE', 'CONSUMPTION', 'BUILDING', 'NOT_USED']),
+  /** How a term is counted; `SECONDS` exists for compressed test policies (a "month" is a second). */
+  termUnit: z.enum(['MONTHS', 'SECONDS']).default('MONTHS'),
+  /** Repayment reminders this long before the due date (还款提醒). */
+  repaymentReminders: z.array(ZSpan).default([{ unit: 'CALENDAR_DAYS', amount: 30 }, { unit: 'CALENDAR_DAYS', amount: 7 }]),
+  /** Overdue grades start this long after the due date: 1–30, 31–90, > 90 days. */
+  overdueGrades: z.array(ZSpan).length(3).default([{ unit: 'CALENDAR_DAYS', amount: 1 }, { unit: 'CALENDAR_DAYS', amount: 31 }, { unit: 'CALENDAR_DAYS', amount: 91 }]),
+});
+export type TMicrocreditPolicy = z.infer<typeof ZMicrocreditPolicy>;
+
 /** The full policy. */
 export const ZPolicy = z.object({
   version: z.string().min(1),
@@ -63,6 +85,8 @@ export const ZPolicy = z.object({
    * (e.g. `INTERVIEW.HOLD_INTERVIEW`, 约谈). Pinned into each process at its start.
    */
   processSteps: z.record(z.string(), z.record(z.string(), ZLimit)).default({}),
+  /** 小额信贷 — microcredit values (maximums, subsidy share, refused uses, reminders, overdue grades); absent: the defaults. */
+  microcredit: ZMicrocreditPolicy.optional(),
 });
 export type TPolicy = z.infer<typeof ZPolicy>;
 

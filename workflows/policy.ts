@@ -38,6 +38,16 @@ export const DEFAULT_POLICY: TPolicy = {
   processSteps: {
     /** 约谈: the supervisor holds it and records the outcome within 10 working days. */
     INTERVIEW: { HOLD_INTERVIEW: { unit: 'WORKING_DAYS', amount: 10 } },
+    /** 小额信贷: village and township checks, the bank's decision, the use check (30 days), reminders, repayment and overdue follow-ups. */
+    MICROCREDIT: {
+      VILLAGE_CHECK: { unit: 'WORKING_DAYS', amount: 3 },
+      TOWNSHIP_CHECK: { unit: 'WORKING_DAYS', amount: 3 },
+      BANK_DECISION: { unit: 'WORKING_DAYS', amount: 10 },
+      USE_CHECK: { unit: 'CALENDAR_DAYS', amount: 30 },
+      REPAYMENT_REMINDER: { unit: 'WORKING_DAYS', amount: 3 },
+      REPAYMENT_CHECK: { unit: 'WORKING_DAYS', amount: 5 },
+      OVERDUE_FOLLOW_UP: { unit: 'WORKING_DAYS', amount: 10 },
+    },
   },
 };
 
