@@ -8,6 +8,7 @@ import { AppError, fromZodError } from '../http/app-error';
 import type { MessageLang } from '../http/messages';
 import type { Bilingual, Lang } from '../pages/i18n';
 import { INTERVIEW } from './interview';
+import { MICROCREDIT } from './microcredit';
 import type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
 
 export type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
@@ -15,6 +16,7 @@ export type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
 /** Every registered kind. Add a kind with one line. */
 export const PROCESS_KINDS: readonly ProcessKindDef[] = [
   INTERVIEW,
+  MICROCREDIT,
 ];
 
 const BY_KIND = new Map(PROCESS_KINDS.map((k) => [k.kind, k]));
