@@ -7,33 +7,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Task } from '@prisma/client';
-import { compressedPolicy } from '../workflows/policy';
-import type { TPolicy } from '../workflows/policy';
 import type { Harness } from './support/harness';
 import { DEMO, eventually, startHarness } from './support/harness';
 import { createCase, driveToMonitored } from './support/driver';
+import { TEST_ACCOUNT, applyForLoan, decideProcessTask, microcreditTestPolicy, openProcessTask, todayBeijing, townshipAndBank } from './support/microcredit-driver';
 import { csrfOf, getPage, postForm, textOf } from './support/link-client';
 import type { TestSmtp } from './support/smtp';
 import { startTestSmtp } from './support/smtp';
 
 let h: Harness;
 let smtp: TestSmtp;
-
-const policy: TPolicy = {
-  ...compressedPolicy({ notice: 1 }),
-  microcredit: {
-    maxAmount: 50_000, maxTermMonths: 36, interestSubsidyShare: 0.5, refusedUses: ['ENTERPRISE_USE', 'CONSUMPTION', 'BUILDING', 'NOT_USED'],
-    termUnit: 'SECONDS',
-    repaymentReminders: [{ unit: 'SECONDS', amount: 10 }, { unit: 'SECONDS', amount: 5 }],
-    overdueGrades: [{ unit: 'SECONDS', amount: 5 }, { unit: 'SECONDS', amount: 10 }, { unit: 'SECONDS', amount: 15 }],
-  },
-};
-const ACCOUNT = '6228480012345678901';
-const today = (): string => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const ACCOUNT = TEST_ACCOUNT;
+const today = todayBeijing;
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  h = await startHarness({ policy, mail: { smtpUrl: smtp.url } });
+  h = await startHarness({ policy: microcreditTestPolicy(), mail: { smtpUrl: smtp.url } });
 });
 afterAll(async () => {
   await h?.stop();
@@ -47,34 +36,15 @@ async function monitoredCase(): Promise<string> {
   return caseId;
 }
 
-/** Applies for a loan as the village; returns the process id. */
-async function apply(caseId: string, body: Record<string, unknown> = {}): Promise<string> {
-  const village = await h.officialOf('VILLAGE', DEMO.villageA1);
-  const res = await h.api('POST', '/api/microcredit/loans', { as: village, body: { caseId, amount: 30_000, termMonths: 14, purpose: 'BREEDING', purposeNote: '养牛', bankAccount: ACCOUNT, ...body } });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  expect(res.body.process).toMatchObject({ kind: 'MICROCREDIT', status: 'APPLIED', step: 'VILLAGE_CHECK' });
-  return res.body.process.id as string;
-}
-
-/** The open task of a step of a process (the first one not in `seen`). */
-async function openTask(processId: string, step: string, seen: Set<string> = new Set()): Promise<Task> {
-  const t = await eventually(async () => (await h.prisma.task.findMany({ where: { processId, step, status: 'OPEN' }, orderBy: { openedAt: 'asc' } })).find((x) => !seen.has(x.id)), `open ${step} of ${processId}`, 40_000);
-  seen.add(t.id);
-  return t;
-}
-
-/** Decides a process task through the API as its assignee. */
-async function decide(t: Task, action: string, data: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<any> {
-  const res = await h.api('POST', `/api/tasks/${t.id}/decision`, { as: t.assigneeId!, body: { action, data, ...extra } });
-  expect(res.status, `${t.step}: ${JSON.stringify(res.body)}`).toBe(200);
-  return res.body;
-}
+const apply = (caseId: string, body: Record<string, unknown> = {}): Promise<string> => applyForLoan(h, caseId, body);
+const openTask = (processId: string, step: string, seen?: Set<string>): Promise<Task> => openProcessTask(h, processId, step, seen);
+const decide = (t: Task, action: string, data: Record<string, unknown> = {}): Promise<any> => decideProcessTask(h, t, action, data);
 
 async function processRow(processId: string) {
   return h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
 }
 
-/** Village (through the mailed link) and township checks, then the bank's disbursement; returns the bank's official. */
+/** Village (through the mailed link) and township checks, then the bank's disbursement. */
 async function checkAndDisburse(processId: string, termMonths: number): Promise<void> {
   const mail = await smtp.waitFor((m) => m.kind === 'NEW_TASK' && m.text.includes(processId), 'new-task mail of the village check');
   expect(mail.link).toBeTruthy();
@@ -84,10 +54,7 @@ async function checkAndDisburse(processId: string, termMonths: number): Promise<
   expect(page.html, 'the bank account never reaches a page').not.toContain(ACCOUNT);
   const done = await postForm(mail.link!, { csrf: csrfOf(page.html), action: 'APPROVE' });
   expect(done.status, textOf(done.html).slice(0, 300)).toBe(303);
-  await decide(await openTask(processId, 'TOWNSHIP_CHECK'), 'APPROVE');
-  const bank = await openTask(processId, 'BANK_DECISION');
-  expect(bank.level).toBe('COUNTY');
-  await decide(bank, 'DONE', { approved: true, amount: 30_000, termMonths, annualRatePct: 3.45, disbursedOn: today() });
+  await townshipAndBank(h, processId, termMonths);
 }
 
 describe('小额信贷 microcredit', () => {

@@ -14,6 +14,7 @@ import {
   actions, approve, createCase, decide, driveElimination, driveToMonitored, implementMeasure, openTaskOf, waitForCase, untilEliminationStarts } from '../support/driver';
 
 import { historyToFile } from '../support/history-files';
+import { applyForLoan, decideProcessTask, microcreditTestPolicy, openProcessTask, todayBeijing, townshipAndBank } from '../support/microcredit-driver';
 
 const release = process.env.BANGFU_RELEASE;
 if (!release || !/^[\w.-]+$/.test(release)) throw new Error('set BANGFU_RELEASE (npm run histories:capture -- <release>)');
@@ -40,6 +41,16 @@ async function save(h: Harness, caseId: string, scenario: string, runIds?: strin
     fs.writeFileSync(file, historyToFile(history));
     console.log(`captured ${file} (${history.events?.length} events)`);
   }
+}
+
+/** Writes the history of a process's workflow (约谈, loan …) once it has closed. */
+async function saveProcess(h: Harness, processId: string, scenario: string): Promise<void> {
+  const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+  await h.client.workflow.getHandle(row.workflowId).result();
+  const history = await h.client.workflow.getHandle(row.workflowId).fetchHistory();
+  const file = path.join(dir, `${scenario}.json`);
+  fs.writeFileSync(file, historyToFile(history));
+  console.log(`captured ${file} (${history.events?.length} events)`);
 }
 
 const today = (): string => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -130,5 +141,33 @@ describe(`capture histories for release ${release}`, () => {
     expect(secondRun).not.toBe(firstRun);
     expect((await h.api('POST', `/api/cases/${caseId}/contacts`, { as: row.contactId!, body: { contactedOn: today() } })).status).toBe(201);
     await save(h, caseId, 'continue-as-new', [firstRun, secondRun]);
+  });
+
+  it('microcredit: a loan repaid after its reminders, and a loan overdue past 90 days handed to the risk-compensation fund', async () => {
+    const h = await harness({ policy: microcreditTestPolicy() });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const repaid = await applyForLoan(h, caseId);
+    await decideProcessTask(h, await openProcessTask(h, repaid, 'VILLAGE_CHECK'), 'APPROVE');
+    await townshipAndBank(h, repaid, 14);
+    await decideProcessTask(h, await openProcessTask(h, repaid, 'USE_CHECK'), 'DONE', { use: 'PRODUCTION' });
+    const seen = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, repaid, 'REPAYMENT_REMINDER', seen), 'DONE');
+    await decideProcessTask(h, await openProcessTask(h, repaid, 'REPAYMENT_REMINDER', seen), 'DONE');
+    await decideProcessTask(h, await openProcessTask(h, repaid, 'REPAYMENT_CHECK'), 'DONE', { repaid: true, repaidOn: todayBeijing() });
+    await saveProcess(h, repaid, 'microcredit-repaid');
+
+    const overdue = await applyForLoan(h, caseId, { amount: 20_000, termMonths: 2 });
+    await decideProcessTask(h, await openProcessTask(h, overdue, 'VILLAGE_CHECK'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, overdue, 'TOWNSHIP_CHECK'), 'RETURN', {});
+    await decideProcessTask(h, await openProcessTask(h, overdue, 'VILLAGE_CHECK'), 'APPROVE');
+    await townshipAndBank(h, overdue, 2, 20_000);
+    await decideProcessTask(h, await openProcessTask(h, overdue, 'USE_CHECK'), 'DONE', { use: 'CONSUMPTION', notes: '用于日常消费' });
+    const followUps = new Set<string>();
+    for (const status of ['OVERDUE_1_30', 'OVERDUE_31_90', 'OVERDUE_90_PLUS']) {
+      await eventually(async () => (await h.prisma.process.findUniqueOrThrow({ where: { id: overdue } })).status === status, status, 40_000);
+      await decideProcessTask(h, await openProcessTask(h, overdue, 'OVERDUE_FOLLOW_UP', followUps), 'DONE', { repaid: false, notes: '已上门催收' });
+    }
+    await saveProcess(h, overdue, 'microcredit-overdue-risk-compensation');
   });
 });
