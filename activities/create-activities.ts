@@ -19,7 +19,7 @@ import type { CaseActivities, CommitArgs, CommitResult } from './types';
 import { processActivitiesOn } from './process/create-process-activities';
 import type { ProcessActivities } from './process/types';
 import { programmeActivities } from './programmes/record-case-measure';
-import type { ProgrammeActivities } from '../workflows/microcredit/contracts';
+import type { ProgrammeActivities } from '../workflows/programme-contracts';
 
 export { isPermanentDataError } from './data-errors';
 

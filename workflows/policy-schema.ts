@@ -51,6 +51,20 @@ export const ZMicrocreditPolicy = z.object({
 });
 export type TMicrocreditPolicy = z.infer<typeof ZMicrocreditPolicy>;
 
+/** 公益岗位 — public-welfare job policy values (DESIGN §5.3). */
+export const ZWelfareJobPolicy = z.object({
+  /** Youngest and oldest age of a post holder at application. */
+  minAge: z.number().int().min(0).default(16),
+  maxAge: z.number().int().positive().default(65),
+  /** Longest agreement, months (≤ 1 year). */
+  maxTermMonths: z.number().int().positive().max(12).default(12),
+  /** The township's notice (公示) before the agreement. */
+  notice: ZSpan.default({ unit: 'CALENDAR_DAYS', amount: 10 }),
+  /** How a month of the agreement is counted; `SECONDS` exists for compressed test policies (a "month" is a second). */
+  monthUnit: z.enum(['MONTHS', 'SECONDS']).default('MONTHS'),
+});
+export type TWelfareJobPolicy = z.infer<typeof ZWelfareJobPolicy>;
+
 /** The full policy. */
 export const ZPolicy = z.object({
   version: z.string().min(1),
@@ -87,6 +101,8 @@ export const ZPolicy = z.object({
   processSteps: z.record(z.string(), z.record(z.string(), ZLimit)).default({}),
   /** 小额信贷 — microcredit values (maximums, subsidy share, refused uses, reminders, overdue grades); absent: the defaults. */
   microcredit: ZMicrocreditPolicy.optional(),
+  /** 公益岗位 — public-welfare job values (ages, term, notice); absent: the defaults. */
+  welfareJobs: ZWelfareJobPolicy.optional(),
 });
 export type TPolicy = z.infer<typeof ZPolicy>;
 

@@ -48,6 +48,15 @@ export const DEFAULT_POLICY: TPolicy = {
       REPAYMENT_CHECK: { unit: 'WORKING_DAYS', amount: 5 },
       OVERDUE_FOLLOW_UP: { unit: 'WORKING_DAYS', amount: 10 },
     },
+    /** 公益岗位: village review, township approval, agreement, monthly wage confirmation (opened on the 1st, due the end of the 10th), wage arrears, end of term. */
+    PUBLIC_WELFARE_JOB: {
+      VILLAGE_REVIEW: { unit: 'WORKING_DAYS', amount: 3 },
+      TOWNSHIP_APPROVAL: { unit: 'WORKING_DAYS', amount: 3 },
+      AGREEMENT: { unit: 'WORKING_DAYS', amount: 5 },
+      WAGE_CONFIRMATION: { unit: 'CALENDAR_DAYS', amount: 9 },
+      WAGE_ARREARS: { unit: 'WORKING_DAYS', amount: 5 },
+      END_OF_TERM: { unit: 'WORKING_DAYS', amount: 10 },
+    },
   },
 };
 

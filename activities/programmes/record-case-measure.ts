@@ -12,7 +12,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { caseWorkflowId, recordMeasureUpdate, stateQuery, updateMeasureUpdate } from '../../workflows/contracts';
-import type { CaseMeasureArgs, CaseMeasureOutcome, ProgrammeActivities } from '../../workflows/microcredit/contracts';
+import type { CaseMeasureArgs, CaseMeasureOutcome, ProgrammeActivities } from '../../workflows/programme-contracts';
 
 /** The refusal type of an Update failure, or null. */
 function refusalOf(err: unknown): string | null {

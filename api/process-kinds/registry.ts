@@ -9,6 +9,7 @@ import type { MessageLang } from '../http/messages';
 import type { Bilingual, Lang } from '../pages/i18n';
 import { INTERVIEW } from './interview';
 import { MICROCREDIT } from './microcredit';
+import { WELFARE_JOB } from './welfare-job';
 import type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
 
 export type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
@@ -17,6 +18,7 @@ export type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
 export const PROCESS_KINDS: readonly ProcessKindDef[] = [
   INTERVIEW,
   MICROCREDIT,
+  WELFARE_JOB,
 ];
 
 const BY_KIND = new Map(PROCESS_KINDS.map((k) => [k.kind, k]));

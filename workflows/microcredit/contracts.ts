@@ -90,27 +90,4 @@ export interface MicrocreditResult {
   measureRecorded: boolean;
 }
 
-/** What `recordCaseMeasure` is asked to record on the household's case. */
-export interface CaseMeasureArgs {
-  householdId: string;
-  /** Idempotency: the same id is recorded once. */
-  measureId: string;
-  type: 'MICROCREDIT' | 'PUBLIC_WELFARE_JOB';
-  /** No personal data. */
-  description: string;
-  /** YYYY-MM-DD */
-  implementedOn: string;
-  actor: { id: string; role: 'VILLAGE' | 'TOWNSHIP' | 'COUNTY' | 'ADMIN'; regionCode: string };
-}
-
-/** What recording a measure on the case did. */
-export type CaseMeasureOutcome = { recorded: true; caseId: string } | { recorded: false; reason: string };
-
-/** The activity a programme's workflow records its measure on the household's case with. */
-export interface ProgrammeActivities {
-  /**
-   * Records an IMPLEMENTED measure on the household's open case through the case's own Updates
-   * (recordMeasure, then updateMeasure), so the case's rules see it at once. Idempotent by measure id.
-   */
-  recordCaseMeasure(args: CaseMeasureArgs): Promise<CaseMeasureOutcome>;
-}
+export type { CaseMeasureArgs, CaseMeasureOutcome, ProgrammeActivities } from '../programme-contracts';

@@ -4,6 +4,8 @@ CREATE TABLE "ProgrammePersonalData" (
     "kind" TEXT NOT NULL,
     "householdId" TEXT NOT NULL,
     "bankAccountSealed" TEXT,
+    "idNumberSealed" TEXT,
+    "personKey" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "ProgrammePersonalData_pkey" PRIMARY KEY ("processId")
@@ -11,3 +13,6 @@ CREATE TABLE "ProgrammePersonalData" (
 
 -- CreateIndex
 CREATE INDEX "ProgrammePersonalData_householdId_idx" ON "ProgrammePersonalData"("householdId");
+
+-- CreateIndex
+CREATE INDEX "ProgrammePersonalData_personKey_idx" ON "ProgrammePersonalData"("personKey");
