@@ -14,6 +14,7 @@ import {
   actions, approve, createCase, decide, driveElimination, driveToMonitored, implementMeasure, openTaskOf, waitForCase, untilEliminationStarts } from '../support/driver';
 
 import { historyToFile } from '../support/history-files';
+import { makeResidentId } from '../../core/resident-id';
 import { applyForLoan, decideProcessTask, microcreditTestPolicy, openProcessTask, todayBeijing, townshipAndBank } from '../support/microcredit-driver';
 
 const release = process.env.BANGFU_RELEASE;
@@ -169,5 +170,35 @@ describe(`capture histories for release ${release}`, () => {
       await decideProcessTask(h, await openProcessTask(h, overdue, 'OVERDUE_FOLLOW_UP', followUps), 'DONE', { repaid: false, notes: '已上门催收' });
     }
     await saveProcess(h, overdue, 'microcredit-overdue-risk-compensation');
+  });
+
+  it('public-welfare job: review, a township return, notice, agreement, two monthly confirmations (one late, one unpaid) and exit', async () => {
+    const base = compressedPolicy({ notice: 1, reminder: 1, escalationRepeat: 30 });
+    const h = await harness({
+      policy: {
+        ...base,
+        processSteps: { ...base.processSteps, PUBLIC_WELFARE_JOB: { ...base.processSteps.PUBLIC_WELFARE_JOB, WAGE_CONFIRMATION: { unit: 'SECONDS', amount: 4 } } },
+        welfareJobs: { minAge: 16, maxAge: 65, maxTermMonths: 12, notice: { unit: 'SECONDS', amount: 2 }, monthUnit: 'SECONDS' },
+      },
+    });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const res = await h.api('POST', '/api/welfare-jobs', { as: village, body: { caseId, idNumber: makeResidentId('410599', '19800101', '077'), post: '保洁员', monthlyWage: 800, termMonths: 2 } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const processId = res.body.process.id as string;
+    await decideProcessTask(h, await openProcessTask(h, processId, 'VILLAGE_REVIEW'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, processId, 'TOWNSHIP_APPROVAL'), 'RETURN');
+    await decideProcessTask(h, await openProcessTask(h, processId, 'VILLAGE_REVIEW'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, processId, 'TOWNSHIP_APPROVAL'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, processId, 'AGREEMENT'), 'DONE', { startOn: todayBeijing(), termMonths: 2 });
+    const seen = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, processId, 'WAGE_CONFIRMATION', seen), 'DONE', { attendanceDays: 22, wagePaid: false, notes: '资金未到位' });
+    const m2 = await openProcessTask(h, processId, 'WAGE_CONFIRMATION', seen);
+    await eventually(async () => (await h.prisma.auditEvent.count({ where: { processId, taskId: m2.id, action: 'TASK_ESCALATED' } })) > 0, 'escalation', 20_000);
+    await decideProcessTask(h, m2, 'DONE', { attendanceDays: 20, wagePaid: true });
+    await decideProcessTask(h, await openProcessTask(h, processId, 'WAGE_ARREARS'), 'DONE', { notes: '已补发' });
+    await decideProcessTask(h, await openProcessTask(h, processId, 'END_OF_TERM'), 'DONE', { outcome: 'EXIT' });
+    await saveProcess(h, processId, 'welfare-job-late-unpaid-exit');
   });
 });
