@@ -27,6 +27,7 @@ import { taskRoutes } from './routes/tasks/tasks';
 import { processRoutes } from './routes/processes/processes';
 import { microcreditRoutes } from './routes/microcredit/microcredit';
 import { welfareJobRoutes } from './routes/welfare-jobs/welfare-jobs';
+import { settlementRoutes } from './routes/settlements/settlements';
 import { registerStatsGauges } from './services/collect-gauges';
 import type { ServiceContext } from './services/context';
 import { caughtMailPages } from './pages/mail/caught-mail-pages';
@@ -41,7 +42,7 @@ export function apiRoutes(ctx: ServiceContext): RouteSpec<any, any, any, any>[] 
   return [
     createCaseRoute(ctx), listCasesRoute(ctx), getCaseRoute(ctx), caseHistoryRoute(ctx), ...caseActionRoutes(ctx), ...taskRoutes(ctx),
     statsRoute(ctx), ...importRoutes(ctx),
-    ...processRoutes(ctx), ...microcreditRoutes(ctx), ...welfareJobRoutes(ctx),
+    ...processRoutes(ctx), ...microcreditRoutes(ctx), ...welfareJobRoutes(ctx), ...settlementRoutes(ctx),
   ];
 }
 

@@ -57,6 +57,15 @@ export const DEFAULT_POLICY: TPolicy = {
       WAGE_ARREARS: { unit: 'WORKING_DAYS', amount: 5 },
       END_OF_TERM: { unit: 'WORKING_DAYS', amount: 10 },
     },
+    /** 易地搬迁后扶: each item of a settlement's information checklist, entered by the township. */
+    RELOCATION_SETTLEMENT: {
+      PARTY_ORGANISATION: { unit: 'WORKING_DAYS', amount: 20 },
+      GOVERNANCE_BODY: { unit: 'WORKING_DAYS', amount: 20 },
+      GRID_LEADERS: { unit: 'WORKING_DAYS', amount: 20 },
+      SERVICE_CENTRE: { unit: 'WORKING_DAYS', amount: 20 },
+      PROPERTY_MANAGEMENT: { unit: 'WORKING_DAYS', amount: 20 },
+      RIGHTS_PROTECTION: { unit: 'WORKING_DAYS', amount: 20 },
+    },
   },
 };
 

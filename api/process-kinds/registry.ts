@@ -10,6 +10,7 @@ import type { Bilingual, Lang } from '../pages/i18n';
 import { INTERVIEW } from './interview';
 import { MICROCREDIT } from './microcredit';
 import { WELFARE_JOB } from './welfare-job';
+import { SETTLEMENT } from './settlement';
 import type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
 
 export type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
@@ -19,6 +20,7 @@ export const PROCESS_KINDS: readonly ProcessKindDef[] = [
   INTERVIEW,
   MICROCREDIT,
   WELFARE_JOB,
+  SETTLEMENT,
 ];
 
 const BY_KIND = new Map(PROCESS_KINDS.map((k) => [k.kind, k]));
