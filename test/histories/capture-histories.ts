@@ -201,4 +201,22 @@ describe(`capture histories for release ${release}`, () => {
     await decideProcessTask(h, await openProcessTask(h, processId, 'END_OF_TERM'), 'DONE', { outcome: 'EXIT' });
     await saveProcess(h, processId, 'welfare-job-late-unpaid-exit');
   });
+
+  it('settlement checklist: six items, one late and escalated, completed', async () => {
+    const base = compressedPolicy({ reminder: 1, escalationRepeat: 30 });
+    const h = await harness({
+      policy: { ...base, processSteps: { ...base.processSteps, RELOCATION_SETTLEMENT: { ...base.processSteps.RELOCATION_SETTLEMENT, PROPERTY_MANAGEMENT: { unit: 'SECONDS', amount: 4 } } } },
+    });
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const res = await h.api('POST', '/api/settlements', { as: township, body: { name: '幸福家园安置点', townshipCode: DEMO.townshipA } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const processId = res.body.process.id as string;
+    for (const item of ['PARTY_ORGANISATION', 'GOVERNANCE_BODY', 'GRID_LEADERS', 'SERVICE_CENTRE', 'RIGHTS_PROTECTION']) {
+      await decideProcessTask(h, await openProcessTask(h, processId, item), 'DONE', { details: '已建立' });
+    }
+    const late = await openProcessTask(h, processId, 'PROPERTY_MANAGEMENT');
+    await eventually(async () => (await h.prisma.auditEvent.count({ where: { processId, taskId: late.id, action: 'TASK_ESCALATED' } })) > 0, 'escalation', 20_000);
+    await decideProcessTask(h, late, 'DONE', { details: '已引入物业公司' });
+    await saveProcess(h, processId, 'settlement-checklist-late-item');
+  });
 });
