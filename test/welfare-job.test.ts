@@ -99,6 +99,15 @@ describe('公益岗位 public-welfare job', () => {
     expect(JSON.stringify((await h.prisma.auditEvent.findMany({ where: { processId } })).map((e) => [e.comment, e.data]))).not.toContain(idNumber);
     expect(JSON.stringify(row.data)).not.toContain(idNumber);
     expect((await apply(caseId, idNumber)).status).toBe(201);
+
+    // Figures: the township's months confirmed and late, and its on-time rate.
+    const figures = await h.api('GET', '/api/welfare-jobs/figures', { as: await h.officialOf('COUNTY', DEMO.county) });
+    expect(figures.status, JSON.stringify(figures.body)).toBe(200);
+    const a = figures.body.townships.find((t: any) => t.townshipCode === DEMO.townshipA);
+    expect(a.monthsConfirmed).toBeGreaterThanOrEqual(2);
+    expect(a.monthsLate).toBeGreaterThanOrEqual(1);
+    expect(a.onTimeRate).toBeLessThan(1);
+    expect(a.jobs).toBeGreaterThanOrEqual(2);
   });
 
   it('an applicant outside the policy ages, or a household not monitored, is refused naming the field', async () => {

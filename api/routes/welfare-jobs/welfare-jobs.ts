@@ -1,12 +1,13 @@
 /**
- * 公益岗位 route: POST /api/welfare-jobs (apply through the village). A job's tasks are decided
+ * 公益岗位 route: POST /api/welfare-jobs (apply through the village) and GET /api/welfare-jobs/figures. A job's tasks are decided
  * through POST /api/tasks/:id/decision; jobs are listed with GET /api/processes?kind=PUBLIC_WELFARE_JOB.
  */
 import { defineRoute } from '../../http/define-route';
 import type { ServiceContext } from '../../services/context';
 import { applyForWelfareJob } from '../../services/apply-welfare-job';
 import { getProcess } from '../../services/get-process';
-import { ZApplyWelfareJobRequestSchema, ZApplyWelfareJobResponseSchema } from './welfare-jobs.types';
+import { welfareJobFigures } from '../../services/welfare-job-figures';
+import { ZApplyWelfareJobRequestSchema, ZApplyWelfareJobResponseSchema, ZWelfareJobFiguresResponseSchema } from './welfare-jobs.types';
 
 export const welfareJobRoutes = (ctx: ServiceContext) => [
   defineRoute({
@@ -22,5 +23,10 @@ export const welfareJobRoutes = (ctx: ServiceContext) => [
       if (!r.started) res.locals.status = 200;
       return { started: r.started, process: await getProcess(ctx, req.official!, r.processId) };
     },
+  }),
+  defineRoute({
+    method: 'get', path: '/api/welfare-jobs/figures', summary: 'Public-welfare job figures per township: posts filled, months confirmed, months late, on-time rate', tags: ['welfare-jobs'],
+    response: ZWelfareJobFiguresResponseSchema,
+    handler: ({ req }) => welfareJobFigures(ctx, req.official!),
   }),
 ];

@@ -19,3 +19,10 @@ export const ZApplyWelfareJobRequestSchema = z.object({
   processId: safeText().regex(/^[A-Za-z0-9_-]{3,80}$/, 'letters, digits, _ or -').optional(),
 }).strict();
 export const ZApplyWelfareJobResponseSchema = z.object({ started: z.boolean(), process: ZProcessDetail });
+
+/** GET /api/welfare-jobs/figures */
+export const ZWelfareJobFiguresResponseSchema = z.object({
+  townships: z.array(z.object({
+    townshipCode: z.string(), townshipName: z.string(), postsFilled: z.number(), jobs: z.number(), monthsConfirmed: z.number(), monthsLate: z.number(), onTimeRate: z.number(),
+  })),
+});
