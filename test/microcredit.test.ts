@@ -152,6 +152,41 @@ describe('小额信贷 microcredit', () => {
     expect(figures.body.overdueRate[2]).toBeGreaterThan(0);
   });
 
+  it('an overdue loan is extended (展期) through the county\'s approval: its overdue tasks close and it falls due again at the new date', async () => {
+    const caseId = await monitoredCase();
+    const processId = await apply(caseId, { amount: 10_000, termMonths: 2 });
+    await checkAndDisburse(processId, 2);
+    const check = await openTask(processId, 'REPAYMENT_CHECK');
+    await eventually(async () => (await processRow(processId)).status === 'OVERDUE_1_30', 'loan overdue', 40_000);
+    const followUp = await openTask(processId, 'OVERDUE_FOLLOW_UP');
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const ask = (body: Record<string, unknown>) => h.api('POST', `/api/microcredit/loans/${processId}/extension`, { as: village, body });
+    const tooLong = await ask({ months: 40, reason: '养殖周期延长' });
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.body.error.field).toBe('months');
+    const asked = await ask({ months: 20, reason: '养殖周期延长' });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(202);
+    expect(asked.body.openTasks.map((t: any) => t.step)).toContain('EXTENSION_APPROVAL');
+    expect((await ask({ months: 2, reason: 'again' })).status).toBe(409);
+    expect((await h.api('POST', `/api/microcredit/loans/${processId}/extension`, { as: await h.officialOf('VILLAGE', DEMO.villageB1), body: { months: 2, reason: 'x' } })).status).toBe(403);
+
+    const approval = await openTask(processId, 'EXTENSION_APPROVAL');
+    expect(approval.level).toBe('COUNTY');
+    await decide(approval, 'APPROVE');
+    const row = await processRow(processId);
+    expect(row.status).toBe('DISBURSED');
+    expect((row.data as any)).toMatchObject({ loan: { termMonths: 22 }, extensions: 1, overdueGrade: 0, extensionPending: null });
+    for (const t of [check, followUp]) expect((await h.prisma.task.findUniqueOrThrow({ where: { id: t.id } })).status).toBe('CANCELLED');
+
+    // It falls due again at the new date, and is repaid.
+    const again = await openTask(processId, 'REPAYMENT_CHECK', new Set([check.id]));
+    expect(again.openedAt.getTime()).toBeGreaterThan(row.updatedAt.getTime() + 5_000);
+    await decide(again, 'DONE', { repaid: true, repaidOn: today() });
+    await eventually(async () => (await processRow(processId)).status === 'REPAID', 'repaid');
+    const actions = (await h.prisma.auditEvent.findMany({ where: { processId } })).map((e) => e.action);
+    for (const a of ['LOAN_EXTENSION_REQUESTED', 'LOAN_EXTENSION_APPROVED', 'LOAN_EXTENDED', 'LOAN_REPAID']) expect(actions, a).toContain(a);
+  });
+
   it('an application beyond the policy maximums, or for a household not monitored, is refused naming the field; hostile input never gets a 500', async () => {
     const village = await h.officialOf('VILLAGE', DEMO.villageA1);
     const caseId = await createCase(h);

@@ -47,6 +47,7 @@ export const DEFAULT_POLICY: TPolicy = {
       REPAYMENT_REMINDER: { unit: 'WORKING_DAYS', amount: 3 },
       REPAYMENT_CHECK: { unit: 'WORKING_DAYS', amount: 5 },
       OVERDUE_FOLLOW_UP: { unit: 'WORKING_DAYS', amount: 10 },
+      EXTENSION_APPROVAL: { unit: 'WORKING_DAYS', amount: 5 },
     },
     /** 公益岗位: village review, township approval, agreement, monthly wage confirmation (opened on the 1st, due the end of the 10th), wage arrears, end of term. */
     PUBLIC_WELFARE_JOB: {

@@ -102,6 +102,11 @@ export const MICROCREDIT: ProcessKindDef = {
       label: b('到期还款确认', 'Confirm repayment at the due date'),
       level: 'COUNTY', actions: [{ action: 'DONE', label: b('提交', 'Record') }], data: ZRepaymentSchema, fields: REPAYMENT_FIELDS,
     },
+    [S.EXTENSION_APPROVAL]: {
+      label: b('审批贷款展期', 'Approve a loan extension'),
+      help: b('审核展期（续贷）申请：展期后总期限不超过政策上限；批准后按新到期日重新安排还款提醒。', 'Review the extension: the term with it stays within the policy maximum; once approved, reminders follow the new due date.'),
+      level: 'COUNTY', actions: CHECK_ACTIONS, data: EMPTY, fields: [],
+    },
     [S.OVERDUE_FOLLOW_UP]: {
       label: b('逾期贷款跟进', 'Follow up an overdue loan'),
       level: 'VILLAGE', actions: [{ action: 'DONE', label: b('提交跟进结果', 'Record the follow-up') }], data: ZRepaymentSchema, fields: REPAYMENT_FIELDS,
@@ -130,6 +135,10 @@ export const MICROCREDIT: ProcessKindDef = {
     LOAN_OVERDUE: b('贷款逾期', 'Loan overdue'),
     OVERDUE_FOLLOWED_UP: b('已跟进逾期贷款', 'Overdue loan followed up'),
     LOAN_LISTED_FOR_RISK_COMPENSATION: b('逾期90天以上，列入风险补偿', 'Overdue > 90 days; listed for risk compensation'),
+    LOAN_EXTENSION_REQUESTED: b('申请展期', 'Extension requested'),
+    LOAN_EXTENSION_APPROVED: b('展期已批准', 'Extension approved'),
+    LOAN_EXTENSION_REJECTED: b('展期未批准', 'Extension rejected'),
+    LOAN_EXTENDED: b('贷款已展期', 'Loan extended'),
     LOAN_HANDED_TO_RISK_COMPENSATION: b('转风险补偿金代偿', 'Handed to the risk-compensation fund'),
   },
 };

@@ -3,10 +3,11 @@
  * its kind, steps, statuses, input and result. Nothing here pulls in Prisma, the Temporal client,
  * zod or Node built-ins.
  */
-import type { Level } from '../contracts';
+import { defineUpdate } from '@temporalio/workflow';
+import type { Actor, Level } from '../contracts';
 import type { TLimit } from '../policy';
 import type { TMicrocreditPolicy } from '../policy-schema';
-import type { ProcessTaskLimits } from '../process-contracts';
+import type { ProcessTaskLimits, ProcessUpdateResult } from '../process-contracts';
 
 /** Process kind of a microcredit loan. */
 export const MICROCREDIT_KIND = 'MICROCREDIT';
@@ -29,6 +30,8 @@ export const MICROCREDIT_STEPS = {
   REPAYMENT_CHECK: 'REPAYMENT_CHECK',
   /** 逾期跟进 — a follow-up at each overdue grade (village, then township, then county). */
   OVERDUE_FOLLOW_UP: 'OVERDUE_FOLLOW_UP',
+  /** 展期审批 — the county approves (or rejects) an extension of the due date. */
+  EXTENSION_APPROVAL: 'EXTENSION_APPROVAL',
 } as const;
 export type MicrocreditStep = (typeof MICROCREDIT_STEPS)[keyof typeof MICROCREDIT_STEPS];
 
@@ -89,5 +92,16 @@ export interface MicrocreditResult {
   status: string;
   measureRecorded: boolean;
 }
+
+/** Arguments of {@link requestLoanExtensionUpdate}. */
+export interface LoanExtensionArgs {
+  /** Months to add to the term. */
+  months: number;
+  reason: string;
+  actor: Actor;
+}
+
+/** 展期/续贷申请 — asks for an extension of a disbursed loan's due date; the county approves it as a task. */
+export const requestLoanExtensionUpdate = defineUpdate<ProcessUpdateResult, [LoanExtensionArgs]>('requestLoanExtension');
 
 export type { CaseMeasureArgs, CaseMeasureOutcome, ProgrammeActivities } from '../programme-contracts';

@@ -6,12 +6,13 @@
  * follow-up task at each grade and the > 90-day loan listed for the risk-compensation fund.
  * Wiring only: the process-steps block runs the tasks; ./rules holds the rules.
  */
-import { condition, proxyActivities } from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import { ProcessSteps } from '../blocks/process-steps';
 import { DurableTimers } from '../blocks/timers';
-import type { CaseMeasureOutcome, MicrocreditInput, MicrocreditResult, ProgrammeActivities } from './contracts';
-import { MICROCREDIT_KIND, MICROCREDIT_STEPS as S } from './contracts';
-import { CHECK_CHAIN, applyMilestones, dueMilestones, microcreditRules, microcreditTitle, nextMilestone } from './rules';
+import { refuse } from '../refusals';
+import type { CaseMeasureOutcome, LoanExtensionArgs, MicrocreditInput, MicrocreditResult, ProgrammeActivities } from './contracts';
+import { MICROCREDIT_KIND, MICROCREDIT_STEPS as S, requestLoanExtensionUpdate } from './contracts';
+import { CHECK_CHAIN, applyMilestones, dueMilestones, extensionRefusal, microcreditRules, microcreditTitle, nextMilestone, requestExtension } from './rules';
 
 const { recordCaseMeasure } = proxyActivities<ProgrammeActivities>({
   startToCloseTimeout: '30 seconds',
@@ -28,6 +29,18 @@ export async function microcreditWorkflow(input: MicrocreditInput): Promise<Micr
     },
     { rules: microcreditRules(input), initial: { status: 'APPLIED', step: S.VILLAGE_CHECK, data: { application: input.application } } },
   );
+  const validateExtension = (a: LoanExtensionArgs): void => {
+    const r = extensionRefusal(steps.state, a, input.policy);
+    if (r) refuse(r.code, r.message, r.field);
+  };
+  setHandler(requestLoanExtensionUpdate, async (a) => {
+    await steps.transition((d) => {
+      validateExtension(a);
+      requestExtension(d, a, input.stepLimits.EXTENSION_APPROVAL);
+    });
+    const s = steps.state;
+    return { processId: s.processId, status: s.status, step: s.step, openTasks: s.openTasks.map((t) => ({ taskId: t.taskId, step: t.step, assigneeId: t.assigneeId })) };
+  }, { validator: validateExtension });
   await steps.start((d) => d.event({ action: 'LOAN_APPLIED', actorId: input.appliedById, data: { ...input.application } }));
 
   // Village and township checks; a township return goes back to the village.
@@ -70,7 +83,8 @@ async function runSchedule(steps: ProcessSteps, input: MicrocreditInput): Promis
     }
     timers.fired = false;
     timers.sync(new Map([[next.name, { at: next.at, summary: next.summary }]]), Date.now());
-    await condition(() => timers.fired || steps.state.finished);
+    // An approved extension moves the schedule: wake and wait for the new next milestone.
+    await condition(() => timers.fired || steps.state.finished || nextMilestone(steps.state.data)?.at !== next.at);
     if (steps.state.finished) break;
     // Read again inside the commit: a decision may have ended the loan meanwhile.
     await steps.transition((d) => {

@@ -7,12 +7,62 @@ import type { Refusal } from '../refusals';
 import type { TMicrocreditPolicy } from '../policy-schema';
 import type { ProcessDraft } from '../process/draft';
 import type { ProcessStepRules } from '../process/transitions';
-import type { LoanApplication, MicrocreditInput, MicrocreditStep } from './contracts';
+import type { LoanApplication, LoanExtensionArgs, MicrocreditInput, MicrocreditStep } from './contracts';
 import { LOAN_USES, MICROCREDIT_STEPS as S, OVERDUE_GRADE_LEVEL, OVERDUE_GRADE_STATUS } from './contracts';
 
 const DAY_MS = 86_400_000;
 const BEIJING_MS = 8 * 3_600_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Statuses of a loan that may be extended: disbursed and not yet repaid or handed over. */
+const EXTENDABLE = ['DISBURSED', 'DUE', 'OVERDUE_1_30', 'OVERDUE_31_90', 'OVERDUE_90_PLUS'];
+
+/** Why an extension cannot be asked for, or null: a disbursed loan without one pending, whole months within the policy's longest term, a reason. */
+export function extensionRefusal(s: { status: string; finished: boolean; data: Record<string, unknown> }, a: LoanExtensionArgs, p: TMicrocreditPolicy): Refusal | null {
+  if (s.finished || !EXTENDABLE.includes(s.status)) return { code: 'WRONG_STATE', message: `only a disbursed loan not yet repaid can be extended (it is ${s.status})` };
+  if (s.data.extensionPending) return { code: 'DUPLICATE', message: 'an extension is already waiting for approval' };
+  if (!['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN'].includes(a.actor.role)) return { code: 'WRONG_LEVEL', message: 'an official asks for an extension' };
+  const term = (s.data.loan as { termMonths?: number } | undefined)?.termMonths ?? 0;
+  if (!(Number.isInteger(a.months) && a.months > 0 && term + a.months <= p.maxTermMonths)) {
+    return { code: 'ACTION_NOT_ALLOWED', message: `months: the term with the extension is at most ${p.maxTermMonths} months`, field: 'months' };
+  }
+  if (typeof a.reason !== 'string' || a.reason.trim() === '') return { code: 'REASON_REQUIRED', message: 'reason: say why', field: 'reason' };
+  return null;
+}
+
+/** Records the request and opens the county's approval task. */
+export function requestExtension(d: ProcessDraft, a: LoanExtensionArgs, limit: Parameters<ProcessDraft['openTask']>[0]['limit']): void {
+  d.setData({ extensionPending: { months: a.months, reason: a.reason.trim(), requestedById: a.actor.id } });
+  d.event({ action: 'LOAN_EXTENSION_REQUESTED', actorId: a.actor.id, comment: a.reason.trim(), data: { months: a.months } });
+  d.openTask({ step: S.EXTENSION_APPROVAL, level: 'COUNTY', limit });
+}
+
+/** An approved extension: the term grows, repayment and overdue tasks close, the schedule starts again from the new due date. */
+function applyExtension(d: ProcessDraft, p: TMicrocreditPolicy): void {
+  const pending = d.s.data.extensionPending as { months: number };
+  const loan = d.s.data.loan as { termMonths: number; disbursedOn: string };
+  const schedule = scheduleOf(d.s.data) as LoanSchedule;
+  const termMonths = loan.termMonths + pending.months;
+  const oldDue = Date.parse(schedule.dueAt);
+  const dueAt = p.termUnit === 'SECONDS' ? oldDue + pending.months * 1000 : repaymentSchedule(p, termMonths, loan.disbursedOn, d.now).dueAt;
+  const milestones: LoanMilestone[] = [];
+  p.repaymentReminders.forEach((r, i) => {
+    const at = dueAt - spanMs(r);
+    if (at > d.now) milestones.push({ name: `REMIND_${i + 1}`, at, summary: `还款提醒 repayment reminder ${i + 1}` });
+  });
+  milestones.push({ name: 'DUE', at: dueAt, summary: '贷款到期 loan due' });
+  p.overdueGrades.forEach((g, i) => milestones.push({ name: `GRADE_${i + 1}`, at: dueAt + spanMs(g), summary: `逾期第${i + 1}档 overdue grade ${i + 1}` }));
+  for (const t of d.s.openTasks.filter((x) => [S.REPAYMENT_REMINDER, S.REPAYMENT_CHECK, S.OVERDUE_FOLLOW_UP].includes(x.step as never))) {
+    d.event({ action: 'TASK_CANCELLED', taskId: t.taskId, step: t.step, taskClose: { taskId: t.taskId, status: 'CANCELLED', outcome: 'EXTENDED' } });
+    d.closeTask(t.taskId);
+  }
+  d.setData({
+    loan: { ...loan, termMonths }, extensionPending: null, extensions: ((d.s.data.extensions as number | undefined) ?? 0) + 1, overdueGrade: 0, riskCompensation: false,
+    schedule: { dueAt: d.iso(dueAt), milestones: milestones.sort((x, y) => x.at - y.at).map((m) => ({ ...m, at: d.iso(m.at) })), done: [] } satisfies LoanSchedule,
+  });
+  d.setStatus('DISBURSED', null);
+  d.event({ action: 'LOAN_EXTENDED', data: { termMonths, dueAt: d.iso(dueAt) } });
+}
 
 /** The microcredit policy defaults (DESIGN §5.3); the schema fills the same when a deployment sets part of them. */
 export const DEFAULT_MICROCREDIT_POLICY: TMicrocreditPolicy = {
@@ -224,6 +274,15 @@ export function microcreditRules(input: Pick<MicrocreditInput, 'policy'>): Proce
       check: (dec, now) => repaymentRefusal(dec.data, now),
       auditAction: (dec) => (dec.data.repaid === true ? 'REPAYMENT_RECORDED' : 'REPAYMENT_MISSED'),
       onDecision: (dec, d) => onRepayment(d, dec.data, dec.actorId, false),
+    },
+    [S.EXTENSION_APPROVAL]: {
+      actions: ['APPROVE', 'REJECT'],
+      auditAction: (dec) => (dec.action === 'APPROVE' ? 'LOAN_EXTENSION_APPROVED' : 'LOAN_EXTENSION_REJECTED'),
+      onDecision: (dec, d) => {
+        if (d.s.finished) return;
+        if (dec.action === 'APPROVE') applyExtension(d, p);
+        else d.setData({ extensionPending: null });
+      },
     },
     [S.OVERDUE_FOLLOW_UP]: {
       actions: ['DONE'],

@@ -32,3 +32,14 @@ export const ZMicrocreditFiguresResponseSchema = z.object({
   zeroLendingVillages: z.array(z.object({ villageCode: z.string(), villageName: z.string(), townshipCode: z.string() })),
   overdueRate: ZGrades,
 });
+
+/** POST /api/microcredit/loans/:id/extension — 展期/续贷申请. */
+export const ZLoanExtensionRequestSchema = z.object({
+  /** Months to add; the whole term stays within the policy maximum (36 by default). */
+  months: z.number().int().positive().max(120),
+  reason: safeText().trim().min(1).max(500),
+}).strict();
+export const ZLoanExtensionResponseSchema = z.object({
+  processId: z.string(), status: z.string(), step: z.string().nullable(),
+  openTasks: z.array(z.object({ taskId: z.string(), step: z.string(), assigneeId: z.string().nullable() })),
+});
