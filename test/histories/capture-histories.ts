@@ -219,4 +219,20 @@ describe(`capture histories for release ${release}`, () => {
     await decideProcessTask(h, late, 'DONE', { details: '已引入物业公司' });
     await saveProcess(h, processId, 'settlement-checklist-late-item');
   });
+
+  it('microcredit extension: an overdue loan extended through approval, then repaid', async () => {
+    const h = await harness({ policy: microcreditTestPolicy() });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const loan = await applyForLoan(h, caseId, { amount: 10_000, termMonths: 2 });
+    await decideProcessTask(h, await openProcessTask(h, loan, 'VILLAGE_CHECK'), 'APPROVE');
+    await townshipAndBank(h, loan, 2, 10_000);
+    const check = await openProcessTask(h, loan, 'REPAYMENT_CHECK');
+    await eventually(async () => (await h.prisma.process.findUniqueOrThrow({ where: { id: loan } })).status === 'OVERDUE_1_30', 'overdue', 40_000);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    expect((await h.api('POST', `/api/microcredit/loans/${loan}/extension`, { as: village, body: { months: 12, reason: '养殖周期延长' } })).status).toBe(202);
+    await decideProcessTask(h, await openProcessTask(h, loan, 'EXTENSION_APPROVAL'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, loan, 'REPAYMENT_CHECK', new Set([check.id])), 'DONE', { repaid: true, repaidOn: todayBeijing() });
+    await saveProcess(h, loan, 'microcredit-extension-repaid');
+  });
 });
