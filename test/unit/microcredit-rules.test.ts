@@ -7,8 +7,8 @@ import type { ProcessCoreState } from '../../workflows/process/state';
 import { parsePolicy } from '../../workflows/policy-schema';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import {
-  DEFAULT_MICROCREDIT_POLICY, applicationRefusal, applyMilestones, bankDecisionRefusal, dueMilestones, interestSubsidy, microcreditRules,
-  nextMilestone, repaymentRefusal, repaymentSchedule, useCheckRefusal,
+  DEFAULT_MICROCREDIT_POLICY, applicationRefusal, applyMilestones, bankDecisionRefusal, dueMilestones, extensionRefusal, interestSubsidy, microcreditRules,
+  nextMilestone, repaymentRefusal, repaymentSchedule, requestExtension, useCheckRefusal,
 } from '../../workflows/microcredit/rules';
 import { microcreditInput, microcreditPolicyOf } from '../../workflows/microcredit/input';
 
@@ -141,3 +141,36 @@ describe('step decisions', () => {
   });
 });
 
+
+describe('extension (展期)', () => {
+  const village = { id: 'v1', role: 'VILLAGE' as const, regionCode: 'v' };
+  it('is refused before disbursement, beyond the longest term, without a reason, or while one is pending', () => {
+    const s = disbursed();
+    expect(extensionRefusal(s, { months: 12, reason: '周期延长', actor: village }, P)).toBeNull();
+    expect(extensionRefusal(s, { months: 25, reason: '周期延长', actor: village }, P)?.field).toBe('months');
+    expect(extensionRefusal(s, { months: 6, reason: ' ', actor: village }, P)?.field).toBe('reason');
+    expect(extensionRefusal({ ...s, status: 'APPLIED' }, { months: 6, reason: 'x', actor: village }, P)?.code).toBe('WRONG_STATE');
+    expect(extensionRefusal({ ...s, data: { ...s.data, extensionPending: { months: 1 } } }, { months: 6, reason: 'x', actor: village }, P)?.code).toBe('DUPLICATE');
+  });
+
+  it('approved, the term grows, overdue tasks close and the schedule starts again from the new due date', () => {
+    const s = disbursed();
+    const oldDue = Date.parse((s.data.schedule as any).dueAt);
+    const d1 = new ProcessDraft(s, facts, NOW);
+    requestExtension(d1, { months: 6, reason: '周期延长', actor: village }, { unit: 'SECONDS', amount: 100 });
+    expect(d1.fx.openTasks.map((t) => `${t.step}:${t.level}`)).toEqual(['EXTENSION_APPROVAL:COUNTY']);
+    const open = { ...d1.done().state, status: 'OVERDUE_1_30', openTasks: [{ taskId: 'f1', step: 'OVERDUE_FOLLOW_UP', level: 'VILLAGE' } as any] };
+    const d2 = new ProcessDraft(open, facts, oldDue + 3 * DAY);
+    microcreditRules({ policy: P }).EXTENSION_APPROVAL.onDecision!({ taskId: 'x', step: 'EXTENSION_APPROVAL', action: 'APPROVE', data: {}, actorId: 'c', at: '' }, d2);
+    expect(d2.s.status).toBe('DISBURSED');
+    expect(d2.s.openTasks).toEqual([]);
+    expect(d2.fx.events.map((e) => e.action)).toEqual(['TASK_CANCELLED', 'LOAN_EXTENDED']);
+    expect(d2.s.data).toMatchObject({ loan: { termMonths: 18 }, extensions: 1, overdueGrade: 0, extensionPending: null });
+    expect(beijingDay((d2.s.data.schedule as any).dueAt)).toBe('2027-09-15');
+    expect(nextMilestone(d2.s.data)?.name).toBe('REMIND_1');
+  });
+});
+
+function beijingDay(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+}
