@@ -19,7 +19,8 @@ import { cipherOf } from './context';
 import { loadCaseRow } from './get-case';
 import { householdKey, newProcessId } from './ids';
 
-const BORROWING_STATUSES = ['MONITORED', 'ELIMINATING', 'ELIMINATED'];
+/** Statuses of a case whose household may hold a post: monitored, in elimination review, or eliminated (lifted, still supported). */
+const ELIGIBLE_STATUSES = ['MONITORED', 'ELIMINATING', 'ELIMINATED'];
 
 /** What the applying official sends. */
 export interface ApplyWelfareJobOptions extends WelfareJobApplication {
@@ -42,7 +43,7 @@ export function ageOf(idNumber: string, today: Date): number {
 /** Applies for the post and returns once its process row (and the village's task) exists. */
 export async function applyForWelfareJob(ctx: ServiceContext, official: AuthOfficial, o: ApplyWelfareJobOptions): Promise<{ processId: string; started: boolean }> {
   const kase = await loadCaseRow(ctx, official, o.caseId);
-  if (!BORROWING_STATUSES.includes(kase.status)) {
+  if (!ELIGIBLE_STATUSES.includes(kase.status)) {
     throw new AppError('POLICY_REFUSED', `caseId: a public-welfare job is for a monitored or lifted household; case ${kase.id} is ${kase.status}`, { field: 'caseId' });
   }
   const p = welfareJobPolicyOf(ctx.policy);
