@@ -22,11 +22,13 @@ import { reportActivities } from './report/produce-report';
 import type { ReportActivities } from './report/types';
 import { campaignActivitiesOn } from './campaign/commit-campaign';
 import type { CampaignActivities } from './campaign/types';
+import { programmeActivities } from './programmes/record-case-measure';
+import type { ProgrammeActivities } from '../workflows/programme-contracts';
 
 export { isPermanentDataError } from './data-errors';
 
-/** Every activity the worker registers: the case's commit, the process core's, the reports' and the campaigns'. */
-export type WorkerActivities = CaseActivities & ProcessActivities & ReportActivities & CampaignActivities;
+/** Every activity the worker registers: the case's commit, the process core's, the reports', the campaigns' and the programmes'. */
+export type WorkerActivities = CaseActivities & ProcessActivities & ReportActivities & CampaignActivities & ProgrammeActivities;
 
 /** What the activities need. */
 export interface ActivityDeps {
@@ -83,5 +85,5 @@ export function createActivities(deps: ActivityDeps): WorkerActivities {
     }
   }
 
-  return { commitTransition, ...processActivitiesOn(sql, deps.calendar), ...reportActivities(prisma), ...campaignActivitiesOn(sql, deps.calendar) };
+  return { commitTransition, ...processActivitiesOn(sql, deps.calendar), ...reportActivities(prisma), ...campaignActivitiesOn(sql, deps.calendar), ...programmeActivities() };
 }

@@ -29,6 +29,9 @@ import { campaignRoutes } from './routes/campaigns/campaigns';
 import { projectRoutes } from './routes/projects/projects';
 import { assetRoutes } from './routes/assets/assets';
 import { fundImportRoutes } from './routes/imports/fund-imports';
+import { microcreditRoutes } from './routes/microcredit/microcredit';
+import { welfareJobRoutes } from './routes/welfare-jobs/welfare-jobs';
+import { settlementRoutes } from './routes/settlements/settlements';
 import { registerStatsGauges } from './services/collect-gauges';
 import type { ServiceContext } from './services/context';
 import { caughtMailPages } from './pages/mail/caught-mail-pages';
@@ -44,7 +47,7 @@ export function apiRoutes(ctx: ServiceContext): RouteSpec<any, any, any, any>[] 
     createCaseRoute(ctx), listCasesRoute(ctx), getCaseRoute(ctx), caseHistoryRoute(ctx), ...caseActionRoutes(ctx), ...taskRoutes(ctx),
     statsRoute(ctx), ...importRoutes(ctx),
     ...processRoutes(ctx), ...projectRoutes(ctx), ...assetRoutes(ctx), ...fundImportRoutes(ctx),
-    ...campaignRoutes(ctx),
+    ...campaignRoutes(ctx), ...microcreditRoutes(ctx), ...welfareJobRoutes(ctx), ...settlementRoutes(ctx),
   ];
 }
 

@@ -145,6 +145,10 @@ export const SEALED = {
   phone: (householdId: string) => `Household.phone:${householdId}`,
   address: (householdId: string) => `Household.address:${householdId}`,
   healthDetails: (caseId: string) => `Case.healthDetails:${caseId}`,
+  /** A programme application's bank account (小额信贷 …). */
+  bankAccount: (processId: string) => `ProgrammePersonalData.bankAccount:${processId}`,
+  /** A programme applicant's ID number (公益岗位 …). */
+  programmeIdNumber: (processId: string) => `ProgrammePersonalData.idNumber:${processId}`,
 } as const;
 
 /** The cipher of a process: `BANGFU_DATA_KEYS` when set, with the secret's key for opening older values. */

@@ -4,3 +4,6 @@ export { countyReportWorkflow } from './report/report-workflow';
 export { screeningCampaignWorkflow } from './campaign/campaign-workflow';
 export { projectWorkflow } from './project/project-workflow';
 export { assetWorkflow } from './asset/asset-workflow';
+export { microcreditWorkflow } from './microcredit/microcredit-workflow';
+export { welfareJobWorkflow } from './welfare-job/welfare-job-workflow';
+export { settlementChecklistWorkflow } from './relocation/settlement-workflow';

@@ -57,6 +57,42 @@ export const ZReportPolicy = z.object({
 });
 export type TReportPolicy = z.infer<typeof ZReportPolicy>;
 
+/** A span counted without the working calendar (offsets before a due date, overdue grades). */
+const ZSpan = z.object({ unit: z.enum(['CALENDAR_DAYS', 'SECONDS']), amount: z.number().positive() });
+
+/** 小额信贷 — microcredit policy values (DESIGN §5.3). */
+export const ZMicrocreditPolicy = z.object({
+  /** Largest loan, yuan. */
+  maxAmount: z.number().positive().default(50_000),
+  /** Longest term, months. */
+  maxTermMonths: z.number().int().positive().default(36),
+  /** Share of the interest the fund subsidises (贴息比例), 0–1. */
+  interestSubsidyShare: z.number().min(0).max(1).default(1),
+  /** Uses the use check refuses (户贷企用, consumption, building, never used). */
+  refusedUses: z.array(z.string()).default(['ENTERPRISE_USE', 'CONSUMPTION', 'BUILDING', 'NOT_USED']),
+  /** How a term is counted; `SECONDS` exists for compressed test policies (a "month" is a second). */
+  termUnit: z.enum(['MONTHS', 'SECONDS']).default('MONTHS'),
+  /** Repayment reminders this long before the due date (还款提醒). */
+  repaymentReminders: z.array(ZSpan).default([{ unit: 'CALENDAR_DAYS', amount: 30 }, { unit: 'CALENDAR_DAYS', amount: 7 }]),
+  /** Overdue grades start this long after the due date: 1–30, 31–90, > 90 days. */
+  overdueGrades: z.array(ZSpan).length(3).default([{ unit: 'CALENDAR_DAYS', amount: 1 }, { unit: 'CALENDAR_DAYS', amount: 31 }, { unit: 'CALENDAR_DAYS', amount: 91 }]),
+});
+export type TMicrocreditPolicy = z.infer<typeof ZMicrocreditPolicy>;
+
+/** 公益岗位 — public-welfare job policy values (DESIGN §5.3). */
+export const ZWelfareJobPolicy = z.object({
+  /** Youngest and oldest age of a post holder at application. */
+  minAge: z.number().int().min(0).default(16),
+  maxAge: z.number().int().positive().default(65),
+  /** Longest agreement, months (≤ 1 year). */
+  maxTermMonths: z.number().int().positive().max(12).default(12),
+  /** The township's notice (公示) before the agreement. */
+  notice: ZSpan.default({ unit: 'CALENDAR_DAYS', amount: 10 }),
+  /** How a month of the agreement is counted; `SECONDS` exists for compressed test policies (a "month" is a second). */
+  monthUnit: z.enum(['MONTHS', 'SECONDS']).default('MONTHS'),
+});
+export type TWelfareJobPolicy = z.infer<typeof ZWelfareJobPolicy>;
+
 /** The full policy. */
 export const ZPolicy = z.object({
   version: z.string().min(1),
@@ -95,6 +131,10 @@ export const ZPolicy = z.object({
   reports: ZReportPolicy.optional(),
   /** Households a township draws per campaign for its check visit (集中排查抽查). */
   screeningSampleSize: z.number().int().min(1).max(1000).default(5),
+  /** 小额信贷 — microcredit values (maximums, subsidy share, refused uses, reminders, overdue grades); absent: the defaults. */
+  microcredit: ZMicrocreditPolicy.optional(),
+  /** 公益岗位 — public-welfare job values (ages, term, notice); absent: the defaults. */
+  welfareJobs: ZWelfareJobPolicy.optional(),
 });
 export type TPolicy = z.infer<typeof ZPolicy>;
 

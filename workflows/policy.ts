@@ -57,6 +57,35 @@ export const DEFAULT_POLICY: TPolicy = {
       INSPECT_EVERY: { unit: 'MONTHS', amount: 3 }, INSPECT_EVERY_SOLAR: { unit: 'MONTHS', amount: 1 }, IDLE_AFTER: { unit: 'MONTHS', amount: 6 },
       DISPOSAL_TOWNSHIP_REVIEW: { unit: 'WORKING_DAYS', amount: 10 }, DISPOSAL_COUNTY_APPROVAL: { unit: 'WORKING_DAYS', amount: 10 },
     },
+    /** 小额信贷: village and township checks, the bank's decision, the use check (30 days), reminders, repayment and overdue follow-ups. */
+    MICROCREDIT: {
+      VILLAGE_CHECK: { unit: 'WORKING_DAYS', amount: 3 },
+      TOWNSHIP_CHECK: { unit: 'WORKING_DAYS', amount: 3 },
+      BANK_DECISION: { unit: 'WORKING_DAYS', amount: 10 },
+      USE_CHECK: { unit: 'CALENDAR_DAYS', amount: 30 },
+      REPAYMENT_REMINDER: { unit: 'WORKING_DAYS', amount: 3 },
+      REPAYMENT_CHECK: { unit: 'WORKING_DAYS', amount: 5 },
+      OVERDUE_FOLLOW_UP: { unit: 'WORKING_DAYS', amount: 10 },
+      EXTENSION_APPROVAL: { unit: 'WORKING_DAYS', amount: 5 },
+    },
+    /** 公益岗位: village review, township approval, agreement, monthly wage confirmation (opened on the 1st, due the end of the 10th), wage arrears, end of term. */
+    PUBLIC_WELFARE_JOB: {
+      VILLAGE_REVIEW: { unit: 'WORKING_DAYS', amount: 3 },
+      TOWNSHIP_APPROVAL: { unit: 'WORKING_DAYS', amount: 3 },
+      AGREEMENT: { unit: 'WORKING_DAYS', amount: 5 },
+      WAGE_CONFIRMATION: { unit: 'CALENDAR_DAYS', amount: 9 },
+      WAGE_ARREARS: { unit: 'WORKING_DAYS', amount: 5 },
+      END_OF_TERM: { unit: 'WORKING_DAYS', amount: 10 },
+    },
+    /** 易地搬迁后扶: each item of a settlement's information checklist, entered by the township. */
+    RELOCATION_SETTLEMENT: {
+      PARTY_ORGANISATION: { unit: 'WORKING_DAYS', amount: 20 },
+      GOVERNANCE_BODY: { unit: 'WORKING_DAYS', amount: 20 },
+      GRID_LEADERS: { unit: 'WORKING_DAYS', amount: 20 },
+      SERVICE_CENTRE: { unit: 'WORKING_DAYS', amount: 20 },
+      PROPERTY_MANAGEMENT: { unit: 'WORKING_DAYS', amount: 20 },
+      RIGHTS_PROTECTION: { unit: 'WORKING_DAYS', amount: 20 },
+    },
   },
   screeningSampleSize: 5,
 };

@@ -12,6 +12,9 @@ import { INTERVIEW } from './interview';
 import { SCREENING_CAMPAIGN } from './campaign';
 import { FUND_PROJECT } from './project';
 import { PROJECT_ASSET } from './asset';
+import { MICROCREDIT } from './microcredit';
+import { WELFARE_JOB } from './welfare-job';
+import { SETTLEMENT } from './settlement';
 import type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
 
 export type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
@@ -22,6 +25,9 @@ export const PROCESS_KINDS: readonly ProcessKindDef[] = [
   SCREENING_CAMPAIGN,
   FUND_PROJECT,
   PROJECT_ASSET,
+  MICROCREDIT,
+  WELFARE_JOB,
+  SETTLEMENT,
 ];
 
 const BY_KIND = new Map(PROCESS_KINDS.map((k) => [k.kind, k]));

@@ -19,6 +19,8 @@ import { ensureReportSchedules, reportScheduleId } from '../../api/services/ensu
 import type { ReportInput, ReportResult } from '../../workflows/report/contracts';
 import { REPORT_WORKFLOW } from '../../workflows/report/contracts';
 import { periodOfKey } from '../../workflows/report/rules';
+import { makeResidentId } from '../../core/resident-id';
+import { applyForLoan, decideProcessTask, microcreditTestPolicy, openProcessTask, todayBeijing, townshipAndBank } from '../support/microcredit-driver';
 
 const release = process.env.BANGFU_RELEASE;
 if (!release || !/^[\w.-]+$/.test(release)) throw new Error('set BANGFU_RELEASE (npm run histories:capture -- <release>)');
@@ -52,6 +54,16 @@ async function saveWorkflow(h: Harness, workflowId: string, scenario: string): P
   const handle = h.client.workflow.getHandle(workflowId);
   await handle.result();
   const history = await handle.fetchHistory();
+  const file = path.join(dir, `${scenario}.json`);
+  fs.writeFileSync(file, historyToFile(history));
+  console.log(`captured ${file} (${history.events?.length} events)`);
+}
+
+/** Writes the history of a process's workflow (约谈, loan …) once it has closed. */
+async function saveClosedProcess(h: Harness, processId: string, scenario: string): Promise<void> {
+  const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+  await h.client.workflow.getHandle(row.workflowId).result();
+  const history = await h.client.workflow.getHandle(row.workflowId).fetchHistory();
   const file = path.join(dir, `${scenario}.json`);
   fs.writeFileSync(file, historyToFile(history));
   console.log(`captured ${file} (${history.events?.length} events)`);
@@ -389,5 +401,97 @@ describe(`capture fund histories for release ${release}`, () => {
     await eventually(async () => ((await handle.describe()).runId !== firstRun ? true : null), 'continued as new', 90_000);
     await new Promise((r) => setTimeout(r, 1500));
     await saveProcess(h, id, 'asset-idle-continue-as-new', [firstRun, (await handle.describe()).runId]);
+  });
+
+  it('microcredit: a loan repaid after its reminders, and a loan overdue past 90 days handed to the risk-compensation fund', async () => {
+    const h = await harness({ policy: microcreditTestPolicy() });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const repaid = await applyForLoan(h, caseId);
+    await decideProcessTask(h, await openProcessTask(h, repaid, 'VILLAGE_CHECK'), 'APPROVE');
+    await townshipAndBank(h, repaid, 14);
+    await decideProcessTask(h, await openProcessTask(h, repaid, 'USE_CHECK'), 'DONE', { use: 'PRODUCTION' });
+    const seen = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, repaid, 'REPAYMENT_REMINDER', seen), 'DONE');
+    await decideProcessTask(h, await openProcessTask(h, repaid, 'REPAYMENT_REMINDER', seen), 'DONE');
+    await decideProcessTask(h, await openProcessTask(h, repaid, 'REPAYMENT_CHECK'), 'DONE', { repaid: true, repaidOn: todayBeijing() });
+    await saveClosedProcess(h, repaid, 'microcredit-repaid');
+
+    const overdue = await applyForLoan(h, caseId, { amount: 20_000, termMonths: 2 });
+    await decideProcessTask(h, await openProcessTask(h, overdue, 'VILLAGE_CHECK'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, overdue, 'TOWNSHIP_CHECK'), 'RETURN', {});
+    await decideProcessTask(h, await openProcessTask(h, overdue, 'VILLAGE_CHECK'), 'APPROVE');
+    await townshipAndBank(h, overdue, 2, 20_000);
+    await decideProcessTask(h, await openProcessTask(h, overdue, 'USE_CHECK'), 'DONE', { use: 'CONSUMPTION', notes: '用于日常消费' });
+    const followUps = new Set<string>();
+    for (const status of ['OVERDUE_1_30', 'OVERDUE_31_90', 'OVERDUE_90_PLUS']) {
+      await eventually(async () => (await h.prisma.process.findUniqueOrThrow({ where: { id: overdue } })).status === status, status, 40_000);
+      await decideProcessTask(h, await openProcessTask(h, overdue, 'OVERDUE_FOLLOW_UP', followUps), 'DONE', { repaid: false, notes: '已上门催收' });
+    }
+    await saveClosedProcess(h, overdue, 'microcredit-overdue-risk-compensation');
+  });
+
+  it('public-welfare job: review, a township return, notice, agreement, two monthly confirmations (one late, one unpaid) and exit', async () => {
+    const base = compressedPolicy({ notice: 1, reminder: 1, escalationRepeat: 30 });
+    const h = await harness({
+      policy: {
+        ...base,
+        processSteps: { ...base.processSteps, PUBLIC_WELFARE_JOB: { ...base.processSteps.PUBLIC_WELFARE_JOB, WAGE_CONFIRMATION: { unit: 'SECONDS', amount: 4 } } },
+        welfareJobs: { minAge: 16, maxAge: 65, maxTermMonths: 12, notice: { unit: 'SECONDS', amount: 2 }, monthUnit: 'SECONDS' },
+      },
+    });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const res = await h.api('POST', '/api/welfare-jobs', { as: village, body: { caseId, idNumber: makeResidentId('410599', '19800101', '077'), post: '保洁员', monthlyWage: 800, termMonths: 2 } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const processId = res.body.process.id as string;
+    await decideProcessTask(h, await openProcessTask(h, processId, 'VILLAGE_REVIEW'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, processId, 'TOWNSHIP_APPROVAL'), 'RETURN');
+    await decideProcessTask(h, await openProcessTask(h, processId, 'VILLAGE_REVIEW'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, processId, 'TOWNSHIP_APPROVAL'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, processId, 'AGREEMENT'), 'DONE', { startOn: todayBeijing(), termMonths: 2 });
+    const seen = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, processId, 'WAGE_CONFIRMATION', seen), 'DONE', { attendanceDays: 22, wagePaid: false, notes: '资金未到位' });
+    const m2 = await openProcessTask(h, processId, 'WAGE_CONFIRMATION', seen);
+    await eventually(async () => (await h.prisma.auditEvent.count({ where: { processId, taskId: m2.id, action: 'TASK_ESCALATED' } })) > 0, 'escalation', 20_000);
+    await decideProcessTask(h, m2, 'DONE', { attendanceDays: 20, wagePaid: true });
+    await decideProcessTask(h, await openProcessTask(h, processId, 'WAGE_ARREARS'), 'DONE', { notes: '已补发' });
+    await decideProcessTask(h, await openProcessTask(h, processId, 'END_OF_TERM'), 'DONE', { outcome: 'EXIT' });
+    await saveClosedProcess(h, processId, 'welfare-job-late-unpaid-exit');
+  });
+
+  it('settlement checklist: six items, one late and escalated, completed', async () => {
+    const base = compressedPolicy({ reminder: 1, escalationRepeat: 30 });
+    const h = await harness({
+      policy: { ...base, processSteps: { ...base.processSteps, RELOCATION_SETTLEMENT: { ...base.processSteps.RELOCATION_SETTLEMENT, PROPERTY_MANAGEMENT: { unit: 'SECONDS', amount: 4 } } } },
+    });
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const res = await h.api('POST', '/api/settlements', { as: township, body: { name: '幸福家园安置点', townshipCode: DEMO.townshipA } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const processId = res.body.process.id as string;
+    for (const item of ['PARTY_ORGANISATION', 'GOVERNANCE_BODY', 'GRID_LEADERS', 'SERVICE_CENTRE', 'RIGHTS_PROTECTION']) {
+      await decideProcessTask(h, await openProcessTask(h, processId, item), 'DONE', { details: '已建立' });
+    }
+    const late = await openProcessTask(h, processId, 'PROPERTY_MANAGEMENT');
+    await eventually(async () => (await h.prisma.auditEvent.count({ where: { processId, taskId: late.id, action: 'TASK_ESCALATED' } })) > 0, 'escalation', 20_000);
+    await decideProcessTask(h, late, 'DONE', { details: '已引入物业公司' });
+    await saveClosedProcess(h, processId, 'settlement-checklist-late-item');
+  });
+
+  it('microcredit extension: an overdue loan extended through approval, then repaid', async () => {
+    const h = await harness({ policy: microcreditTestPolicy() });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const loan = await applyForLoan(h, caseId, { amount: 10_000, termMonths: 2 });
+    await decideProcessTask(h, await openProcessTask(h, loan, 'VILLAGE_CHECK'), 'APPROVE');
+    await townshipAndBank(h, loan, 2, 10_000);
+    const check = await openProcessTask(h, loan, 'REPAYMENT_CHECK');
+    await eventually(async () => (await h.prisma.process.findUniqueOrThrow({ where: { id: loan } })).status === 'OVERDUE_1_30', 'overdue', 40_000);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    expect((await h.api('POST', `/api/microcredit/loans/${loan}/extension`, { as: village, body: { months: 12, reason: '养殖周期延长' } })).status).toBe(202);
+    await decideProcessTask(h, await openProcessTask(h, loan, 'EXTENSION_APPROVAL'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, loan, 'REPAYMENT_CHECK', new Set([check.id])), 'DONE', { repaid: true, repaidOn: todayBeijing() });
+    await saveClosedProcess(h, loan, 'microcredit-extension-repaid');
   });
 });

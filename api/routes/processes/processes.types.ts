@@ -44,7 +44,7 @@ export type TProcessDetail = z.infer<typeof ZProcessDetail>;
 
 export const ZListProcessesQuerySchema = ZPage.extend({
   kind: safeText().regex(/^[A-Z_]{1,40}$/).optional(),
-  status: safeText().regex(/^[A-Z_]{1,40}$/).optional(),
+  status: safeText().regex(/^[A-Z0-9_]{1,40}$/).optional(),
   open: z.enum(['true', 'false']).optional(),
 });
 export const ZListProcessesResponseSchema = z.object({ items: z.array(ZProcessSummary), page: z.number(), pageSize: z.number(), total: z.number() });

@@ -1,0 +1,32 @@
+/**
+ * 公益岗位 route: POST /api/welfare-jobs (apply through the village) and GET /api/welfare-jobs/figures. A job's tasks are decided
+ * through POST /api/tasks/:id/decision; jobs are listed with GET /api/processes?kind=PUBLIC_WELFARE_JOB.
+ */
+import { defineRoute } from '../../http/define-route';
+import type { ServiceContext } from '../../services/context';
+import { applyForWelfareJob } from '../../services/apply-welfare-job';
+import { getProcess } from '../../services/get-process';
+import { welfareJobFigures } from '../../services/welfare-job-figures';
+import { ZApplyWelfareJobRequestSchema, ZApplyWelfareJobResponseSchema, ZWelfareJobFiguresResponseSchema } from './welfare-jobs.types';
+
+export const welfareJobRoutes = (ctx: ServiceContext) => [
+  defineRoute({
+    method: 'post', path: '/api/welfare-jobs', summary: 'Apply for a public-welfare job (公益岗位) for a member of a household', tags: ['welfare-jobs'],
+    description: 'Starts a job: village review → township approval → notice (10 days) → agreement (≤ 1 year) → an IMPLEMENTED PUBLIC_WELFARE_JOB measure '
+      + 'on the household\'s open case → a monthly attendance and wage confirmation for the village (due the 10th of the next month; late ones are '
+      + 'escalated to the township, then the county; an unpaid month goes to the township) → renewal or exit. Age and one post per person are checked '
+      + 'on the ID number (422 naming idNumber), which is sealed at rest and never returned.',
+    roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN'], status: 201,
+    body: ZApplyWelfareJobRequestSchema, response: ZApplyWelfareJobResponseSchema,
+    handler: async ({ body, req, res }) => {
+      const r = await applyForWelfareJob(ctx, req.official!, body);
+      if (!r.started) res.locals.status = 200;
+      return { started: r.started, process: await getProcess(ctx, req.official!, r.processId) };
+    },
+  }),
+  defineRoute({
+    method: 'get', path: '/api/welfare-jobs/figures', summary: 'Public-welfare job figures per township: posts filled, months confirmed, months late, on-time rate', tags: ['welfare-jobs'],
+    response: ZWelfareJobFiguresResponseSchema,
+    handler: ({ req }) => welfareJobFigures(ctx, req.official!),
+  }),
+];

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { safeText } from '../../../core/text';
+import { ZIdNumber } from '../cases/create-case.types';
+import { ZProcessDetail } from '../processes/processes.types';
+
+/** POST /api/welfare-jobs — 公益岗位申请. */
+export const ZApplyWelfareJobRequestSchema = z.object({
+  /** The household's case (monitored, in elimination review, or eliminated). */
+  caseId: safeText().min(1).max(100),
+  /** The person's resident ID number: age and one post per person are checked on it; sealed at rest, never returned. */
+  idNumber: ZIdNumber,
+  /** The post, e.g. 护林员. */
+  post: safeText().trim().min(1).max(40),
+  monthlyWage: z.number().positive().max(100_000),
+  /** Months (≤ 12). */
+  termMonths: z.number().int().positive().max(12),
+  /** Which member holds it (a relation such as 户主), no name. */
+  member: safeText().trim().max(20).optional(),
+  processId: safeText().regex(/^[A-Za-z0-9_-]{3,80}$/, 'letters, digits, _ or -').optional(),
+}).strict();
+export const ZApplyWelfareJobResponseSchema = z.object({ started: z.boolean(), process: ZProcessDetail });
+
+/** GET /api/welfare-jobs/figures */
+export const ZWelfareJobFiguresResponseSchema = z.object({
+  townships: z.array(z.object({
+    townshipCode: z.string(), townshipName: z.string(), postsFilled: z.number(), jobs: z.number(), monthsConfirmed: z.number(), monthsLate: z.number(), onTimeRate: z.number(),
+  })),
+});

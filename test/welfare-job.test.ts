@@ -1,0 +1,127 @@
+/**
+ * 公益岗位 (public-welfare job) on the process core, with a real worker, Temporal and PostgreSQL
+ * and a compressed policy (a "month" is a second, the notice two seconds, a wage confirmation due
+ * four seconds after the month closes): application → village review → township approval → notice
+ * → agreement → the PUBLIC_WELFARE_JOB measure on the case → two monthly wage confirmations, the
+ * second late and escalated → exit.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomInt } from 'node:crypto';
+import { makeResidentId } from '../core/resident-id';
+import { compressedPolicy } from '../workflows/policy';
+import type { TPolicy } from '../workflows/policy';
+import type { Harness } from './support/harness';
+import { DEMO, eventually, startHarness } from './support/harness';
+import { createCase, driveToMonitored } from './support/driver';
+import { decideProcessTask, openProcessTask, todayBeijing } from './support/microcredit-driver';
+
+let h: Harness;
+const base = compressedPolicy({ notice: 1, reminder: 1, escalationRepeat: 30 });
+const policy: TPolicy = {
+  ...base,
+  processSteps: { ...base.processSteps, PUBLIC_WELFARE_JOB: { ...base.processSteps.PUBLIC_WELFARE_JOB, WAGE_CONFIRMATION: { unit: 'SECONDS', amount: 4 } } },
+  welfareJobs: { minAge: 16, maxAge: 65, maxTermMonths: 12, notice: { unit: 'SECONDS', amount: 2 }, monthUnit: 'SECONDS' },
+};
+
+beforeAll(async () => {
+  h = await startHarness({ policy });
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+/** A valid ID number of a person born on `birth` (YYYYMMDD). */
+const idOf = (birth: string): string => makeResidentId('410599', birth, String(randomInt(0, 1000)).padStart(3, '0'));
+
+async function apply(caseId: string, idNumber: string, extra: Record<string, unknown> = {}) {
+  const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+  return h.api('POST', '/api/welfare-jobs', { as: village, body: { caseId, idNumber, post: '护林员', monthlyWage: 800, termMonths: 2, member: '户主', ...extra } });
+}
+
+describe('公益岗位 public-welfare job', () => {
+  it('a job goes from application through review, approval, notice and agreement to two monthly wage confirmations (one late and escalated) and exit, with the PUBLIC_WELFARE_JOB measure on the case', async () => {
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const idNumber = idOf('19800101');
+    const res = await apply(caseId, idNumber);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const processId = res.body.process.id as string;
+    expect(res.body.process).toMatchObject({ kind: 'PUBLIC_WELFARE_JOB', status: 'APPLIED', step: 'VILLAGE_REVIEW' });
+    expect(JSON.stringify(res.body)).not.toContain(idNumber);
+
+    // One post per person: the same person cannot apply again while this one is open.
+    const again = await apply(caseId, idNumber);
+    expect(again.status).toBe(422);
+    expect(again.body.error.field).toBe('idNumber');
+    expect(JSON.stringify(again.body)).not.toContain(idNumber);
+
+    await decideProcessTask(h, await openProcessTask(h, processId, 'VILLAGE_REVIEW'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, processId, 'TOWNSHIP_APPROVAL'), 'APPROVE');
+    expect((await h.prisma.process.findUniqueOrThrow({ where: { id: processId } })).status).toBe('NOTICE');
+    const agreement = await openProcessTask(h, processId, 'AGREEMENT');
+    const tooLong = await h.api('POST', `/api/tasks/${agreement.id}/decision`, { as: agreement.assigneeId!, body: { action: 'DONE', data: { startOn: todayBeijing(), termMonths: 13 } } });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.field).toBe('body.data.termMonths');
+    await decideProcessTask(h, agreement, 'DONE', { startOn: todayBeijing(), termMonths: 2 });
+
+    const state = await eventually(async () => {
+      const s = await h.state(caseId);
+      return s.measures.some((m) => m.type === 'PUBLIC_WELFARE_JOB' && m.status === 'IMPLEMENTED') ? s : null;
+    }, 'the PUBLIC_WELFARE_JOB measure on the case');
+    expect(state.measures.find((m) => m.type === 'PUBLIC_WELFARE_JOB')?.measureId).toBe(`${processId}-M`);
+
+    // Month 1 confirmed at once; month 2 left until it is overdue and escalated to the township.
+    const seen = new Set<string>();
+    const m1 = await openProcessTask(h, processId, 'WAGE_CONFIRMATION', seen);
+    const unpaidNoNotes = await h.api('POST', `/api/tasks/${m1.id}/decision`, { as: m1.assigneeId!, body: { action: 'DONE', data: { attendanceDays: 22, wagePaid: false } } });
+    expect(unpaidNoNotes.status).toBe(400);
+    expect(unpaidNoNotes.body.error.field).toBe('body.data.notes');
+    await decideProcessTask(h, m1, 'DONE', { attendanceDays: 22, wagePaid: true });
+    const m2 = await openProcessTask(h, processId, 'WAGE_CONFIRMATION', seen);
+    await eventually(async () => (await h.prisma.auditEvent.count({ where: { processId, taskId: m2.id, action: 'TASK_ESCALATED' } })) > 0, 'the late month escalated', 20_000);
+    expect(await h.prisma.notification.count({ where: { processId, taskId: m2.id, kind: 'ESCALATION' } })).toBeGreaterThanOrEqual(1);
+    await decideProcessTask(h, m2, 'DONE', { attendanceDays: 20, wagePaid: true });
+
+    const end = await openProcessTask(h, processId, 'END_OF_TERM');
+    const r = await decideProcessTask(h, end, 'DONE', { outcome: 'EXIT', notes: '期满退出' });
+    expect(r).toMatchObject({ processId, status: 'EXITED', openTasks: [] });
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+    expect(await h.client.workflow.getHandle(row.workflowId).result()).toEqual({ processId, status: 'EXITED', measureRecorded: true, monthsConfirmed: 2, monthsLate: 1 });
+    expect((row.data as any).wages.map((w: any) => [w.month, w.late])).toEqual([[1, false], [2, true]]);
+    const actions = (await h.prisma.auditEvent.findMany({ where: { processId } })).map((e) => e.action);
+    for (const a of ['JOB_APPLIED', 'JOB_NOTICE_STARTED', 'JOB_NOTICE_ENDED', 'JOB_AGREEMENT_SIGNED', 'MEASURE_RECORDED_ON_CASE', 'WAGE_CONFIRMED', 'WAGE_CONFIRMED_LATE', 'JOB_EXITED']) {
+      expect(actions, a).toContain(a);
+    }
+
+    // The ID number is sealed at rest and nowhere else; after exit the person may hold a post again.
+    const pd = await h.prisma.programmePersonalData.findUniqueOrThrow({ where: { processId } });
+    expect(pd.idNumberSealed).toMatch(/^pd1\./);
+    expect(JSON.stringify((await h.prisma.auditEvent.findMany({ where: { processId } })).map((e) => [e.comment, e.data]))).not.toContain(idNumber);
+    expect(JSON.stringify(row.data)).not.toContain(idNumber);
+    expect((await apply(caseId, idNumber)).status).toBe(201);
+
+    // Figures: the township's months confirmed and late, and its on-time rate.
+    const figures = await h.api('GET', '/api/welfare-jobs/figures', { as: await h.officialOf('COUNTY', DEMO.county) });
+    expect(figures.status, JSON.stringify(figures.body)).toBe(200);
+    const a = figures.body.townships.find((t: any) => t.townshipCode === DEMO.townshipA);
+    expect(a.monthsConfirmed).toBeGreaterThanOrEqual(2);
+    expect(a.monthsLate).toBeGreaterThanOrEqual(1);
+    expect(a.onTimeRate).toBeLessThan(1);
+    expect(a.jobs).toBeGreaterThanOrEqual(2);
+  });
+
+  it('an applicant outside the policy ages, or a household not monitored, is refused naming the field', async () => {
+    const caseId = await createCase(h);
+    const notMonitored = await apply(caseId, idOf('19800101'));
+    expect(notMonitored.status).toBe(422);
+    expect(notMonitored.body.error.field).toBe('caseId');
+    await driveToMonitored(h, caseId);
+    const old = await apply(caseId, idOf('19400101'));
+    expect(old.status).toBe(422);
+    expect(old.body.error.field).toBe('idNumber');
+    const bad = await apply(caseId, '410599198001011234');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toBe('body.idNumber');
+    expect((await apply(caseId, idOf('19800101'), { termMonths: 13 })).status).toBe(400);
+  });
+});

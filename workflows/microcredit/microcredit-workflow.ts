@@ -1,0 +1,95 @@
+/**
+ * 小额信贷工作流 — one microcredit loan: village check → township check (a return goes back to the
+ * village) → the bank's decision and disbursement, recorded by the county's finance official →
+ * an IMPLEMENTED MICROCREDIT measure on the household's open case → the use check (30 days) →
+ * repayment reminders → the due date → repaid, or overdue graded 1–30 / 31–90 / > 90 days with a
+ * follow-up task at each grade and the > 90-day loan listed for the risk-compensation fund.
+ * Wiring only: the process-steps block runs the tasks; ./rules holds the rules.
+ */
+import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ProcessSteps } from '../blocks/process-steps';
+import { DurableTimers } from '../blocks/timers';
+import { refuse } from '../refusals';
+import type { CaseMeasureOutcome, LoanExtensionArgs, MicrocreditInput, MicrocreditResult, ProgrammeActivities } from './contracts';
+import { MICROCREDIT_KIND, MICROCREDIT_STEPS as S, requestLoanExtensionUpdate } from './contracts';
+import { CHECK_CHAIN, applyMilestones, dueMilestones, extensionRefusal, microcreditRules, microcreditTitle, nextMilestone, requestExtension } from './rules';
+
+const { recordCaseMeasure } = proxyActivities<ProgrammeActivities>({
+  startToCloseTimeout: '30 seconds',
+  // The case may be busy or the server briefly away: retry, but not for ever (the loan goes on without the measure).
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 20 },
+});
+
+/** The microcredit workflow. */
+export async function microcreditWorkflow(input: MicrocreditInput): Promise<MicrocreditResult> {
+  const steps = new ProcessSteps(
+    {
+      processId: input.processId, kind: MICROCREDIT_KIND, title: microcreditTitle(input.villageName, input.processId), region: input.region,
+      limits: input.limits, policyVersion: input.policyVersion, householdId: input.householdId, caseId: input.caseId,
+    },
+    { rules: microcreditRules(input), initial: { status: 'APPLIED', step: S.VILLAGE_CHECK, data: { application: input.application } } },
+  );
+  const validateExtension = (a: LoanExtensionArgs): void => {
+    const r = extensionRefusal(steps.state, a, input.policy);
+    if (r) refuse(r.code, r.message, r.field);
+  };
+  setHandler(requestLoanExtensionUpdate, async (a) => {
+    await steps.transition((d) => {
+      validateExtension(a);
+      requestExtension(d, a, input.stepLimits.EXTENSION_APPROVAL);
+    });
+    const s = steps.state;
+    return { processId: s.processId, status: s.status, step: s.step, openTasks: s.openTasks.map((t) => ({ taskId: t.taskId, step: t.step, assigneeId: t.assigneeId })) };
+  }, { validator: validateExtension });
+  await steps.start((d) => d.event({ action: 'LOAN_APPLIED', actorId: input.appliedById, data: { ...input.application } }));
+
+  // Village and township checks; a township return goes back to the village.
+  for (let i = 0; i < CHECK_CHAIN.length && !steps.state.finished;) {
+    const { step, level } = CHECK_CHAIN[i];
+    const d = await steps.runTask({ step, level, limit: input.stepLimits[step] });
+    i = d.action === 'RETURN' ? Math.max(0, i - 1) : i + 1;
+  }
+  if (!steps.state.finished) {
+    await steps.transition((d) => d.setStatus('APPLIED', S.BANK_DECISION));
+    const bank = await steps.runTask({ step: S.BANK_DECISION, level: 'COUNTY', limit: input.stepLimits.BANK_DECISION });
+    if (!steps.state.finished) {
+      const loan = steps.state.data.loan as { amount: number; disbursedOn: string };
+      const outcome: CaseMeasureOutcome = await recordCaseMeasure({
+        householdId: input.householdId, measureId: `${input.processId}-M`, type: 'MICROCREDIT',
+        description: `小额信贷 ${loan.amount} 元（${input.processId}）`, implementedOn: loan.disbursedOn,
+        actor: { id: bank.actorId, role: 'COUNTY', regionCode: input.region.countyCode },
+      }).catch((err: unknown) => ({ recorded: false as const, reason: String((err as Error).message ?? err).slice(0, 200) }));
+      await steps.openTasks([{ step: S.USE_CHECK, level: 'VILLAGE', limit: input.stepLimits.USE_CHECK }], (d) => {
+        d.setData({ measure: outcome });
+        d.event(outcome.recorded
+          ? { action: 'MEASURE_RECORDED_ON_CASE', data: { caseId: outcome.caseId, measureId: `${input.processId}-M`, type: 'MICROCREDIT' } }
+          : { action: 'MEASURE_NOT_RECORDED', comment: outcome.reason });
+      });
+      await runSchedule(steps, input);
+    }
+  }
+  const end = await steps.end();
+  return { processId: input.processId, status: end.status, measureRecorded: (end.data.measure as CaseMeasureOutcome | undefined)?.recorded === true };
+}
+
+/** Waits for each milestone of the repayment schedule (a named timer) until the loan ends. */
+async function runSchedule(steps: ProcessSteps, input: MicrocreditInput): Promise<void> {
+  const timers = new DurableTimers();
+  while (!steps.state.finished) {
+    const next = nextMilestone(steps.state.data);
+    if (!next) {
+      await condition(() => steps.state.finished);
+      break;
+    }
+    timers.fired = false;
+    timers.sync(new Map([[next.name, { at: next.at, summary: next.summary }]]), Date.now());
+    // An approved extension moves the schedule: wake and wait for the new next milestone.
+    await condition(() => timers.fired || steps.state.finished || nextMilestone(steps.state.data)?.at !== next.at);
+    if (steps.state.finished) break;
+    // Read again inside the commit: a decision may have ended the loan meanwhile.
+    await steps.transition((d) => {
+      if (!d.s.finished) applyMilestones(d, input, dueMilestones(d.s.data, d.now));
+    });
+  }
+  timers.cancelAll();
+}

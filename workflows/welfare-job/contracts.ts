@@ -1,0 +1,68 @@
+/**
+ * Contracts of the 公益岗位 (public-welfare job) process, shared by `api/`, `worker/` and
+ * `workflows/`. Nothing here pulls in Prisma, the Temporal client, zod or Node built-ins.
+ */
+import type { TLimit } from '../policy';
+import type { TWelfareJobPolicy } from '../policy-schema';
+import type { ProcessTaskLimits } from '../process-contracts';
+
+/** Process kind of a public-welfare job. */
+export const WELFARE_JOB_KIND = 'PUBLIC_WELFARE_JOB';
+/** Workflow type of a public-welfare job. */
+export const WELFARE_JOB_WORKFLOW = 'welfareJobWorkflow';
+
+/** The steps people act on. */
+export const WELFARE_JOB_STEPS = {
+  /** 村级评议 — the village reviews the application. */
+  VILLAGE_REVIEW: 'VILLAGE_REVIEW',
+  /** 乡镇审批 — the township approves (or rejects, or returns to the village). */
+  TOWNSHIP_APPROVAL: 'TOWNSHIP_APPROVAL',
+  /** 签订协议 — after the notice the township records the agreement (start date, term ≤ 1 year). */
+  AGREEMENT: 'AGREEMENT',
+  /** 考勤与工资发放确认 — each month the village confirms attendance and the wage paid. */
+  WAGE_CONFIRMATION: 'WAGE_CONFIRMATION',
+  /** 欠薪处理 — an unpaid month goes to the township to settle. */
+  WAGE_ARREARS: 'WAGE_ARREARS',
+  /** 期满续聘或退出 — at the end of the term the township records renewal or exit. */
+  END_OF_TERM: 'END_OF_TERM',
+} as const;
+export type WelfareJobStep = (typeof WELFARE_JOB_STEPS)[keyof typeof WELFARE_JOB_STEPS];
+
+/** Statuses: APPLIED → NOTICE → AGREEMENT → IN_POST; ends EXITED, RENEWAL_REQUESTED or REJECTED. */
+export const WELFARE_JOB_STATUSES = ['APPLIED', 'NOTICE', 'AGREEMENT', 'IN_POST', 'EXITED', 'RENEWAL_REQUESTED', 'REJECTED'] as const;
+
+/** The application (no personal data: the person's ID number is sealed in the API's table). */
+export interface WelfareJobApplication {
+  /** The post, e.g. 护林员, 保洁员. */
+  post: string;
+  /** Yuan per month. */
+  monthlyWage: number;
+  /** Months asked for (≤ the policy's maximum, 12). */
+  termMonths: number;
+  /** Which member holds it (a relation, e.g. 户主, 配偶); no name. */
+  member?: string;
+}
+
+/** Input of the welfare-job workflow, pinned at its start. */
+export interface WelfareJobInput {
+  processId: string;
+  householdId: string;
+  caseId?: string;
+  region: { villageCode: string; townshipCode: string; countyCode: string };
+  villageName: string;
+  application: WelfareJobApplication;
+  appliedById: string;
+  stepLimits: Record<WelfareJobStep, TLimit>;
+  limits: ProcessTaskLimits;
+  policy: TWelfareJobPolicy;
+  policyVersion?: string;
+}
+
+/** What the welfare-job workflow returns. */
+export interface WelfareJobResult {
+  processId: string;
+  status: string;
+  measureRecorded: boolean;
+  monthsConfirmed: number;
+  monthsLate: number;
+}

@@ -1,0 +1,86 @@
+/**
+ * 公益岗位工作流 — one public-welfare job: village review → township approval (a return goes back
+ * to the village) → the notice (公示, 10 days) → the agreement (start date, term ≤ 1 year) → an
+ * IMPLEMENTED PUBLIC_WELFARE_JOB measure on the household's open case → each month an attendance
+ * and wage confirmation task for the village (due the 10th of the next month; an unconfirmed month
+ * is reminded and escalated to the township, then the county, by the task block; a late one is
+ * recorded; an unpaid one opens a township task) → renewal or exit at the end of the term.
+ * Wiring only: the process-steps block runs the tasks; ./rules holds the rules.
+ */
+import { proxyActivities, sleep } from '@temporalio/workflow';
+import { ProcessSteps } from '../blocks/process-steps';
+import type { CaseMeasureOutcome, ProgrammeActivities } from '../programme-contracts';
+import type { WelfareJobInput, WelfareJobResult } from './contracts';
+import { WELFARE_JOB_KIND, WELFARE_JOB_STEPS as S } from './contracts';
+import { monthClosesAt, noticeMs, recordWageMonth, welfareJobRules, welfareJobTitle } from './rules';
+
+const { recordCaseMeasure } = proxyActivities<ProgrammeActivities>({
+  startToCloseTimeout: '30 seconds',
+  // The case may be busy or the server briefly away: retry, but not for ever (the job goes on without the measure).
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 20 },
+});
+
+const CHAIN = [{ step: S.VILLAGE_REVIEW, level: 'VILLAGE' as const }, { step: S.TOWNSHIP_APPROVAL, level: 'TOWNSHIP' as const }];
+
+/** The public-welfare job workflow. */
+export async function welfareJobWorkflow(input: WelfareJobInput): Promise<WelfareJobResult> {
+  const steps = new ProcessSteps(
+    {
+      processId: input.processId, kind: WELFARE_JOB_KIND, title: welfareJobTitle(input.villageName, input.application.post, input.processId), region: input.region,
+      limits: input.limits, policyVersion: input.policyVersion, householdId: input.householdId, caseId: input.caseId,
+    },
+    { rules: welfareJobRules(input), initial: { status: 'APPLIED', step: S.VILLAGE_REVIEW, data: { application: input.application } } },
+  );
+  await steps.start((d) => d.event({ action: 'JOB_APPLIED', actorId: input.appliedById, data: { ...input.application } }));
+
+  for (let i = 0; i < CHAIN.length && !steps.state.finished;) {
+    const d = await steps.runTask({ step: CHAIN[i].step, level: CHAIN[i].level, limit: input.stepLimits[CHAIN[i].step] });
+    i = d.action === 'RETURN' ? Math.max(0, i - 1) : i + 1;
+  }
+  if (!steps.state.finished) {
+    const ms = noticeMs(input.policy);
+    await steps.transition((d) => {
+      d.setStatus('NOTICE', 'PUBLIC_NOTICE');
+      d.setData({ noticeEndsAt: d.iso(d.now + ms) });
+      d.event({ action: 'JOB_NOTICE_STARTED', data: { endsAt: d.iso(d.now + ms) } });
+    });
+    await sleep(ms, { summary: '公益岗位公示 public-welfare job notice' });
+    await steps.transition((d) => {
+      d.setStatus('AGREEMENT', S.AGREEMENT);
+      d.event({ action: 'JOB_NOTICE_ENDED' });
+    });
+    const agreement = await steps.runTask({ step: S.AGREEMENT, level: 'TOWNSHIP', limit: input.stepLimits.AGREEMENT });
+    const startOn = agreement.data.startOn as string;
+    const termMonths = agreement.data.termMonths as number;
+    const outcome: CaseMeasureOutcome = await recordCaseMeasure({
+      householdId: input.householdId, measureId: `${input.processId}-M`, type: 'PUBLIC_WELFARE_JOB',
+      description: `公益岗位 ${input.application.post}（${input.processId}）`, implementedOn: startOn,
+      actor: { id: agreement.actorId, role: 'TOWNSHIP', regionCode: input.region.townshipCode },
+    }).catch((err: unknown) => ({ recorded: false as const, reason: String((err as Error).message ?? err).slice(0, 200) }));
+    await steps.transition((d) => {
+      d.setData({ measure: outcome });
+      d.event(outcome.recorded
+        ? { action: 'MEASURE_RECORDED_ON_CASE', data: { caseId: outcome.caseId, measureId: `${input.processId}-M`, type: 'PUBLIC_WELFARE_JOB' } }
+        : { action: 'MEASURE_NOT_RECORDED', comment: outcome.reason });
+    });
+
+    const agreedAt = Date.parse(agreement.at);
+    for (let month = 1; month <= termMonths; month++) {
+      const closes = monthClosesAt(input.policy, startOn, agreedAt, month);
+      if (closes > Date.now()) await sleep(closes - Date.now(), { summary: `公益岗位第${month}月 month ${month} closes` });
+      const [taskId] = await steps.openTasks([{ step: S.WAGE_CONFIRMATION, level: 'VILLAGE', limit: input.stepLimits.WAGE_CONFIRMATION }],
+        (d) => d.event({ action: 'WAGE_MONTH_CLOSED', data: { month } }));
+      const dueAt = steps.state.openTasks.find((t) => t.taskId === taskId)?.dueAt;
+      const decision = await steps.waitForDecision(taskId);
+      const late = dueAt !== undefined && Date.parse(decision.at) > Date.parse(dueAt);
+      await steps.transition((d) => recordWageMonth(d, month, decision.data, late, input.stepLimits.WAGE_ARREARS));
+    }
+    await steps.transition((d) => d.setStatus('IN_POST', S.END_OF_TERM));
+    await steps.runTask({ step: S.END_OF_TERM, level: 'TOWNSHIP', limit: input.stepLimits.END_OF_TERM });
+  }
+  const end = await steps.end();
+  return {
+    processId: input.processId, status: end.status, measureRecorded: (end.data.measure as CaseMeasureOutcome | undefined)?.recorded === true,
+    monthsConfirmed: (end.data.monthsConfirmed as number | undefined) ?? 0, monthsLate: (end.data.monthsLate as number | undefined) ?? 0,
+  };
+}
