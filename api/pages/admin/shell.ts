@@ -72,6 +72,7 @@ export function adminPage(o: AdminPageOptions): string {
 <a href="/admin/cases">${w(o.lang, 'cases')}</a>
 <a href="/admin/tasks">${w(o.lang, 'overdue')}</a>
 <a href="/admin/outbox">${w(o.lang, 'outbox')}</a>
+<a href="/admin/imports">${o.lang === 'en' ? 'Imports' : '批量导入'}</a>
 ${o.official.role === 'ADMIN' ? html`<a href="/admin/officials">${o.lang === 'en' ? 'Officials' : '干部管理'}</a>` : ''}
 <a href="/api/docs">${w(o.lang, 'apiDocs')}</a>
 <span>${o.official.name}</span>
