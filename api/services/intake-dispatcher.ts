@@ -43,7 +43,8 @@ export interface IntakeDispatcher {
   stop(): Promise<void>;
 }
 
-interface Claimed {
+/** A stored lead claimed for its start: the columns its case input is made of. */
+export interface ClaimedLead {
   importId: string;
   row: number;
   leadId: string;
@@ -61,6 +62,30 @@ interface Claimed {
   caseExists: boolean;
   latestId: string | null;
   latestStatus: string | null;
+}
+type Claimed = ClaimedLead;
+
+/** The columns of a claimed lead, for `FROM "ImportRow" r` joined to its Lead `l` and Household `h`. */
+export const CLAIMED_LEAD_COLUMNS = `r."importId", r.row, r."leadId", r."householdId", r."villageCode", r."townshipCode", r."countyCode",
+  l.channel, l.category, l."riskTypes", l."contactId", l."openedById", l."receivedAt", h."noLabour",
+  EXISTS (SELECT 1 FROM "Case" x WHERE x.id = r."leadId") AS "caseExists",
+  (SELECT x.id FROM "Case" x WHERE x."householdId" = r."householdId" ORDER BY x."openedAt" DESC LIMIT 1) AS "latestId",
+  (SELECT x.status FROM "Case" x WHERE x."householdId" = r."householdId" ORDER BY x."openedAt" DESC LIMIT 1) AS "latestStatus"`;
+
+/** The start of a stored lead's case: workflow id from the household, case id from the lead, the policy pinned. */
+export function leadStartOptions(ctx: Pick<ServiceContext, 'taskQueue' | 'policy' | 'maxHistoryEvents'>, c: ClaimedLead) {
+  const input: CaseInput = {
+    caseId: c.leadId, householdId: c.householdId, villageCode: c.villageCode, townshipCode: c.townshipCode, countyCode: c.countyCode,
+    category: c.category, riskTypes: c.riskTypes, channel: c.channel, noLabour: c.noLabour, contactId: c.contactId ?? undefined,
+    openedBy: c.openedById, openedAt: new Date(c.receivedAt).toISOString(),
+    previousCaseId: c.latestStatus === 'ELIMINATED' && c.latestId ? c.latestId : undefined, policy: ctx.policy, maxHistoryEvents: ctx.maxHistoryEvents,
+  };
+  return {
+    workflowId: caseWorkflowId(c.householdId), taskQueue: ctx.taskQueue, args: [input] as [CaseInput],
+    workflowIdConflictPolicy: 'FAIL' as const, workflowIdReusePolicy: 'ALLOW_DUPLICATE' as const,
+    staticSummary: caseStaticSummary(c.leadId),
+    searchAttributes: caseSearchAttributes(input, { status: 'IDENTIFYING', step: 'VERIFICATION', slaBreached: false, openTasks: [] }, Date.now()),
+  };
 }
 
 type Done = { importId: string; row: number; status: 'STARTED' | 'REFUSED'; reason?: string };
@@ -103,11 +128,7 @@ export function startIntakeDispatcher(ctx: ServiceContext, opts: IntakeDispatche
              UPDATE "ImportRow" r SET "claimedUntil" = now() + $3 * interval '1 millisecond'
              FROM c, "Lead" l, "Household" h
              WHERE r."importId" = c."importId" AND r.row = c.row AND l.id = r."leadId" AND h.id = r."householdId"
-             RETURNING r."importId", r.row, r."leadId", r."householdId", r."villageCode", r."townshipCode", r."countyCode",
-               l.channel, l.category, l."riskTypes", l."contactId", l."openedById", l."receivedAt", h."noLabour",
-               EXISTS (SELECT 1 FROM "Case" x WHERE x.id = r."leadId") AS "caseExists",
-               (SELECT x.id FROM "Case" x WHERE x."householdId" = r."householdId" ORDER BY x."openedAt" DESC LIMIT 1) AS "latestId",
-               (SELECT x.status FROM "Case" x WHERE x."householdId" = r."householdId" ORDER BY x."openedAt" DESC LIMIT 1) AS "latestStatus"`,
+             RETURNING ${CLAIMED_LEAD_COLUMNS}`,
       values: [ctx.taskQueue, n, leaseMs],
     });
     return rows.sort((a, b) => (a.importId === b.importId ? a.row - b.row : a.importId < b.importId ? -1 : 1));
@@ -151,18 +172,9 @@ export function startIntakeDispatcher(ctx: ServiceContext, opts: IntakeDispatche
   const startOne = async (c: Claimed): Promise<Done> => {
     const key = { importId: c.importId, row: c.row };
     if (c.caseExists) return { ...key, status: 'STARTED' };
-    const input: CaseInput = {
-      caseId: c.leadId, householdId: c.householdId, villageCode: c.villageCode, townshipCode: c.townshipCode, countyCode: c.countyCode,
-      category: c.category, riskTypes: c.riskTypes, channel: c.channel, noLabour: c.noLabour, contactId: c.contactId ?? undefined,
-      openedBy: c.openedById, openedAt: new Date(c.receivedAt).toISOString(),
-      previousCaseId: c.latestStatus === 'ELIMINATED' && c.latestId ? c.latestId : undefined, policy: ctx.policy, maxHistoryEvents: ctx.maxHistoryEvents,
-    };
-    const workflowId = caseWorkflowId(c.householdId);
-    const start = () => ctx.temporal.workflow.start(CASE_WORKFLOW, {
-      workflowId, taskQueue: ctx.taskQueue, args: [input], workflowIdConflictPolicy: 'FAIL', workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      staticSummary: caseStaticSummary(c.leadId),
-      searchAttributes: caseSearchAttributes(input, { status: 'IDENTIFYING', step: 'VERIFICATION', slaBreached: false, openTasks: [] }, Date.now()),
-    });
+    const options = leadStartOptions(ctx, c);
+    const workflowId = options.workflowId;
+    const start = () => ctx.temporal.workflow.start(CASE_WORKFLOW, options);
     const startedAt = Date.now();
     try {
       await start();
