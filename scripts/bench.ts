@@ -126,10 +126,13 @@ try {
   };
   if (process.argv.includes('--only-intake')) {
     const baseline = await spawnWorker('baseline', 'bench-baseline');
-    await intakeSection();
-    await stopWorker(baseline);
-    server.close();
-    await stopWorker(caseWorker);
+    try {
+      await intakeSection();
+    } finally {
+      await stopWorker(baseline);
+      server.close();
+      await stopWorker(caseWorker);
+    }
     await client.connection.close();
     await prisma.$disconnect();
     await temporal.stop();

@@ -82,6 +82,7 @@ async function storeIn(db: PoolClient, ctx: ServiceContext, official: AuthOffici
   for (const w of waiting.rows) if (!openCase.has(w.householdId)) openCase.set(w.householdId, { id: w.leadId, ...w });
 
   const newLeads: Planned[] = [];
+  const usedIds = new Set<string>();
   const firstOfLead = new Map<string, Planned>();
   for (const s of stored) {
     const p = s.plan;
@@ -103,7 +104,9 @@ async function storeIn(db: PoolClient, ctx: ServiceContext, official: AuthOffici
       s.result = alreadyOpen(official, p, open.id, open);
       continue;
     }
-    p.caseId = newCaseId();
+    // Case ids are short and random: at 100,000 a day two may meet, so each is checked against the chunk and the table.
+    do p.caseId = newCaseId(); while (usedIds.has(p.caseId));
+    usedIds.add(p.caseId);
     firstOfLead.set(p.leadKey, p);
     // Later rows of this household in the same import wait for this lead's case.
     openCase.set(p.householdId, { id: p.caseId, ...p.chain });
@@ -132,13 +135,13 @@ async function storeIn(db: PoolClient, ctx: ServiceContext, official: AuthOffici
          "memberCount" = EXCLUDED."memberCount", "noLabour" = EXCLUDED."noLabour"`,
       [JSON.stringify(hh)],
     );
-    const inserted = await db.query<{ id: string }>(
+    const insertLeads = (list: Planned[]) => db.query<{ id: string }>(
       `INSERT INTO "Lead" (id, "leadKey", "householdId", channel, category, "riskTypes", "healthDetailsSealed", "incomePerCapita", summary, "contactId", "villageCode", "openedById")
        SELECT id, "leadKey", "householdId", channel, category, "riskTypes", "healthDetailsSealed", "incomePerCapita", summary, "contactId", "villageCode", "openedById"
        FROM jsonb_to_recordset($1::jsonb) AS x(id text, "leadKey" text, "householdId" text, channel text, category text, "riskTypes" text[],
          "healthDetailsSealed" text, "incomePerCapita" int, summary text, "contactId" text, "villageCode" text, "openedById" text)
-       ON CONFLICT ("leadKey") DO NOTHING RETURNING id`,
-      [JSON.stringify(newLeads.map((p) => ({
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [JSON.stringify(list.map((p) => ({
         id: p.caseId, leadKey: p.leadKey, householdId: p.householdId, channel: p.lead.channel, category: p.lead.category, riskTypes: p.lead.riskTypes,
         // Sealed for the case id: the case's first activity copies it as it is.
         healthDetailsSealed: pd.sealOptional(p.lead.healthDetails, SEALED.healthDetails(p.caseId!)) ?? null,
@@ -146,16 +149,27 @@ async function storeIn(db: PoolClient, ctx: ServiceContext, official: AuthOffici
         villageCode: p.lead.household.villageCode, openedById: official.id,
       })))],
     );
-    if (inserted.rows.length < newLeads.length) {
-      // The same lead stored by another import at the same moment: that one wins.
-      const got = new Set(inserted.rows.map((r) => r.id));
-      const lost = newLeads.filter((p) => !got.has(p.caseId!));
+    let todo = newLeads;
+    for (let attempt = 0; todo.length > 0; attempt++) {
+      const got = new Set((await insertLeads(todo)).rows.map((r) => r.id));
+      const lost = todo.filter((p) => !got.has(p.caseId!));
+      if (lost.length === 0) break;
+      // Not stored: the same lead stored by another import at the same moment (that one wins), or a case id taken already.
       const winners = await db.query<{ id: string; leadKey: string }>(`SELECT id, "leadKey" FROM "Lead" WHERE "leadKey" = ANY($1::text[])`, [lost.map((p) => p.leadKey)]);
       const byKey = new Map(winners.rows.map((w) => [w.leadKey, w.id]));
-      for (const s of stored) {
-        if (s.plan && s.status === 'PENDING' && s.plan.caseId && !got.has(s.plan.caseId)) {
+      todo = [];
+      for (const p of lost) {
+        const s = stored.find((x) => x.plan === p)!;
+        const winner = byKey.get(p.leadKey);
+        if (winner) {
           s.status = 'KNOWN';
-          s.result = { row: s.plan.row, leadRef: s.plan.leadRef, outcome: 'ALREADY_RECEIVED', caseId: byKey.get(s.plan.leadKey) };
+          s.result = { row: p.row, leadRef: p.leadRef, outcome: 'ALREADY_RECEIVED', caseId: winner };
+        } else {
+          if (attempt >= 5) throw new Error('could not find a free case id');
+          do p.caseId = newCaseId(); while (usedIds.has(p.caseId));
+          usedIds.add(p.caseId);
+          s.result = { ...s.result, caseId: p.caseId };
+          todo.push(p);
         }
       }
     }
