@@ -121,9 +121,13 @@ export function startIntakeDispatcher(ctx: ServiceContext, opts: IntakeDispatche
   const claim = async (n: number): Promise<Claimed[]> => {
     const { rows } = await pool.query<Claimed>({
       name: 'intake-claim',
-      text: `WITH c AS (
-               SELECT r."importId", r.row FROM "ImportRow" r JOIN "Import" i ON i.id = r."importId"
-               WHERE r.status = 'PENDING' AND i."taskQueue" = $1 AND (r."claimedUntil" IS NULL OR r."claimedUntil" < now())
+      // The imports of this queue with rows pending first: rows pending for another queue are never scanned.
+      text: `WITH q AS (
+               SELECT i.id FROM "Import" i WHERE i."taskQueue" = $1
+                 AND EXISTS (SELECT 1 FROM "ImportRow" p WHERE p.status = 'PENDING' AND p."importId" = i.id)),
+             c AS (
+               SELECT r."importId", r.row FROM "ImportRow" r
+               WHERE r.status = 'PENDING' AND r."importId" IN (SELECT id FROM q) AND (r."claimedUntil" IS NULL OR r."claimedUntil" < now())
                ORDER BY r."importId", r.row LIMIT $2 FOR UPDATE OF r SKIP LOCKED)
              UPDATE "ImportRow" r SET "claimedUntil" = now() + $3 * interval '1 millisecond'
              FROM c, "Lead" l, "Household" h

@@ -154,7 +154,7 @@ export async function benchIntake(o: BenchIntakeOptions): Promise<IntakeBenchRep
       const { rows: [r] } = await sidePool(o.prisma).query<{ pending: number }>(
         `SELECT count(*)::int AS pending FROM "ImportRow" WHERE "importId" = $1 AND status = 'PENDING'`, [importId]);
       if (r.pending === 0) break;
-      await new Promise((res) => setTimeout(res, 20));
+      await new Promise((res) => setTimeout(res, 50));
     }
     dispatcherSeconds += (performance.now() - s) / 1000;
     await d.stop();

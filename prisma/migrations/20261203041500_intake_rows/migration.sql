@@ -33,6 +33,9 @@ CREATE TABLE "ImportRow" (
 CREATE INDEX "Import_createdAt_idx" ON "Import"("createdAt");
 
 -- CreateIndex
+CREATE INDEX "Import_taskQueue_idx" ON "Import"("taskQueue");
+
+-- CreateIndex
 CREATE INDEX "ImportRow_status_importId_row_idx" ON "ImportRow"("status", "importId", "row");
 
 -- CreateIndex
