@@ -108,18 +108,20 @@ export async function* importLeads(
   const chains: ChainCache = new Map();
   let n = firstRow;
   let chunk: Promise<ImportRowResult | ValidRow>[] = [];
-  const flush = async function* (): AsyncGenerator<ImportRowResult> {
-    const checked = await Promise.all(chunk);
-    chunk = [];
-    let results: ImportRowResult[];
+  // One chunk is stored while the next is read and validated: PostgreSQL and Node work at once.
+  let storing: Promise<ImportRowResult[]> | null = null;
+  const store = async (rowsOfChunk: Promise<ImportRowResult | ValidRow>[]): Promise<ImportRowResult[]> => {
+    const checked = await Promise.all(rowsOfChunk);
     try {
-      results = await storeLeadChunk(ctx, official, importId, checked);
+      return await storeLeadChunk(ctx, official, importId, checked);
     } catch (err) {
       // Class and message only: the rows carry personal data.
       console.error(`[imports] rows ${checked[0]?.row}–${checked.at(-1)?.row} not stored: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`);
-      results = checked.map((r) => ('outcome' in r ? r : { row: r.row, leadRef: r.leadRef, outcome: 'FAILED', reason: 'internal error; send the row again' }));
+      return checked.map((r) => ('outcome' in r ? r : { row: r.row, leadRef: r.leadRef, outcome: 'FAILED', reason: 'internal error; send the row again' }));
     }
-    for (const r of results) {
+  };
+  const results = function* (stored: ImportRowResult[]): Generator<ImportRowResult> {
+    for (const r of stored) {
       importRows.inc({ outcome: r.outcome });
       yield r;
     }
@@ -131,9 +133,17 @@ export async function* importLeads(
       return { row, leadRef: null, outcome: 'FAILED', reason: 'internal error; send the row again' };
     });
     chunk.push(p);
-    if (chunk.length >= chunkSize) yield* flush();
+    if (chunk.length >= chunkSize) {
+      // Chunks are stored in order: a later row of a household sees the earlier chunk's lead.
+      const previous = storing;
+      const current = chunk;
+      chunk = [];
+      if (previous) yield* results(await previous);
+      storing = store(current);
+    }
   }
-  if (chunk.length > 0) yield* flush();
+  if (storing) yield* results(await storing);
+  if (chunk.length > 0) yield* results(await store(chunk));
 }
 
 /** Counts of a finished import request. */
