@@ -146,7 +146,7 @@ describe('an import survives the API being killed halfway', () => {
 });
 
 describe('import progress', () => {
-  it('GET /api/imports/:id counts received, started, refused and pending rows; the admin page lists them and links to the refused rows', async () => {
+  it('GET /api/imports/:id counts received, started, refused and pending rows; stored personal data is sealed; the admin page lists imports and links to the refused rows', async () => {
     const api = await apiProcess();
     try {
       const token = await h.token(admin);
@@ -156,6 +156,14 @@ describe('import progress', () => {
       const importId = lines.at(-1)!.importId!;
       await eventually(async () => (await countsOf(importId)).pending === 0, 'all started');
       expect(await countsOf(importId)).toMatchObject({ received: 5, started: 4, known: 0, refused: 1, pending: 0 });
+
+      // Personal data of the stored leads is sealed at rest, as a single lead's is.
+      const stored = await h.prisma.importRow.findFirstOrThrow({ where: { importId, row: 1 } });
+      const household = await h.prisma.household.findUniqueOrThrow({ where: { id: stored.householdId! } });
+      expect(household.idNumberSealed).toMatch(/^pd1\./);
+      expect(household.phoneSealed).toMatch(/^pd1\./);
+      const plainId = idOf(0, 1);
+      expect(JSON.stringify([household, stored, await h.prisma.lead.findUnique({ where: { id: stored.leadId! } })])).not.toContain(plainId);
 
       const page = await adminLogin(h, admin);
       const list = await page.get('/admin/imports');
