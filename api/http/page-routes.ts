@@ -62,6 +62,8 @@ export const PAGE_ROUTES: DocumentedRoute[] = [
       ['post', '/admin/tasks/{id}/nudge', 'Nudge (催办) a task (form)'],
       ['post', '/admin/tasks/{id}/transfer', 'Transfer or reassign a task (form)'],
       ['get', '/admin/outbox', 'Notification outbox'],
+      ['get', '/admin/imports', 'Bulk imports (批量导入) with rows received, started, known, refused, pending'],
+      ['get', '/admin/imports/{id}', 'One import: its counts and refused rows'],
       ['get', '/admin/mail', 'Mail caught by the local mail catcher'],
       ['get', '/admin/mail/{id}', 'One caught message'],
       ['get', '/admin/officials', 'Officials of the county (administrators)'],
