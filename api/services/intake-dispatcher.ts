@@ -37,8 +37,6 @@ export interface IntakeDispatcherOptions {
 export interface IntakeDispatcher {
   /** Looks for rows now (called after an import stored some). */
   kick(): void;
-  /** Resolves when no row of this task queue is pending or in flight (tests, the CLI's bench). */
-  drained(): Promise<void>;
   /** Stops claiming, lets the starts in flight finish. */
   stop(): Promise<void>;
 }
@@ -99,12 +97,9 @@ export function startIntakeDispatcher(ctx: ServiceContext, opts: IntakeDispatche
   const pool = sidePool(ctx.prisma);
   const queue: Claimed[] = [];
   const done: Done[] = [];
-  let inFlight = 0;
   let stopped = false;
   let wake: (() => void) | null = null;
   let backoff = 0;
-  let idleWaiters: (() => void)[] = [];
-  let lastEmpty = false;
 
   const sleep = (ms: number): Promise<void> => new Promise((resolve) => {
     const t = setTimeout(() => {
@@ -215,7 +210,6 @@ export function startIntakeDispatcher(ctx: ServiceContext, opts: IntakeDispatche
   const runner = async (): Promise<void> => {
     for (let c = queue.shift(); c; c = queue.shift()) {
       if (queue.length < concurrency) lowWater?.();
-      inFlight += 1;
       try {
         done.push(await startOne(c));
         backoff = 0;
@@ -224,8 +218,6 @@ export function startIntakeDispatcher(ctx: ServiceContext, opts: IntakeDispatche
         backoff = Math.min(Math.max(backoff * 2, opts.backoffMs ?? 500), 30_000);
         log(`start of a lead failed, retried in ${backoff} ms: ${(err as Error).name}: ${(err as Error).message}`);
         await release(c, backoff);
-      } finally {
-        inFlight -= 1;
       }
       if (stopped) break;
     }
@@ -257,11 +249,8 @@ export function startIntakeDispatcher(ctx: ServiceContext, opts: IntakeDispatche
       if (got === 0 && queue.length === 0) {
         await Promise.all(runners);
         await flush();
-        lastEmpty = true;
-        for (const w of idleWaiters.splice(0)) w();
         await sleep(pollMs);
       } else {
-        lastEmpty = false;
         // Backpressure: claim again only once the queue is down to one round of starts.
         await new Promise<void>((resolve) => {
           lowWater = () => {
@@ -278,23 +267,13 @@ export function startIntakeDispatcher(ctx: ServiceContext, opts: IntakeDispatche
 
   return {
     kick() {
-      lastEmpty = false;
       wake?.();
-    },
-    drained() {
-      return new Promise<void>((resolve) => {
-        if (lastEmpty && inFlight === 0 && queue.length === 0 && !wake) resolve();
-        idleWaiters.push(resolve);
-        wake?.();
-      });
     },
     async stop() {
       stopped = true;
       wake?.();
       lowWater?.();
       await loop;
-      idleWaiters.forEach((w) => w());
-      idleWaiters = [];
     },
   };
 }
