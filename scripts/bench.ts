@@ -11,8 +11,12 @@
  *    start and the same number of Updates, one activity writing one row each) on the same dev
  *    server, interleaved in rounds: history events per case, chain throughput, decision latency,
  *    and their ratios.
+ *  - bulk intake (bench/intake.ts): rows/s stored by POST /api/imports and the API's peak RSS,
+ *    background starts by the intake dispatcher against bare workflow.start.
  * Options: --cases N (default 60), --concurrency C (default 6) for intake, decisions and reads;
- *   --chain-cases (default 512), --chain-concurrency (default 128) for the chain, measured at saturation.
+ *   --chain-cases (default 512), --chain-concurrency (default 128) for the chain, measured at saturation;
+ *   --intake-rows N (default 100000), --intake-starts N (default 2000), --skip-intake, --only-intake
+ *   (setup and the intake section only).
  */
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
@@ -36,6 +40,10 @@ import { cpuDelta, cpuOfTree } from './bench/cpu';
 import { SEARCH_ATTRIBUTES, stateQuery } from '../workflows/contracts';
 import { compressedPolicy } from '../workflows/policy';
 import { benchScale } from './bench/scale';
+import { benchIntake, printIntakeReport } from './bench/intake';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../runtime/migrate';
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -108,6 +116,34 @@ try {
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return res.json();
   };
+
+  /** Issue 10 §1: bulk intake — rows stored per second, API peak RSS, background starts vs bare workflow.start. */
+  const intakeSection = async (): Promise<void> => {
+    const report = await benchIntake({
+      databaseUrl: pg.url, temporalAddress: temporal.address, prisma, client, policy, caseQueue: 'bench', baselineQueue: 'bench-baseline',
+      rows: arg('intake-rows', 100_000), starts: arg('intake-starts', 2000), concurrency: 16,
+    });
+    printIntakeReport(report);
+    const i = process.argv.indexOf('--report');
+    const file = path.resolve(PROJECT_ROOT, i > 0 ? process.argv[i + 1] : 'bench-report.json');
+    const existing = await fs.readFile(file, 'utf8').then((t) => JSON.parse(t) as Record<string, unknown>, () => ({}));
+    await fs.writeFile(file, `${JSON.stringify({ ...existing, intake: { at: new Date().toISOString(), ...report } }, null, 2)}\n`);
+  };
+  if (process.argv.includes('--only-intake')) {
+    const baseline = await spawnWorker('baseline', 'bench-baseline');
+    try {
+      await intakeSection();
+    } finally {
+      await stopWorker(baseline);
+      server.close();
+      await stopWorker(caseWorker);
+    }
+    await client.connection.close();
+    await prisma.$disconnect();
+    await temporal.stop();
+    await pg.stop();
+    process.exit(0);
+  }
 
   console.log(`bench: ${N} cases, concurrency ${C}, 2-core machine, Temporal dev server + embedded PostgreSQL`);
   const intake: number[] = [];
@@ -263,6 +299,7 @@ try {
   for (const k of ['node', 'postgres', 'temporal'] as const) line(`CPU per case: ${k} (this run's processes)`, perCase(bangfuCpu, k), perCase(baselineCpu, k), ' ms', '');
   const total = (c: CpuSeconds): number => c.node + c.postgres + c.temporal + c.other;
   line('CPU per case: all', (total(bangfuCpu) * 1000) / chainCases, (total(baselineCpu) * 1000) / chainCases, ' ms', '');
+  if (!process.argv.includes('--skip-intake')) await intakeSection();
   await stopWorker(baselineWorker);
 
   const rows = [

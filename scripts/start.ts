@@ -13,6 +13,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { createApp } from '../api/app';
+import type { ServiceContext } from '../api/services/context';
+import { startIntakeDispatcher } from '../api/services/intake-dispatcher';
 import { loadConfig, runMain } from '../runtime/config';
 import { applyMigrations } from '../runtime/migrate';
 import { resolveDatabase } from '../runtime/postgres';
@@ -182,10 +184,15 @@ await runMain('start', async () => {
   const mail = startMailFromConfig({ cfg, prisma, secret, smtpUrl, publicBaseUrl: appUrl, log: (m) => log(`mail: ${m}`) });
   onStop('the mail dispatcher', () => mail.dispatcher.stop());
 
-  const app = createApp({
+  const ctx: ServiceContext = {
     prisma, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy, secret, temporalUiUrl: uiUrl, namespace: cfg.TEMPORAL_NAMESPACE,
     taskLinks: linkOptionsFromConfig(cfg, secret), personalData: personalDataFromConfig(cfg, secret),
-  }, { metricsSources: [sdkMetrics.metrics.scrape] });
+  };
+  // Imported leads start their cases in the background (线索分派).
+  const intake = startIntakeDispatcher(ctx, { log: (m) => log(`intake: ${m}`) });
+  ctx.intake = intake;
+  onStop('the intake dispatcher', () => intake.stop());
+  const app = createApp(ctx, { metricsSources: [sdkMetrics.metrics.scrape] });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(cfg.PORT, () => resolve(s));
     s.on('error', reject);

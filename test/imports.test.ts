@@ -1,6 +1,7 @@
 /**
- * Bulk intake (部门筛查预警): every row validated and reported; valid rows start cases
- * idempotently (UTF-8 with BOM, GBK from Excel, JSON); sending a file again starts nothing new.
+ * Bulk intake (部门筛查预警): every row validated and reported; valid rows are stored and their
+ * cases start in the background, idempotently (UTF-8 with BOM, GBK from Excel, JSON); sending a
+ * file again starts nothing new.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -50,6 +51,9 @@ async function postImport(body: Buffer | string, contentType: string, as?: strin
 const outcomes = (lines: Line[]): Record<number, string> => Object.fromEntries(lines.filter((l) => l.type === 'row').map((l) => [l.row, l.outcome]));
 const rowOf = (lines: Line[], n: number): Line => lines.find((l) => l.type === 'row' && l.row === n) as Line;
 
+/** The case row of an accepted lead, once the dispatcher has started it and its first activity wrote it. */
+const caseOf = (id: string) => eventually(() => h.prisma.case.findUnique({ where: { id } }), `case ${id}`);
+
 async function workflowsOnQueue(): Promise<number> {
   const { count } = await h.client.workflow.count(`TaskQueue = "${h.taskQueue}"`);
   return count;
@@ -77,12 +81,12 @@ describe('reading import files', () => {
 });
 
 describe('POST /api/imports', () => {
-  it('a UTF-8 file with valid, duplicate and broken rows gets the right report per row, and one workflow per started row', async () => {
+  it('a UTF-8 file with valid, duplicate and broken rows gets the right report per row, and one workflow per accepted row, started in the background', async () => {
     const before = await workflowsOnQueue();
     const res = await postImport(await fixture('leads-utf8-bom.csv'), 'text/csv');
     expect(res.status, res.text).toBe(200);
     expect(outcomes(res.lines)).toEqual({
-      1: 'STARTED', 2: 'STARTED', 3: 'ALREADY_RECEIVED', 4: 'ALREADY_OPEN', 5: 'REJECTED', 6: 'REJECTED', 7: 'REJECTED', 8: 'REJECTED', 9: 'REJECTED', 10: 'STARTED',
+      1: 'ACCEPTED', 2: 'ACCEPTED', 3: 'ALREADY_RECEIVED', 4: 'ALREADY_OPEN', 5: 'REJECTED', 6: 'REJECTED', 7: 'REJECTED', 8: 'REJECTED', 9: 'REJECTED', 10: 'ACCEPTED',
     });
     expect(rowOf(res.lines, 3).caseId).toBe(rowOf(res.lines, 1).caseId);
     expect(rowOf(res.lines, 4).caseId).toBe(rowOf(res.lines, 2).caseId);
@@ -90,10 +94,10 @@ describe('POST /api/imports', () => {
     expect(rowOf(res.lines, 5).reason).not.toContain('12345');
     const summary = res.lines.at(-1)!;
     expect(summary.type).toBe('summary');
-    expect(summary.summary).toEqual({ rows: 10, STARTED: 3, ALREADY_RECEIVED: 1, ALREADY_OPEN: 1, REJECTED: 5, FAILED: 0 });
+    expect(summary.summary).toEqual({ rows: 10, ACCEPTED: 3, ALREADY_RECEIVED: 1, ALREADY_OPEN: 1, REJECTED: 5, FAILED: 0 });
     expect(summary.ignoredColumns).toEqual(['unknownColumn']);
 
-    const started = await h.prisma.case.findUniqueOrThrow({ where: { id: rowOf(res.lines, 10).caseId! } });
+    const started = await caseOf(rowOf(res.lines, 10).caseId!);
     expect(started).toMatchObject({ channel: 'DEPARTMENT_ALERT', category: 'SUDDEN_HARDSHIP', villageCode: DEMO.villageB1, leadKey: `DEPARTMENT_ALERT:DEPT-${run}-010` });
     expect(started.summary).toBe('房屋受损,需临时救助\n（多行说明）');
     expect((await h.prisma.household.findUniqueOrThrow({ where: { id: started.householdId } })).noLabour).toBe(true);
@@ -103,9 +107,10 @@ describe('POST /api/imports', () => {
   it('a GBK-encoded CSV with Chinese headers and labels is read as such', async () => {
     const res = await postImport(await fixture('leads-gbk.csv'), 'text/csv');
     expect(res.status, res.text).toBe(200);
-    expect(outcomes(res.lines)).toEqual({ 1: 'STARTED', 2: 'STARTED', 3: 'REJECTED', 4: 'ALREADY_RECEIVED' });
+    expect(outcomes(res.lines)).toEqual({ 1: 'ACCEPTED', 2: 'ACCEPTED', 3: 'REJECTED', 4: 'ALREADY_RECEIVED' });
     expect(rowOf(res.lines, 3).field).toBe('riskTypes');
     expect(res.lines.at(-1)!.encoding).toBe('gb18030');
+    await caseOf(rowOf(res.lines, 2).caseId!);
     const c = await h.prisma.case.findUniqueOrThrow({ where: { id: rowOf(res.lines, 2).caseId! }, include: { household: true } });
     expect(c).toMatchObject({ category: 'SUDDEN_HARDSHIP', riskTypes: ['DISASTER', 'HOUSING'], summary: '洪灾' });
     expect(c.household.headName).toBe('陈美玲');
@@ -114,13 +119,14 @@ describe('POST /api/imports', () => {
   it('a JSON body takes nested (POST /api/cases shape) and flat rows alike', async () => {
     const res = await postImport(await fixture('leads.json'), 'application/json');
     expect(res.status, res.text).toBe(200);
-    expect(outcomes(res.lines)).toEqual({ 1: 'STARTED', 2: 'STARTED', 3: 'REJECTED' });
+    expect(outcomes(res.lines)).toEqual({ 1: 'ACCEPTED', 2: 'ACCEPTED', 3: 'REJECTED' });
     expect(rowOf(res.lines, 3).field).toBe('idNumber');
-    const flat = await h.prisma.case.findUniqueOrThrow({ where: { id: rowOf(res.lines, 2).caseId! } });
+    const flat = await caseOf(rowOf(res.lines, 2).caseId!);
     expect(flat.riskTypes).toEqual(['ILLNESS', 'HOUSING']);
   });
 
   it('importing the same files again starts nothing new', async () => {
+    await eventually(async () => (await h.prisma.case.count({ where: { leadKey: { contains: `-${run}-` } } })) === 7, 'the 7 cases of the first imports');
     const before = await workflowsOnQueue();
     const cases = await h.prisma.case.count();
     const again = await postImport(await fixture('leads-utf8-bom.csv'), 'text/csv');
@@ -146,7 +152,7 @@ describe('POST /api/imports', () => {
     const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
     const csv = `leadRef,headName,idNumber,villageCode,category,riskTypes\nTWP-${run}-1,甲,${runId(3011)},${DEMO.villageA1},MARGINAL,ILLNESS\nTWP-${run}-2,乙,${runId(3021)},${DEMO.villageB1},MARGINAL,ILLNESS\n`;
     const res = await postImport(csv, 'text/csv', township);
-    expect(outcomes(res.lines)).toEqual({ 1: 'STARTED', 2: 'REJECTED' });
+    expect(outcomes(res.lines)).toEqual({ 1: 'ACCEPTED', 2: 'REJECTED' });
     expect(rowOf(res.lines, 2).field).toBe('villageCode');
     const village = await h.officialOf('VILLAGE', DEMO.villageA1);
     expect((await postImport(csv, 'text/csv', village)).status).toBe(403);
@@ -200,15 +206,18 @@ describe('npm run import', () => {
     const progress = capture();
     const out = capture();
     const first = await runImport({ file, url: h.baseUrl, token: await h.token(admin), chunk: 100, report, progress, out });
-    expect(first.summary).toMatchObject({ rows: n, STARTED: n, REJECTED: 0 });
+    expect(first.summary).toMatchObject({ rows: n, ACCEPTED: n, REJECTED: 0 });
     expect(progress.text()).toContain(`${n}/${n} 100%`);
-    expect(out.text()).toContain(`started ${n}`);
+    // The bar follows the background starts until none is pending.
+    expect(first.counts).toMatchObject({ received: n, started: n, pending: 0 });
+    expect(progress.text()).toContain(`${n}/${n} started`);
+    expect(out.text()).toContain(`cases started ${n}, pending 0`);
     const reported = (await fs.readFile(report, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Line);
     expect(reported.map((r) => r.row)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
 
     const second = await runImport({ file, url: h.baseUrl, token: await h.token(admin), chunk: 100, progress: capture(), out: capture() });
-    expect(second.summary).toMatchObject({ rows: n, STARTED: 0, ALREADY_RECEIVED: n });
-    expect(await h.prisma.case.count({ where: { leadKey: { startsWith: `DEPARTMENT_ALERT:CLI-${run}-` } } })).toBe(n);
+    expect(second.summary).toMatchObject({ rows: n, ACCEPTED: 0, ALREADY_RECEIVED: n });
+    await eventually(async () => (await h.prisma.case.count({ where: { leadKey: { startsWith: `DEPARTMENT_ALERT:CLI-${run}-` } } })) === n, `${n} cases`);
     await fs.rm(dir, { recursive: true, force: true });
   });
 });

@@ -73,6 +73,8 @@ export const PAGE_ROUTES: DocumentedRoute[] = [
       ['get', '/admin/campaigns', 'Screening campaigns (集中排查)'],
       ['get', '/admin/campaigns/{id}', 'A campaign: progress per village, zero-finding villages, timeline'],
       ['get', '/admin/campaigns/{id}/ledger.xlsx', 'A campaign\'s ledger (台账) as XLSX (villageCode in the query for one village)'],
+      ['get', '/admin/imports', 'Bulk imports (批量导入) with rows received, started, known, refused, pending'],
+      ['get', '/admin/imports/{id}', 'One import: its counts and refused rows'],
       ['get', '/admin/mail', 'Mail caught by the local mail catcher'],
       ['get', '/admin/mail/{id}', 'One caught message'],
       ['get', '/admin/officials', 'Officials of the county (administrators)'],

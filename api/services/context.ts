@@ -27,6 +27,8 @@ export interface ServiceContext {
   taskLinks?: TaskLinkOptions;
   /** Seals personal data at rest. @default a cipher with the key derived from {@link secret} */
   personalData?: PersonalDataCipher;
+  /** The intake dispatcher of this process (线索分派), woken after an import stored leads; none: another process starts them. */
+  intake?: { kick(): void };
   /** Throttle of failed sign-ins and unknown bearer tokens per address. @default 30 per 15 minutes */
   authThrottle?: AuthThrottleOptions;
 }

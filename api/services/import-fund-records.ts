@@ -15,7 +15,7 @@ import { registerAsset } from './start-asset';
 import { ZProposeProjectRequestSchema } from '../routes/projects/projects.types';
 import { ZRegisterAssetRequestSchema } from '../routes/assets/assets.types';
 import { fenOf } from '../../workflows/project/rules';
-import { mapInOrder } from './import-leads';
+import { mapInOrder } from './map-in-order';
 
 /** What happened to one row. */
 export type FundImportOutcome = 'STARTED' | 'ALREADY_IMPORTED' | 'REJECTED' | 'FAILED';

@@ -13,6 +13,9 @@ import type { Worker } from '@temporalio/worker';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
+import type { ServiceContext } from '../../api/services/context';
+import type { IntakeDispatcherOptions } from '../../api/services/intake-dispatcher';
+import { startIntakeDispatcher } from '../../api/services/intake-dispatcher';
 import { makeResidentId } from '../../core/resident-id';
 import type { AuthThrottleOptions } from '../../api/http/auth-throttle';
 import { loadCalendar } from '../../activities/calendar/calendar';
@@ -97,6 +100,8 @@ export interface HarnessOptions {
   mail?: HarnessMailOptions;
   /** Database of this harness's app and worker. @default the suite's (`inject('databaseUrl')`) */
   databaseUrl?: string;
+  /** The intake dispatcher's options, or false for none (a test that runs its own). */
+  intake?: IntakeDispatcherOptions | false;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -126,9 +131,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   let worker = opts.startWorker === false ? (undefined as unknown as Worker) : await makeWorker();
   let running: Promise<void> = opts.startWorker === false ? Promise.resolve() : worker.run();
 
-  const app = createApp({ prisma, temporal: client, taskQueue, policy, secret: TEST_SECRET, namespace: 'default', maxHistoryEvents: opts.maxHistoryEvents,
+  const ctx: ServiceContext = { prisma, temporal: client, taskQueue, policy, secret: TEST_SECRET, namespace: 'default', maxHistoryEvents: opts.maxHistoryEvents,
     // Test files share one database and one address: each harness counts failures of its own.
-    authThrottle: { keyPrefix: `auth-${taskQueue}`, ...opts.authThrottle } });
+    authThrottle: { keyPrefix: `auth-${taskQueue}`, ...opts.authThrottle } };
+  // Imported leads of this harness's task queue start in the background, as under npm start.
+  const intake = opts.intake === false ? undefined : startIntakeDispatcher(ctx, { pollMs: 200, leaseMs: 5000, log: () => undefined, ...opts.intake });
+  ctx.intake = intake;
+  const app = createApp(ctx);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -194,6 +203,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       running = worker.run();
     },
     async stop() {
+      await intake?.stop();
       await mail?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (opts.startWorker !== false) worker.shutdown();

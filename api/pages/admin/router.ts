@@ -17,6 +17,7 @@ import { w } from './labels';
 import { loginPage, loginSubmit, logout } from './login';
 import { addOfficialAction, deactivateOfficialAction, issueTokenAction, officialsPage, revokeTokenAction } from './officials';
 import { outboxPage } from './outbox';
+import { importRowsPage, importsPage } from './imports';
 import { checkCsrf, csrfToken, officialOfSession } from './session';
 import { adminLang, adminPage } from './shell';
 import { tasksPage } from './tasks';
@@ -102,6 +103,8 @@ export function adminRouter(ctx: ServiceContext): Router {
   r.get('/campaigns', campaignsPage(ctx));
   r.get('/campaigns/:id', campaignDetailPage(ctx));
   r.get('/campaigns/:id/ledger.xlsx', campaignLedgerXlsx(ctx));
+  r.get('/imports', importsPage(ctx));
+  r.get('/imports/:id', importRowsPage(ctx));
   r.get('/officials', officialsPage(ctx));
   r.post('/officials', addOfficialAction(ctx));
   r.post('/officials/:id/deactivate', deactivateOfficialAction(ctx));

@@ -76,6 +76,7 @@ export function adminPage(o: AdminPageOptions): string {
 <a href="/admin/outbox">${w(o.lang, 'outbox')}</a>
 ${o.official.role === 'ADMIN' || o.official.role === 'COUNTY' ? html`<a href="/admin/reports">${o.lang === 'en' ? 'Reports' : '报表'}</a>` : ''}
 <a href="/admin/campaigns">${o.lang === 'en' ? 'Campaigns' : '集中排查'}</a>
+<a href="/admin/imports">${o.lang === 'en' ? 'Imports' : '批量导入'}</a>
 ${o.official.role === 'ADMIN' ? html`<a href="/admin/officials">${o.lang === 'en' ? 'Officials' : '干部管理'}</a>` : ''}
 <a href="/api/docs">${w(o.lang, 'apiDocs')}</a>
 <span>${o.official.name}</span>

@@ -1,17 +1,24 @@
 /**
- * POST /api/imports — bulk intake of leads (部门筛查预警, 集中排查) from a CSV or JSON body. The
- * response is NDJSON streamed as rows finish: one line per row, in row order, then a summary
- * line, so a 10,000-row file never holds its whole report in memory.
+ * POST /api/imports — bulk intake of leads (部门筛查预警, 集中排查) from a CSV or JSON body. A CSV
+ * body is read as a stream; rows are validated and stored a chunk at a time, and the response is
+ * NDJSON streamed as chunks are stored: one line per row, in row order, then a summary line with
+ * the import's id. Cases start afterwards in the background (the intake dispatcher);
+ * GET /api/imports/:id follows them.
  */
+import { Readable } from 'node:stream';
 import type { Response } from 'express';
 import { defineRoute } from '../../http/define-route';
 import { apiLang } from '../../http/messages';
 import type { ServiceContext } from '../../services/context';
 import type { ImportSummary } from '../../services/import-leads';
 import { emptySummary, importLeads } from '../../services/import-leads';
-import { parseLeadFile } from '../../services/parse-lead-file';
+import type { ImportInfo } from '../../services/import-progress';
+import { assertImportOf, createImport, getImport, listImports, refusedRows } from '../../services/import-progress';
+import { openLeadStream } from '../../services/stream-lead-file';
 import type { TImportLine } from './imports.types';
-import { IMPORT_CONSUMES, ZImportLine, ZImportsQuerySchema } from './imports.types';
+import {
+  IMPORT_CONSUMES, ZImportIdParam, ZImportInfo, ZImportLine, ZImportList, ZImportsQuerySchema, ZRefusedRowsQuery, ZRefusedRowsResponse,
+} from './imports.types';
 
 /** Writes one NDJSON line, waiting for the socket when its buffer is full; false once the client is gone. */
 async function writeLine(res: Response, line: TImportLine): Promise<boolean> {
@@ -36,25 +43,48 @@ function formatOf(contentType: string | undefined, asked: 'auto' | 'csv' | 'json
   return 'auto';
 }
 
+const asJson = (i: ImportInfo) => ({ ...i, createdAt: new Date(i.createdAt).toISOString() });
+
 export const importRoutes = (ctx: ServiceContext) => [
   defineRoute({
     method: 'post', path: '/api/imports', summary: 'Import leads in bulk (CSV or JSON); streams an NDJSON report', tags: ['imports'],
+    description: 'Every row is validated and each valid lead stored (ACCEPTED, with the id its case will have); the cases start in the background. '
+      + 'Send `importId` (from the summary line of the first request) to add chunks of one file to the same import.',
     roles: ['TOWNSHIP', 'COUNTY', 'ADMIN'],
     query: ZImportsQuerySchema, consumes: IMPORT_CONSUMES, produces: { 'application/x-ndjson': ZImportLine }, response: ZImportLine,
     handler: async ({ query, req, res }) => {
-      const body: unknown = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : req.body;
-      const file = parseLeadFile(body, formatOf(req.get('content-type'), query.format));
+      const source: AsyncIterable<Uint8Array> = Buffer.isBuffer(req.body) ? Readable.from([req.body]) : req;
+      const file = await openLeadStream(source, formatOf(req.get('content-type'), query.format));
+      const importId = query.importId ? (await assertImportOf(ctx, req.official!, query.importId)).id : await createImport(ctx, req.official!, query.fileName);
       res.status(200).type('application/x-ndjson').setHeader('Cache-Control', 'no-store');
       res.flushHeaders();
       const summary: ImportSummary = emptySummary();
-      for await (const r of importLeads(ctx, req.official!, file.rows, query.firstRow, apiLang(req))) {
+      let open = true;
+      for await (const r of importLeads(ctx, req.official!, importId, file.rows, query.firstRow, apiLang(req))) {
         summary.rows += 1;
         summary[r.outcome] += 1;
-        if (!(await writeLine(res, { type: 'row', ...r }))) break;
+        if (r.outcome === 'ACCEPTED' && summary.ACCEPTED % 1000 === 1) ctx.intake?.kick();
+        if (open && !(await writeLine(res, { type: 'row', ...r }))) open = false;
       }
-      await writeLine(res, { type: 'summary', encoding: file.encoding, ignoredColumns: file.ignoredColumns, summary });
+      ctx.intake?.kick();
+      await writeLine(res, { type: 'summary', importId, encoding: file.encoding, ignoredColumns: file.ignoredColumns, summary });
       res.end();
       return undefined as never;
     },
+  }),
+  defineRoute({
+    method: 'get', path: '/api/imports', summary: 'List imports with their progress', tags: ['imports'], roles: ['TOWNSHIP', 'COUNTY', 'ADMIN'],
+    response: ZImportList,
+    handler: async ({ req }) => ({ items: (await listImports(ctx, req.official!)).map(asJson) }),
+  }),
+  defineRoute({
+    method: 'get', path: '/api/imports/:id', summary: 'Progress of one import: rows received, cases started, known, refused, pending', tags: ['imports'],
+    roles: ['TOWNSHIP', 'COUNTY', 'ADMIN'], params: ZImportIdParam, response: ZImportInfo,
+    handler: async ({ params, req }) => asJson(await getImport(ctx, req.official!, params.id)),
+  }),
+  defineRoute({
+    method: 'get', path: '/api/imports/:id/refused', summary: 'Refused rows of an import, in row order', tags: ['imports'],
+    roles: ['TOWNSHIP', 'COUNTY', 'ADMIN'], params: ZImportIdParam, query: ZRefusedRowsQuery, response: ZRefusedRowsResponse,
+    handler: async ({ params, query, req }) => ({ items: await refusedRows(ctx, req.official!, params.id, query.after, query.limit) }),
   }),
 ];

@@ -27,13 +27,15 @@ export const ZImportRow = z.object({
 export const ZImportsQuerySchema = z.object({
   format: z.enum(['auto', 'csv', 'json']).optional().describe('default: from Content-Type, else JSON when the body starts with [ or {'),
   firstRow: z.coerce.number().int().min(1).default(1).describe('number of the first row of this body, for files sent in chunks'),
+  importId: safeText().max(40).optional().describe('add the rows to this import (from the summary line of the first chunk); default: a new import'),
+  fileName: safeText().max(200).optional().describe('name of the file, shown on the admin page'),
 });
 
 export const ZImportRowLine = z.object({
   type: z.literal('row'),
   row: z.number().int().describe('data row number (the CSV header is not counted)'),
   leadRef: z.string().nullable(),
-  outcome: z.enum(IMPORT_OUTCOMES as [string, ...string[]]).describe('STARTED | ALREADY_RECEIVED (this lead was sent before) | ALREADY_OPEN (the household has an open case) | REJECTED (see field, reason) | FAILED (internal; send again)'),
+  outcome: z.enum(IMPORT_OUTCOMES as [string, ...string[]]).describe('ACCEPTED (stored; its case starts in the background under caseId) | ALREADY_RECEIVED (this lead was sent before) | ALREADY_OPEN (the household has an open case) | REJECTED (see field, reason) | FAILED (internal; send again)'),
   caseId: z.string().optional(),
   field: z.string().optional().describe('the offending column'),
   reason: z.string().optional(),
@@ -41,10 +43,11 @@ export const ZImportRowLine = z.object({
 
 export const ZImportSummaryLine = z.object({
   type: z.literal('summary'),
+  importId: z.string().describe('follow the starts with GET /api/imports/{importId}'),
   encoding: z.string(),
   ignoredColumns: z.array(z.string()),
   summary: z.object({
-    rows: z.number().int(), STARTED: z.number().int(), ALREADY_RECEIVED: z.number().int(), ALREADY_OPEN: z.number().int(),
+    rows: z.number().int(), ACCEPTED: z.number().int(), ALREADY_RECEIVED: z.number().int(), ALREADY_OPEN: z.number().int(),
     REJECTED: z.number().int(), FAILED: z.number().int(),
   }),
 });
@@ -58,3 +61,27 @@ export const IMPORT_CONSUMES = {
   'text/csv': z.string().describe('CSV with a header row (columns as in the JSON rows); UTF-8 with or without BOM, or GBK as Excel saves it'),
   'application/json': z.union([z.array(ZImportRow), z.object({ rows: z.array(ZImportRow) })]),
 };
+
+export const ZImportIdParam = z.object({ id: safeText().min(1).max(40) });
+
+/** An import and what became of its rows. */
+export const ZImportInfo = z.object({
+  id: z.string(),
+  createdById: z.string(),
+  fileName: z.string().nullable(),
+  createdAt: z.string().describe('ISO 8601'),
+  received: z.number().int().describe('rows received'),
+  started: z.number().int().describe('cases started'),
+  known: z.number().int().describe('rows naming an earlier lead or an open case'),
+  refused: z.number().int().describe('rows refused (invalid, or the household had a case by the time it would start)'),
+  pending: z.number().int().describe('leads stored whose case has not started yet'),
+});
+export const ZImportList = z.object({ items: z.array(ZImportInfo) });
+
+export const ZRefusedRowsQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0).describe('last row number already read'),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export const ZRefusedRowsResponse = z.object({
+  items: z.array(z.object({ row: z.number().int(), leadRef: z.string().nullable(), outcome: z.string(), field: z.string().nullable(), reason: z.string().nullable() })),
+});
