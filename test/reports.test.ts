@@ -344,6 +344,12 @@ describe('帮扶手册', () => {
     const admin = await adminLogin(h, 'off-admin');
     const casePage = await admin.get(`/admin/cases/${encodeURIComponent(caseId)}`);
     expect(casePage.text).toContain(`/admin/cases/${encodeURIComponent(caseId)}/handbook`);
+    // The process map: identification steps done (with their dates), monitoring current, elimination not started.
+    const map = /<section class="card" id="process-map">[\s\S]*?<\/section>/.exec(casePage.text)![0];
+    for (const step of ['VERIFICATION', 'VILLAGE_REVIEW', 'PUBLIC_NOTICE', 'TOWNSHIP_REVIEW', 'COUNTY_APPROVAL']) expect(map).toContain(`data-step="${step}" data-state="DONE"`);
+    expect(map).toContain('data-step="MONITORED" data-state="CURRENT"');
+    expect(map).not.toContain('ELIM_');
+    expect(textOf(map)).toMatch(/核实[\s\S]*已完成[\s\S]*期限 \d\d-\d\d \d\d:\d\d · 完成 \d\d-\d\d/);
     const page = await admin.get(`/admin/cases/${encodeURIComponent(caseId)}/handbook`);
     expect(page.status).toBe(200);
     const text = textOf(page.text);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { UnitFigures } from '../../workflows/report/contracts';
 import { bottomOf, interviewsDue, latenessOf, periodBefore, periodOfKey, previousPeriod, rankTownships, reportInterviewId } from '../../workflows/report/rules';
 import { parsePolicy } from '../../workflows/policy-schema';
+import { processMapSteps, processMapSvg } from '../../api/services/report-documents/process-map';
 
 const unit = (code: string, f: Partial<UnitFigures>): UnitFigures => ({
   code, name: code, level: 'TOWNSHIP', newHouseholds: 0, newPeople: 0, totalHouseholds: 0, totalPeople: 0, measuresMade: 0, measuresImplemented: 0,
@@ -89,5 +90,31 @@ describe('report policy', () => {
     expect(p.reports?.bottomCount).toBe(3);
     expect(() => parsePolicy({ reports: { monthly: { every: 'MONTH', day: 31, hour: 8 } } })).toThrow(/reports/);
     expect(parsePolicy({}).reports).toBeUndefined();
+  });
+});
+
+describe('process map', () => {
+  const d = (s: string): Date => new Date(s);
+  const task = (step: string, status: string, opened: string, closed: string | null) => ({ step, status, openedAt: d(opened), dueAt: d(opened), closedAt: closed ? d(closed) : null });
+  it('marks the steps before the current one done with their dates, the current one current, the rest to come', () => {
+    const steps = processMapSteps({ status: 'IDENTIFYING', step: 'TOWNSHIP_REVIEW', approvedAt: null, eliminatedAt: null }, [
+      task('VERIFICATION', 'DONE', '2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z'), task('VILLAGE_REVIEW', 'DONE', '2026-01-02T00:00:00Z', '2026-01-03T00:00:00Z'),
+      task('TOWNSHIP_REVIEW', 'OPEN', '2026-01-09T00:00:00Z', null),
+    ]);
+    expect(steps.map((s) => [s.step, s.state])).toEqual([
+      ['VERIFICATION', 'DONE'], ['VILLAGE_REVIEW', 'DONE'], ['PUBLIC_NOTICE', 'DONE'], ['TOWNSHIP_REVIEW', 'CURRENT'], ['COUNTY_APPROVAL', 'PENDING'], ['MONITORED', 'PENDING'],
+    ]);
+    expect(steps[0].doneAt?.toISOString()).toBe('2026-01-02T00:00:00.000Z');
+    expect(processMapSvg(steps, (s) => s, 'zh-CN')).toContain('data-step="TOWNSHIP_REVIEW" data-state="CURRENT"');
+  });
+  it('a returned step shows its latest task; elimination steps appear once elimination started', () => {
+    const steps = processMapSteps({ status: 'ELIMINATING', step: 'ELIM_NOTICE', approvedAt: d('2026-01-10T00:00:00Z'), eliminatedAt: null }, [
+      task('VILLAGE_REVIEW', 'DONE', '2026-01-02T00:00:00Z', '2026-01-03T00:00:00Z'), task('VILLAGE_REVIEW', 'DONE', '2026-01-05T00:00:00Z', '2026-01-06T00:00:00Z'),
+      task('ELIM_ASSESSMENT', 'DONE', '2026-07-10T00:00:00Z', '2026-07-11T00:00:00Z'),
+    ]);
+    expect(steps.find((s) => s.step === 'VILLAGE_REVIEW')?.doneAt?.toISOString()).toBe('2026-01-06T00:00:00.000Z');
+    expect(steps.find((s) => s.step === 'MONITORED')?.state).toBe('DONE');
+    expect(steps.find((s) => s.step === 'ELIM_NOTICE')?.state).toBe('CURRENT');
+    expect(steps.find((s) => s.step === 'ELIM_COUNTY_APPROVAL')?.state).toBe('PENDING');
   });
 });

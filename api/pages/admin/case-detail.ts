@@ -13,12 +13,13 @@ import { getCase } from '../../services/get-case';
 import type { TCaseDetail } from '../../routes/cases/case.types';
 import { TERMINAL_STATUSES } from '../../../workflows/contracts';
 import type { SafeHtml } from '../html';
-import { html } from '../html';
+import { html, raw } from '../html';
 import type { Lang } from '../i18n';
 import { CATEGORY_LABELS, CHANNEL_LABELS, LEVEL_LABELS, MEASURE_LABELS, RISK_LABELS, STATUS_LABELS, STEP_LABELS, label } from '../i18n';
 import { CLOSE_REASON_LABELS, w } from './labels';
 import { adminPage, due, lbl, options, regionNames, when } from './shell';
 import { renderRawEvents, renderTimeline } from './timeline';
+import { processMapSteps, processMapSvg } from '../../services/report-documents/process-map';
 
 const RANK: Record<string, number> = { VILLAGE: 1, TOWNSHIP: 2, COUNTY: 3, ADMIN: 4 };
 
@@ -83,8 +84,11 @@ ${c.temporalUiUrl ? html`<a class="button secondary" id="temporal-ui" href="${c.
 <a class="button secondary" id="handbook" href="${self}/handbook">${lang === 'en' ? 'Assistance handbook' : '帮扶手册'}</a>
 </p>`;
 
+    const mapTasks = await ctx.prisma.task.findMany({ where: { caseId: c.id }, select: { step: true, status: true, openedAt: true, dueAt: true, closedAt: true } });
+    const map = processMapSteps({ status: c.status, step: c.step, approvedAt: c.approvedAt ? new Date(c.approvedAt) : null, eliminatedAt: c.eliminatedAt ? new Date(c.eliminatedAt) : null }, mapTasks);
     const body = html`
 ${req.query.done ? html`<p class="notice ok" role="status">${w(lang, 'done')}</p>` : ''}
+<section class="card" id="process-map"><h2>${lang === 'en' ? 'Process map' : '办理流程'}</h2>${raw(processMapSvg(map, (s) => (s === 'MONITORED' ? (lang === 'en' ? 'Monitored, assistance' : '监测帮扶') : lbl(STEP_LABELS, s, lang)), lang))}</section>
 <section class="card" aria-labelledby="facts"><h2 id="facts">${w(lang, 'caseFacts')}</h2><dl>
 <dt>${w(lang, 'caseId')}</dt><dd><code>${c.id}</code></dd>
 <dt>${w(lang, 'status')}</dt><dd>${lbl(STATUS_LABELS, c.status, lang)}${c.step ? ` · ${lbl(STEP_LABELS, c.step, lang)}` : ''}</dd>
