@@ -53,10 +53,10 @@ async function officialInScope(ctx: ServiceContext, admin: AuthOfficial, id: str
   return o;
 }
 
-function parseForm<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
+function parseForm<T extends z.ZodType>(schema: T, req: Request, lang: Lang): z.infer<T> {
   const body = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([k, v]) => v !== '' && k !== '_csrf'));
   const r = schema.safeParse(body);
-  if (!r.success) throw fromZodError(r.error);
+  if (!r.success) throw fromZodError(r.error, undefined, lang, body);
   return r.data;
 }
 
@@ -116,7 +116,7 @@ ${o.active ? html`<form class="inline-form" method="post" action="/admin/officia
 export function addOfficialAction(ctx: ServiceContext): RequestHandler {
   return refusals(async (req, res) => {
     requireAdmin(req.official!);
-    const form = parseForm(ZAddForm, req);
+    const form = parseForm(ZAddForm, req, res.locals.lang);
     if (!(await codesInScope(ctx, req.official!)).has(form.regionCode)) throw new AppError('FORBIDDEN', `regionCode: ${form.regionCode} is outside your region`, { field: 'regionCode' });
     await createOfficial(ctx.prisma, { ...form, standsInForId: form.standsInForId ?? null });
     res.redirect(303, '/admin/officials?done=1');
@@ -149,7 +149,7 @@ export function issueTokenAction(ctx: ServiceContext): RequestHandler {
     requireAdmin(admin);
     const lang: Lang = res.locals.lang;
     const target = await officialInScope(ctx, admin, String(req.params.id));
-    const form = parseForm(ZTokenForm, req);
+    const form = parseForm(ZTokenForm, req, res.locals.lang);
     const token = await issueToken(ctx.prisma, target.id, form.label ?? `admin:${admin.id}`);
     const body = html`<p class="notice ok" role="status">${t(lang, `${target.name} 的新 API 令牌（只显示这一次，请立即保存；系统只保存其哈希）：`, `New API token for ${target.name} (shown once: store it now; only its hash is kept):`)}</p>
 <p><code data-token>${token}</code></p><p><a class="button secondary" href="/admin/officials">${t(lang, '返回', 'Back')}</a></p>`;
