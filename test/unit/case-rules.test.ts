@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CaseState } from '../../workflows/case/state';
+import type { Actor } from '../../workflows/contracts';
 import type { CaseCommand } from '../../workflows/case/transitions';
 import { applyCommand, validateCommand } from '../../workflows/case/transitions';
 import { clockTick, wantedTimers } from '../../workflows/case/transitions/clock';
@@ -328,7 +329,7 @@ describe('a deactivated contact (帮扶责任人) is replaced through the case w
     const s = monitored();
     expect(s.contactId).toBe('contact-1');
     const admin = { id: 'a1', role: 'ADMIN' as const, regionCode: '' };
-    const cmd = (from: string, to: string | null, who = admin): CaseCommand => ({ kind: 'reassignContact', args: { fromOfficialId: from, toOfficialId: to, actor: who } });
+    const cmd = (from: string, to: string | null, who: Actor = admin): CaseCommand => ({ kind: 'reassignContact', args: { fromOfficialId: from, toOfficialId: to, actor: who } });
     expect(refusal(s, cmd('contact-1', 'contact-2', actor('VILLAGE')), T0 + 8 * DAY)).toBe('WRONG_LEVEL');
     expect(refusal(s, cmd('someone-else', 'contact-2'), T0 + 8 * DAY)).toBe('WRONG_STATE');
     expect(refusal(s, cmd('contact-1', 'contact-1'), T0 + 8 * DAY)).toBe('WRONG_COLLEAGUE');
