@@ -198,7 +198,7 @@ describe('admin pages in the browser', () => {
     const task = await openTaskOf(h, caseId, 'VERIFICATION');
     await page.locator(`tr[data-task-id="${task.id}"] select[name=toOfficialId] option`).first().evaluate((o, id) => ((o as unknown as { value: string }).value = id), task.assigneeId!);
     await page.locator(`tr[data-task-id="${task.id}"] form[action$="/transfer"] button`).click();
-    expect(await page.locator('.notice.error').innerText()).toContain('already assigned');
+    expect(await page.locator('.notice.error').innerText()).toContain('接收人：只能转交给本级、本辖区的其他同事。'); // the workflow's WRONG_COLLEAGUE, in the page's language
     expect((await h.prisma.task.findUniqueOrThrow({ where: { id: task.id } })).assigneeId).toBe(task.assigneeId);
   });
 

@@ -20,6 +20,8 @@ const SAMPLE = {
   villageHeping: officialIdFor('VILLAGE', 'cun.heping@yangli.example.cn'),
   standInHeping: officialIdFor('VILLAGE', 'cun2.heping@yangli.example.cn'),
   contactHeping: officialIdFor('CONTACT', 'bangfu.heping@yangli.example.cn'),
+  lizhuang: '411799100202',
+  villageLizhuang: officialIdFor('VILLAGE', 'cun.lizhuang@yangli.example.cn'),
 };
 
 function setup(...args: string[]): { code: number; out: string } {
@@ -130,4 +132,72 @@ describe('npm run setup', () => {
     expect(revoked.status).toBe(303);
     expect((await h.api('GET', '/api/cases', { token })).status).toBe(401);
   }, 60_000);
+
+  it('deactivating an assistance contact (帮扶责任人) reassigns its households to a colleague through the case workflow, and its token is refused after', async () => {
+    const admin = await adminLogin(h, SAMPLE.admin);
+    const csrf = await admin.csrf();
+    const add = async (email: string, role: string): Promise<string> => {
+      const started = Date.now();
+      const r = await admin.post('/admin/officials', { _csrf: csrf, name: email.split('@')[0], email, role, regionCode: SAMPLE.lizhuang, language: 'zh-CN' });
+      expect(r.status, r.text).toBe(303);
+      expect(Date.now() - started, 'adding an official').toBeLessThan(1000);
+      return officialIdFor(role as 'CONTACT', email);
+    };
+    await add('bangfu.lizhuang@yangli.example.cn', 'CONTACT');
+    const res = await h.api('POST', '/api/cases', { as: SAMPLE.villageLizhuang, body: leadBody({ household: { villageCode: SAMPLE.lizhuang } }) });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const caseId = res.body.case.id as string;
+    await driveToMonitored(h, caseId);
+    // The village's first active contact (another test file's row may be first): whoever it is, deactivating it hands the household on.
+    const contactA = (await eventually(async () => (await h.prisma.case.findUnique({ where: { id: caseId } }))?.contactId, 'a contact assigned')) as string;
+    await add('bangfu2.lizhuang@yangli.example.cn', 'CONTACT');
+    const tokenA = await h.token(contactA);
+    expect((await h.api('GET', '/api/tasks', { token: tokenA })).status).toBe(200);
+
+    const out = await admin.post(`/admin/officials/${contactA}/deactivate`, { _csrf: csrf });
+    expect(out.status, out.text).toBe(200);
+    expect(out.text).toContain(`data-case-id="${caseId}" data-outcome="REASSIGNED"`);
+    const contactB = (await h.prisma.official.findFirstOrThrow({
+      where: { role: 'CONTACT', regionCode: SAMPLE.lizhuang, active: true, standsInForId: null }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    })).id;
+    expect(contactB).not.toBe(contactA);
+    const row = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+    expect(row.contactId).toBe(contactB);
+    expect((await h.state(caseId)).contactId).toBe(contactB); // the workflow's state, so reminders go to B
+    const audit = await h.prisma.auditEvent.findFirstOrThrow({ where: { caseId, action: 'CONTACT_REASSIGNED' } });
+    expect(audit.actorId).toBe(SAMPLE.admin);
+    expect(await h.prisma.notification.count({ where: { caseId, kind: 'CASE_ASSIGNED_TO_CONTACT', recipientId: contactB } })).toBe(1);
+    expect((await h.api('GET', '/api/tasks', { token: tokenA })).status).toBe(401);
+  }, 120_000);
+
+  it('deactivating an official with many open tasks is answered in under a second, every task transferred', async () => {
+    const admin = await adminLogin(h, SAMPLE.admin);
+    const csrf = await admin.csrf();
+    const started = Date.now();
+    const added = await admin.post('/admin/officials', { _csrf: csrf, name: '蒋支书', email: 'cun2.lizhuang@yangli.example.cn', role: 'VILLAGE', regionCode: SAMPLE.lizhuang, language: 'zh-CN' });
+    expect(added.status, added.text).toBe(303);
+    expect(Date.now() - started, 'adding an official').toBeLessThan(1000);
+    const colleague = officialIdFor('VILLAGE', 'cun2.lizhuang@yangli.example.cn');
+    const caseIds: string[] = [];
+    for (let batch = 0; batch < 4; batch++) {
+      caseIds.push(...await Promise.all(Array.from({ length: 6 }, async () => {
+        const r = await h.api('POST', '/api/cases', { as: SAMPLE.villageLizhuang, body: leadBody({ household: { villageCode: SAMPLE.lizhuang } }) });
+        expect(r.status, JSON.stringify(r.body)).toBe(201);
+        return r.body.case.id as string;
+      })));
+    }
+    const open = await h.prisma.task.findMany({ where: { caseId: { in: caseIds }, status: 'OPEN' } });
+    expect(open).toHaveLength(caseIds.length);
+    expect(new Set(open.map((t) => t.assigneeId))).toEqual(new Set([SAMPLE.villageLizhuang]));
+
+    const t0 = Date.now();
+    const out = await admin.post(`/admin/officials/${SAMPLE.villageLizhuang}/deactivate`, { _csrf: csrf });
+    const took = Date.now() - t0;
+    expect(out.status, out.text).toBe(200);
+    console.log(`[county-setup] deactivated an official with ${open.length} open tasks in ${took} ms`);
+    expect(took, `deactivating with ${open.length} open tasks`).toBeLessThan(1000);
+    for (const t of open) expect(out.text).toContain(`data-task-id="${t.id}" data-outcome="TRANSFERRED"`);
+    const after = await h.prisma.task.findMany({ where: { id: { in: open.map((t) => t.id) } } });
+    expect(after.every((t) => t.assigneeId === colleague)).toBe(true);
+  }, 120_000);
 });

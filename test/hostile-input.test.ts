@@ -18,6 +18,7 @@ import { adminLogin, listedCaseIds } from './support/admin';
 import type { Harness } from './support/harness';
 import { DEMO, TEST_SECRET, leadBody, randomIdNumber, startHarness } from './support/harness';
 import { seedCases } from './support/seed-cases';
+import { createCase, openTaskOf } from './support/driver';
 
 let h: Harness;
 let admin: string;
@@ -158,6 +159,31 @@ describe('refusals read as a person would write them', () => {
     expect(zh.body.error.message).toBe('户主姓名：必填');
     expect(zh.body.error.details.issues.map((i: { message: string }) => i.message)).toContain('至少选择一种风险类型');
     expect(JSON.stringify(zh.body)).not.toMatch(/Invalid input|expected string/);
+  });
+});
+
+describe('workflow refusals are worded in the reader\'s language', () => {
+  it('a 422 refusal reads in Chinese to a zh-CN reader and in English (the workflow\'s own words) otherwise, with code, field and refusal unchanged; the admin page words it too', async () => {
+    const caseId = await createCase(h);
+    const task = await openTaskOf(h, caseId, 'VERIFICATION');
+    const post = (lang: string) => raw(`/api/tasks/${task.id}/decision`, {
+      method: 'POST', as: task.assigneeId!, headers: { 'content-type': 'application/json', 'accept-language': lang }, body: JSON.stringify({ action: 'APPROVE', consentSigned: false }),
+    });
+    const zh = await post('zh-CN,zh;q=0.9');
+    expect(zh.status).toBe(422);
+    expect(zh.body.error).toMatchObject({ code: 'POLICY_REFUSED', field: 'consentSigned', details: { refusal: 'CONSENT_REQUIRED' } });
+    expect(zh.body.error.message).toBe('农户知情同意：核实通过前，须确认农户已签署承诺授权书。');
+    const en = await post('en-US,en;q=0.9');
+    expect(en.status).toBe(422);
+    expect(en.body.error).toMatchObject({ code: 'POLICY_REFUSED', field: 'consentSigned', details: { refusal: 'CONSENT_REQUIRED' } });
+    expect(en.body.error.message).toBe("consentSigned: verification needs the household's signed consent");
+
+    // The admin page (zh-CN by default) words the workflow's refusal, not its English message.
+    const otherVillage = await h.officialOf('VILLAGE', DEMO.villageA2);
+    const page = await adminPages.post(`/admin/tasks/${task.id}/transfer`, { _csrf: await adminPages.csrf(), toOfficialId: otherVillage });
+    expect(page.status).toBe(422);
+    expect(page.text).toContain('只能转交给本级、本辖区的其他同事。');
+    expect(page.text).not.toMatch(/colleague of region/);
   });
 });
 

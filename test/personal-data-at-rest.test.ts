@@ -2,6 +2,7 @@
  * 个人信息加密存储: ID numbers, phones, addresses and health details reach PostgreSQL only sealed
  * (AES-256-GCM, key id with each value), look-ups go through the keyed hash, and keys rotate.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { adminCasesWhere } from '../api/pages/admin/case-list';
 import { householdIdFromKey, householdKey } from '../api/services/ids';
 import { resealPersonalData } from '../api/services/reseal-personal-data';
-import { applyMigrations } from '../runtime/migrate';
+import { PROJECT_ROOT, applyMigrations } from '../runtime/migrate';
 import { PersonalDataError, SEALED, keyFromSecret, parseDataKeys, personalDataCipher } from '../runtime/personal-data';
 import { createPrisma } from '../runtime/prisma';
 import type { Harness } from './support/harness';
@@ -204,6 +205,7 @@ describe('a real pg_dump (Debian PostgreSQL 15 cluster of its own)', () => {
 });
 
 describe('npm run setup -- rotate-key', () => {
+  // (run as a command below, with BANGFU_DATA_KEYS and DATABASE_URL in its environment)
   // A database of its own: re-sealing the shared one would take keys away from other test files.
   const dbName = `rotate_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   let url: string;
@@ -246,8 +248,17 @@ describe('npm run setup -- rotate-key', () => {
 
       const material = hexKey();
       const next = personalDataCipher({ keys: parseDataKeys(`k2027:${material}`), secret: TEST_SECRET });
-      const first = await resealPersonalData(prisma, next);
-      expect(first).toMatchObject({ keyId: 'k2027', resealed: { [old.keyId]: 3, clear: 2 }, current: 0, raced: 0 });
+      // Run as an operator would: the command, with the keys and the database in its environment.
+      const rotate = (): { code: number; out: string } => {
+        const r = spawnSync(path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx'), [path.join(PROJECT_ROOT, 'scripts', 'setup.ts'), 'rotate-key'], {
+          cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000,
+          env: { ...process.env, DATABASE_URL: url, BANGFU_DATA_KEYS: `k2027:${material}`, BANGFU_SECRET: TEST_SECRET },
+        });
+        return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+      };
+      const first = rotate();
+      expect(first.code, first.out).toBe(0);
+      expect(first.out).toContain(`re-sealed 3 from key ${old.keyId}, 2 from clear text with key k2027; 0 already were`);
       const a = await prisma.household.findUniqueOrThrow({ where: { id: 'hh-a' } });
       const b = await prisma.household.findUniqueOrThrow({ where: { id: 'hh-b' } });
       const c = await prisma.case.findUniqueOrThrow({ where: { id: 'BF-R1' } });
@@ -259,8 +270,10 @@ describe('npm run setup -- rotate-key', () => {
       const onlyNew = personalDataCipher({ keys: parseDataKeys(`k2027:${material}`) });
       expect(onlyNew.open(a.phoneSealed!, SEALED.phone('hh-a'))).toBe('13911112222');
 
-      const second = await resealPersonalData(prisma, next);
-      expect(second).toMatchObject({ resealed: {}, current: 5, raced: 0 });
+      const second = rotate();
+      expect(second.code, second.out).toBe(0);
+      expect(second.out).toContain('nothing to change: all 5 personal values are sealed with key k2027');
+      expect(await resealPersonalData(prisma, next)).toMatchObject({ resealed: {}, current: 5, raced: 0 });
       expect((await prisma.household.findUniqueOrThrow({ where: { id: 'hh-a' } })).idNumberSealed).toBe(a.idNumberSealed);
     } finally {
       await prisma.$disconnect();

@@ -67,4 +67,42 @@ describe('sessions and throttles shared across API processes', () => {
     expect(login.status).toBe(429);
     expect(Number(login.headers.get('retry-after'))).toBeGreaterThan(0);
   });
+
+  it('guessing tokens at /admin/login alone reaches 429 with Retry-After, and then even a valid token waits', async () => {
+    // An app of its own throttle: only sign-in guesses count here, no bearer guesses before them.
+    const own = { keyPrefix: `login-${Date.now()}`, points: 5, durationSeconds: 60 };
+    const appC = createApp({ prisma: h.prisma, temporal: h.client, taskQueue: h.taskQueue, policy: h.policy, secret: TEST_SECRET, namespace: 'default', authThrottle: own });
+    const serverC: Server = await new Promise((resolve) => {
+      const srv = appC.listen(0, '127.0.0.1', () => resolve(srv));
+    });
+    const baseC = `http://127.0.0.1:${(serverC.address() as AddressInfo).port}`;
+    try {
+      const signIn = async (token: string): Promise<Response> => {
+        const form = await fetch(`${baseC}/admin/login`);
+        const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('bf_login='))!;
+        const nonce = /name="_login" value="([^"]+)"/.exec(await form.text())![1];
+        return fetch(`${baseC}/admin/login`, {
+          method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+          body: new URLSearchParams({ token, _login: nonce }).toString(),
+        });
+      };
+      const statuses: number[] = [];
+      let retryAfter: string | null = null;
+      for (let i = 0; i < 8; i++) {
+        const res = await signIn(`bf_guess_login_${i}`);
+        statuses.push(res.status);
+        if (res.status === 429) retryAfter = res.headers.get('retry-after');
+        await res.text();
+      }
+      expect(statuses.slice(0, 4).every((st) => st !== 429 && st !== 303)).toBe(true);
+      expect(statuses.slice(5)).toEqual([429, 429, 429]);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+      expect(Number(retryAfter)).toBeLessThanOrEqual(60);
+      const valid = await signIn(await h.token('off-admin'));
+      expect(valid.status).toBe(429);
+      expect(Number(valid.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await new Promise<void>((resolve) => serverC.close(() => resolve()));
+    }
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * `npm start` recovers by itself: a SIGKILLed start leaves its dev server and PostgreSQL behind,
  * and the next start stops them (saying so) and comes up; a dependency that dies under a running
- * start makes it stop the rest and exit 1 naming it; SIGTERM stops everything within 10 seconds
+ * start (PostgreSQL or the dev server) makes it stop the rest and exit 1 naming it; Ctrl-C (SIGINT)
+ * and SIGTERM stop everything within 10 seconds
  * with no error lines. Runs the real scripts/start.ts as a child process on its own data directory.
  */
 import { spawn } from 'node:child_process';
@@ -63,7 +64,7 @@ afterAll(async () => {
 });
 
 describe('npm start recovers by itself', () => {
-  it('after a SIGKILL the next start stops the leftovers, says so, and comes up with the same data; a dying dependency stops it with exit 1 naming it; SIGTERM stops all within 10 s without error lines', async () => {
+  it('after a SIGKILL the next start stops the leftovers, says so, and comes up with the same data; a SIGKILLed PostgreSQL or dev server stops it with exit 1 naming it; Ctrl-C (SIGINT) and SIGTERM stop all within 10 s without error lines', async () => {
     // 1. A start, killed outright: its dev server and PostgreSQL are left running.
     const first = start();
     const r1 = await running(first);
@@ -83,26 +84,41 @@ describe('npm start recovers by itself', () => {
     const token = (await fs.readFile(path.join(dataDir, 'demo-admin-token'), 'utf8')).trim();
     expect((await fetch(`http://127.0.0.1:${port}/api/cases`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
 
-    // 3. The dev server dies under it: it stops the rest and exits 1 naming the dev server.
-    process.kill(r2.temporal!.pid, 'SIGKILL');
-    const died = await Promise.race([second.exited, new Promise<null>((r) => setTimeout(() => r(null), 20_000))]);
-    expect(died, second.output()).toEqual({ code: 1, signal: null });
-    expect(second.output()).toContain(`the Temporal dev server (pid ${r2.temporal!.pid}) stopped unexpectedly`);
-    expect(isRunning(r2.postgres!.pid)).toBe(false);
+    // 3. PostgreSQL is killed outright under it: it stops the rest and exits 1 naming PostgreSQL.
+    process.kill(r2.postgres!.pid, 'SIGKILL');
+    const pgDied = await Promise.race([second.exited, new Promise<null>((r) => setTimeout(() => r(null), 20_000))]);
+    expect(pgDied, second.output()).toEqual({ code: 1, signal: null });
+    expect(second.output()).toContain(`the embedded PostgreSQL (pid ${r2.postgres!.pid}) stopped unexpectedly`);
+    expect(second.output()).toContain('start again with: npm start');
+    expect(isRunning(r2.temporal!.pid)).toBe(false);
 
-    // 4. Start again, then SIGTERM: everything stops within 10 s, exit 0, no error lines, no record left.
+    // 4. Start again (PostgreSQL recovers from the crash); the dev server dies: exit 1 naming the dev server.
     const third = start();
     const r3 = await running(third);
-    const before = third.output().length;
-    const t = Date.now();
-    third.child.kill('SIGTERM');
-    const stopped = await Promise.race([third.exited, new Promise<null>((r) => setTimeout(() => r(null), 10_000))]);
-    expect(stopped, third.output()).toEqual({ code: 0, signal: null });
-    expect(Date.now() - t).toBeLessThan(10_000);
-    const tail = third.output().slice(before);
-    expect(tail).toContain('[bangfu] stopped');
-    expect(tail).not.toMatch(/error|failed|warn/i);
-    expect(isRunning(r3.temporal!.pid) || isRunning(r3.postgres!.pid)).toBe(false);
-    expect(readRunRecord(dataDir)).toBeUndefined();
-  }, 240_000);
+    expect((await fetch(`http://127.0.0.1:${port}/api/cases`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    process.kill(r3.temporal!.pid, 'SIGKILL');
+    const died = await Promise.race([third.exited, new Promise<null>((r) => setTimeout(() => r(null), 20_000))]);
+    expect(died, third.output()).toEqual({ code: 1, signal: null });
+    expect(third.output()).toContain(`the Temporal dev server (pid ${r3.temporal!.pid}) stopped unexpectedly`);
+    expect(isRunning(r3.postgres!.pid)).toBe(false);
+
+    // 5. Start again, then Ctrl-C (SIGINT) and, on the next start, SIGTERM: each stops everything
+    // within 10 s, exit 0, no error lines, no record left.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const s = start();
+      const r = await running(s);
+      const before = s.output().length;
+      const t = Date.now();
+      s.child.kill(signal);
+      const stopped = await Promise.race([s.exited, new Promise<null>((res) => setTimeout(() => res(null), 10_000))]);
+      expect(stopped, `${signal}: ${s.output()}`).toEqual({ code: 0, signal: null });
+      expect(Date.now() - t).toBeLessThan(10_000);
+      const tail = s.output().slice(before);
+      expect(tail).toContain(`[bangfu] ${signal}`);
+      expect(tail).toContain('[bangfu] stopped');
+      expect(tail).not.toMatch(/error|failed|warn/i);
+      expect(isRunning(r.temporal!.pid) || isRunning(r.postgres!.pid)).toBe(false);
+      expect(readRunRecord(dataDir)).toBeUndefined();
+    }
+  }, 360_000);
 });

@@ -200,6 +200,17 @@ export interface TransferArgs {
   reason?: string;
   actor: Actor;
 }
+/**
+ * 更换帮扶责任人 — the household's assistance contact changes (its contact was deactivated): from
+ * `fromOfficialId` (the contact the caller saw) to `toOfficialId`, or to nobody when the village has
+ * no other active contact (missed contacts then escalate to the township).
+ */
+export interface ReassignContactArgs {
+  fromOfficialId: string;
+  toOfficialId: string | null;
+  reason?: string;
+  actor: Actor;
+}
 export interface NudgeArgs {
   taskId: string;
   actor: Actor;
@@ -245,6 +256,8 @@ export const fileObjectionUpdate = defineUpdate<CaseUpdateResult, [FileObjection
 export const withdrawUpdate = defineUpdate<CaseUpdateResult, [WithdrawArgs]>('withdraw');
 /** 转交 — transfer a task to a same-level colleague. */
 export const transferTaskUpdate = defineUpdate<TaskState, [TransferArgs]>('transferTask');
+/** 更换帮扶责任人 — reassign the household's assistance contact. */
+export const reassignContactUpdate = defineUpdate<CaseUpdateResult, [ReassignContactArgs]>('reassignContact');
 /** 催办 — a supervisor nudges a task. */
 export const nudgeTaskUpdate = defineUpdate<CaseUpdateResult, [NudgeArgs]>('nudgeTask');
 /** 风险消除申请 — the village asks for the elimination review now instead of waiting for the timer. */

@@ -7,7 +7,7 @@ import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { DEPENDENCY_MESSAGES, downDependency } from './dependency-errors';
 import type { MessageLang } from './messages';
-import { apiLang, fieldName, issueMessage, refusal } from './messages';
+import { apiLang, appErrorMessage, fieldName, issueMessage, refusal } from './messages';
 
 /** Error codes and the HTTP status each maps to. */
 export const APP_ERROR_STATUS = {
@@ -107,11 +107,15 @@ export interface ErrorBody {
   error: { code: AppErrorCode; message: string; field?: string; details?: Record<string, unknown> };
 }
 
-/** Express error middleware rendering every error through {@link toAppError}; a 503 carries Retry-After. */
+/**
+ * Express error middleware rendering every error through {@link toAppError}, a typed refusal worded
+ * in the caller's language ({@link appErrorMessage}); a 503 carries Retry-After.
+ */
 export const errorMiddleware: ErrorRequestHandler = (err, req, res, _next) => {
-  const appErr = toAppError(err, apiLang(req));
+  const lang = apiLang(req);
+  const appErr = toAppError(err, lang);
   const body: ErrorBody = {
-    error: { code: appErr.code, message: appErr.message, field: appErr.field, details: appErr.details },
+    error: { code: appErr.code, message: appErrorMessage(appErr, lang), field: appErr.field, details: appErr.details },
   };
   if (appErr.status === 503) res.setHeader('Retry-After', '5');
   res.status(appErr.status).json(body);

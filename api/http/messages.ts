@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { RESIDENT_ID_MESSAGES } from '../../core/resident-id';
 import type { ResidentIdProblem } from '../../core/resident-id';
 import { TEXT_PROBLEM_MESSAGES } from '../../core/text';
+import type { RefusalCode } from '../../workflows/refusals';
 import type { TextProblem } from '../../core/text';
 
 /** Languages of refusals (the same as the pages'). */
@@ -126,4 +127,45 @@ export function fieldName(path: readonly (string | number)[], lang: MessageLang)
 /** "户主姓名：必填" / "headName: required". */
 export function refusal(field: string, message: string, lang: MessageLang): string {
   return lang === 'zh-CN' ? `${field}：${message}` : `${field}: ${message}`;
+}
+
+const b = (zh: string, en: string): Record<MessageLang, string> => ({ 'zh-CN': zh, en });
+
+/**
+ * Refusals of the workflows' validators and of the services (拒绝办理), in the reader's words, one
+ * sentence per {@link RefusalCode}. The JSON error keeps `error.code` and `details.refusal` for
+ * machines; only `error.message` is worded for the reader.
+ */
+export const REFUSAL_TEXT: Record<RefusalCode, Record<MessageLang, string>> = {
+  TASK_NOT_OPEN: b('此待办已办结或不存在。', 'This task is no longer open.'),
+  WRONG_LEVEL: b('此待办须由其他层级办理。', 'This task is decided at another level.'),
+  NOT_ASSIGNEE: b('此待办不属于您。', 'This task is not yours.'),
+  ALREADY_DECIDED: b('此待办已经办理过。', 'This task has already been decided.'),
+  REASON_REQUIRED: b('驳回或退回时必须填写理由。', 'A reason is required to reject or return.'),
+  ACTION_NOT_ALLOWED: b('此环节不能进行该操作。', 'That action is not possible at this step.'),
+  CONSENT_REQUIRED: b('核实通过前，须确认农户已签署承诺授权书。', "Confirm the household's signed consent before approving."),
+  TOO_EARLY: b('尚未到可以消除风险的时间。', 'Elimination is not allowed yet.'),
+  NO_IMPLEMENTED_MEASURE: b('至少须有一项已落实的帮扶措施。', 'At least one measure must be implemented.'),
+  NO_LABOUR_HOUSEHOLD: b('整户无劳动力的家庭不标记风险消除，继续纳入兜底保障。', 'A household without any working capacity is never marked eliminated.'),
+  CRITERIA_NOT_MET: b('风险消除的各项标准须全部满足。', 'Every elimination criterion must hold.'),
+  WRONG_STATE: b('案件当前状态不允许此操作。', 'The case does not allow this now.'),
+  NOT_FOUND: b('找不到该记录。', 'No such record.'),
+  DUPLICATE: b('该记录已存在。', 'This record already exists.'),
+  INVALID_DATE: b('日期无效（不能是将来的日期）。', 'The date is invalid (it cannot be in the future).'),
+  WRONG_COLLEAGUE: b('只能转交给本级、本辖区的其他同事。', 'Transfer only to another official of the same level and region.'),
+  ROLLBACK_WINDOW_PASSED: b('已超过风险消除回退的期限。', 'The window for rolling back the elimination has ended.'),
+  BAD_DATA: b('数据包含无法保存的字符。', 'The data contains characters that cannot be stored.'),
+};
+
+/**
+ * The message of an error for the reader: a typed refusal (`details.refusal`) to a Chinese reader as
+ * its sentence in {@link REFUSAL_TEXT}, prefixed by the field's Chinese name when it names one; to an
+ * English reader the refusal's own message (it names the field and says which task or date); any
+ * other error's message as its thrower worded it.
+ */
+export function appErrorMessage(err: { message: string; field?: string; details?: Record<string, unknown> }, lang: MessageLang): string {
+  const code = err.details?.refusal;
+  const text = typeof code === 'string' ? (REFUSAL_TEXT as Record<string, Record<MessageLang, string>>)[code] : undefined;
+  if (!text || lang === 'en') return err.message;
+  return err.field ? refusal(fieldName([err.field], lang), text[lang], lang) : text[lang];
 }

@@ -153,6 +153,7 @@ export const AUDIT_LABELS: Record<AuditAction, Bilingual> = {
   ROLLBACK_WINDOW_CLOSED: { 'zh-CN': '风险消除回退期结束', en: 'Rollback window closed' },
   WITHDRAWN: { 'zh-CN': '撤回', en: 'Withdrawn' },
   CASE_CLOSED: { 'zh-CN': '案件关闭', en: 'Case closed' },
+  CONTACT_REASSIGNED: { 'zh-CN': '更换帮扶责任人', en: 'Assistance contact reassigned' },
 };
 
 /** Label of a code, falling back to the code itself. */

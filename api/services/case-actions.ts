@@ -50,10 +50,11 @@ export async function caseOfTask(ctx: ServiceContext, taskId: string): Promise<C
 /**
  * 转交 — transfers a task to a colleague. The workflow's validator refuses anyone but an active
  * official of the task's level and region (422 naming toOfficialId). A task of another process
- * goes to that process's workflow (process core).
+ * goes to that process's workflow (process core). `known` is the target when the caller has loaded it
+ * already (a deactivation hands many tasks to one colleague).
  */
 export async function transferTask(
-  ctx: ServiceContext, official: AuthOfficial, taskId: string, toOfficialId: string, reason?: string,
+  ctx: ServiceContext, official: AuthOfficial, taskId: string, toOfficialId: string, reason?: string, known?: Official,
 ): Promise<{ caseId: string | null; processId: string | null; to: Official }> {
   const owner = await ownerOfTask(ctx, taskId);
   if (owner.process) {
@@ -62,7 +63,7 @@ export async function transferTask(
   }
   const kase = owner.case;
   const caseId = kase.id;
-  const to = await ctx.prisma.official.findUnique({ where: { id: toOfficialId } });
+  const to = known?.id === toOfficialId ? known : await ctx.prisma.official.findUnique({ where: { id: toOfficialId } });
   if (!to || !to.active) throw new AppError('NOT_FOUND', `official ${toOfficialId} not found`, { field: 'toOfficialId' });
   await sendCaseUpdate(ctx, official, kase, transferTaskUpdate, {
     taskId, toOfficialId: to.id, toRole: to.role as Role, toRegionCode: to.regionCode, reason, actor: actorOf(official),

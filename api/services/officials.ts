@@ -5,6 +5,7 @@
  * (代理人) of the official, else to an active colleague of the same role and region; a task with
  * neither is left with its assignee and escalates to the level above at its due time, as every
  * overdue task does — the report names it, so an administrator can add a colleague and reassign it.
+ * A deactivated assistance contact's households get the same stand-in or colleague as their contact.
  */
 import { createHash } from 'node:crypto';
 import type { Official, PrismaClient } from '@prisma/client';
@@ -12,7 +13,8 @@ import type { AuthOfficial, RegionLevel } from '../auth/authenticate';
 import { revokeTokens } from '../auth/tokens';
 import { AppError } from '../http/app-error';
 import type { Role } from '../../workflows/contracts';
-import { transferTask } from './case-actions';
+import { TERMINAL_STATUSES, reassignContactUpdate } from '../../workflows/contracts';
+import { actorOf, sendCaseUpdate, transferTask } from './case-actions';
 import type { ServiceContext } from './context';
 
 /** Roles an official can have. */
@@ -91,17 +93,52 @@ export interface HandedOverTask {
   reason?: string;
 }
 
+/** What became of one household whose assistance contact (帮扶责任人) was deactivated. */
+export interface ReassignedContact {
+  caseId: string;
+  /** REASSIGNED to a stand-in or colleague; NO_CONTACT when the village has nobody else (missed contacts escalate to the township). */
+  outcome: 'REASSIGNED' | 'NO_CONTACT' | 'FAILED';
+  toOfficialId?: string;
+  reason?: string;
+}
+
 /** The result of a deactivation. */
 export interface DeactivationResult {
   official: Official;
   tasks: HandedOverTask[];
+  /** Households whose contact this official was (a CONTACT official's). */
+  contacts: ReassignedContact[];
   tokensRevoked: number;
 }
 
 /**
- * 停用 — deactivates an official: tokens revoked, open tasks handed over (see the module comment).
- * The tasks are transferred before the official is marked inactive, so a failure leaves a state
- * that a second call completes; calling it again on an inactive official hands over what is left.
+ * How many Updates a deactivation sends at once: an official with a hundred open tasks is answered
+ * in well under a second, while a county-wide deactivation never floods the workflows' task queue.
+ * @default 32
+ */
+export const HANDOVER_CONCURRENCY = 32;
+
+/** Runs `fn` over `items` with at most `limit` in flight; results keep the items' order. */
+export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
+/**
+ * 停用 — deactivates an official: tokens revoked, open tasks handed over (see the module comment),
+ * and, for an assistance contact (帮扶责任人), each open household's contact reassigned to the same
+ * stand-in or colleague through the case workflow's reassignContact Update (only the case's
+ * activities write Case rows). Updates run {@link HANDOVER_CONCURRENCY} at a time.
+ * The tasks and contacts are handed over before the official is marked inactive, so a failure
+ * leaves a state that a second call completes; calling it again on an inactive official hands over what is left.
  */
 export async function deactivateOfficial(ctx: ServiceContext, actor: AuthOfficial, officialId: string): Promise<DeactivationResult> {
   const official = await ctx.prisma.official.findUnique({ where: { id: officialId } });
@@ -117,22 +154,34 @@ export async function deactivateOfficial(ctx: ServiceContext, actor: AuthOfficia
     return o.standsInForId === official!.id ? 0 : o.standsInForId === null ? 1 : 2;
   }
   const target = ranked[0];
+  const nobody = `no other active ${official.role} official in ${official.regionCode}`;
   const open = await ctx.prisma.task.findMany({ where: { assigneeId: official.id, status: 'OPEN' }, orderBy: { openedAt: 'asc' } });
-  const tasks: HandedOverTask[] = [];
-  for (const t of open) {
-    if (!target) {
-      tasks.push({ taskId: t.id, caseId: t.caseId, processId: t.processId, step: t.step, outcome: 'LEFT_FOR_ESCALATION', reason: `no other active ${official.role} official in ${official.regionCode}` });
-      continue;
-    }
+  const tasks = await mapBounded(open, HANDOVER_CONCURRENCY, async (t): Promise<HandedOverTask> => {
+    const base = { taskId: t.id, caseId: t.caseId, processId: t.processId, step: t.step };
+    if (!target) return { ...base, outcome: 'LEFT_FOR_ESCALATION', reason: nobody };
     try {
-      await transferTask(ctx, actor, t.id, target.id, `deactivated: ${official.id}`);
-      tasks.push({ taskId: t.id, caseId: t.caseId, processId: t.processId, step: t.step, outcome: 'TRANSFERRED', toOfficialId: target.id });
+      await transferTask(ctx, actor, t.id, target.id, `deactivated: ${official.id}`, target);
+      return { ...base, outcome: 'TRANSFERRED', toOfficialId: target.id };
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
-      tasks.push({ taskId: t.id, caseId: t.caseId, processId: t.processId, step: t.step, outcome: 'FAILED', reason: err.message });
+      return { ...base, outcome: 'FAILED', reason: err.message };
     }
-  }
+  });
+  const households = await ctx.prisma.case.findMany({
+    where: { contactId: official.id, status: { notIn: [...TERMINAL_STATUSES] } }, select: { id: true }, orderBy: { openedAt: 'asc' },
+  });
+  const contacts = await mapBounded(households, HANDOVER_CONCURRENCY, async (c): Promise<ReassignedContact> => {
+    try {
+      await sendCaseUpdate(ctx, actor, c.id, reassignContactUpdate, {
+        fromOfficialId: official.id, toOfficialId: target?.id ?? null, reason: `deactivated: ${official.id}`, actor: actorOf(actor),
+      });
+      return target ? { caseId: c.id, outcome: 'REASSIGNED', toOfficialId: target.id } : { caseId: c.id, outcome: 'NO_CONTACT', reason: nobody };
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      return { caseId: c.id, outcome: 'FAILED', reason: err.message };
+    }
+  });
   const tokensRevoked = await revokeTokens(ctx.prisma, { officialId: official.id });
   const updated = await ctx.prisma.official.update({ where: { id: official.id }, data: { active: false } });
-  return { official: updated, tasks, tokensRevoked };
+  return { official: updated, tasks, contacts, tokensRevoked };
 }

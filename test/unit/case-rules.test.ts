@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CaseState } from '../../workflows/case/state';
+import type { Actor } from '../../workflows/contracts';
 import type { CaseCommand } from '../../workflows/case/transitions';
 import { applyCommand, validateCommand } from '../../workflows/case/transitions';
 import { clockTick, wantedTimers } from '../../workflows/case/transitions/clock';
@@ -389,5 +390,25 @@ describe('measures (帮扶措施)', () => {
     const cancelled = run(s, update('m1', 'CANCELLED'), now);
     expect(cancelled.measures[0].status).toBe('CANCELLED');
     expect(refusal(cancelled, update('m1', 'IMPLEMENTED', now), now)).toBe('WRONG_STATE');
+  });
+});
+
+describe('a deactivated contact (帮扶责任人) is replaced through the case workflow', () => {
+  it('the contact changes only from the one the caller saw, by the county or an administrator, and the new contact is told', () => {
+    const s = monitored();
+    expect(s.contactId).toBe('contact-1');
+    const admin = { id: 'a1', role: 'ADMIN' as const, regionCode: '' };
+    const cmd = (from: string, to: string | null, who: Actor = admin): CaseCommand => ({ kind: 'reassignContact', args: { fromOfficialId: from, toOfficialId: to, actor: who } });
+    expect(refusal(s, cmd('contact-1', 'contact-2', actor('VILLAGE')), T0 + 8 * DAY)).toBe('WRONG_LEVEL');
+    expect(refusal(s, cmd('someone-else', 'contact-2'), T0 + 8 * DAY)).toBe('WRONG_STATE');
+    expect(refusal(s, cmd('contact-1', 'contact-1'), T0 + 8 * DAY)).toBe('WRONG_COLLEAGUE');
+    const t = applyCommand(s, F, T0 + 8 * DAY, cmd('contact-1', 'contact-2'));
+    expect(t.state.contactId).toBe('contact-2');
+    expect(t.effects.events[0]).toMatchObject({ action: 'CONTACT_REASSIGNED', data: { from: 'contact-1', to: 'contact-2' }, notifications: [{ kind: 'CASE_ASSIGNED_TO_CONTACT' }] });
+    const after = fakeCommit(t);
+    expect(after.contactId).toBe('contact-2');
+    expect(refusal(after, cmd('contact-1', 'contact-2'), T0 + 8 * DAY)).toBe('WRONG_STATE'); // a repeat is refused, not applied twice
+    const nobody = fakeCommit(applyCommand(after, F, T0 + 8 * DAY, cmd('contact-2', null)));
+    expect(nobody.contactId).toBeNull();
   });
 });

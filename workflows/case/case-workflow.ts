@@ -39,7 +39,7 @@ const UPDATES: [UpdateDefinition<any, [any]>, CaseCommand['kind']][] = [
   [c.recordContactUpdate, 'recordContact'], [c.fileObjectionUpdate, 'fileObjection'], [c.withdrawUpdate, 'withdraw'],
   [c.closeCaseUpdate, 'closeCase'], [c.transferTaskUpdate, 'transferTask'], [c.nudgeTaskUpdate, 'nudgeTask'],
   [c.requestEliminationUpdate, 'requestElimination'], [c.rollbackEliminationUpdate, 'rollbackElimination'],
-  [c.endRollbackWindowUpdate, 'endRollbackWindow'],
+  [c.endRollbackWindowUpdate, 'endRollbackWindow'], [c.reassignContactUpdate, 'reassignContact'],
 ];
 
 /** The household case workflow. Returns the final snapshot. */

@@ -4,7 +4,7 @@
  * when the Update's turn comes, since an earlier Update may have changed the case meanwhile.
  */
 import type {
-  CaseInput, CloseArgs, DecideArgs, FileObjectionArgs, NudgeArgs, RecordContactArgs, RecordMeasureArgs,
+  CaseInput, CloseArgs, DecideArgs, FileObjectionArgs, NudgeArgs, ReassignContactArgs, RecordContactArgs, RecordMeasureArgs,
   RequestEliminationArgs, RollbackArgs, TaskState, TransferArgs, UpdateMeasureArgs, WithdrawArgs,
 } from '../contracts';
 import { TERMINAL_STATUSES } from '../contracts';
@@ -150,6 +150,14 @@ export function validateClose(state: CaseState, args: CloseArgs): void {
 export function validateTransfer(state: CaseState, args: TransferArgs): void {
   assertActive(state);
   assertTransferable(openTask(state, args.taskId), args);
+}
+
+/** The contact changes only on a case still open, and only from the contact the caller saw (a repeat is refused). */
+export function validateReassignContact(state: CaseState, args: ReassignContactArgs): void {
+  assertActive(state);
+  if (args.actor.role !== 'ADMIN' && args.actor.role !== 'COUNTY') refuse('WRONG_LEVEL', 'only the county or an administrator reassigns a contact');
+  if (state.contactId !== args.fromOfficialId) refuse('WRONG_STATE', `the case's contact is no longer ${args.fromOfficialId}`, 'fromOfficialId');
+  if (args.toOfficialId === args.fromOfficialId) refuse('WRONG_COLLEAGUE', 'toOfficialId: that official is already the contact', 'toOfficialId');
 }
 
 export function validateNudge(state: CaseState, args: NudgeArgs): void {

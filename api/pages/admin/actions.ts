@@ -7,6 +7,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import { safeText } from '../../../core/text';
 import { AppError, fromZodError } from '../../http/app-error';
+import { appErrorMessage } from '../../http/messages';
 import { actorOf, rollbackElimination, sendCaseUpdate, transferTask } from '../../services/case-actions';
 import { nudgeProcessTask, ownerOfTask } from '../../services/process-actions';
 import type { ServiceContext } from '../../services/context';
@@ -32,7 +33,7 @@ export function actionErrorPage(req: Request, res: Response, err: AppError, back
   const lang: Lang = res.locals.lang ?? 'zh-CN';
   res.status(err.status).type('html').send(adminPage({
     lang, req, official: req.official, csrf: res.locals.csrf, title: w(lang, 'failed'),
-    body: html`<p class="notice error" role="alert">${err.message}</p><p><a class="button secondary" href="${back}">${w(lang, 'back')}</a></p>`,
+    body: html`<p class="notice error" role="alert">${appErrorMessage(err, lang)}</p><p><a class="button secondary" href="${back}">${w(lang, 'back')}</a></p>`,
   }));
 }
 

@@ -53,10 +53,10 @@ async function officialInScope(ctx: ServiceContext, admin: AuthOfficial, id: str
   return o;
 }
 
-function parseForm<T extends z.ZodType>(schema: T, req: Request): z.infer<T> {
+function parseForm<T extends z.ZodType>(schema: T, req: Request, lang: Lang): z.infer<T> {
   const body = Object.fromEntries(Object.entries((req.body ?? {}) as Record<string, unknown>).filter(([k, v]) => v !== '' && k !== '_csrf'));
   const r = schema.safeParse(body);
-  if (!r.success) throw fromZodError(r.error);
+  if (!r.success) throw fromZodError(r.error, undefined, lang, body);
   return r.data;
 }
 
@@ -116,7 +116,7 @@ ${o.active ? html`<form class="inline-form" method="post" action="/admin/officia
 export function addOfficialAction(ctx: ServiceContext): RequestHandler {
   return refusals(async (req, res) => {
     requireAdmin(req.official!);
-    const form = parseForm(ZAddForm, req);
+    const form = parseForm(ZAddForm, req, res.locals.lang);
     if (!(await codesInScope(ctx, req.official!)).has(form.regionCode)) throw new AppError('FORBIDDEN', `regionCode: ${form.regionCode} is outside your region`, { field: 'regionCode' });
     await createOfficial(ctx.prisma, { ...form, standsInForId: form.standsInForId ?? null });
     res.redirect(303, '/admin/officials?done=1');
@@ -135,8 +135,13 @@ export function deactivateOfficialAction(ctx: ServiceContext): RequestHandler {
       x.outcome === 'TRANSFERRED' ? t(lang, `已转交给 ${x.toOfficialId}`, `transferred to ${x.toOfficialId}`)
         : x.outcome === 'LEFT_FOR_ESCALATION' ? t(lang, `无同级同区划的在岗干部，到期后按规定逐级上报（${x.reason}）；新增干部后可在案件页改派`, `no active colleague (${x.reason}): it escalates to the level above at its due time; reassign it from the case page once a colleague is added`)
           : t(lang, `转交失败：${x.reason}`, `transfer failed: ${x.reason}`)}</li>`);
+    const contactItems = r.contacts.map((x) => html`<li data-case-id="${x.caseId}" data-outcome="${x.outcome}"><a href="/admin/cases/${encodeURIComponent(x.caseId)}">${x.caseId}</a> ${
+      x.outcome === 'REASSIGNED' ? t(lang, `帮扶责任人改为 ${x.toOfficialId}`, `contact now ${x.toOfficialId}`)
+        : x.outcome === 'NO_CONTACT' ? t(lang, `本村无其他在岗帮扶责任人（${x.reason}），未走访时提醒乡镇；新增后请重新指定`, `no other active contact (${x.reason}): missed contacts go to the township until one is added`)
+          : t(lang, `更换失败：${x.reason}`, `reassignment failed: ${x.reason}`)}</li>`);
     const body = html`<p class="notice ok" role="status">${t(lang, `已停用 ${r.official.name}（${r.official.id}），吊销令牌 ${r.tokensRevoked} 个。`, `${r.official.name} (${r.official.id}) is deactivated; ${r.tokensRevoked} tokens revoked.`)}</p>
 <section class="card"><h2>${t(lang, '未办结待办', 'Open tasks')} (${r.tasks.length})</h2>${r.tasks.length === 0 ? html`<p>${t(lang, '无', 'none')}</p>` : html`<ul>${items}</ul>`}</section>
+${r.contacts.length === 0 ? '' : html`<section class="card"><h2>${t(lang, '联系的监测户', 'Households in their care')} (${r.contacts.length})</h2><ul>${contactItems}</ul></section>`}
 <p><a class="button secondary" href="/admin/officials">${t(lang, '返回', 'Back')}</a></p>`;
     res.type('html').send(adminPage({ lang, req, official: admin, csrf: res.locals.csrf, title: t(lang, '停用干部', 'Deactivate an official'), body }));
   });
@@ -149,7 +154,7 @@ export function issueTokenAction(ctx: ServiceContext): RequestHandler {
     requireAdmin(admin);
     const lang: Lang = res.locals.lang;
     const target = await officialInScope(ctx, admin, String(req.params.id));
-    const form = parseForm(ZTokenForm, req);
+    const form = parseForm(ZTokenForm, req, res.locals.lang);
     const token = await issueToken(ctx.prisma, target.id, form.label ?? `admin:${admin.id}`);
     const body = html`<p class="notice ok" role="status">${t(lang, `${target.name} 的新 API 令牌（只显示这一次，请立即保存；系统只保存其哈希）：`, `New API token for ${target.name} (shown once: store it now; only its hash is kept):`)}</p>
 <p><code data-token>${token}</code></p><p><a class="button secondary" href="/admin/officials">${t(lang, '返回', 'Back')}</a></p>`;

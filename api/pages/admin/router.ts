@@ -6,6 +6,7 @@
 import express from 'express';
 import type { ErrorRequestHandler, RequestHandler, Router } from 'express';
 import { AppError, toAppError } from '../../http/app-error';
+import { appErrorMessage } from '../../http/messages';
 import type { ServiceContext } from '../../services/context';
 import { html } from '../html';
 import type { Lang } from '../i18n';
@@ -61,7 +62,7 @@ const errorPage: ErrorRequestHandler = (err, req, res, _next) => {
   const lang: Lang = res.locals.lang ?? adminLang(req, res);
   const appErr = toAppError(err, lang, 'admin');
   const status = appErr.status;
-  const message = appErr.message === 'CSRF' ? w(lang, 'csrf') : appErr.message;
+  const message = appErr.message === 'CSRF' ? w(lang, 'csrf') : appErrorMessage(appErr, lang);
   if (status === 503) res.setHeader('Retry-After', '5');
   const title = status === 403 ? w(lang, 'forbidden') : status === 404 ? w(lang, 'notFound') : w(lang, 'failed');
   res.status(status).type('html').send(adminPage({

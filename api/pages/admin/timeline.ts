@@ -67,6 +67,7 @@ function detailOf(e: TimelineEntry, lang: Lang, nameOf: (id: string) => string):
   if (e.source !== 'audit') return '';
   switch (e.action) {
     case 'TASK_TRANSFERRED':
+    case 'CONTACT_REASSIGNED':
       return `${d.from ? nameOf(d.from) : '—'} → ${d.to ? nameOf(d.to) : '—'}`;
     case 'TASK_OPENED':
       return [d.assigneeId ? `${w(lang, 'assignee')}: ${nameOf(d.assigneeId)}` : '', d.dueAt ? `${w(lang, 'due')}: ${due(d.dueAt, lang)}` : ''].filter(Boolean).join(' · ');

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { safeText } from '../../../core/text';
 import type { AuthOfficial } from '../../auth/authenticate';
 import { AppError } from '../../http/app-error';
+import { REFUSAL_TEXT } from '../../http/messages';
 import type { ServiceContext } from '../../services/context';
 import { actorOf, sendCaseUpdate } from '../../services/case-actions';
 import type { OfficialWithRegion } from '../../links/resolve-link';
@@ -18,7 +19,7 @@ import type { Case, Official, Process, Task, TaskLink } from '@prisma/client';
 import { decideProcessTask, nudgeProcessTask, transferProcessTask } from '../../services/process-actions';
 import { formToData, processStep } from '../../process-kinds/registry';
 import { processOutcomeLabels } from './process-pages';
-import type { Bilingual, Lang } from '../i18n';
+import type { Lang } from '../i18n';
 import type { CriterionKey, FormValues } from './forms';
 import { CRITERIA } from './forms';
 import type { LinkOutcome } from './render';
@@ -177,29 +178,10 @@ export async function executeLinkAction(
   }
 }
 
-const b = (zh: string, en: string): Bilingual => ({ 'zh-CN': zh, en });
-
-/** Refusals in the official's words (validator codes from workflows/validators.ts). */
-const REFUSAL_TEXT: Record<string, Bilingual> = {
-  REASON_REQUIRED: b('驳回或退回时必须填写理由。', 'A reason is required to reject or return.'),
-  CONSENT_REQUIRED: b('核实通过前，须确认农户已签署承诺授权书。', "Confirm the household's signed consent before approving."),
-  CRITERIA_NOT_MET: b('风险消除的各项标准须全部满足。', 'Every elimination criterion must hold.'),
-  TOO_EARLY: b('尚未到可以消除风险的时间。', 'Elimination is not allowed yet.'),
-  NO_IMPLEMENTED_MEASURE: b('至少须有一项已落实的帮扶措施。', 'At least one measure must be implemented.'),
-  NO_LABOUR_HOUSEHOLD: b('整户无劳动力的家庭不标记风险消除，继续纳入兜底保障。', 'A household without any working capacity is never marked eliminated.'),
-  WRONG_COLLEAGUE: b('只能转交给本级、本辖区的其他同事。', 'Transfer only to another official of the same level and region.'),
-  INVALID_DATE: b('日期无效（不能是将来的日期）。', 'The date is invalid (it cannot be in the future).'),
-  ACTION_NOT_ALLOWED: b('此环节不能进行该操作。', 'That action is not possible at this step.'),
-  NOT_ASSIGNEE: b('此待办不属于您。', 'This task is not yours.'),
-  WRONG_LEVEL: b('此待办须由其他层级办理。', 'This task is decided at another level.'),
-  DUPLICATE: b('该记录已存在。', 'This record already exists.'),
-  WRONG_STATE: b('案件当前状态不允许此操作。', 'The case does not allow this now.'),
-};
-
-/** The refusal as the page shows it. */
+/** The refusal as the page shows it: a typed refusal as one sentence in the official's language, else the service's message. */
 export function refusalMessage(lang: Lang, err: AppError): string {
   const code = (err.details?.refusal as string | undefined) ?? (err.field === 'reason' ? 'REASON_REQUIRED' : undefined);
-  const text = code ? REFUSAL_TEXT[code] : undefined;
+  const text = code ? (REFUSAL_TEXT as Record<string, Record<Lang, string>>)[code] : undefined;
   // Which criterion failed differs by process (elimination, a campaign's ledger): name it.
   if (code === 'CRITERIA_NOT_MET' && !/criterion|criteria/i.test(err.message)) return `${lang === 'zh-CN' ? '条件尚未满足' : 'Not yet possible'}: ${err.message}`;
   return text ? text[lang] : err.message;

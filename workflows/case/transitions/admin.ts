@@ -1,5 +1,5 @@
 /** Withdrawal (撤回), closing (迁出/去世), transfer (转交) and nudge (催办). Pure. */
-import type { CloseArgs, NudgeArgs, TransferArgs, WithdrawArgs } from '../../contracts';
+import type { CloseArgs, NudgeArgs, ReassignContactArgs, TransferArgs, WithdrawArgs } from '../../contracts';
 import { nudgeEvent, transferEvent } from '../../blocks/task-rules';
 import { Draft } from '../draft';
 import type { CaseFacts, Transition } from '../draft';
@@ -28,6 +28,17 @@ export function transferTask(state: CaseState, facts: CaseFacts, now: number, a:
   const task = d.s.openTasks.find((t) => t.taskId === a.taskId);
   if (!task) return d.done();
   d.event(transferEvent(task, a));
+  return d.done();
+}
+
+/** 更换帮扶责任人: the case's contact changes; the new contact is told of the household. */
+export function reassignContact(state: CaseState, facts: CaseFacts, now: number, a: ReassignContactArgs): Transition {
+  const d = new Draft(state, facts, now);
+  d.s.contactId = a.toOfficialId;
+  d.event({
+    action: 'CONTACT_REASSIGNED', actorId: a.actor.id, comment: a.reason, data: { from: a.fromOfficialId, to: a.toOfficialId },
+    notifications: a.toOfficialId ? [{ kind: 'CASE_ASSIGNED_TO_CONTACT', to: { caseContact: true } }] : [],
+  });
   return d.done();
 }
 

@@ -4,13 +4,13 @@
  */
 import type {
   CloseArgs, DecideArgs, EndRollbackWindowArgs, FileObjectionArgs, NudgeArgs, RecordContactArgs, RecordMeasureArgs,
-  RequestEliminationArgs, RollbackArgs, TransferArgs, UpdateMeasureArgs, WithdrawArgs,
+  ReassignContactArgs, RequestEliminationArgs, RollbackArgs, TransferArgs, UpdateMeasureArgs, WithdrawArgs,
 } from '../../contracts';
 import type { CommitResult } from '../../../activities/types';
 import type { CaseFacts, Transition } from '../draft';
 import type { CaseState } from '../state';
 import * as v from '../validators';
-import { closeCase, nudgeTask, transferTask, withdraw } from './admin';
+import { closeCase, nudgeTask, reassignContact, transferTask, withdraw } from './admin';
 import { decide } from './decision';
 import { requestElimination } from './elimination';
 import { recordContact, recordMeasure, updateMeasure } from './monitoring';
@@ -28,6 +28,7 @@ export type CaseCommand =
   | { kind: 'closeCase'; args: CloseArgs }
   | { kind: 'transferTask'; args: TransferArgs }
   | { kind: 'nudgeTask'; args: NudgeArgs }
+  | { kind: 'reassignContact'; args: ReassignContactArgs }
   | { kind: 'requestElimination'; args: RequestEliminationArgs }
   | { kind: 'rollbackElimination'; args: RollbackArgs }
   | { kind: 'endRollbackWindow'; args: EndRollbackWindowArgs };
@@ -44,6 +45,7 @@ export function validateCommand(state: CaseState, facts: CaseFacts, now: number,
     case 'closeCase': return v.validateClose(state, cmd.args);
     case 'transferTask': return v.validateTransfer(state, cmd.args);
     case 'nudgeTask': return v.validateNudge(state, cmd.args);
+    case 'reassignContact': return v.validateReassignContact(state, cmd.args);
     case 'requestElimination': return v.validateRequestElimination(facts, state, cmd.args, now);
     case 'rollbackElimination': return v.validateRollback(state, cmd.args, now);
     case 'endRollbackWindow': return v.validateEndRollbackWindow(state);
@@ -62,6 +64,7 @@ export function applyCommand(state: CaseState, facts: CaseFacts, now: number, cm
     case 'closeCase': return closeCase(state, facts, now, cmd.args);
     case 'transferTask': return transferTask(state, facts, now, cmd.args);
     case 'nudgeTask': return nudgeTask(state, facts, now, cmd.args);
+    case 'reassignContact': return reassignContact(state, facts, now, cmd.args);
     case 'requestElimination': return requestElimination(state, facts, now, cmd.args);
     case 'rollbackElimination': return rollbackElimination(state, facts, now, cmd.args);
     case 'endRollbackWindow': return endRollbackWindow(state, facts, now, cmd.args);
