@@ -245,6 +245,10 @@ describe('npm run setup -- rotate-key', () => {
           openedAt: new Date(), healthDetailsSealed: old.seal('糖尿病', SEALED.healthDetails('BF-R1')),
         },
       });
+      // A loan application's bank account (小额信贷), sealed for its process.
+      await prisma.programmePersonalData.create({
+        data: { processId: 'XD-R1', kind: 'MICROCREDIT', householdId: 'hh-a', bankAccountSealed: old.seal('6228480012345678901', SEALED.bankAccount('XD-R1')) },
+      });
 
       const material = hexKey();
       const next = personalDataCipher({ keys: parseDataKeys(`k2027:${material}`), secret: TEST_SECRET });
@@ -258,7 +262,7 @@ describe('npm run setup -- rotate-key', () => {
       };
       const first = rotate();
       expect(first.code, first.out).toBe(0);
-      expect(first.out).toContain(`re-sealed 3 from key ${old.keyId}, 2 from clear text with key k2027; 0 already were`);
+      expect(first.out).toContain(`re-sealed 4 from key ${old.keyId}, 2 from clear text with key k2027; 0 already were`);
       const a = await prisma.household.findUniqueOrThrow({ where: { id: 'hh-a' } });
       const b = await prisma.household.findUniqueOrThrow({ where: { id: 'hh-b' } });
       const c = await prisma.case.findUniqueOrThrow({ where: { id: 'BF-R1' } });
@@ -266,14 +270,17 @@ describe('npm run setup -- rotate-key', () => {
       expect(next.open(a.idNumberSealed, SEALED.idNumber('hh-a'))).toBe('410599190001111111');
       expect(next.open(b.addressSealed!, SEALED.address('hh-b'))).toBe('石桥村1号');
       expect(next.open(c.healthDetailsSealed!, SEALED.healthDetails('BF-R1'))).toBe('糖尿病');
+      const loan = await prisma.programmePersonalData.findUniqueOrThrow({ where: { processId: 'XD-R1' } });
+      expect(next.keyIdOf(loan.bankAccountSealed!)).toBe('k2027');
+      expect(next.open(loan.bankAccountSealed!, SEALED.bankAccount('XD-R1'))).toBe('6228480012345678901');
       // The new key alone opens everything now: the old one can be retired.
       const onlyNew = personalDataCipher({ keys: parseDataKeys(`k2027:${material}`) });
       expect(onlyNew.open(a.phoneSealed!, SEALED.phone('hh-a'))).toBe('13911112222');
 
       const second = rotate();
       expect(second.code, second.out).toBe(0);
-      expect(second.out).toContain('nothing to change: all 5 personal values are sealed with key k2027');
-      expect(await resealPersonalData(prisma, next)).toMatchObject({ resealed: {}, current: 5, raced: 0 });
+      expect(second.out).toContain('nothing to change: all 6 personal values are sealed with key k2027');
+      expect(await resealPersonalData(prisma, next)).toMatchObject({ resealed: {}, current: 6, raced: 0 });
       expect((await prisma.household.findUniqueOrThrow({ where: { id: 'hh-a' } })).idNumberSealed).toBe(a.idNumberSealed);
     } finally {
       await prisma.$disconnect();

@@ -22,7 +22,7 @@ export interface ResealReport {
 
 const BATCH = 500;
 
-/** Re-seals every sealed column of Household and Case under `cipher.keyId`. */
+/** Re-seals every sealed column (Household, Case, Lead, ProgrammePersonalData) under `cipher.keyId`. */
 export async function resealPersonalData(prisma: PrismaClient, cipher: PersonalDataCipher): Promise<ResealReport> {
   const report: ResealReport = { keyId: cipher.keyId, resealed: {}, current: 0, raced: 0 };
   const count = (stored: string | null): boolean => {
@@ -80,6 +80,27 @@ export async function resealPersonalData(prisma: PrismaClient, cipher: PersonalD
         const { count: n } = await table.update(r, again(r.healthDetailsSealed, SEALED.healthDetails(r.id)));
         if (n === 0) report.raced += 1;
       }
+    }
+  }
+  // Programme applications (小额信贷 bank account, 公益岗位 applicant's ID number), sealed for their process.
+  for (let cursor: string | undefined; ; ) {
+    const rows = await prisma.programmePersonalData.findMany({
+      take: BATCH, orderBy: { processId: 'asc' }, ...(cursor ? { cursor: { processId: cursor }, skip: 1 } : {}),
+      select: { processId: true, bankAccountSealed: true, idNumberSealed: true },
+    });
+    if (rows.length === 0) break;
+    cursor = rows[rows.length - 1].processId;
+    for (const r of rows) {
+      const stale = [count(r.bankAccountSealed), count(r.idNumberSealed)];
+      if (!stale.includes(true)) continue;
+      const { count: n } = await prisma.programmePersonalData.updateMany({
+        where: { processId: r.processId, bankAccountSealed: r.bankAccountSealed, idNumberSealed: r.idNumberSealed },
+        data: {
+          bankAccountSealed: again(r.bankAccountSealed, SEALED.bankAccount(r.processId)),
+          idNumberSealed: again(r.idNumberSealed, SEALED.programmeIdNumber(r.processId)),
+        },
+      });
+      if (n === 0) report.raced += 1;
     }
   }
   return report;
