@@ -14,6 +14,7 @@ import {
   actions, approve, createCase, decide, driveElimination, driveToMonitored, implementMeasure, openTaskOf, waitForCase, untilEliminationStarts } from '../support/driver';
 
 import { historyToFile } from '../support/history-files';
+import { reassignContactUpdate } from '../../workflows/contracts';
 import { seedCases } from '../support/seed-cases';
 import { ensureReportSchedules, reportScheduleId } from '../../api/services/ensure-report-schedules';
 import type { ReportInput, ReportResult } from '../../workflows/report/contracts';
@@ -157,6 +158,19 @@ describe(`capture histories for release ${release}`, () => {
     expect(secondRun).not.toBe(firstRun);
     expect((await h.api('POST', `/api/cases/${caseId}/contacts`, { as: row.contactId!, body: { contactedOn: today() } })).status).toBe(201);
     await save(h, caseId, 'continue-as-new', [firstRun, secondRun]);
+  });
+
+  it('a monitored case whose assistance contact is deactivated: the contact replaced through the case workflow', async () => {
+    const h = await harness({ policy: compressedPolicy({ notice: 1, elimination: 3600 }) });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const row = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+    const result = await h.client.workflow.getHandle(row.workflowId).executeUpdate(reassignContactUpdate, {
+      args: [{ fromOfficialId: row.contactId!, toOfficialId: null, reason: '帮扶责任人已停用', actor: { id: 'off-admin', role: 'ADMIN', regionCode: DEMO.county } }],
+    });
+    expect(result).toBeTruthy();
+    await eventually(async () => (await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } })).contactId === null, 'the contact cleared');
+    await save(h, caseId, 'contact-reassigned');
   });
 
   it('an interview (约谈) reminded and escalated, then recorded as held', async () => {
