@@ -38,36 +38,36 @@ async function harness(opts: Parameters<typeof startHarness>[0]): Promise<Harnes
   return h;
 }
 
-/** Writes every run of the case's workflow (oldest first), waiting until the latest run is idle. */
-async function save(h: Harness, caseId: string, scenario: string, runIds?: string[]): Promise<void> {
-  const row = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
-  const runs = runIds ?? [(await h.client.workflow.getHandle(row.workflowId).describe()).runId];
+/**
+ * Writes the given runs of a workflow (oldest first; default: the latest run) to
+ * `<scenario>[.runN].json`, after waiting for the workflow to close when `closed` is set.
+ */
+async function saveRuns(h: Harness, workflowId: string, scenario: string, o: { runIds?: string[]; closed?: boolean } = {}): Promise<void> {
+  if (o.closed) await h.client.workflow.getHandle(workflowId).result();
+  const runs = o.runIds ?? [(await h.client.workflow.getHandle(workflowId).describe()).runId];
   for (const [i, runId] of runs.entries()) {
-    const history = await h.client.workflow.getHandle(row.workflowId, runId).fetchHistory();
+    const history = await h.client.workflow.getHandle(workflowId, runId).fetchHistory();
     const file = path.join(dir, `${scenario}${runs.length > 1 ? `.run${i + 1}` : ''}.json`);
     fs.writeFileSync(file, historyToFile(history));
     console.log(`captured ${file} (${history.events?.length} events)`);
   }
 }
 
-/** Writes the history of one workflow (any process), once it has completed. */
-async function saveWorkflow(h: Harness, workflowId: string, scenario: string): Promise<void> {
-  const handle = h.client.workflow.getHandle(workflowId);
-  await handle.result();
-  const history = await handle.fetchHistory();
-  const file = path.join(dir, `${scenario}.json`);
-  fs.writeFileSync(file, historyToFile(history));
-  console.log(`captured ${file} (${history.events?.length} events)`);
+/** Writes the runs of a case's workflow. */
+async function save(h: Harness, caseId: string, scenario: string, runIds?: string[]): Promise<void> {
+  const row = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+  await saveRuns(h, row.workflowId, scenario, { runIds });
 }
 
-/** Writes the history of a process's workflow (约谈, loan …) once it has closed. */
-async function saveClosedProcess(h: Harness, processId: string, scenario: string): Promise<void> {
+/** Writes the history of one workflow (any process), once it has completed. */
+async function saveWorkflow(h: Harness, workflowId: string, scenario: string): Promise<void> {
+  await saveRuns(h, workflowId, scenario, { closed: true });
+}
+
+/** Writes the runs of a process's workflow (约谈, loan, project …), once it has closed when `closed`. */
+async function saveProcess(h: Harness, processId: string, scenario: string, runIds?: string[], closed = false): Promise<void> {
   const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
-  await h.client.workflow.getHandle(row.workflowId).result();
-  const history = await h.client.workflow.getHandle(row.workflowId).fetchHistory();
-  const file = path.join(dir, `${scenario}.json`);
-  fs.writeFileSync(file, historyToFile(history));
-  console.log(`captured ${file} (${history.events?.length} events)`);
+  await saveRuns(h, row.workflowId, scenario, { runIds, closed });
 }
 
 const today = (): string => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
@@ -310,18 +310,6 @@ function fundPolicy() {
   };
 }
 
-/** Writes the runs of a process's workflow. */
-async function saveProcess(h: Harness, processId: string, scenario: string, runIds?: string[]): Promise<void> {
-  const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
-  const runs = runIds ?? [(await h.client.workflow.getHandle(row.workflowId).describe()).runId];
-  for (const [i, runId] of runs.entries()) {
-    const history = await h.client.workflow.getHandle(row.workflowId, runId).fetchHistory();
-    const file = path.join(dir, `${scenario}${runs.length > 1 ? `.run${i + 1}` : ''}.json`);
-    fs.writeFileSync(file, historyToFile(history));
-    console.log(`captured ${file} (${history.events?.length} events)`);
-  }
-}
-
 async function decideStep(h: Harness, processId: string, step: string, as: string, body: Record<string, unknown>): Promise<void> {
   const t = await eventually(() => h.prisma.task.findFirst({ where: { processId, step, status: 'OPEN' } }), `open ${step} of ${processId}`);
   const res = await h.api('POST', `/api/tasks/${t.id}/decision`, { as, body });
@@ -429,7 +417,7 @@ describe(`capture fund histories for release ${release}`, () => {
     await decideProcessTask(h, await openProcessTask(h, repaid, 'REPAYMENT_REMINDER', seen), 'DONE');
     await decideProcessTask(h, await openProcessTask(h, repaid, 'REPAYMENT_REMINDER', seen), 'DONE');
     await decideProcessTask(h, await openProcessTask(h, repaid, 'REPAYMENT_CHECK'), 'DONE', { repaid: true, repaidOn: todayBeijing() });
-    await saveClosedProcess(h, repaid, 'microcredit-repaid');
+    await saveProcess(h, repaid, 'microcredit-repaid', undefined, true);
 
     const overdue = await applyForLoan(h, caseId, { amount: 20_000, termMonths: 2 });
     await decideProcessTask(h, await openProcessTask(h, overdue, 'VILLAGE_CHECK'), 'APPROVE');
@@ -442,7 +430,7 @@ describe(`capture fund histories for release ${release}`, () => {
       await eventually(async () => (await h.prisma.process.findUniqueOrThrow({ where: { id: overdue } })).status === status, status, 40_000);
       await decideProcessTask(h, await openProcessTask(h, overdue, 'OVERDUE_FOLLOW_UP', followUps), 'DONE', { repaid: false, notes: '已上门催收' });
     }
-    await saveClosedProcess(h, overdue, 'microcredit-overdue-risk-compensation');
+    await saveProcess(h, overdue, 'microcredit-overdue-risk-compensation', undefined, true);
   });
 
   it('public-welfare job: review, a township return, notice, agreement, two monthly confirmations (one late, one unpaid) and exit', async () => {
@@ -472,7 +460,7 @@ describe(`capture fund histories for release ${release}`, () => {
     await decideProcessTask(h, m2, 'DONE', { attendanceDays: 20, wagePaid: true });
     await decideProcessTask(h, await openProcessTask(h, processId, 'WAGE_ARREARS'), 'DONE', { notes: '已补发' });
     await decideProcessTask(h, await openProcessTask(h, processId, 'END_OF_TERM'), 'DONE', { outcome: 'EXIT' });
-    await saveClosedProcess(h, processId, 'welfare-job-late-unpaid-exit');
+    await saveProcess(h, processId, 'welfare-job-late-unpaid-exit', undefined, true);
   });
 
   it('settlement checklist: six items, one late and escalated, completed', async () => {
@@ -490,7 +478,7 @@ describe(`capture fund histories for release ${release}`, () => {
     const late = await openProcessTask(h, processId, 'PROPERTY_MANAGEMENT');
     await eventually(async () => (await h.prisma.auditEvent.count({ where: { processId, taskId: late.id, action: 'TASK_ESCALATED' } })) > 0, 'escalation', 20_000);
     await decideProcessTask(h, late, 'DONE', { details: '已引入物业公司' });
-    await saveClosedProcess(h, processId, 'settlement-checklist-late-item');
+    await saveProcess(h, processId, 'settlement-checklist-late-item', undefined, true);
   });
 
   it('microcredit extension: an overdue loan extended through approval, then repaid', async () => {
@@ -506,6 +494,6 @@ describe(`capture fund histories for release ${release}`, () => {
     expect((await h.api('POST', `/api/microcredit/loans/${loan}/extension`, { as: village, body: { months: 12, reason: '养殖周期延长' } })).status).toBe(202);
     await decideProcessTask(h, await openProcessTask(h, loan, 'EXTENSION_APPROVAL'), 'APPROVE');
     await decideProcessTask(h, await openProcessTask(h, loan, 'REPAYMENT_CHECK', new Set([check.id])), 'DONE', { repaid: true, repaidOn: todayBeijing() });
-    await saveClosedProcess(h, loan, 'microcredit-extension-repaid');
+    await saveProcess(h, loan, 'microcredit-extension-repaid', undefined, true);
   });
 });
