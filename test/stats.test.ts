@@ -178,6 +178,39 @@ describe('figures', () => {
     expect(page.text).toContain('Elimination compliance');
   });
 
+  it('the dashboard twelve-month chart counts each approval and elimination in its Beijing month, as the rows say', async () => {
+    const page = await web.get(`/admin?openedFrom=${period.from}&openedTo=${period.to}`);
+    expect(page.status).toBe(200);
+    const bars = [...page.text.matchAll(/<title>(\d{4}-\d{2}) (\d+)<\/title>/g)].map((m) => ({ month: m[1], n: Number(m[2]) }));
+    expect(bars).toHaveLength(24);
+    const rows = await h.prisma.case.findMany({
+      where: { openedAt: { gte: new Date(`${period.from}T00:00:00+08:00`), lt: new Date(new Date(`${period.to}T00:00:00+08:00`).getTime() + DAY) } },
+      select: { status: true, approvedAt: true, eliminatedAt: true },
+    });
+    const beijingMonth = (d: Date): string => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 7);
+    for (let i = 0; i < 12; i++) {
+      const month = bars[2 * i].month;
+      expect(bars[2 * i + 1].month).toBe(month);
+      expect(bars[2 * i].n, `approved in ${month}`).toBe(rows.filter((c) => c.approvedAt && beijingMonth(c.approvedAt) === month).length);
+      expect(bars[2 * i + 1].n, `eliminated in ${month}`).toBe(rows.filter((c) => c.status === 'ELIMINATED' && c.eliminatedAt && beijingMonth(c.eliminatedAt) === month).length);
+    }
+    // The seeded set approves five cases and eliminates five within the last twelve months.
+    expect(bars.filter((_, i) => i % 2 === 0).reduce((a, b) => a + b.n, 0)).toBe(5);
+    expect(bars.filter((_, i) => i % 2 === 1).reduce((a, b) => a + b.n, 0)).toBe(5);
+  });
+
+  it('SLA and contact compliance per township equal the counts of each township rows', async () => {
+    const s = await stats(`openedFrom=${period.from}&openedTo=${period.to}`);
+    expect(s.complianceByTownship.map((t) => t.townshipCode)).toEqual([DEMO.townshipA, DEMO.townshipB].sort());
+    for (const t of s.complianceByTownship) {
+      const e = await expectedFigures({ townshipCode: t.townshipCode }, new Date(s.contactCompliance.since), new Date(s.monitoredOverYear.approvedBefore));
+      expect(t, t.townshipCode).toMatchObject({ approved: e.approved, withinSla: e.withinSla, monitored: e.monitored, contacted: e.contacted });
+      expect(t.slaCompliance).toBe(e.approved ? e.withinSla / e.approved : null);
+      expect(t.contactCompliance).toBe(e.monitored ? e.contacted / e.monitored : null);
+    }
+    expect(s.complianceByTownship.reduce((a, t) => a + t.approved, 0)).toBe(s.identificationSla.approved);
+  });
+
   it('/metrics exposes the figures as gauges, with request and workflow-start counters and latencies', async () => {
     const village = await h.officialOf('VILLAGE', DEMO.villageA1);
     expect((await h.api('POST', '/api/cases', { as: village, body: leadBody() })).status).toBe(201);

@@ -138,12 +138,27 @@ export interface Stats {
   contactCompliance: { since: string; monitored: number; contacted: number; missing: number; compliance: number | null; monitoredHref: string; contactedHref: string; missingHref: string };
   eliminationCompliance: { eliminated: number; compliant: number; early: number; compliance: number | null; eliminatedHref: string; compliantHref: string; earlyHref: string };
   monitoredOverYear: { approvedBefore: string; count: number; href: string };
+  /** SLA and contact compliance per township (the chart of who lags). */
+  complianceByTownship: TownshipCompliance[];
 }
 
-/** Counts of one status and step. */
+/** 各乡镇认定时限与走访达标 — one township's identification-SLA and contact compliance. */
+export interface TownshipCompliance {
+  townshipCode: string;
+  townshipName: string | null;
+  approved: number;
+  withinSla: number;
+  slaCompliance: number | null;
+  monitored: number;
+  contacted: number;
+  contactCompliance: number | null;
+}
+
+/** Counts of one status, step and township. */
 interface FigureRow {
   status: string;
   step: string | null;
+  township: string;
   n: number;
   approved: number;
   sla_met: number;
@@ -157,10 +172,11 @@ interface FigureRow {
 /**
  * Computes every figure over the cases an official may see (`null`: every case), narrowed by the
  * filter. Four statements at once, each one pass over what it needs:
- * - cases by status and step, every other count a `FILTER` of the same scan of the cases (monitored
- *   sets summed over MONITORED and ELIMINATING afterwards), elimination compliance included (the
- *   `eliminationCompliant` column, stored when a case is eliminated: no probe of measures or
- *   policies) — the one pass over the table's rows;
+ * - cases by status, step and township, every other count a `FILTER` of the same scan of the
+ *   cases (monitored sets summed over MONITORED and ELIMINATING afterwards), elimination
+ *   compliance included (the `eliminationCompliant` column, stored when a case is eliminated: no
+ *   probe of measures or policies) — the one pass over the table's rows; grouped by township too,
+ *   so SLA and contact compliance per township cost no other scan;
  * - plan coverage: monitored cases with an implemented measure, from two indexes without reading
  *   the table (Case(countyCode, status, …, id) semi-joined to Measure(caseId, status));
  * - open and overdue tasks per township: the open tasks (index on status) joined to their cases;
@@ -177,7 +193,7 @@ export async function computeStats(ctx: ServiceContext, official: AuthOfficial |
 
   const [figures, [coveredRow], taskRows, breachRows] = await Promise.all([
     ctx.prisma.$queryRaw<FigureRow[]>`
-      SELECT c.status, c.step, count(*)::int AS n,
+      SELECT c.status, c.step, c."townshipCode" AS township, count(*)::int AS n,
         count(*) FILTER (WHERE c."approvedAt" IS NOT NULL)::int AS approved,
         count(*) FILTER (WHERE c."approvedAt" IS NOT NULL AND NOT c."slaBreached")::int AS sla_met,
         count(*) FILTER (WHERE c."slaBreached")::int AS breached,
@@ -186,7 +202,7 @@ export async function computeStats(ctx: ServiceContext, official: AuthOfficial |
         count(*) FILTER (WHERE c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL)::int AS eliminated,
         count(*) FILTER (WHERE c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL AND c."eliminationCompliant")::int AS compliant
       FROM "Case" c WHERE ${where}
-      GROUP BY c.status, c.step ORDER BY c.status, c.step`,
+      GROUP BY c.status, c.step, c."townshipCode"`,
     ctx.prisma.$queryRaw<{ covered: number }[]>`
       SELECT count(*)::int AS covered FROM "Case" c
       WHERE ${where} AND ${monitoredSql} AND EXISTS (SELECT 1 FROM "Measure" x WHERE x."caseId" = c.id AND x.status = 'IMPLEMENTED')`,
@@ -200,9 +216,17 @@ export async function computeStats(ctx: ServiceContext, official: AuthOfficial |
       select: { id: true, status: true, openedAt: true, slaDueAt: true, approvedAt: true },
     }),
   ]);
-  const sum = (key: keyof FigureRow, only?: string[]): number =>
-    figures.reduce((a, r) => a + (only && !only.includes(r.status) ? 0 : (r[key] as number)), 0);
-  const groups = figures.map((r) => ({ status: r.status, step: r.step, _count: { _all: r.n } }));
+  const sumOf = (rows: FigureRow[], key: keyof FigureRow, only?: string[]): number =>
+    rows.reduce((a, r) => a + (only && !only.includes(r.status) ? 0 : (r[key] as number)), 0);
+  const sum = (key: keyof FigureRow, only?: string[]): number => sumOf(figures, key, only);
+  const stepKey = (r: FigureRow): string => `${r.status}\u0000${r.step ?? ''}`;
+  const bySteps = new Map<string, { status: string; step: string | null; n: number }>();
+  for (const r of figures) {
+    const g = bySteps.get(stepKey(r)) ?? { status: r.status, step: r.step, n: 0 };
+    g.n += r.n;
+    bySteps.set(stepKey(r), g);
+  }
+  const groups = [...bySteps.values()].sort((a, b) => a.status.localeCompare(b.status) || (a.step ?? '').localeCompare(b.step ?? ''));
   const approved = sum('approved');
   const withinSla = sum('sla_met');
   const breaches = sum('breached');
@@ -214,10 +238,16 @@ export async function computeStats(ctx: ServiceContext, official: AuthOfficial |
   const openTasks = { open: taskRows.reduce((a, t) => a + t.open, 0), overdue: taskRows.reduce((a, t) => a + t.overdue, 0) };
 
   const byStatus = new Map<string, number>();
-  for (const g of groups) byStatus.set(g.status, (byStatus.get(g.status) ?? 0) + g._count._all);
+  for (const g of groups) byStatus.set(g.status, (byStatus.get(g.status) ?? 0) + g.n);
   const perTownship = new Map(taskRows.map((t) => [t.townshipCode, { open: t.open, overdue: t.overdue }]));
-  const townships = await ctx.prisma.region.findMany({ where: { code: { in: [...perTownship.keys()] } }, select: { code: true, name: true } });
+  const townshipCodes = [...new Set([...perTownship.keys(), ...figures.map((r) => r.township)])].sort();
+  const townships = await ctx.prisma.region.findMany({ where: { code: { in: townshipCodes } }, select: { code: true, name: true } });
   const names = new Map(townships.map((r) => [r.code, r.name]));
+  const complianceByTownship = townshipCodes.map((code): TownshipCompliance => {
+    const rows = figures.filter((r) => r.township === code);
+    const t = { approved: sumOf(rows, 'approved'), withinSla: sumOf(rows, 'sla_met'), monitored: sumOf(rows, 'n', MONITORED_STATUSES), contacted: sumOf(rows, 'contacted', MONITORED_STATUSES) };
+    return { townshipCode: code, townshipName: names.get(code) ?? null, ...t, slaCompliance: ratio(t.withinSla, t.approved), contactCompliance: ratio(t.contacted, t.monitored) };
+  });
   const eliminated = elim.eliminated;
   const total = [...byStatus.values()].reduce((a, b) => a + b, 0);
 
@@ -227,7 +257,7 @@ export async function computeStats(ctx: ServiceContext, official: AuthOfficial |
     cases: {
       total, href: casesHref(filter, {}),
       byStatus: [...byStatus].map(([status, n]) => ({ status, count: n, href: casesHref(filter, { status }) })),
-      byStep: groups.map((g) => ({ status: g.status, step: g.step, count: g._count._all, href: casesHref(filter, { status: g.status, step: g.step }) })),
+      byStep: groups.map((g) => ({ status: g.status, step: g.step, count: g.n, href: casesHref(filter, { status: g.status, step: g.step }) })),
     },
     tasks: {
       open: openTasks.open,
@@ -258,5 +288,6 @@ export async function computeStats(ctx: ServiceContext, official: AuthOfficial |
       eliminatedHref: href('eliminated'), compliantHref: href('elim-compliant'), earlyHref: href('elim-early'),
     },
     monitoredOverYear: { approvedBefore: clock.overYearBefore.toISOString(), count: overYear, href: href('over-year') },
+    complianceByTownship,
   };
 }

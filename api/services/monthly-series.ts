@@ -1,7 +1,8 @@
 /**
  * 逐月新增与消除 — households newly monitored (approved by the county) and eliminated per Beijing
  * month over the last twelve months, within an official's scope and the dashboard's filter: the
- * dashboard's chart of where people look rather than read.
+ * dashboard's chart of where people look rather than read. Two index-only range scans
+ * (Case(countyCode, approvedAt) and Case(countyCode, status, eliminatedAt)) read just the months shown.
  */
 import { Prisma } from '@prisma/client';
 import type { AuthOfficial } from '../auth/authenticate';

@@ -54,5 +54,10 @@ export const ZStatsResponseSchema = z.object({
   monitoredOverYear: z.object({
     approvedBefore: z.string(), count: z.number().int(), href,
   }).describe('monitored cases flagged for the annual check or approved more than 12 months ago'),
+  complianceByTownship: z.array(z.object({
+    townshipCode: z.string(), townshipName: z.string().nullable(),
+    approved: z.number().int(), withinSla: z.number().int(), slaCompliance: share,
+    monitored: z.number().int(), contacted: z.number().int(), contactCompliance: share,
+  })).describe('各乡镇达标 — identification SLA and contact compliance per township'),
 });
 export type TStatsResponse = z.infer<typeof ZStatsResponseSchema>;
