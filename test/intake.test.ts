@@ -13,6 +13,8 @@ import { DEMO, TEST_SECRET, eventually, startHarness } from './support/harness';
 
 /** Rows of the kill-halfway import (the issue's figure is 10,000: INTAKE_TEST_ROWS=10000). */
 const ROWS = Number(process.env.INTAKE_TEST_ROWS ?? 2000);
+/** Waits grow with the rows: the worker starts every case's workflow on two cores. */
+const WAIT_MS = Math.max(300_000, ROWS * 120);
 
 let h: Harness;
 let admin: string;
@@ -122,27 +124,27 @@ describe('an import survives the API being killed halfway', () => {
       const summary = lines.at(-1)!.summary!;
       expect(summary.ACCEPTED + summary.ALREADY_RECEIVED).toBe(ROWS);
       expect(summary.ALREADY_RECEIVED).toBe(storedBeforeKill);
-      await eventually(async () => ((await rowsByStatus(importId)).STARTED ?? 0) >= ROWS / 3, 'a third of the cases started', 120_000);
+      await eventually(async () => ((await rowsByStatus(importId)).STARTED ?? 0) >= ROWS / 3, 'a third of the cases started', WAIT_MS / 2);
       await kill(api.child);
       const halfway = await rowsByStatus(importId);
       expect(halfway.PENDING ?? 0, JSON.stringify(halfway)).toBeGreaterThan(0);
 
       // 3. After a restart every lead gets its case: none lost, none started twice.
       api = await apiProcess();
-      await eventually(async () => (await countsOf(importId)).pending === 0, 'no lead pending', 300_000);
+      await eventually(async () => (await countsOf(importId)).pending === 0, 'no lead pending', WAIT_MS);
       const counts = await countsOf(importId);
       expect(counts).toMatchObject({ received: ROWS, started: ROWS, known: 0, refused: 0, pending: 0 });
       const leadIds = (await h.prisma.importRow.findMany({ where: { importId }, select: { leadId: true } })).map((r) => r.leadId!);
       expect(new Set(leadIds).size).toBe(ROWS);
-      await eventually(async () => (await h.prisma.case.count({ where: { id: { in: leadIds } } })) === ROWS, 'a case row per lead', 300_000);
+      await eventually(async () => (await h.prisma.case.count({ where: { id: { in: leadIds } } })) === ROWS, 'a case row per lead', WAIT_MS);
       // One workflow execution per lead on this queue: a second start of a lead would be a second run.
-      await eventually(async () => (await h.client.workflow.count(`TaskQueue = "${h.taskQueue}"`)).count === ROWS, 'one workflow per lead', 60_000);
+      await eventually(async () => (await h.client.workflow.count(`TaskQueue = "${h.taskQueue}"`)).count === ROWS, 'one workflow per lead', WAIT_MS / 5);
       const perHousehold = await h.prisma.case.groupBy({ by: ['householdId'], where: { id: { in: leadIds } }, _count: true });
       expect(perHousehold.every((g) => g._count === 1)).toBe(true);
     } finally {
       await kill(api.child).catch(() => undefined);
     }
-  }, 600_000);
+  }, 2 * WAIT_MS + 300_000);
 });
 
 describe('import progress', () => {
