@@ -4,12 +4,17 @@
  * cases start — loses no lead and starts none twice; progress is visible per import.
  */
 import { spawn } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeResidentId } from '../core/resident-id';
 import { adminLogin } from './support/admin';
 import type { Harness } from './support/harness';
-import { DEMO, TEST_SECRET, eventually, startHarness } from './support/harness';
+import { DEMO, TEST_SECRET, eventually, leadBody, startHarness } from './support/harness';
+import { createApp } from '../api/app';
+import { startIntakeDispatcher } from '../api/services/intake-dispatcher';
+import { caseWorkflowId } from '../workflows/contracts';
 
 /** Rows of the kill-halfway import (the issue's figure is 10,000: INTAKE_TEST_ROWS=10000). */
 const ROWS = Number(process.env.INTAKE_TEST_ROWS ?? 2000);
@@ -186,6 +191,45 @@ describe('import progress', () => {
       expect((await h.api('GET', `/api/imports/${importId}`, { as: township })).status).toBe(404);
     } finally {
       await kill(api.child);
+    }
+  }, 120_000);
+});
+
+describe('a lead whose start was cut off', () => {
+  it('a lead taken by POST /api/cases while Temporal did not answer gets its case from the intake dispatcher, without being sent again', async () => {
+    // An API whose Temporal is unreachable: the lead is stored, its start fails, the caller gets 503.
+    const temporalDown = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 1000 }), namespace: 'default' });
+    const server = createApp({ prisma: h.prisma, temporal: temporalDown, taskQueue: h.taskQueue, policy: h.policy, secret: TEST_SECRET, namespace: 'default' }).listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const body = leadBody({ leadRef: `CUT-${run}` });
+    let caseId: string;
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/cases`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await h.token(await h.officialOf('VILLAGE', DEMO.villageA1))}` }, body: JSON.stringify(body),
+      });
+      expect(res.status, await res.clone().text()).toBe(503);
+      expect(await res.text()).not.toContain(body.household.idNumber);
+      const lead = await h.prisma.lead.findUniqueOrThrow({ where: { leadKey: `${body.channel}:CUT-${run}` } });
+      caseId = lead.id;
+      expect(lead.taskQueue).toBe(h.taskQueue);
+      expect(await h.prisma.case.findUnique({ where: { id: caseId } })).toBeNull();
+    } finally {
+      await new Promise((r) => server.close(r));
+      await temporalDown.connection.close().catch(() => undefined);
+    }
+    // The queue's dispatcher (as in every API process) finds the lead once it is older than any start takes.
+    const dispatcher = startIntakeDispatcher({ prisma: h.prisma, temporal: h.client, taskQueue: h.taskQueue, policy: h.policy, secret: TEST_SECRET, namespace: 'default' },
+      { pollMs: 200, orphanAfterMs: 1000, orphanSweepMs: 300, log: () => undefined });
+    try {
+      const row = await eventually(() => h.prisma.case.findUnique({ where: { id: caseId } }), 'the case of the cut-off lead', 60_000);
+      expect(row.status).toBe('IDENTIFYING');
+      const householdWorkflow = await h.client.workflow.getHandle(caseWorkflowId(row.householdId)).describe();
+      expect(householdWorkflow.status.name).toBe('RUNNING');
+      // Sweeps go on: the lead is never started twice (one run of the household's workflow).
+      await new Promise((r) => setTimeout(r, 1500));
+      expect((await h.client.workflow.count(`WorkflowId = "${caseWorkflowId(row.householdId)}"`)).count).toBe(1);
+    } finally {
+      await dispatcher.stop();
     }
   }, 120_000);
 });

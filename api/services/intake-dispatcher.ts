@@ -11,6 +11,10 @@
  * (ALREADY_OPEN: the lead is refused and its Lead row removed, as `POST /api/cases` does). A lead
  * whose case row exists is never started again, even when its workflow has ended. The case row
  * itself is written by the workflow's first activity with `ON CONFLICT DO NOTHING`.
+ *
+ * It also starts the leads of `POST /api/cases` whose start was cut off — the API process died
+ * between storing the lead and starting its workflow, or Temporal did not answer — once they are
+ * `orphanAfterMs` old: nobody has to send the lead again.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Category, CaseInput, Channel, RiskType } from '../../workflows/contracts';
@@ -30,6 +34,16 @@ export interface IntakeDispatcherOptions {
   pollMs?: number;
   /** Wait after Temporal or PostgreSQL failed (doubling up to 30 s). @default 500 ms */
   backoffMs?: number;
+  /**
+   * A lead taken by `POST /api/cases` (on this queue) still without its case this long after it
+   * arrived had its start cut off (the process died, or Temporal was unreachable): the dispatcher
+   * starts it. Longer than any answer waits for its start. @default 2 min
+   */
+  orphanAfterMs?: number;
+  /** How often to look for such leads. @default 30 s */
+  orphanSweepMs?: number;
+  /** How far back to look (the index range read each time). @default 7 days */
+  orphanWindowMs?: number;
   log?: (message: string) => void;
 }
 
@@ -201,6 +215,39 @@ export function startIntakeDispatcher(ctx: ServiceContext, opts: IntakeDispatche
     return { ...key, status: 'REFUSED', reason: 'the household already has an open case' };
   };
 
+  /**
+   * Leads of `POST /api/cases` on this queue whose case never started: same columns as a claimed
+   * row (no import). Reads the index range Lead(taskQueue, receivedAt) of the window only.
+   */
+  const orphans = async (): Promise<Claimed[]> => {
+    const now = Date.now();
+    const at = (ms: number): string => new Date(now - ms).toISOString().slice(0, 23);
+    const { rows } = await pool.query<Claimed>({
+      name: 'intake-orphans',
+      text: `SELECT '' AS "importId", 0 AS row, l.id AS "leadId", l."householdId", l."villageCode", v."parentCode" AS "townshipCode", t."parentCode" AS "countyCode",
+               l.channel, l.category, l."riskTypes", l."contactId", l."openedById", l."receivedAt", h."noLabour", false AS "caseExists",
+               (SELECT x.id FROM "Case" x WHERE x."householdId" = l."householdId" ORDER BY x."openedAt" DESC LIMIT 1) AS "latestId",
+               (SELECT x.status FROM "Case" x WHERE x."householdId" = l."householdId" ORDER BY x."openedAt" DESC LIMIT 1) AS "latestStatus"
+             FROM "Lead" l JOIN "Household" h ON h.id = l."householdId" JOIN "Region" v ON v.code = l."villageCode" JOIN "Region" t ON t.code = v."parentCode"
+             WHERE l."taskQueue" = $1 AND l."receivedAt" >= $2::timestamp AND l."receivedAt" < $3::timestamp
+               AND NOT EXISTS (SELECT 1 FROM "Case" c WHERE c.id = l.id)
+             ORDER BY l."receivedAt" LIMIT 50`,
+      values: [ctx.taskQueue, at(opts.orphanWindowMs ?? 7 * 86_400_000), at(opts.orphanAfterMs ?? 120_000)],
+    });
+    return rows;
+  };
+
+  /** Starts the leads whose start was cut off, one at a time (a start found running is left as it is). */
+  const sweepOrphans = async (): Promise<void> => {
+    for (const c of await orphans()) {
+      if (stopped) return;
+      const r = await startOne(c);
+      log(r.status === 'STARTED'
+        ? `lead ${c.leadId} had no case ${Math.round((Date.now() - new Date(c.receivedAt).getTime()) / 1000)} s after it arrived: its case is started`
+        : `lead ${c.leadId} had no case and its household has another open case: the lead is not kept`);
+    }
+  };
+
   const release = async (c: Claimed, ms: number): Promise<void> => {
     await pool.query(`UPDATE "ImportRow" SET "claimedUntil" = now() + $3 * interval '1 millisecond' WHERE "importId" = $1 AND row = $2 AND status = 'PENDING'`, [c.importId, c.row, ms])
       .catch(() => undefined);
@@ -265,15 +312,30 @@ export function startIntakeDispatcher(ctx: ServiceContext, opts: IntakeDispatche
     await flush();
   })();
 
+  let sweepTimer: NodeJS.Timeout | null = null;
+  let sweeping: Promise<void> = Promise.resolve();
+  const scheduleSweep = (): void => {
+    if (stopped) return;
+    sweepTimer = setTimeout(() => {
+      sweeping = sweepOrphans()
+        .catch((err: Error) => log(`cannot look for leads without a case (tried again later): ${err.message}`))
+        .finally(scheduleSweep);
+    }, opts.orphanSweepMs ?? 30_000);
+    sweepTimer.unref();
+  };
+  scheduleSweep();
+
   return {
     kick() {
       wake?.();
     },
     async stop() {
       stopped = true;
+      if (sweepTimer) clearTimeout(sweepTimer);
       wake?.();
       lowWater?.();
       await loop;
+      await sweeping;
     },
   };
 }

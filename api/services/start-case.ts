@@ -157,7 +157,7 @@ export async function startCaseFromLead(ctx: ServiceContext, official: AuthOffic
         id: caseId, leadKey, householdId, channel: req.channel, category: req.category, riskTypes: req.riskTypes,
         // Sealed for the case id: the case's first activity copies it as it is.
         healthDetailsSealed: pd.sealOptional(req.healthDetails, SEALED.healthDetails(caseId)) ?? null, incomePerCapita: req.incomePerCapita ?? null, summary: req.summary ?? null,
-        contactId: req.contactId ?? null, villageCode: h.villageCode, openedById: official.id,
+        contactId: req.contactId ?? null, villageCode: h.villageCode, openedById: official.id, taskQueue: ctx.taskQueue,
       },
     });
   } catch (err) {
