@@ -90,12 +90,12 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): Expres
   app.set('trust proxy', 'loopback');
   app.use(metricsMiddleware);
   // Imports read their body as bytes (CSV in UTF-8 or GBK, or JSON) and may be large.
-  // JSON imports are read whole (bounded); a CSV import is streamed by its route, row by row.
+  // A lead import (POST /api/imports), CSV or JSON, is streamed by its route, row by row: no body parser.
   // The fund project and asset ledgers are CSV files read whole (bounded), like the roster.
   app.use(['/api/imports/projects', '/api/imports/assets'], express.raw({ type: () => true, limit: '32mb' }));
-  app.use('/api/imports', express.raw({ type: (req) => /json/i.test(req.headers['content-type'] ?? ''), limit: '32mb' }));
   app.use('/api/roster', express.raw({ type: () => true, limit: '32mb' }));
-  app.use(express.json({ limit: '2mb' }));
+  const streamedImport = (req: { url?: string }): boolean => (req.url ?? '').split('?')[0].replace(/\/+$/, '') === '/api/imports';
+  app.use(express.json({ limit: '2mb', type: (req) => !streamedImport(req) && /^application\/([\w.-]+\+)?json\b/i.test(req.headers['content-type'] ?? '') }));
   app.use(rejectHostileInput);
 
   // The root leads to the admin sign-in (or the dashboard, once signed in).

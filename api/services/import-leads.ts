@@ -126,24 +126,31 @@ export async function* importLeads(
       yield r;
     }
   };
-  for await (const raw of rows) {
-    const row = n++;
-    const p = validateRow(ctx, official, raw, row, lang, chains).catch((err: unknown): ImportRowResult => {
-      console.error(`[imports] row ${row} failed: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`);
-      return { row, leadRef: null, outcome: 'FAILED', reason: 'internal error; send the row again' };
-    });
-    chunk.push(p);
-    if (chunk.length >= chunkSize) {
-      // Chunks are stored in order: a later row of a household sees the earlier chunk's lead.
-      const previous = storing;
-      const current = chunk;
-      chunk = [];
-      if (previous) yield* results(await previous);
-      storing = store(current);
+  // A file that breaks off (malformed CSV or JSON) still stores and answers every row read before the break.
+  let broken: { err: unknown } | null = null;
+  try {
+    for await (const raw of rows) {
+      const row = n++;
+      const p = validateRow(ctx, official, raw, row, lang, chains).catch((err: unknown): ImportRowResult => {
+        console.error(`[imports] row ${row} failed: ${(err as Error)?.name ?? 'Error'}: ${(err as Error)?.message ?? String(err)}`);
+        return { row, leadRef: null, outcome: 'FAILED', reason: 'internal error; send the row again' };
+      });
+      chunk.push(p);
+      if (chunk.length >= chunkSize) {
+        // Chunks are stored in order: a later row of a household sees the earlier chunk's lead.
+        const previous = storing;
+        const current = chunk;
+        chunk = [];
+        if (previous) yield* results(await previous);
+        storing = store(current);
+      }
     }
+  } catch (err) {
+    broken = { err };
   }
   if (storing) yield* results(await storing);
   if (chunk.length > 0) yield* results(await store(chunk));
+  if (broken) throw broken.err;
 }
 
 /** Counts of a finished import request. */

@@ -159,23 +159,26 @@ export function parseJsonLeads(value: unknown): Omit<ParsedLeadFile, 'encoding'>
   if (!list) throw new AppError('INVALID_INPUT', 'body: expected a JSON array of rows or {"rows": [...]}', { field: 'body' });
   if (list.length > MAX_IMPORT_ROWS) tooMany(list.length);
   const ignored = new Set<string>();
-  const rows = list.map((item): RawRow => {
-    if (!item || typeof item !== 'object' || Array.isArray(item)) return {};
-    const o = item as Record<string, unknown>;
-    const flat: Record<string, unknown> = { ...o };
-    if (o.household && typeof o.household === 'object') {
-      delete flat.household;
-      Object.assign(flat, o.household as Record<string, unknown>);
-    }
-    const row: RawRow = {};
-    for (const [k, v] of Object.entries(flat)) {
-      const col = columnOf(k);
-      if (col) row[col] = v;
-      else ignored.add(k);
-    }
-    return row;
-  });
+  const rows = list.map((item) => jsonRowOf(item, ignored));
   return { rows, ignoredColumns: [...ignored] };
+}
+
+/** One JSON row, flat or nested (`household` merged in), as raw columns; unknown keys go to `ignored`. */
+export function jsonRowOf(item: unknown, ignored: Set<string>): RawRow {
+  if (!item || typeof item !== 'object' || Array.isArray(item)) return {};
+  const o = item as Record<string, unknown>;
+  const flat: Record<string, unknown> = { ...o };
+  if (o.household && typeof o.household === 'object') {
+    delete flat.household;
+    Object.assign(flat, o.household as Record<string, unknown>);
+  }
+  const row: RawRow = {};
+  for (const [k, v] of Object.entries(flat)) {
+    const col = columnOf(k);
+    if (col) row[col] = v;
+    else ignored.add(k);
+  }
+  return row;
 }
 
 /**

@@ -3,12 +3,18 @@
  * csv-parse as they arrive, so a 100,000-row file is never held whole — only the parser's buffer
  * and the rows in flight. The encoding is decided from the first bytes (a BOM wins; else strict
  * UTF-8, else GB18030 as Excel saves CSV on Chinese Windows). A JSON body (`[...]` or
- * `{"rows": [...]}`) is parsed whole, as before: it is bounded by the request size limit.
+ * `{"rows": [...]}`) is streamed too, row by row, by stream-json (a maintained streaming JSON
+ * tokenizer: a hand-written one would be plumbing we keep), so neither form is held whole.
  */
+import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
+import { parser as jsonParser } from 'stream-json';
+import { pick } from 'stream-json/filters/pick.js';
+import { streamArray } from 'stream-json/streamers/stream-array.js';
+import chain from 'stream-chain';
 import { AppError } from '../http/app-error';
 import type { ParsedLeadFile, RawRow } from './parse-lead-file';
-import { REQUIRED_COLUMNS, columnOf, parseJsonLeads } from './parse-lead-file';
+import { REQUIRED_COLUMNS, columnOf, jsonRowOf } from './parse-lead-file';
 
 /** A file being read: its encoding and header, and its rows one by one. */
 export interface LeadStream {
@@ -19,8 +25,6 @@ export interface LeadStream {
 
 /** How many bytes decide the encoding and the separator. @default 64 KiB */
 const SNIFF_BYTES = 64 * 1024;
-/** Largest JSON body read whole. */
-const MAX_JSON_BYTES = 32 * 1024 * 1024;
 
 type Encoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030';
 
@@ -71,36 +75,55 @@ export async function openLeadStream(source: AsyncIterable<Uint8Array>, format: 
     }
   };
   const firstText = decode(first.subarray(bom), !ended);
-  if (format === 'json' || (format === 'auto' && /^\s*[[{]/.test(firstText))) {
-    let text = firstText;
-    let bytes = first.length;
-    while (!ended) {
-      const next = await it.next();
-      if (next.done) break;
-      bytes += next.value.length;
-      if (bytes > MAX_JSON_BYTES) throw new AppError('INVALID_INPUT', 'body: a JSON import is at most 32 MB; send CSV for larger files', { field: 'body' });
-      text += decode(next.value, true);
-    }
-    text += decode(new Uint8Array(0), false);
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw new AppError('INVALID_INPUT', 'body: malformed JSON', { field: 'body' });
-    }
-    const parsed = parseJsonLeads(value);
-    return { encoding: 'json', ignoredColumns: parsed.ignoredColumns, rows: toAsync(parsed.rows) };
-  }
+  if (format === 'json' || (format === 'auto' && /^\s*[[{]/.test(firstText))) return await openJson(firstText, ended, it, decode);
   return openCsv(firstText, ended, it, decode, reportedEncoding(encoding));
 }
 
-async function* toAsync<T>(items: T[]): AsyncGenerator<T> {
-  // Hands rows out one by one and lets go of each: the array is the caller's only copy.
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    (items as unknown[])[i] = undefined;
-    yield item;
+/**
+ * A JSON body as a stream of rows: the elements of a top-level array, or of the `rows` array of a
+ * top-level object. Resolves once the first row is read, so a body that is not JSON or has no rows
+ * is refused before any is stored; `ignoredColumns` fills as the rows are read (complete once they are).
+ */
+async function openJson(firstText: string, ended: boolean, it: AsyncIterator<Uint8Array>, decode: (b: Uint8Array, stream: boolean) => string): Promise<LeadStream> {
+  const text0 = firstText.replace(/^\uFEFF/, '');
+  const wrapped = /^\s*\{/.test(text0);
+  async function* texts(): AsyncGenerator<string> {
+    yield text0;
+    while (!ended) {
+      const next = await it.next();
+      if (next.done) break;
+      yield decode(next.value, true);
+    }
+    yield decode(new Uint8Array(0), false);
   }
+  const ignored = new Set<string>();
+  const ignoredColumns: string[] = [];
+  async function* rows(): AsyncGenerator<RawRow> {
+    const pipeline = chain([Readable.from(texts(), { objectMode: false }), jsonParser(), ...(wrapped ? [pick({ filter: 'rows' })] : []), streamArray()]);
+    let n = 0;
+    try {
+      for await (const item of pipeline as AsyncIterable<{ value: unknown }>) {
+        n++;
+        const row = jsonRowOf(item.value, ignored);
+        if (ignored.size > ignoredColumns.length) ignoredColumns.splice(0, ignoredColumns.length, ...ignored);
+        yield row;
+      }
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      throw new AppError('INVALID_INPUT', `body: malformed JSON (after ${n} rows): ${(err as Error).message.split('\n')[0]}`, { field: 'body' });
+    } finally {
+      pipeline.destroy();
+    }
+    if (n === 0 && wrapped) throw new AppError('INVALID_INPUT', 'body: expected a JSON array of rows or {"rows": [...]}', { field: 'body' });
+  }
+  const all = rows();
+  const first = await all.next();
+  async function* fromFirst(): AsyncGenerator<RawRow> {
+    if (first.done) return;
+    yield first.value;
+    yield* all;
+  }
+  return { encoding: 'json', ignoredColumns, rows: fromFirst() };
 }
 
 async function openCsv(

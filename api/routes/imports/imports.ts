@@ -15,6 +15,7 @@ import { emptySummary, importLeads } from '../../services/import-leads';
 import type { ImportInfo } from '../../services/import-progress';
 import { assertImportOf, createImport, getImport, listImports, refusedRows } from '../../services/import-progress';
 import { openLeadStream } from '../../services/stream-lead-file';
+import { AppError } from '../../http/app-error';
 import type { TImportLine } from './imports.types';
 import {
   IMPORT_CONSUMES, ZImportIdParam, ZImportInfo, ZImportLine, ZImportList, ZImportsQuerySchema, ZRefusedRowsQuery, ZRefusedRowsResponse,
@@ -60,11 +61,20 @@ export const importRoutes = (ctx: ServiceContext) => [
       res.flushHeaders();
       const summary: ImportSummary = emptySummary();
       let open = true;
-      for await (const r of importLeads(ctx, req.official!, importId, file.rows, query.firstRow, apiLang(req))) {
-        summary.rows += 1;
-        summary[r.outcome] += 1;
-        if (r.outcome === 'ACCEPTED' && summary.ACCEPTED % 1000 === 1) ctx.intake?.kick();
-        if (open && !(await writeLine(res, { type: 'row', ...r }))) open = false;
+      try {
+        for await (const r of importLeads(ctx, req.official!, importId, file.rows, query.firstRow, apiLang(req))) {
+          summary.rows += 1;
+          summary[r.outcome] += 1;
+          if (r.outcome === 'ACCEPTED' && summary.ACCEPTED % 1000 === 1) ctx.intake?.kick();
+          if (open && !(await writeLine(res, { type: 'row', ...r }))) open = false;
+        }
+      } catch (err) {
+        // The answer has begun: a file that breaks off mid-way ends it with an error line, not a cut connection.
+        if (!(err instanceof AppError)) throw err;
+        ctx.intake?.kick();
+        await writeLine(res, { type: 'error', importId, rows: summary.rows, code: err.code, field: err.field, message: err.message });
+        res.end();
+        return undefined as never;
       }
       ctx.intake?.kick();
       await writeLine(res, { type: 'summary', importId, encoding: file.encoding, ignoredColumns: file.ignoredColumns, summary });

@@ -52,8 +52,17 @@ export const ZImportSummaryLine = z.object({
   }),
 });
 
-/** One line of the NDJSON response: a line per row in row order, then one summary line. */
-export const ZImportLine = z.discriminatedUnion('type', [ZImportRowLine, ZImportSummaryLine]);
+export const ZImportErrorLine = z.object({
+  type: z.literal('error'),
+  importId: z.string().describe('the rows before the break are stored in this import: send the corrected file again with this importId'),
+  rows: z.number().int().describe('rows read before the break'),
+  code: z.string(),
+  field: z.string().optional(),
+  message: z.string(),
+}).describe('the file broke off (malformed CSV or JSON after its first rows): the last line instead of a summary');
+
+/** One line of the NDJSON response: a line per row in row order, then one summary line (or an error line when the file breaks off). */
+export const ZImportLine = z.discriminatedUnion('type', [ZImportRowLine, ZImportSummaryLine, ZImportErrorLine]);
 export type TImportLine = z.infer<typeof ZImportLine>;
 
 /** Request bodies by media type. */
