@@ -307,6 +307,82 @@ describe('集中排查 — a campaign over a roster', () => {
   });
 });
 
+describe('集中排查 — a township returns a village to re-check (退回重新排查)', () => {
+  const tag = `r${Date.now().toString(36)}`;
+  const SHIQIAO = '410599101202';
+  const WORKER = 'off-vil-shiqiao';
+  const WORKER_EMAIL = 'cun.shiqiao@demo.bangfu.local';
+  const TOWNSHIP_B_EMAIL = 'xiang.qingshan@demo.bangfu.local';
+
+  it('a returned village reopens its ledger and grid by link, re-checks, closes again, and the township reviews again', async () => {
+    const rows = ['一般农户', '脱贫户', '低保户'].map((c, i) => `${SHIQIAO},石桥网格${tag},${WORKER_EMAIL},石${i}${tag.slice(-3)},${randomIdNumber()},2,${c}`);
+    const roster = await postRoster(Buffer.from(['村代码,网格,网格员,户主,身份证号,人口,类别', ...rows].join('\n'), 'utf8'));
+    expect(roster.status, JSON.stringify(roster.body)).toBe(200);
+    const launched = await h.api('POST', '/api/campaigns', { as: COUNTY, body: { name: `退回排查${tag}`, deadline: inDays(7), villageCodes: [SHIQIAO] } });
+    expect(launched.status, JSON.stringify(launched.body)).toBe(201);
+    const id = launched.body.campaign.id as string;
+    const households = (await h.prisma.campaignVisit.findMany({ where: { campaignId: id }, orderBy: { householdId: 'asc' } })).map((v) => v.householdId);
+    expect(households).toHaveLength(3);
+    for (const hh of households) expect((await h.api('POST', `/api/campaigns/${id}/visits`, { as: WORKER, body: { householdId: hh, result: 'NO_RISK' } })).status).toBe(200);
+    const openTask = (step: string) => eventually(() => h.prisma.task.findFirst({ where: { processId: id, step, status: 'OPEN' } }), step);
+    const gridTask = await openTask('GRID_SCREENING');
+    const isGridMail = (m: { kind: string; to: string[]; text: string; subject: string; link: string | null }) => m.kind === 'NEW_TASK' && m.to.includes(WORKER_EMAIL) && m.text.includes(tag) && m.subject.includes('网格入户排查') && !!m.link;
+    const firstGridMail = await smtp.waitFor(isGridMail, 'the grid task mail');
+    expect((await h.api('POST', `/api/tasks/${gridTask.id}/decision`, { as: WORKER, body: { action: 'DONE', data: {} } })).status).toBe(200);
+    const meeting = { meetingOn: today(), attendees: 7, minutes: '研究排查结果' };
+    expect((await h.api('POST', `/api/tasks/${(await openTask('VILLAGE_LEDGER')).id}/decision`, { as: WORKER, body: { action: 'DONE', data: meeting } })).status).toBe(200);
+
+    // The township's review link: the sample check found a household wrongly marked; it returns the village.
+    const reviewMail = await smtp.waitFor((m) => m.kind === 'NEW_TASK' && m.to.includes(TOWNSHIP_B_EMAIL) && m.text.includes(tag), 'the township review mail');
+    const page = await getPage(`${reviewMail.link!}?lang=zh-CN`);
+    expect(page.status).toBe(200);
+    expect(textOf(page.html)).toContain('退回村重新排查');
+    const form = { csrf: csrfOf(page.html), action: 'RETURN', f_checked: '1', f_discrepancies: '1' };
+    // Hostile or incomplete returns name the field, in Chinese on the page.
+    const noVillage = await postForm(`${reviewMail.link!}?lang=zh-CN`, { ...form, reason: '抽查发现1户结果有误' });
+    expect(noVillage.status, textOf(noVillage.html).slice(0, 600)).toBe(400);
+    expect(noVillage.html).toContain('returnVillages');
+    const otherVillage = await postForm(`${reviewMail.link!}?lang=zh-CN`, { ...form, reason: '抽查发现1户结果有误', f_returnVillages: DEMO.villageA1 });
+    expect(otherVillage.status).toBe(422);
+    const noReason = await postForm(`${reviewMail.link!}?lang=zh-CN`, { ...form, f_returnVillages: SHIQIAO, f_recheckGrids: 'on' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.html).toContain('退回');
+    const returned = await postForm(`${reviewMail.link!}?lang=zh-CN`, { ...form, reason: '抽查发现1户结果有误', f_returnVillages: SHIQIAO, f_recheckGrids: 'on' });
+    expect(returned.status, textOf(returned.html).slice(0, 400)).toBe(303);
+
+    // The ledger reopens (its meeting record stays in the audit), the grid and the village get new tasks by link.
+    await eventually(async () => ((await h.prisma.villageLedger.count({ where: { campaignId: id } })) === 0 ? true : null), 'the ledger to reopen');
+    const regrid = await eventually(() => h.prisma.task.findFirst({ where: { processId: id, step: 'GRID_SCREENING', status: 'OPEN' } }), 'the grid task again');
+    expect(regrid.id).not.toBe(gridTask.id);
+    expect(regrid.assigneeId).toBe(WORKER);
+    const reledger = await openTask('VILLAGE_LEDGER');
+    const gridMail = await smtp.waitFor((m) => isGridMail(m) && m.link !== firstGridMail.link, 'the grid task mailed again');
+    const actions = (await h.prisma.auditEvent.findMany({ where: { processId: id }, select: { action: true } })).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['REVIEW_RETURNED', 'LEDGER_REOPENED', 'LEDGER_CLOSED']));
+
+    // The village cannot close before its grid is submitted again.
+    const early = await h.api('POST', `/api/tasks/${reledger.id}/decision`, { as: WORKER, body: { action: 'DONE', data: meeting } });
+    expect([early.status, early.body.error.field]).toEqual([422, 'grids']);
+    // The grid worker corrects the household on the page and submits the grid again.
+    const gridPage = await getPage(`${gridMail.link!}?lang=zh-CN`);
+    expect(textOf(gridPage.html)).toContain('已有结果 3/3');
+    expect((await postForm(`${gridMail.link!}/visit`, { csrf: csrfOf(gridPage.html), householdId: households[0], result: 'NOT_HOME' })).status).toBe(303);
+    expect((await postForm(`${gridMail.link!}/visit`, { csrf: csrfOf(gridPage.html), householdId: households[0], result: 'NO_RISK' })).status).toBe(303);
+    expect((await postForm(gridMail.link!, { csrf: csrfOf(gridPage.html), action: 'DONE' })).status).toBe(303);
+    expect((await h.api('POST', `/api/tasks/${reledger.id}/decision`, { as: WORKER, body: { action: 'DONE', data: { ...meeting, minutes: '复核后重新研究' } } })).status).toBe(200);
+    expect((await h.prisma.villageLedger.findFirstOrThrow({ where: { campaignId: id } })).minutes).toBe('复核后重新研究');
+
+    // The township reviews again (same sample), passes, and the county summary opens.
+    const again = await eventually(() => h.prisma.task.findFirst({ where: { processId: id, step: 'TOWNSHIP_REVIEW', status: 'OPEN' } }), 'the township review again');
+    expect(await h.prisma.task.count({ where: { processId: id, step: 'TOWNSHIP_REVIEW' } })).toBe(2);
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipB);
+    const sampled = await h.prisma.campaignVisit.count({ where: { campaignId: id, sampled: true } });
+    expect((await h.api('POST', `/api/tasks/${again.id}/decision`, { as: township, body: { action: 'APPROVE', data: { checked: sampled, discrepancies: 0 } } })).status).toBe(200);
+    await openTask('COUNTY_SUMMARY');
+    expect((await h.prisma.campaignVisit.findUniqueOrThrow({ where: { campaignId_householdId: { campaignId: id, householdId: households[0] } } })).visits).toBe(3);
+  });
+});
+
 describe('集中排查 — a long campaign', () => {
   it('continues as new when its history grows, carrying open tasks and counts, and still ends with every household settled', async () => {
     const h2 = await startHarness({ policy: { ...policy, processSteps: { SCREENING_CAMPAIGN: { ...policy.processSteps.SCREENING_CAMPAIGN, GRID_SCREENING: { unit: 'SECONDS', amount: 3600 } } } }, maxHistoryEvents: 60 });
