@@ -42,7 +42,8 @@ const TOWNSHIP_EMAIL = 'zhen.dongfeng@demo.bangfu.local';
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  h = await startHarness({ policy, mail: { smtpUrl: smtp.url } });
+  // A grid worker's GRID_ASSIGNED mail belongs to no case or process: delivered to GRID officials (only this file makes them).
+  h = await startHarness({ policy, mail: { smtpUrl: smtp.url, alsoScope: { kind: 'GRID_ASSIGNED', recipientId: { startsWith: 'off-gri-' } } } });
 });
 afterAll(async () => {
   await h?.stop();
@@ -380,6 +381,100 @@ describe('集中排查 — a township returns a village to re-check (退回重�
     expect((await h.api('POST', `/api/tasks/${again.id}/decision`, { as: township, body: { action: 'APPROVE', data: { checked: sampled, discrepancies: 0 } } })).status).toBe(200);
     await openTask('COUNTY_SUMMARY');
     expect((await h.prisma.campaignVisit.findUniqueOrThrow({ where: { campaignId_householdId: { campaignId: id, householdId: households[0] } } })).visits).toBe(3);
+  });
+});
+
+describe('集中排查 — grid workers of role GRID (网格员)', () => {
+  const tag = `g${Date.now().toString(36)}`;
+  const SHIQIAO = '410599101202';
+  const emails = [`wangge1.${tag}@demo.bangfu.local`, `wangge2.${tag}@demo.bangfu.local`];
+  let campaignId = '';
+  let grid1 = '';
+  let grid2 = '';
+  let hh1: string[] = [];
+  let hh2: string[] = [];
+
+  it('the officials file creates grid workers (网格员); a roster naming them mails each that they are the grid worker of grid X with N households', async () => {
+    const { loadOfficials } = await import('../api/services/load-officials');
+    const file = ['姓名,邮箱,角色,区划代码', `网格员甲,${emails[0]},网格员,${SHIQIAO}`, `网格员乙,${emails[1]},GRID,${SHIQIAO}`, `错放,x.${tag}@demo.bangfu.local,网格员,${DEMO.townshipB}`].join('\n');
+    const report = await loadOfficials(h.prisma, new TextEncoder().encode(file));
+    expect(report.counts).toMatchObject({ ADDED: 2, REFUSED: 1 });
+    expect(report.rows.find((r) => r.outcome === 'REFUSED')?.field).toBe('regionCode');
+    const workers = await h.prisma.official.findMany({ where: { email: { in: emails } }, orderBy: { email: 'asc' } });
+    expect(workers.map((w) => w.role)).toEqual(['GRID', 'GRID']);
+    [grid1, grid2] = [`网格甲${tag}`, `网格乙${tag}`];
+    const rows = [
+      [grid1, emails[0], '脱贫户'], [grid1, '', '一般农户'], [grid2, emails[1], '低保户'], [grid2, '', '一般农户'],
+    ].map(([g, w, c], i) => `${SHIQIAO},${g},${w},网${i}${tag.slice(-3)},${randomIdNumber()},3,${c}`);
+    const roster = await postRoster(Buffer.from(['村代码,网格,网格员,户主,身份证号,人口,类别', ...rows].join('\n'), 'utf8'));
+    expect(roster.status, JSON.stringify(roster.body)).toBe(200);
+    expect(roster.body.counts).toMatchObject({ ADDED: 4, REFUSED: 0 });
+    const keys = roster.body.rows.map((r: any) => r.key);
+    hh1 = keys.slice(0, 2);
+    hh2 = keys.slice(2, 4);
+    const mail = await smtp.waitFor((m) => m.kind === 'GRID_ASSIGNED' && m.to.includes(emails[0]), 'the grid worker told they are one');
+    expect(mail.subject).toContain(`您是石桥村${grid1}的网格员`);
+    expect(mail.text).toContain('本网格共有 2 户农户');
+    expect(mail.text).toMatch(/http:\/\/127.0.0.1:\d+\/admin\/grid/);
+    expect(mail.text).not.toMatch(/\d{17}[\dX]/);
+    // The same file again mails nobody again.
+    expect((await postRoster(Buffer.from(['村代码,网格,网格员,户主,身份证号,人口,类别', ...rows].join('\n'), 'utf8'))).body.counts).toMatchObject({ UNCHANGED: 4 });
+    expect(await h.prisma.notification.count({ where: { kind: 'GRID_ASSIGNED', recipientId: { in: workers.map((w) => w.id) } } })).toBe(2);
+  });
+
+  it('a grid worker sees and records only their own grid: the task link lists its households; another grid, the village ledger, figures and cases are refused', async () => {
+    const [w1, w2] = await Promise.all(emails.map((email) => h.prisma.official.findUniqueOrThrow({ where: { email } })));
+    const launched = await h.api('POST', '/api/campaigns', { as: COUNTY, body: { name: `网格员排查${tag}`, deadline: inDays(7), villageCodes: [SHIQIAO] } });
+    expect(launched.status, JSON.stringify(launched.body)).toBe(201);
+    campaignId = launched.body.campaign.id;
+    const tasks = launched.body.campaign.openTasks as { step: string; assigneeId: string }[];
+    expect(tasks.filter((t) => t.step === 'GRID_SCREENING').map((t) => t.assigneeId)).toEqual(expect.arrayContaining([w1.id, w2.id]));
+    const mail = await smtp.waitFor((m) => m.kind === 'NEW_TASK' && m.to.includes(emails[0]) && m.text.includes(tag), 'the GRID worker\'s task mail');
+    const page = await getPage(`${mail.link!}?lang=zh-CN`);
+    expect(page.status).toBe(200);
+    const text = textOf(page.html);
+    expect(text).toContain('已有结果 0/2');
+    for (const id of hh2) expect(page.html).not.toContain(id);
+    expect((await postForm(`${mail.link!}/visit`, { csrf: csrfOf(page.html), householdId: hh1[0], result: 'NO_RISK' })).status).toBe(303);
+    // Another grid's household through the link or the API: refused before anything is stored.
+    const other = await postForm(`${mail.link!}/visit?lang=zh-CN`, { csrf: csrfOf(page.html), householdId: hh2[0], result: 'NO_RISK' });
+    expect(other.status).toBe(403);
+    const viaApi = await h.api('POST', `/api/campaigns/${campaignId}/visits`, { as: w1.id, body: { householdId: hh2[0], result: 'RISK_FOUND', lead: { category: 'MARGINAL', riskTypes: ['ILLNESS'] } } });
+    expect([viaApi.status, viaApi.body.error.field]).toEqual([403, 'gridId']);
+    expect(await h.prisma.case.count({ where: { householdId: hh2[0] } })).toBe(0);
+    expect((await h.prisma.campaignVisit.findUniqueOrThrow({ where: { campaignId_householdId: { campaignId, householdId: hh2[0] } } })).result).toBeNull();
+    // Only their grid's ledger; no village ledger, no figures, no cases.
+    const gridId = (await h.prisma.campaignVisit.findUniqueOrThrow({ where: { campaignId_householdId: { campaignId, householdId: hh1[0] } } })).gridId;
+    const own = await h.api('GET', `/api/campaigns/${campaignId}/ledger?gridId=${encodeURIComponent(gridId)}`, { as: w1.id });
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+    expect(own.body.rows.map((r: any) => r.householdId).sort()).toEqual([...hh1].sort());
+    expect((await h.api('GET', `/api/campaigns/${campaignId}/ledger?villageCode=${SHIQIAO}`, { as: w1.id })).status).toBe(403);
+    expect((await h.api('GET', `/api/campaigns/${campaignId}/figures`, { as: w1.id })).status).toBe(403);
+    const cases = await h.api('GET', '/api/cases', { as: w1.id });
+    expect([200, 403]).toContain(cases.status);
+    if (cases.status === 200) expect(cases.body.items ?? cases.body.cases ?? []).toEqual([]);
+    // A grid worker cannot decide the village's step.
+    const ledger = await h.prisma.task.findFirstOrThrow({ where: { processId: campaignId, step: 'VILLAGE_LEDGER', status: 'OPEN' } });
+    expect((await h.api('POST', `/api/tasks/${ledger.id}/decision`, { as: w1.id, body: { action: 'DONE', data: { meetingOn: today(), attendees: 3, minutes: 'x' } } })).status).toBe(403);
+    // The second worker records theirs through the API and submits the grid.
+    for (const id of hh2) expect((await h.api('POST', `/api/campaigns/${campaignId}/visits`, { as: w2.id, body: { householdId: id, result: 'NO_RISK' } })).status).toBe(200);
+    const g2Task = await h.prisma.task.findFirstOrThrow({ where: { processId: campaignId, step: 'GRID_SCREENING', assigneeId: w2.id } });
+    expect((await h.api('POST', `/api/tasks/${g2Task.id}/decision`, { as: w2.id, body: { action: 'DONE', data: {} } })).status).toBe(200);
+  });
+
+  it('the grid page (我的网格) lists the worker\'s households with their state, and is all a grid worker\'s session shows', async () => {
+    const w1 = await h.prisma.official.findUniqueOrThrow({ where: { email: emails[0] } });
+    const admin = await adminLogin(h, w1.id);
+    const start = await admin.get('/admin?lang=zh-CN');
+    expect([200, 303]).toContain(start.status);
+    const page = await admin.get('/admin/grid?lang=zh-CN');
+    expect(page.status).toBe(200);
+    for (const id of hh1) expect(page.text).toContain(`data-household="${id}"`);
+    for (const id of hh2) expect(page.text).not.toContain(id);
+    expect(textOf(page.text)).toContain('无风险');
+    expect(textOf(page.text)).toContain('未走访');
+    expect((await admin.get('/admin/cases')).status).toBe(403);
+    expect((await admin.get(`/admin/campaigns/${campaignId}`)).status).toBe(403);
   });
 });
 

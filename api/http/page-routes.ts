@@ -79,6 +79,7 @@ export const PAGE_ROUTES: DocumentedRoute[] = [
       ['get', '/admin/reports/{id}/xlsx', 'One report version as XLSX'],
       ['get', '/admin/reports/{id}/pdf', 'One report version as PDF'],
       ['get', '/admin/campaigns', 'Screening campaigns (集中排查)'],
+      ['get', '/admin/grid', 'A grid worker\'s grids (我的网格): each household with its category, open case and latest screening result'],
       ['get', '/admin/campaigns/{id}', 'A campaign: progress per village, zero-finding villages, timeline'],
       ['get', '/admin/campaigns/{id}/ledger.xlsx', 'A campaign\'s ledger (台账) as XLSX (villageCode in the query for one village)'],
       ['get', '/admin/imports', 'Bulk imports (批量导入) with rows received, started, known, refused, pending'],
@@ -92,7 +93,7 @@ export const PAGE_ROUTES: DocumentedRoute[] = [
       ['post', '/admin/officials/{id}/tokens/{tokenId}/revoke', 'Revoke an API token (form)'],
     ] as const
   ).map(([method, path, summary]): DocumentedRoute => ({
-    method, path, summary, tags: ['pages'], roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN', 'CONTACT'],
+    method, path, summary, tags: ['pages'], roles: path === '/admin/grid' ? ['GRID'] : ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN', 'CONTACT'],
     description: 'Needs the admin session cookie (sign in at /admin/login); a POST needs the session\'s CSRF token in `_csrf`.',
     ...(path.includes('{tokenId}') ? { params: idParam.extend({ tokenId: safeText() }) } : path.includes('{id}') ? { params: idParam } : {}),
     query: lang,

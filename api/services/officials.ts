@@ -18,12 +18,13 @@ import { actorOf, sendCaseUpdate, transferTask } from './case-actions';
 import type { ServiceContext } from './context';
 
 /** Roles an official can have. */
-export const ROLES = ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN', 'CONTACT'] as const satisfies readonly Role[];
+export const ROLES = ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN', 'CONTACT', 'GRID'] as const satisfies readonly Role[];
 
 /** Region levels each role may be placed on. */
 export const LEVELS_FOR_ROLE: Record<Role, RegionLevel[]> = {
   VILLAGE: ['VILLAGE'],
   CONTACT: ['VILLAGE'],
+  GRID: ['VILLAGE'],
   TOWNSHIP: ['TOWNSHIP'],
   COUNTY: ['COUNTY'],
   ADMIN: ['COUNTY', 'CITY'],

@@ -9,6 +9,7 @@ import {
   isReviewReturn, returnPlan, townshipsReadyForReview, validateVisit, withCounts, withDecision, withReturn,
 } from '../../workflows/campaign/rules';
 import { CAMPAIGN_STEPS } from '../../workflows/campaign/contracts';
+import { assertActsOnTask } from '../../workflows/blocks/task-rules';
 
 const worker: Actor = { id: 'w1', role: 'VILLAGE', regionCode: 'v1' };
 const NOW = Date.parse('2026-06-01T04:00:00Z');
@@ -48,6 +49,14 @@ describe('visits (入户排查)', () => {
     expect(refusal(() => validateVisit(state(), open, { householdId: 'h', gridId: 'g1', result: 'NO_RISK', actor: { ...worker, id: 'w1-standin' } })).type).toBeUndefined();
     expect(refusal(() => validateVisit(state(), open, { householdId: 'h', gridId: 'g1', result: 'NO_RISK', actor: { ...worker, id: 'other' } })).type).toBe('NOT_ASSIGNEE');
     expect(refusal(() => validateVisit(state(), open, { householdId: 'h', gridId: 'g1', result: 'NO_RISK', actor: { id: 'w1', role: 'TOWNSHIP', regionCode: 't1' } })).type).toBe('WRONG_LEVEL');
+  });
+  it('a grid worker of role GRID records the visits of their own grid, but never decides a step of the village', () => {
+    const gridWorker: Actor = { id: 'w1', role: 'GRID', regionCode: 'v1' };
+    expect(refusal(() => validateVisit(state(), open, { householdId: 'h', gridId: 'g1', result: 'NO_RISK', actor: gridWorker })).type).toBeUndefined();
+    expect(refusal(() => validateVisit(state(), open, { householdId: 'h', gridId: 'g1', result: 'NO_RISK', actor: { ...gridWorker, id: 'w9' } })).type).toBe('WRONG_LEVEL');
+    const ledger: AnyTaskState = { ...task('T-v1', ['village-head']), step: CAMPAIGN_STEPS.LEDGER };
+    expect(refusal(() => assertActsOnTask(ledger, gridWorker)).type).toBe('WRONG_LEVEL');
+    expect(refusal(() => assertActsOnTask({ ...ledger, level: 'TOWNSHIP' }, gridWorker)).type).toBe('WRONG_LEVEL');
   });
   it('a risk found names its case; no other result does; unknown grids and results are refused naming the field', () => {
     expect(refusal(() => validateVisit(state(), open, { householdId: 'h', gridId: 'g1', result: 'RISK_FOUND', actor: worker }))).toEqual({ type: 'CRITERIA_NOT_MET', field: 'caseId' });
