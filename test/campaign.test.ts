@@ -50,6 +50,12 @@ afterAll(async () => {
   await smtp?.stop();
 });
 
+/** Posts a form with repeated fields (one per ticked checkbox), as a browser does; no redirect followed. */
+async function postMulti(url: string, fields: [string, string][]): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  return { status: res.status, text: await res.text() };
+}
+
 const today = (): string => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 const inDays = (n: number): string => new Date(Date.now() + 8 * 3_600_000 + n * 86_400_000).toISOString().slice(0, 10);
 
@@ -141,7 +147,7 @@ describe('集中排查 — a campaign over a roster', () => {
     expect(first.status, textOf(first.html).slice(0, 300)).toBe(303);
     expect(first.location).toContain(`#${hh[0]}`);
     // A risk found opens the identification with the form's category and risk type.
-    expect((await tap({ householdId: hh[1], result: 'RISK_FOUND', category: 'MARGINAL', riskType: 'ILLNESS' })).status).toBe(303);
+    expect((await tap({ householdId: hh[1], result: 'RISK_FOUND', category: 'MARGINAL', riskTypes: 'ILLNESS' })).status).toBe(303);
     const riskRow = await h.prisma.campaignVisit.findUniqueOrThrow({ where: { campaignId_householdId: { campaignId, householdId: hh[1] } } });
     expect(riskRow.result).toBe('RISK_FOUND');
     const kase = await h.prisma.case.findUniqueOrThrow({ where: { id: riskRow.caseId! } });
@@ -436,6 +442,28 @@ describe('集中排查 — grid workers of role GRID (网格员)', () => {
     expect(text).toContain('已有结果 0/2');
     for (const id of hh2) expect(page.html).not.toContain(id);
     expect((await postForm(`${mail.link!}/visit`, { csrf: csrfOf(page.html), householdId: hh1[0], result: 'NO_RISK' })).status).toBe(303);
+    // A risk found with several risk types at once (checkboxes): the lead carries them all.
+    const multi = await postMulti(`${mail.link!}/visit`, [['csrf', csrfOf(page.html)], ['householdId', hh1[1]], ['result', 'RISK_FOUND'], ['category', 'MARGINAL'], ['riskTypes', 'ILLNESS'], ['riskTypes', 'SCHOOLING']]);
+    expect(multi.status, multi.text.slice(0, 300)).toBe(303);
+    const riskRow = await h.prisma.campaignVisit.findUniqueOrThrow({ where: { campaignId_householdId: { campaignId, householdId: hh1[1] } } });
+    const lead = await h.prisma.case.findUniqueOrThrow({ where: { id: riskRow.caseId! } });
+    expect([...lead.riskTypes].sort()).toEqual(['ILLNESS', 'SCHOOLING']);
+    // Hostile input: an unknown type, none ticked, or types without a risk → 400 naming riskTypes, in Chinese on the page; nothing stored.
+    const unknown = await postMulti(`${mail.link!}/visit?lang=zh-CN`, [['csrf', csrfOf(page.html)], ['householdId', hh1[0]], ['result', 'RISK_FOUND'], ['riskTypes', 'ILLNESS'], ['riskTypes', 'WITCHCRAFT']]);
+    expect(unknown.status).toBe(400);
+    expect(textOf(unknown.text)).toContain('风险类型');
+    expect(unknown.text).toContain('riskTypes');
+    const none = await postMulti(`${mail.link!}/visit?lang=zh-CN`, [['csrf', csrfOf(page.html)], ['householdId', hh1[0]], ['result', 'RISK_FOUND'], ['category', 'MARGINAL']]);
+    expect(none.status).toBe(400);
+    expect(textOf(none.text)).toContain('请至少勾选一种风险类型');
+    const stray = await postMulti(`${mail.link!}/visit?lang=zh-CN`, [['csrf', csrfOf(page.html)], ['householdId', hh1[0]], ['result', 'NO_RISK'], ['riskTypes', 'ILLNESS']]);
+    expect(stray.status).toBe(400);
+    expect(await h.prisma.case.count({ where: { householdId: hh1[0] } })).toBe(0);
+    expect((await h.prisma.campaignVisit.findUniqueOrThrow({ where: { campaignId_householdId: { campaignId, householdId: hh1[0] } } })).result).toBe('NO_RISK');
+    // The page offers the risk types as checkboxes (no script).
+    expect(page.html).toContain('type="checkbox"');
+    expect(page.html).toContain('name="riskTypes"');
+    expect(page.html).not.toContain('<script');
     // Another grid's household through the link or the API: refused before anything is stored.
     const other = await postForm(`${mail.link!}/visit?lang=zh-CN`, { csrf: csrfOf(page.html), householdId: hh2[0], result: 'NO_RISK' });
     expect(other.status).toBe(403);
@@ -471,8 +499,11 @@ describe('集中排查 — grid workers of role GRID (网格员)', () => {
     expect(page.status).toBe(200);
     for (const id of hh1) expect(page.text).toContain(`data-household="${id}"`);
     for (const id of hh2) expect(page.text).not.toContain(id);
+    // State: the household with no risk, and the one whose risk started an identification.
     expect(textOf(page.text)).toContain('无风险');
-    expect(textOf(page.text)).toContain('未走访');
+    expect(textOf(page.text)).toContain('发现风险');
+    expect(page.text).toContain(`data-household="${hh1[1]}" data-state="IDENTIFYING"`);
+    expect(textOf(page.text)).toContain('识别中');
     expect((await admin.get('/admin/cases')).status).toBe(403);
     expect((await admin.get(`/admin/campaigns/${campaignId}`)).status).toBe(403);
   });

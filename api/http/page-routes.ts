@@ -43,8 +43,9 @@ export const PAGE_ROUTES: DocumentedRoute[] = [
   },
   {
     method: 'post', path: '/t/{token}/visit', summary: 'Grid task link (网格员页面): record one household\'s visit result; back to the page', tags: ['task links'], roles: 'public', status: 303,
+    description: 'A risk found names one or more risk types: `riskTypes` once per ticked checkbox. None, or an unknown one, is refused with 400 naming riskTypes (the page shows it in the reader\'s language).',
     params: tokenParam, query: lang, response: z.string(), produces: redirect,
-    consumes: { 'application/x-www-form-urlencoded': z.object({ csrf, householdId: safeText(), result: safeText(), category: safeText().optional(), riskType: safeText().optional() }) },
+    consumes: { 'application/x-www-form-urlencoded': z.object({ csrf, householdId: safeText(), result: safeText(), category: safeText().optional(), riskTypes: z.union([safeText(), z.array(safeText())]).optional() }) },
   },
   { method: 'get', path: '/t/{token}/done', summary: 'Task link: the outcome page', tags: ['task links'], roles: 'public', params: tokenParam, query: lang, response: z.string(), produces: page },
   { method: 'get', path: '/admin/login', summary: 'Admin sign-in page', tags: ['pages'], roles: 'public', query: lang.extend({ next: safeText().optional() }), response: z.string(), produces: page },

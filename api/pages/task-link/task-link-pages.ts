@@ -12,7 +12,7 @@ import type { Prisma, Process, Task } from '@prisma/client';
 import { processStep } from '../../process-kinds/registry';
 import { loadProcessView, processDecidePage, processResultPage, processSupervisePage } from './process-pages';
 import { loadCalendar } from '../../../activities/calendar/calendar';
-import { AppError } from '../../http/app-error';
+import { AppError, fromZodError } from '../../http/app-error';
 import type { RateLimitOptions } from '../../http/rate-limit';
 import { rateLimit } from '../../http/rate-limit';
 import type { ServiceContext } from '../../services/context';
@@ -31,7 +31,7 @@ import { ZLinkFormSchema, executeLinkAction, formValues, linkOfficial, refusalMe
 import { CAMPAIGN_KIND, CAMPAIGN_STEPS } from '../../../workflows/campaign/contracts';
 import { ledgerRows } from '../../services/campaign/read-campaign';
 import { recordVisit } from '../../services/campaign/record-visit';
-import { ZGridVisitFormSchema, gridHouseholdsCard } from './grid-page';
+import { ZGridVisitFormSchema, gridHouseholdsCard, riskTypesRefusal } from './grid-page';
 
 /** Options of {@link taskLinkPages}. */
 export interface TaskLinkPagesOptions {
@@ -184,12 +184,18 @@ export function taskLinkPages(ctx: ServiceContext, opts: TaskLinkPagesOptions = 
     }
     const parsed = ZGridVisitFormSchema.safeParse(body);
     const fail = (status: number, message: string, field?: string) => renderConfirm(req, res, token, r, formValues(body), { status, message, field });
-    if (!parsed.success) return fail(400, `${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`, String(parsed.error.issues[0].path[0] ?? ''));
+    if (!parsed.success) {
+      // In the reader's language, naming the field (风险类型 …); nothing is stored.
+      const e = fromZodError(parsed.error, undefined, lang, body);
+      return fail(400, e.message, e.field);
+    }
     const f = parsed.data;
+    const typesRefused = riskTypesRefusal(f, lang);
+    if (typesRefused) return fail(400, typesRefused, 'riskTypes');
     try {
       await recordVisit(ctx, linkOfficial(r.official), r.process.id, {
         householdId: f.householdId, result: f.result,
-        ...(f.result === 'RISK_FOUND' ? { lead: { category: f.category ?? 'MARGINAL', riskTypes: [f.riskType ?? 'OTHER'] } } : {}),
+        ...(f.result === 'RISK_FOUND' ? { lead: { category: f.category ?? 'MARGINAL', riskTypes: f.riskTypes } } : {}),
       });
     } catch (err) {
       if (err instanceof AppError) return fail(err.status, refusalMessage(lang, err), err.field);
