@@ -507,6 +507,15 @@ describe('集中排查 — grid workers of role GRID (网格员)', () => {
     expect((await admin.get('/admin/cases')).status).toBe(403);
     expect((await admin.get(`/admin/campaigns/${campaignId}`)).status).toBe(403);
   });
+
+  it('a village whose roster lists lifted households (脱贫户) only is refused at the launch, naming the field (its ledger could not close either)', async () => {
+    // The village's roster as a county that loaded only its lifted households would have it.
+    await h.prisma.rosterEntry.updateMany({ where: { villageCode: SHIQIAO }, data: { category: 'LIFTED' } });
+    const refused = await h.api('POST', '/api/campaigns', { as: COUNTY, body: { name: `只排查脱贫户${tag}`, deadline: inDays(7), villageCodes: [SHIQIAO] } });
+    expect([refused.status, refused.body.error.field]).toEqual([422, 'villageCodes']);
+    expect(refused.body.error.message).toContain('脱贫户');
+    expect(await h.prisma.process.count({ where: { title: { contains: `只排查脱贫户${tag}` } } })).toBe(0);
+  });
 });
 
 describe('集中排查 — a long campaign', () => {
