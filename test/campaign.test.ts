@@ -344,6 +344,11 @@ describe('集中排查 — a township returns a village to re-check (退回重�
     const page = await getPage(`${reviewMail.link!}?lang=zh-CN`);
     expect(page.status).toBe(200);
     expect(textOf(page.html)).toContain('退回村重新排查');
+    // The review page lists the sampled households (names, no ID numbers) and the villages with their codes.
+    expect(textOf(page.html)).toContain('抽查农户');
+    expect(page.html).toContain(`data-village="${SHIQIAO}"`);
+    expect((page.html.match(/data-sampled=/g) ?? []).length).toBe(await h.prisma.campaignVisit.count({ where: { campaignId: id, sampled: true } }));
+    expect(page.html).not.toMatch(/\d{17}[\dX]/);
     const form = { csrf: csrfOf(page.html), action: 'RETURN', f_checked: '1', f_discrepancies: '1' };
     // Hostile or incomplete returns name the field, in Chinese on the page.
     const noVillage = await postForm(`${reviewMail.link!}?lang=zh-CN`, { ...form, reason: '抽查发现1户结果有误' });

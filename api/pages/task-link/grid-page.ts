@@ -65,3 +65,23 @@ ${r.openCaseId ? '' : html`<form method="post" action="${form.action}"><input ty
   return html`<section class="card" aria-labelledby="hh"><h2 id="hh">${lang === 'zh-CN' ? `本网格农户（已有结果 ${settled}/${rows.length}）` : `Households of the grid (${settled}/${rows.length} settled)`}</h2>
 <ol class="timeline">${rows.map(item)}</ol></section>`;
 }
+
+/** A household drawn for the township's check visit (抽查), as the review page lists it. */
+export interface SampledHousehold {
+  headName: string;
+  villageCode: string;
+  gridName: string;
+  result: string | null;
+}
+
+/**
+ * The township review's card: the households drawn for the check visit with the result the grid
+ * recorded, and the township's villages in the campaign with their codes (a return names them).
+ */
+export function reviewSampleCard(lang: Lang, sampled: SampledHousehold[], villages: { code: string; name: string; closed: boolean }[]): SafeHtml {
+  const zh = lang === 'zh-CN';
+  return html`<section class="card" aria-labelledby="sample"><h2 id="sample">${zh ? `抽查农户（${sampled.length} 户）` : `Households drawn for the check visit (${sampled.length})`}</h2>
+<ol class="timeline">${sampled.map((s) => html`<li data-sampled="${s.villageCode}"><strong>${s.headName}</strong> · ${villages.find((v) => v.code === s.villageCode)?.name ?? s.villageCode} · ${s.gridName} · ${zh ? '登记结果' : 'recorded'}：${s.result ? RESULT[s.result]?.[lang] ?? s.result : (zh ? '无' : 'none')}</li>`)}</ol>
+<h3>${zh ? '本乡镇参与排查的村（退回时填写村代码）' : 'Villages of the township in the campaign (a return names their codes)'}</h3>
+<ul>${villages.map((v) => html`<li data-village="${v.code}">${v.name} <code>${v.code}</code> · ${v.closed ? (zh ? '台账已关闭' : 'ledger closed') : (zh ? '台账未关闭' : 'ledger open')}</li>`)}</ul></section>`;
+}
