@@ -513,6 +513,16 @@ describe('集中排查 — grid workers of role GRID (网格员)', () => {
     expect((await admin.get(`/admin/campaigns/${campaignId}`)).status).toBe(403);
   });
 
+  it('a deactivated grid worker\'s open grid task goes to the village official', async () => {
+    const w1 = await h.prisma.official.findUniqueOrThrow({ where: { email: emails[0] } });
+    const task = await h.prisma.task.findFirstOrThrow({ where: { processId: campaignId, step: 'GRID_SCREENING', assigneeId: w1.id, status: 'OPEN' } });
+    const admin = await adminLogin(h, 'off-admin');
+    const out = await admin.post(`/admin/officials/${w1.id}/deactivate`, { _csrf: await admin.csrf() });
+    expect(out.status, out.text.slice(0, 300)).toBe(200);
+    expect(out.text).toContain(`data-task-id="${task.id}" data-outcome="TRANSFERRED"`);
+    await eventually(async () => ((await h.prisma.task.findUnique({ where: { id: task.id } }))?.assigneeId === 'off-vil-shiqiao' ? true : null), 'the grid task with the village official');
+  });
+
   it('a village whose roster lists lifted households (脱贫户) only is refused at the launch, naming the field (its ledger could not close either)', async () => {
     // The village's roster as a county that loaded only its lifted households would have it.
     await h.prisma.rosterEntry.updateMany({ where: { villageCode: SHIQIAO }, data: { category: 'LIFTED' } });

@@ -145,8 +145,9 @@ export async function deactivateOfficial(ctx: ServiceContext, actor: AuthOfficia
   const official = await ctx.prisma.official.findUnique({ where: { id: officialId } });
   if (!official) throw new AppError('NOT_FOUND', `official ${officialId} not found`, { field: 'officialId' });
   if (official.id === actor.id) throw new AppError('CONFLICT', 'you cannot deactivate yourself', { field: 'officialId' });
+  // A grid worker's (网格员) open grid task goes to the village (a village-level task takes village colleagues only).
   const colleagues = await ctx.prisma.official.findMany({
-    where: { role: official.role, regionCode: official.regionCode, active: true, id: { not: official.id } },
+    where: { role: official.role === 'GRID' ? 'VILLAGE' : official.role, regionCode: official.regionCode, active: true, id: { not: official.id } },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   });
   // Stand-ins of this official first, then principals, then other stand-ins.
