@@ -22,7 +22,9 @@ export type NotificationKind =
   | 'NEW_TASK' | 'REMINDER' | 'ESCALATION' | 'NUDGE' | 'CONTACT_REMINDER' | 'CONTACT_ESCALATION' | 'PLAN_DUE'
   | 'DECISION_OUTCOME' | 'CASE_CLOSED' | 'SLA_BREACHED' | 'CASE_ASSIGNED_TO_CONTACT' | 'TASK_UNASSIGNED'
   /** 报表生成 — a county report version is ready (to the county's administrators). */
-  | 'REPORT_READY';
+  | 'REPORT_READY'
+  /** 网格员告知 — an official was made the grid worker of a grid (written by the roster import). */
+  | 'GRID_ASSIGNED';
 
 /** A notification to write into the outbox with an event. */
 export interface NotificationSpec {

@@ -30,12 +30,13 @@ const USAGE = `usage:
   npm run officials -- revoke <officialId>
   npm run officials -- list [--region <code>]`;
 
-const ROLES = ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN', 'CONTACT'] as const satisfies readonly Role[];
+const ROLES = ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN', 'CONTACT', 'GRID'] as const satisfies readonly Role[];
 
 /** Region levels each role may be placed on. */
 const LEVELS_FOR_ROLE: Record<Role, RegionLevel[]> = {
   VILLAGE: ['VILLAGE'],
   CONTACT: ['VILLAGE'],
+  GRID: ['VILLAGE'],
   TOWNSHIP: ['TOWNSHIP'],
   COUNTY: ['COUNTY'],
   ADMIN: ['COUNTY', 'CITY'],

@@ -42,12 +42,19 @@ const TOWNSHIP_EMAIL = 'zhen.dongfeng@demo.bangfu.local';
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  h = await startHarness({ policy, mail: { smtpUrl: smtp.url } });
+  // A grid worker's GRID_ASSIGNED mail belongs to no case or process: delivered to GRID officials (only this file makes them).
+  h = await startHarness({ policy, mail: { smtpUrl: smtp.url, alsoScope: { kind: 'GRID_ASSIGNED', recipientId: { startsWith: 'off-gri-' } } } });
 });
 afterAll(async () => {
   await h?.stop();
   await smtp?.stop();
 });
+
+/** Posts a form with repeated fields (one per ticked checkbox), as a browser does; no redirect followed. */
+async function postMulti(url: string, fields: [string, string][]): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  return { status: res.status, text: await res.text() };
+}
 
 const today = (): string => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 const inDays = (n: number): string => new Date(Date.now() + 8 * 3_600_000 + n * 86_400_000).toISOString().slice(0, 10);
@@ -140,7 +147,7 @@ describe('集中排查 — a campaign over a roster', () => {
     expect(first.status, textOf(first.html).slice(0, 300)).toBe(303);
     expect(first.location).toContain(`#${hh[0]}`);
     // A risk found opens the identification with the form's category and risk type.
-    expect((await tap({ householdId: hh[1], result: 'RISK_FOUND', category: 'MARGINAL', riskType: 'ILLNESS' })).status).toBe(303);
+    expect((await tap({ householdId: hh[1], result: 'RISK_FOUND', category: 'MARGINAL', riskTypes: 'ILLNESS' })).status).toBe(303);
     const riskRow = await h.prisma.campaignVisit.findUniqueOrThrow({ where: { campaignId_householdId: { campaignId, householdId: hh[1] } } });
     expect(riskRow.result).toBe('RISK_FOUND');
     const kase = await h.prisma.case.findUniqueOrThrow({ where: { id: riskRow.caseId! } });
@@ -304,6 +311,225 @@ describe('集中排查 — a campaign over a roster', () => {
     // A township official of another township sees none of it.
     const other = await adminLogin(h, await h.officialOf('TOWNSHIP', DEMO.townshipB));
     expect((await other.get(`/admin/campaigns/${campaignId}`)).status).toBe(403);
+  });
+});
+
+describe('集中排查 — a township returns a village to re-check (退回重新排查)', () => {
+  const tag = `r${Date.now().toString(36)}`;
+  const SHIQIAO = '410599101202';
+  const WORKER = 'off-vil-shiqiao';
+  const WORKER_EMAIL = 'cun.shiqiao@demo.bangfu.local';
+  const TOWNSHIP_B_EMAIL = 'xiang.qingshan@demo.bangfu.local';
+
+  it('a returned village reopens its ledger and grid by link, re-checks, closes again, and the township reviews again', async () => {
+    const rows = ['一般农户', '脱贫户', '低保户'].map((c, i) => `${SHIQIAO},石桥网格${tag},${WORKER_EMAIL},石${i}${tag.slice(-3)},${randomIdNumber()},2,${c}`);
+    const roster = await postRoster(Buffer.from(['村代码,网格,网格员,户主,身份证号,人口,类别', ...rows].join('\n'), 'utf8'));
+    expect(roster.status, JSON.stringify(roster.body)).toBe(200);
+    const launched = await h.api('POST', '/api/campaigns', { as: COUNTY, body: { name: `退回排查${tag}`, deadline: inDays(7), villageCodes: [SHIQIAO] } });
+    expect(launched.status, JSON.stringify(launched.body)).toBe(201);
+    const id = launched.body.campaign.id as string;
+    const households = (await h.prisma.campaignVisit.findMany({ where: { campaignId: id }, orderBy: { householdId: 'asc' } })).map((v) => v.householdId);
+    expect(households).toHaveLength(3);
+    for (const hh of households) expect((await h.api('POST', `/api/campaigns/${id}/visits`, { as: WORKER, body: { householdId: hh, result: 'NO_RISK' } })).status).toBe(200);
+    const openTask = (step: string) => eventually(() => h.prisma.task.findFirst({ where: { processId: id, step, status: 'OPEN' } }), step);
+    const gridTask = await openTask('GRID_SCREENING');
+    const isGridMail = (m: { kind: string; to: string[]; text: string; subject: string; link: string | null }) => m.kind === 'NEW_TASK' && m.to.includes(WORKER_EMAIL) && m.text.includes(tag) && m.subject.includes('网格入户排查') && !!m.link;
+    const firstGridMail = await smtp.waitFor(isGridMail, 'the grid task mail');
+    expect((await h.api('POST', `/api/tasks/${gridTask.id}/decision`, { as: WORKER, body: { action: 'DONE', data: {} } })).status).toBe(200);
+    const meeting = { meetingOn: today(), attendees: 7, minutes: '研究排查结果' };
+    expect((await h.api('POST', `/api/tasks/${(await openTask('VILLAGE_LEDGER')).id}/decision`, { as: WORKER, body: { action: 'DONE', data: meeting } })).status).toBe(200);
+
+    // The township's review link: the sample check found a household wrongly marked; it returns the village.
+    const reviewMail = await smtp.waitFor((m) => m.kind === 'NEW_TASK' && m.to.includes(TOWNSHIP_B_EMAIL) && m.text.includes(tag), 'the township review mail');
+    const page = await getPage(`${reviewMail.link!}?lang=zh-CN`);
+    expect(page.status).toBe(200);
+    expect(textOf(page.html)).toContain('退回村重新排查');
+    // The review page lists the sampled households (names, no ID numbers) and the villages with their codes.
+    expect(textOf(page.html)).toContain('抽查农户');
+    expect(page.html).toContain(`data-village="${SHIQIAO}"`);
+    expect((page.html.match(/data-sampled=/g) ?? []).length).toBe(await h.prisma.campaignVisit.count({ where: { campaignId: id, sampled: true } }));
+    expect(page.html).not.toMatch(/\d{17}[\dX]/);
+    const form = { csrf: csrfOf(page.html), action: 'RETURN', f_checked: '1', f_discrepancies: '1' };
+    // Hostile or incomplete returns name the field, in Chinese on the page.
+    const noVillage = await postForm(`${reviewMail.link!}?lang=zh-CN`, { ...form, reason: '抽查发现1户结果有误' });
+    expect(noVillage.status, textOf(noVillage.html).slice(0, 600)).toBe(400);
+    expect(noVillage.html).toContain('returnVillages');
+    const otherVillage = await postForm(`${reviewMail.link!}?lang=zh-CN`, { ...form, reason: '抽查发现1户结果有误', f_returnVillages: DEMO.villageA1 });
+    expect(otherVillage.status).toBe(422);
+    const noReason = await postForm(`${reviewMail.link!}?lang=zh-CN`, { ...form, f_returnVillages: SHIQIAO, f_recheckGrids: 'on' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.html).toContain('退回');
+    const returned = await postForm(`${reviewMail.link!}?lang=zh-CN`, { ...form, reason: '抽查发现1户结果有误', f_returnVillages: SHIQIAO, f_recheckGrids: 'on' });
+    expect(returned.status, textOf(returned.html).slice(0, 400)).toBe(303);
+
+    // The ledger reopens (its meeting record stays in the audit), the grid and the village get new tasks by link.
+    await eventually(async () => ((await h.prisma.villageLedger.count({ where: { campaignId: id } })) === 0 ? true : null), 'the ledger to reopen');
+    const regrid = await eventually(() => h.prisma.task.findFirst({ where: { processId: id, step: 'GRID_SCREENING', status: 'OPEN' } }), 'the grid task again');
+    expect(regrid.id).not.toBe(gridTask.id);
+    expect(regrid.assigneeId).toBe(WORKER);
+    const reledger = await openTask('VILLAGE_LEDGER');
+    const gridMail = await smtp.waitFor((m) => isGridMail(m) && m.link !== firstGridMail.link, 'the grid task mailed again');
+    const actions = (await h.prisma.auditEvent.findMany({ where: { processId: id }, select: { action: true } })).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['REVIEW_RETURNED', 'LEDGER_REOPENED', 'LEDGER_CLOSED']));
+
+    // The village cannot close before its grid is submitted again.
+    const early = await h.api('POST', `/api/tasks/${reledger.id}/decision`, { as: WORKER, body: { action: 'DONE', data: meeting } });
+    expect([early.status, early.body.error.field]).toEqual([422, 'grids']);
+    // The grid worker corrects the household on the page and submits the grid again.
+    const gridPage = await getPage(`${gridMail.link!}?lang=zh-CN`);
+    expect(textOf(gridPage.html)).toContain('已有结果 3/3');
+    expect((await postForm(`${gridMail.link!}/visit`, { csrf: csrfOf(gridPage.html), householdId: households[0], result: 'NOT_HOME' })).status).toBe(303);
+    expect((await postForm(`${gridMail.link!}/visit`, { csrf: csrfOf(gridPage.html), householdId: households[0], result: 'NO_RISK' })).status).toBe(303);
+    expect((await postForm(gridMail.link!, { csrf: csrfOf(gridPage.html), action: 'DONE' })).status).toBe(303);
+    expect((await h.api('POST', `/api/tasks/${reledger.id}/decision`, { as: WORKER, body: { action: 'DONE', data: { ...meeting, minutes: '复核后重新研究' } } })).status).toBe(200);
+    expect((await h.prisma.villageLedger.findFirstOrThrow({ where: { campaignId: id } })).minutes).toBe('复核后重新研究');
+
+    // The township reviews again (same sample), passes, and the county summary opens.
+    const again = await eventually(() => h.prisma.task.findFirst({ where: { processId: id, step: 'TOWNSHIP_REVIEW', status: 'OPEN' } }), 'the township review again');
+    expect(await h.prisma.task.count({ where: { processId: id, step: 'TOWNSHIP_REVIEW' } })).toBe(2);
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipB);
+    const sampled = await h.prisma.campaignVisit.count({ where: { campaignId: id, sampled: true } });
+    expect((await h.api('POST', `/api/tasks/${again.id}/decision`, { as: township, body: { action: 'APPROVE', data: { checked: sampled, discrepancies: 0 } } })).status).toBe(200);
+    await openTask('COUNTY_SUMMARY');
+    expect((await h.prisma.campaignVisit.findUniqueOrThrow({ where: { campaignId_householdId: { campaignId: id, householdId: households[0] } } })).visits).toBe(3);
+  });
+});
+
+describe('集中排查 — grid workers of role GRID (网格员)', () => {
+  const tag = `g${Date.now().toString(36)}`;
+  const SHIQIAO = '410599101202';
+  const emails = [`wangge1.${tag}@demo.bangfu.local`, `wangge2.${tag}@demo.bangfu.local`];
+  let campaignId = '';
+  let grid1 = '';
+  let grid2 = '';
+  let hh1: string[] = [];
+  let hh2: string[] = [];
+
+  it('the officials file creates grid workers (网格员); a roster naming them mails each that they are the grid worker of grid X with N households', async () => {
+    const { loadOfficials } = await import('../api/services/load-officials');
+    const file = ['姓名,邮箱,角色,区划代码', `网格员甲,${emails[0]},网格员,${SHIQIAO}`, `网格员乙,${emails[1]},GRID,${SHIQIAO}`, `错放,x.${tag}@demo.bangfu.local,网格员,${DEMO.townshipB}`].join('\n');
+    const report = await loadOfficials(h.prisma, new TextEncoder().encode(file));
+    expect(report.counts).toMatchObject({ ADDED: 2, REFUSED: 1 });
+    expect(report.rows.find((r) => r.outcome === 'REFUSED')?.field).toBe('regionCode');
+    const workers = await h.prisma.official.findMany({ where: { email: { in: emails } }, orderBy: { email: 'asc' } });
+    expect(workers.map((w) => w.role)).toEqual(['GRID', 'GRID']);
+    [grid1, grid2] = [`网格甲${tag}`, `网格乙${tag}`];
+    const rows = [
+      [grid1, emails[0], '脱贫户'], [grid1, '', '一般农户'], [grid2, emails[1], '低保户'], [grid2, '', '一般农户'],
+    ].map(([g, w, c], i) => `${SHIQIAO},${g},${w},网${i}${tag.slice(-3)},${randomIdNumber()},3,${c}`);
+    const roster = await postRoster(Buffer.from(['村代码,网格,网格员,户主,身份证号,人口,类别', ...rows].join('\n'), 'utf8'));
+    expect(roster.status, JSON.stringify(roster.body)).toBe(200);
+    expect(roster.body.counts).toMatchObject({ ADDED: 4, REFUSED: 0 });
+    const keys = roster.body.rows.map((r: any) => r.key);
+    hh1 = keys.slice(0, 2);
+    hh2 = keys.slice(2, 4);
+    const mail = await smtp.waitFor((m) => m.kind === 'GRID_ASSIGNED' && m.to.includes(emails[0]), 'the grid worker told they are one');
+    expect(mail.subject).toContain(`您是石桥村${grid1}的网格员`);
+    expect(mail.text).toContain('本网格共有 2 户农户');
+    expect(mail.text).toMatch(/http:\/\/127.0.0.1:\d+\/admin\/grid/);
+    expect(mail.text).not.toMatch(/\d{17}[\dX]/);
+    // The same file again mails nobody again.
+    expect((await postRoster(Buffer.from(['村代码,网格,网格员,户主,身份证号,人口,类别', ...rows].join('\n'), 'utf8'))).body.counts).toMatchObject({ UNCHANGED: 4 });
+    expect(await h.prisma.notification.count({ where: { kind: 'GRID_ASSIGNED', recipientId: { in: workers.map((w) => w.id) } } })).toBe(2);
+  });
+
+  it('a grid worker sees and records only their own grid: the task link lists its households; another grid, the village ledger, figures and cases are refused', async () => {
+    const [w1, w2] = await Promise.all(emails.map((email) => h.prisma.official.findUniqueOrThrow({ where: { email } })));
+    const launched = await h.api('POST', '/api/campaigns', { as: COUNTY, body: { name: `网格员排查${tag}`, deadline: inDays(7), villageCodes: [SHIQIAO] } });
+    expect(launched.status, JSON.stringify(launched.body)).toBe(201);
+    campaignId = launched.body.campaign.id;
+    const tasks = launched.body.campaign.openTasks as { step: string; assigneeId: string }[];
+    expect(tasks.filter((t) => t.step === 'GRID_SCREENING').map((t) => t.assigneeId)).toEqual(expect.arrayContaining([w1.id, w2.id]));
+    const mail = await smtp.waitFor((m) => m.kind === 'NEW_TASK' && m.to.includes(emails[0]) && m.text.includes(tag), 'the GRID worker\'s task mail');
+    const page = await getPage(`${mail.link!}?lang=zh-CN`);
+    expect(page.status).toBe(200);
+    const text = textOf(page.html);
+    expect(text).toContain('已有结果 0/2');
+    for (const id of hh2) expect(page.html).not.toContain(id);
+    expect((await postForm(`${mail.link!}/visit`, { csrf: csrfOf(page.html), householdId: hh1[0], result: 'NO_RISK' })).status).toBe(303);
+    // A risk found with several risk types at once (checkboxes): the lead carries them all.
+    const multi = await postMulti(`${mail.link!}/visit`, [['csrf', csrfOf(page.html)], ['householdId', hh1[1]], ['result', 'RISK_FOUND'], ['category', 'MARGINAL'], ['riskTypes', 'ILLNESS'], ['riskTypes', 'SCHOOLING']]);
+    expect(multi.status, multi.text.slice(0, 300)).toBe(303);
+    const riskRow = await h.prisma.campaignVisit.findUniqueOrThrow({ where: { campaignId_householdId: { campaignId, householdId: hh1[1] } } });
+    const lead = await h.prisma.case.findUniqueOrThrow({ where: { id: riskRow.caseId! } });
+    expect([...lead.riskTypes].sort()).toEqual(['ILLNESS', 'SCHOOLING']);
+    // Hostile input: an unknown type, none ticked, or types without a risk → 400 naming riskTypes, in Chinese on the page; nothing stored.
+    const unknown = await postMulti(`${mail.link!}/visit?lang=zh-CN`, [['csrf', csrfOf(page.html)], ['householdId', hh1[0]], ['result', 'RISK_FOUND'], ['riskTypes', 'ILLNESS'], ['riskTypes', 'WITCHCRAFT']]);
+    expect(unknown.status).toBe(400);
+    expect(textOf(unknown.text)).toContain('风险类型');
+    expect(unknown.text).toContain('riskTypes');
+    const none = await postMulti(`${mail.link!}/visit?lang=zh-CN`, [['csrf', csrfOf(page.html)], ['householdId', hh1[0]], ['result', 'RISK_FOUND'], ['category', 'MARGINAL']]);
+    expect(none.status).toBe(400);
+    expect(textOf(none.text)).toContain('请至少勾选一种风险类型');
+    const stray = await postMulti(`${mail.link!}/visit?lang=zh-CN`, [['csrf', csrfOf(page.html)], ['householdId', hh1[0]], ['result', 'NO_RISK'], ['riskTypes', 'ILLNESS']]);
+    expect(stray.status).toBe(400);
+    expect(await h.prisma.case.count({ where: { householdId: hh1[0] } })).toBe(0);
+    expect((await h.prisma.campaignVisit.findUniqueOrThrow({ where: { campaignId_householdId: { campaignId, householdId: hh1[0] } } })).result).toBe('NO_RISK');
+    // The page offers the risk types as checkboxes (no script).
+    expect(page.html).toContain('type="checkbox"');
+    expect(page.html).toContain('name="riskTypes"');
+    expect(page.html).not.toContain('<script');
+    // Another grid's household through the link or the API: refused before anything is stored.
+    const other = await postForm(`${mail.link!}/visit?lang=zh-CN`, { csrf: csrfOf(page.html), householdId: hh2[0], result: 'NO_RISK' });
+    expect(other.status).toBe(403);
+    const viaApi = await h.api('POST', `/api/campaigns/${campaignId}/visits`, { as: w1.id, body: { householdId: hh2[0], result: 'RISK_FOUND', lead: { category: 'MARGINAL', riskTypes: ['ILLNESS'] } } });
+    expect([viaApi.status, viaApi.body.error.field]).toEqual([403, 'gridId']);
+    expect(await h.prisma.case.count({ where: { householdId: hh2[0] } })).toBe(0);
+    expect((await h.prisma.campaignVisit.findUniqueOrThrow({ where: { campaignId_householdId: { campaignId, householdId: hh2[0] } } })).result).toBeNull();
+    // Only their grid's ledger; no village ledger, no figures, no cases.
+    const gridId = (await h.prisma.campaignVisit.findUniqueOrThrow({ where: { campaignId_householdId: { campaignId, householdId: hh1[0] } } })).gridId;
+    const own = await h.api('GET', `/api/campaigns/${campaignId}/ledger?gridId=${encodeURIComponent(gridId)}`, { as: w1.id });
+    expect(own.status, JSON.stringify(own.body)).toBe(200);
+    expect(own.body.rows.map((r: any) => r.householdId).sort()).toEqual([...hh1].sort());
+    expect((await h.api('GET', `/api/campaigns/${campaignId}/ledger?villageCode=${SHIQIAO}`, { as: w1.id })).status).toBe(403);
+    expect((await h.api('GET', `/api/campaigns/${campaignId}/figures`, { as: w1.id })).status).toBe(403);
+    const cases = await h.api('GET', '/api/cases', { as: w1.id });
+    expect([200, 403]).toContain(cases.status);
+    if (cases.status === 200) expect(cases.body.items ?? cases.body.cases ?? []).toEqual([]);
+    // A grid worker cannot decide the village's step.
+    const ledger = await h.prisma.task.findFirstOrThrow({ where: { processId: campaignId, step: 'VILLAGE_LEDGER', status: 'OPEN' } });
+    expect((await h.api('POST', `/api/tasks/${ledger.id}/decision`, { as: w1.id, body: { action: 'DONE', data: { meetingOn: today(), attendees: 3, minutes: 'x' } } })).status).toBe(403);
+    // The second worker records theirs through the API and submits the grid.
+    for (const id of hh2) expect((await h.api('POST', `/api/campaigns/${campaignId}/visits`, { as: w2.id, body: { householdId: id, result: 'NO_RISK' } })).status).toBe(200);
+    const g2Task = await h.prisma.task.findFirstOrThrow({ where: { processId: campaignId, step: 'GRID_SCREENING', assigneeId: w2.id } });
+    expect((await h.api('POST', `/api/tasks/${g2Task.id}/decision`, { as: w2.id, body: { action: 'DONE', data: {} } })).status).toBe(200);
+  });
+
+  it('the grid page (我的网格) lists the worker\'s households with their state, and is all a grid worker\'s session shows', async () => {
+    const w1 = await h.prisma.official.findUniqueOrThrow({ where: { email: emails[0] } });
+    const admin = await adminLogin(h, w1.id);
+    const start = await admin.get('/admin?lang=zh-CN');
+    expect([200, 303]).toContain(start.status);
+    const page = await admin.get('/admin/grid?lang=zh-CN');
+    expect(page.status).toBe(200);
+    for (const id of hh1) expect(page.text).toContain(`data-household="${id}"`);
+    for (const id of hh2) expect(page.text).not.toContain(id);
+    // State: the household with no risk, and the one whose risk started an identification.
+    expect(textOf(page.text)).toContain('无风险');
+    expect(textOf(page.text)).toContain('发现风险');
+    expect(page.text).toContain(`data-household="${hh1[1]}" data-state="IDENTIFYING"`);
+    expect(textOf(page.text)).toContain('识别中');
+    expect((await admin.get('/admin/cases')).status).toBe(403);
+    expect((await admin.get(`/admin/campaigns/${campaignId}`)).status).toBe(403);
+  });
+
+  it('a deactivated grid worker\'s open grid task goes to the village official', async () => {
+    const w1 = await h.prisma.official.findUniqueOrThrow({ where: { email: emails[0] } });
+    const task = await h.prisma.task.findFirstOrThrow({ where: { processId: campaignId, step: 'GRID_SCREENING', assigneeId: w1.id, status: 'OPEN' } });
+    const admin = await adminLogin(h, 'off-admin');
+    const out = await admin.post(`/admin/officials/${w1.id}/deactivate`, { _csrf: await admin.csrf() });
+    expect(out.status, out.text.slice(0, 300)).toBe(200);
+    expect(out.text).toContain(`data-task-id="${task.id}" data-outcome="TRANSFERRED"`);
+    await eventually(async () => ((await h.prisma.task.findUnique({ where: { id: task.id } }))?.assigneeId === 'off-vil-shiqiao' ? true : null), 'the grid task with the village official');
+  });
+
+  it('a village whose roster lists lifted households (脱贫户) only is refused at the launch, naming the field (its ledger could not close either)', async () => {
+    // The village's roster as a county that loaded only its lifted households would have it.
+    await h.prisma.rosterEntry.updateMany({ where: { villageCode: SHIQIAO }, data: { category: 'LIFTED' } });
+    const refused = await h.api('POST', '/api/campaigns', { as: COUNTY, body: { name: `只排查脱贫户${tag}`, deadline: inDays(7), villageCodes: [SHIQIAO] } });
+    expect([refused.status, refused.body.error.field]).toEqual([422, 'villageCodes']);
+    expect(refused.body.error.message).toContain('脱贫户');
+    expect(await h.prisma.process.count({ where: { title: { contains: `只排查脱贫户${tag}` } } })).toBe(0);
   });
 });
 

@@ -132,9 +132,9 @@ describe('email delivery', () => {
   it('every notification kind has a zh-CN and an English template with the step, the Beijing due time, working days left and the link', () => {
     const kinds: NotificationKind[] = [
       'NEW_TASK', 'REMINDER', 'ESCALATION', 'NUDGE', 'CONTACT_REMINDER', 'CONTACT_ESCALATION', 'PLAN_DUE', 'DECISION_OUTCOME',
-      'CASE_CLOSED', 'SLA_BREACHED', 'CASE_ASSIGNED_TO_CONTACT', 'TASK_UNASSIGNED', 'REPORT_READY',
+      'CASE_CLOSED', 'SLA_BREACHED', 'CASE_ASSIGNED_TO_CONTACT', 'TASK_UNASSIGNED', 'REPORT_READY', 'GRID_ASSIGNED',
     ];
-    const withLink: NotificationKind[] = ['NEW_TASK', 'REMINDER', 'ESCALATION', 'NUDGE', 'CONTACT_REMINDER', 'PLAN_DUE', 'CASE_ASSIGNED_TO_CONTACT', 'TASK_UNASSIGNED'];
+    const withLink: NotificationKind[] = ['NEW_TASK', 'REMINDER', 'ESCALATION', 'NUDGE', 'CONTACT_REMINDER', 'PLAN_DUE', 'CASE_ASSIGNED_TO_CONTACT', 'TASK_UNASSIGNED', 'GRID_ASSIGNED'];
     const due = new Date('2026-12-01T09:00:00Z');
     for (const kind of kinds) {
       const subjects: string[] = [];

@@ -87,8 +87,11 @@ export const STEP_LEVEL: Record<Exclude<Step, 'PUBLIC_NOTICE' | 'ELIM_NOTICE'>, 
 export type CaseStatus = 'IDENTIFYING' | 'MONITORED' | 'ELIMINATING' | 'REJECTED' | 'WITHDRAWN' | 'ELIMINATED' | 'CLOSED';
 export const TERMINAL_STATUSES: readonly CaseStatus[] = ['REJECTED', 'WITHDRAWN', 'ELIMINATED', 'CLOSED'];
 
-/** Roles of officials. */
-export type Role = 'VILLAGE' | 'TOWNSHIP' | 'COUNTY' | 'ADMIN' | 'CONTACT';
+/**
+ * Roles of officials. GRID = 网格员 (grid worker): placed on a village, sees only the households of
+ * the grids they work (Grid.workerId) and acts only on tasks assigned to them by name.
+ */
+export type Role = 'VILLAGE' | 'TOWNSHIP' | 'COUNTY' | 'ADMIN' | 'CONTACT' | 'GRID';
 
 /** The official acting, as authenticated by the API. */
 export interface Actor {

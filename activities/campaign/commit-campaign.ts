@@ -5,6 +5,8 @@
  * - `CAMPAIGN_LAUNCHED` — the ledger: one row per roster household of the campaign's grids;
  * - `VISIT_RECORDED` — a household's result (a revisit replaces NOT_HOME; visits are counted);
  * - `LEDGER_CLOSED` — the village's meeting record and ledger close;
+ * - `LEDGER_REOPENED` — a township returned the village (退回): its ledger reopens (the meeting
+ *   record it had stays in the audit event of its close), to be closed again with a new one;
  * - `SAMPLE_DRAWN` — a township's random sample for the check visit (drawn by a hash of the
  *   campaign and household, so a retry draws the same households);
  * - `SUMMARY_DRAWN` — the county summary's figures, written into the campaign's facts.
@@ -94,6 +96,13 @@ export async function commitCampaign(tx: SqlTx, a: ProcessCommitArgs, calendar: 
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
           [id, str(d.villageCode), str(d.townshipCode), str(d.meetingOn), Number(d.attendees), str(d.minutes), ev.actorId ?? '', a.at],
         );
+        break;
+      }
+      case 'LEDGER_REOPENED': {
+        if (str(d.villageCode)) villages.add(d.villageCode as string);
+        for (const g of (d.grids ?? []) as string[]) grids.add(g);
+        if (!core.applied) break;
+        await tx.query(`DELETE FROM "VillageLedger" WHERE "campaignId" = $1 AND "villageCode" = $2`, [id, str(d.villageCode)]);
         break;
       }
       case 'SAMPLE_DRAWN': {

@@ -160,6 +160,8 @@ export function createMailActivities(deps: MailDeliveryDeps) {
           purpose: g.link.purpose, caseId: g.link.caseId, processId: g.link.processId, taskId: g.link.taskId, officialId: row.recipientId, expiresAt, notificationKey: row.idempotencyKey,
         });
         link = `${deps.publicBaseUrl.replace(/\/+$/, '')}/t/${token}`;
+      } else if (g.send && g.page) {
+        link = `${deps.publicBaseUrl.replace(/\/+$/, '')}${g.page}`;
       }
       const rendered = renderMail({ ...g.facts, link });
       messageId = messageIdFor(row.idempotencyKey, deps.from);

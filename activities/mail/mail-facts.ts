@@ -12,7 +12,7 @@ import { maskName } from '../../api/services/mask';
 import { processStepLabel } from '../../api/process-kinds/registry';
 import type { MailFacts } from './templates';
 
-const RANK: Record<string, number> = { CONTACT: 0, VILLAGE: 1, TOWNSHIP: 2, COUNTY: 3, ADMIN: 4 };
+const RANK: Record<string, number> = { CONTACT: 0, GRID: 0, VILLAGE: 1, TOWNSHIP: 2, COUNTY: 3, ADMIN: 4 };
 
 /** A link to issue with the message. */
 export interface LinkPlan {
@@ -27,7 +27,7 @@ export interface LinkPlan {
 
 /** Outcome of gathering: send (with or without a link), or skip with a reason. */
 export type GatheredMail =
-  | { send: true; to: { name: string; email: string }; facts: Omit<MailFacts, 'link'>; link: LinkPlan | null }
+  | { send: true; to: { name: string; email: string }; facts: Omit<MailFacts, 'link'>; link: LinkPlan | null; /** A page of the app to link instead of a task link (path). */ page?: string }
   | { send: false; reason: string; permanent: boolean };
 
 const TASK_KINDS: NotificationKind[] = ['NEW_TASK', 'REMINDER', 'NUDGE', 'ESCALATION', 'TASK_UNASSIGNED'];
@@ -42,6 +42,22 @@ export async function gatherMail(prisma: PrismaClient, n: Notification, calendar
   if (!official) return { send: false, reason: `recipient ${n.recipientId} does not exist`, permanent: true };
   if (!official.active) return { send: false, reason: `recipient ${official.id} is deactivated`, permanent: true };
   const lang: Lang = official.language === 'en' ? 'en' : 'zh-CN';
+
+  if (kind === 'GRID_ASSIGNED') {
+    // Still this grid's worker? A later import may have named another one before the mail went out.
+    const grid = typeof data.gridId === 'string' ? await prisma.grid.findUnique({ where: { id: data.gridId }, select: { name: true, workerId: true, villageCode: true } }) : null;
+    if (!grid || grid.workerId !== official.id) return { send: false, reason: `${official.id} is no longer the worker of grid ${String(data.gridId)}`, permanent: true };
+    const v = await prisma.region.findUnique({ where: { code: grid.villageCode }, select: { name: true, nameEn: true } });
+    return {
+      // Only a GRID official signs in to the grid page; a village official as grid worker gets the campaign's task links.
+      send: true, to: { name: official.name, email: official.email }, link: null, ...(official.role === 'GRID' ? { page: '/admin/grid' } : {}),
+      facts: {
+        kind, lang, recipientName: official.name, caseNo: null, headNameMasked: null, villageName: v ? (lang === 'en' ? (v.nameEn ?? v.name) : v.name) : grid.villageCode,
+        step: null, caseStatus: null, dueAt: null, workingDaysLeft: null, assigneeName: null, action: null, escalation: null, missed: null, toAssignee: false,
+        gridName: grid.name, households: typeof data.households === 'number' ? data.households : null,
+      },
+    };
+  }
 
   const kase = n.caseId
     ? await prisma.case.findUnique({

@@ -43,6 +43,9 @@ export interface MailFacts {
   stepLabel?: string | null;
   /** A report produced after its scheduled time (REPORT_READY). */
   late?: boolean;
+  /** The grid an official was made the worker of, and its households (GRID_ASSIGNED). */
+  gridName?: string;
+  households?: number | null;
 }
 
 /** A rendered message. */
@@ -167,6 +170,26 @@ function body(f: MailFacts): Body {
       return zh
         ? { subject: `【报表】${w}已生成${f.late ? '（逾期生成）' : ''}`, intro: [`${w}已生成${f.late ? '，因工作进程停止而逾期生成' : ''}。请登录管理后台「报表」页面查看，并下载 XLSX 或 PDF。`] }
         : { subject: `[Report] ${w} is ready${f.late ? ' (late)' : ''}`, intro: [`${w} has been produced${f.late ? ', late (the worker was down when it was due)' : ''}. Open Reports in the admin pages to read it and download XLSX or PDF.`] };
+    case 'GRID_ASSIGNED': {
+      const n = f.households ?? 0;
+      return zh
+        ? {
+            subject: `【网格员告知】您是${f.villageName ?? ''}${f.gridName ?? ''}的网格员`,
+            intro: [
+              `您已被确定为${f.villageName ?? ''}「${f.gridName ?? ''}」的网格员，本网格共有 ${n} 户农户。`,
+              '网格员负责本网格全部农户（不只是脱贫户）的日常走访和集中排查：发现因病、因残、因灾、因意外等返贫致贫风险，及时在系统中登记，启动监测识别。集中排查开始时，您会收到本网格的排查任务链接。',
+            ],
+            linkLabel: '登录查看本网格农户',
+          }
+        : {
+            subject: `[Grid worker] You are the grid worker of ${f.gridName ?? ''}, ${f.villageName ?? ''}`,
+            intro: [
+              `You are now the grid worker (网格员) of "${f.gridName ?? ''}" in ${f.villageName ?? ''}; the grid has ${n} household${n === 1 ? '' : 's'}.`,
+              'You visit every household of the grid (not only lifted ones), routinely and in screening campaigns, and record any risk so that an identification starts. When a campaign starts you receive the grid\'s task link.',
+            ],
+            linkLabel: 'Your grid\'s households',
+          };
+    }
     case 'SLA_BREACHED':
       return zh
         ? { subject: `【超时】${w} 识别认定超过时限`, intro: [`案件（${w}）自线索到县级审定已超过规定时限（默认 15 天），当前环节：${step || '—'}。`] }

@@ -43,8 +43,9 @@ export const PAGE_ROUTES: DocumentedRoute[] = [
   },
   {
     method: 'post', path: '/t/{token}/visit', summary: 'Grid task link (网格员页面): record one household\'s visit result; back to the page', tags: ['task links'], roles: 'public', status: 303,
+    description: 'A risk found names one or more risk types: `riskTypes` once per ticked checkbox. None, or an unknown one, is refused with 400 naming riskTypes (the page shows it in the reader\'s language).',
     params: tokenParam, query: lang, response: z.string(), produces: redirect,
-    consumes: { 'application/x-www-form-urlencoded': z.object({ csrf, householdId: safeText(), result: safeText(), category: safeText().optional(), riskType: safeText().optional() }) },
+    consumes: { 'application/x-www-form-urlencoded': z.object({ csrf, householdId: safeText(), result: safeText(), category: safeText().optional(), riskTypes: z.union([safeText(), z.array(safeText())]).optional() }) },
   },
   { method: 'get', path: '/t/{token}/done', summary: 'Task link: the outcome page', tags: ['task links'], roles: 'public', params: tokenParam, query: lang, response: z.string(), produces: page },
   { method: 'get', path: '/admin/login', summary: 'Admin sign-in page', tags: ['pages'], roles: 'public', query: lang.extend({ next: safeText().optional() }), response: z.string(), produces: page },
@@ -79,6 +80,7 @@ export const PAGE_ROUTES: DocumentedRoute[] = [
       ['get', '/admin/reports/{id}/xlsx', 'One report version as XLSX'],
       ['get', '/admin/reports/{id}/pdf', 'One report version as PDF'],
       ['get', '/admin/campaigns', 'Screening campaigns (集中排查)'],
+      ['get', '/admin/grid', 'A grid worker\'s grids (我的网格): each household with its category, open case and latest screening result'],
       ['get', '/admin/campaigns/{id}', 'A campaign: progress per village, zero-finding villages, timeline'],
       ['get', '/admin/campaigns/{id}/ledger.xlsx', 'A campaign\'s ledger (台账) as XLSX (villageCode in the query for one village)'],
       ['get', '/admin/imports', 'Bulk imports (批量导入) with rows received, started, known, refused, pending'],
@@ -92,7 +94,7 @@ export const PAGE_ROUTES: DocumentedRoute[] = [
       ['post', '/admin/officials/{id}/tokens/{tokenId}/revoke', 'Revoke an API token (form)'],
     ] as const
   ).map(([method, path, summary]): DocumentedRoute => ({
-    method, path, summary, tags: ['pages'], roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN', 'CONTACT'],
+    method, path, summary, tags: ['pages'], roles: path === '/admin/grid' ? ['GRID'] : ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN', 'CONTACT'],
     description: 'Needs the admin session cookie (sign in at /admin/login); a POST needs the session\'s CSRF token in `_csrf`.',
     ...(path.includes('{tokenId}') ? { params: idParam.extend({ tokenId: safeText() }) } : path.includes('{id}') ? { params: idParam } : {}),
     query: lang,

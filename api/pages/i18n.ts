@@ -87,6 +87,7 @@ export const LEVEL_LABELS: Record<string, Bilingual> = {
   COUNTY: { 'zh-CN': '县级', en: 'County' },
   ADMIN: { 'zh-CN': '管理员', en: 'Administrator' },
   CONTACT: { 'zh-CN': '帮扶责任人', en: 'Assistance contact' },
+  GRID: { 'zh-CN': '网格员', en: 'Grid worker' },
 };
 
 /** Lead channels. */

@@ -18,11 +18,22 @@ export const ZLedgerCloseSchema = z.object({
   minutes: safeText().trim().min(1).max(4000),
 }).strict();
 
-/** The township's review: households of the sample checked, discrepancies found, notes. */
+const VILLAGE_CODE = z.string().regex(/^\d{12}$/, 'a 12-digit village code');
+
+/**
+ * The township's review: households of the sample checked, discrepancies found, notes; to return
+ * (退回) it names the villages that must re-check (a list, or codes separated by commas or spaces
+ * as the link's form sends them) and whether their grids must visit again.
+ */
 export const ZTownshipReviewSchema = z.object({
   checked: z.number().int().min(0).max(100_000),
   discrepancies: z.number().int().min(0).max(100_000),
   notes: safeText().trim().max(2000).optional(),
+  returnVillages: z.union([
+    z.array(VILLAGE_CODE).min(1).max(100),
+    safeText().trim().max(2000).transform((s) => s.split(/[\s,，、;；]+/).filter(Boolean)).pipe(z.array(VILLAGE_CODE).min(1).max(100)),
+  ]).optional(),
+  recheckGrids: z.boolean().optional(),
 }).strict();
 
 /** The 集中排查 kind. */
@@ -55,12 +66,17 @@ export const SCREENING_CAMPAIGN: ProcessKindDef = {
       label: b('乡镇审核（抽查）', 'Township review (sample check)'),
       help: b('审核各村排查覆盖情况，并对随机抽取的农户入户核查，记录核查户数、不一致户数和情况说明。', 'Review the villages\' coverage and visit the randomly drawn households; record how many were checked, discrepancies found, and notes.'),
       level: 'TOWNSHIP',
-      actions: [{ action: 'APPROVE', label: b('审核通过', 'Pass the review') }],
+      actions: [{ action: 'APPROVE', label: b('审核通过', 'Pass the review') }, { action: 'RETURN', label: b('退回村重新排查', 'Return to the village(s) to re-check') }],
       data: ZTownshipReviewSchema,
       fields: [
         { name: 'checked', type: 'number', label: b('抽查户数', 'Households checked'), required: true },
         { name: 'discrepancies', type: 'number', label: b('结果不一致户数', 'Discrepancies'), required: true },
         { name: 'notes', type: 'textarea', label: b('情况说明', 'Notes'), maxLength: 2000 },
+        {
+          name: 'returnVillages', type: 'text', label: b('退回的村（村代码）', 'Villages to return (village codes)'), maxLength: 2000,
+          help: b('仅退回时填写，多个村用逗号分隔；退回须填写退回原因。', 'Only to return; separate several villages by commas. A return needs its reason.'),
+        },
+        { name: 'recheckGrids', type: 'checkbox', label: b('网格须重新入户核查（如抽查发现农户结果有误）', 'The grids must visit again (e.g. a household was wrongly marked)') },
       ],
     },
     [CAMPAIGN_STEPS.SUMMARY]: {
@@ -83,6 +99,8 @@ export const SCREENING_CAMPAIGN: ProcessKindDef = {
     LEDGER_CLOSED: b('村排查台账已关闭', 'Village ledger closed'),
     SAMPLE_DRAWN: b('已随机抽取核查农户', 'Sample drawn for the check visit'),
     REVIEW_PASSED: b('乡镇审核通过', 'Township review passed'),
+    REVIEW_RETURNED: b('乡镇审核退回，村重新排查', 'Township review returned for a re-check'),
+    LEDGER_REOPENED: b('村排查台账已重新打开', 'Village ledger reopened'),
     SUMMARY_DRAWN: b('已生成县级汇总', 'County summary drawn'),
     SUMMARY_CONFIRMED: b('县级汇总已确认', 'County summary confirmed'),
     CAMPAIGN_COMPLETED: b('集中排查结束', 'Campaign completed'),

@@ -26,14 +26,14 @@ const ALIASES: Record<Column, readonly string[]> = {
 };
 const ROLE_WORDS: Record<string, Role> = {
   村干部: 'VILLAGE', 村: 'VILLAGE', 乡镇干部: 'TOWNSHIP', 乡镇: 'TOWNSHIP', 县级干部: 'COUNTY', 县: 'COUNTY', 县乡村振兴局: 'COUNTY',
-  管理员: 'ADMIN', 帮扶责任人: 'CONTACT',
+  管理员: 'ADMIN', 帮扶责任人: 'CONTACT', 网格员: 'GRID',
 };
 const LANG_WORDS: Record<string, 'zh-CN' | 'en'> = { 'zh-cn': 'zh-CN', zh: 'zh-CN', 中文: 'zh-CN', en: 'en', english: 'en', 英文: 'en' };
 
 const ZRow = z.object({
   name: z.string({ error: 'required' }).min(1, 'required').max(50, 'at most 50 characters'),
   email: z.email({ error: (i) => (i.input === undefined ? 'required' : 'not an email address') }).transform((s) => s.toLowerCase()),
-  role: z.enum(ROLES, { error: (i) => (i.input === undefined ? 'required' : `"${String(i.input)}" is not a role (${ROLES.join(', ')} or 村干部/乡镇干部/县级干部/管理员/帮扶责任人)`) }),
+  role: z.enum(ROLES, { error: (i) => (i.input === undefined ? 'required' : `"${String(i.input)}" is not a role (${ROLES.join(', ')} or 村干部/乡镇干部/县级干部/管理员/帮扶责任人/网格员)`) }),
   regionCode: z.string({ error: 'required' }).regex(/^\d{12}$/, 'must be a 12-digit region code'),
   language: z.enum(['zh-CN', 'en'], { error: (i) => `"${String(i.input)}" is not a language (zh-CN or en)` }).default('zh-CN'),
   standsInFor: z.string().optional(),

@@ -18,12 +18,13 @@ import { actorOf, sendCaseUpdate, transferTask } from './case-actions';
 import type { ServiceContext } from './context';
 
 /** Roles an official can have. */
-export const ROLES = ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN', 'CONTACT'] as const satisfies readonly Role[];
+export const ROLES = ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN', 'CONTACT', 'GRID'] as const satisfies readonly Role[];
 
 /** Region levels each role may be placed on. */
 export const LEVELS_FOR_ROLE: Record<Role, RegionLevel[]> = {
   VILLAGE: ['VILLAGE'],
   CONTACT: ['VILLAGE'],
+  GRID: ['VILLAGE'],
   TOWNSHIP: ['TOWNSHIP'],
   COUNTY: ['COUNTY'],
   ADMIN: ['COUNTY', 'CITY'],
@@ -144,8 +145,9 @@ export async function deactivateOfficial(ctx: ServiceContext, actor: AuthOfficia
   const official = await ctx.prisma.official.findUnique({ where: { id: officialId } });
   if (!official) throw new AppError('NOT_FOUND', `official ${officialId} not found`, { field: 'officialId' });
   if (official.id === actor.id) throw new AppError('CONFLICT', 'you cannot deactivate yourself', { field: 'officialId' });
+  // A grid worker's (网格员) open grid task goes to the village (a village-level task takes village colleagues only).
   const colleagues = await ctx.prisma.official.findMany({
-    where: { role: official.role, regionCode: official.regionCode, active: true, id: { not: official.id } },
+    where: { role: official.role === 'GRID' ? 'VILLAGE' : official.role, regionCode: official.regionCode, active: true, id: { not: official.id } },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
   });
   // Stand-ins of this official first, then principals, then other stand-ins.

@@ -258,6 +258,44 @@ describe(`capture histories for release ${release}`, () => {
     fs.writeFileSync(file, historyToFile(history));
     console.log(`captured ${file} (${history.events?.length} events)`);
   });
+  it('a screening campaign whose township review returns the village (退回重新排查): ledger and grid reopened, re-checked, reviewed again', async () => {
+    const h = await harness({
+      policy: {
+        ...compressedPolicy(),
+        processSteps: { SCREENING_CAMPAIGN: { GRID_SCREENING: { unit: 'SECONDS', amount: 3600 }, VILLAGE_LEDGER: { unit: 'SECONDS', amount: 3600 }, TOWNSHIP_REVIEW: { unit: 'SECONDS', amount: 3600 }, COUNTY_SUMMARY: { unit: 'SECONDS', amount: 3600 } } },
+        screeningSampleSize: 1,
+      },
+    });
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const worker = await h.officialOf('VILLAGE', DEMO.villageB1);
+    const csv = ['村代码,网格,网格员,户主,身份证号,人口,类别',
+      `${DEMO.villageB1},青山退回网格,cun.qingshan@demo.bangfu.local,钱三,${randomIdNumber()},3,一般农户`,
+      `${DEMO.villageB1},青山退回网格,,钱四,${randomIdNumber()},2,脱贫户`].join('\n');
+    const roster = await fetch(`${h.baseUrl}/api/roster`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${await h.token(county)}` }, body: csv });
+    const households = ((await roster.json()) as { rows: { key: string }[] }).rows.map((r) => r.key);
+    const launched = await h.api('POST', '/api/campaigns', { as: county, body: { name: '历史捕获（退回）', deadline: today(), villageCodes: [DEMO.villageB1] } });
+    expect(launched.status).toBe(201);
+    const id = launched.body.campaign.id as string;
+    const visit = (householdId: string, result: string) => h.api('POST', `/api/campaigns/${id}/visits`, { as: worker, body: { householdId, result } });
+    for (const hh of households) expect((await visit(hh, 'NO_RISK')).status).toBe(200);
+    const taskOf = (step: string) => eventually(() => h.prisma.task.findFirst({ where: { processId: id, step, status: 'OPEN' } }), step);
+    const decideAs = async (as: string, step: string, body: Record<string, unknown>) => {
+      const r = await h.api('POST', `/api/tasks/${(await taskOf(step)).id}/decision`, { as, body });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    };
+    await decideAs(worker, 'GRID_SCREENING', { action: 'DONE', data: {} });
+    const meeting = { meetingOn: today(), attendees: 8, minutes: '逐户过堂' };
+    await decideAs(worker, 'VILLAGE_LEDGER', { action: 'DONE', data: meeting });
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipB);
+    await decideAs(township, 'TOWNSHIP_REVIEW', { action: 'RETURN', reason: '抽查发现1户结果有误', data: { checked: 1, discrepancies: 1, returnVillages: [DEMO.villageB1], recheckGrids: true } });
+    await eventually(async () => ((await h.prisma.villageLedger.count({ where: { campaignId: id } })) === 0 ? true : null), 'the ledger to reopen');
+    expect((await visit(households[0], 'NO_RISK')).status).toBe(200);
+    await decideAs(worker, 'GRID_SCREENING', { action: 'DONE', data: {} });
+    await decideAs(worker, 'VILLAGE_LEDGER', { action: 'DONE', data: { ...meeting, minutes: '复核后重新研究' } });
+    await decideAs(township, 'TOWNSHIP_REVIEW', { action: 'APPROVE', data: { checked: 1, discrepancies: 0 } });
+    await decideAs(county, 'COUNTY_SUMMARY', { action: 'DONE', data: {} });
+    await saveProcess(h, id, 'screening-campaign-review-returned', undefined, true);
+  });
   it('a screening campaign that continues as new during its visits', async () => {
     const h = await harness({
       policy: {

@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import { randomUUID, randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { PrismaClient } from '@prisma/client';
+import type { Prisma, PrismaClient } from '@prisma/client';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Worker } from '@temporalio/worker';
@@ -72,6 +72,8 @@ export interface Harness {
 /** Mail delivery in a harness: a dispatcher sending this harness's notifications to `smtpUrl`. */
 export interface HarnessMailOptions extends Partial<Omit<MailDispatcherOptions, 'prisma' | 'sender'>> {
   smtpUrl: string;
+  /** Notifications of neither a case nor a process this harness also delivers (e.g. a grid worker's GRID_ASSIGNED). */
+  alsoScope?: Prisma.NotificationWhereInput;
 }
 
 /**
@@ -153,6 +155,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
             { caseId: { in: (await prisma.case.findMany({ where: { policyVersion: policy.version }, select: { id: true } })).map((c) => c.id) } },
             // Processes beyond the household case (约谈 …) pin the same policy version.
             { processId: { in: (await prisma.process.findMany({ where: { policyVersion: policy.version }, select: { id: true } })).map((p) => p.id) } },
+            ...(mailOpts.alsoScope ? [mailOpts.alsoScope] : []),
           ],
         }),
         ...mailOpts,

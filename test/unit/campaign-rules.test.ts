@@ -6,9 +6,10 @@ import type { Actor } from '../../workflows/contracts';
 import type { CampaignState } from '../../workflows/campaign/rules';
 import {
   campaignStepRules, gridSubmitRefusal, initialCampaignState, isFinalResult, ledgerCloseRefusal, readyForSummary, reviewRefusal,
-  townshipsReadyForReview, validateVisit, withCounts, withDecision,
+  isReviewReturn, returnPlan, townshipsReadyForReview, validateVisit, withCounts, withDecision, withReturn,
 } from '../../workflows/campaign/rules';
 import { CAMPAIGN_STEPS } from '../../workflows/campaign/contracts';
+import { assertActsOnTask } from '../../workflows/blocks/task-rules';
 
 const worker: Actor = { id: 'w1', role: 'VILLAGE', regionCode: 'v1' };
 const NOW = Date.parse('2026-06-01T04:00:00Z');
@@ -48,6 +49,14 @@ describe('visits (入户排查)', () => {
     expect(refusal(() => validateVisit(state(), open, { householdId: 'h', gridId: 'g1', result: 'NO_RISK', actor: { ...worker, id: 'w1-standin' } })).type).toBeUndefined();
     expect(refusal(() => validateVisit(state(), open, { householdId: 'h', gridId: 'g1', result: 'NO_RISK', actor: { ...worker, id: 'other' } })).type).toBe('NOT_ASSIGNEE');
     expect(refusal(() => validateVisit(state(), open, { householdId: 'h', gridId: 'g1', result: 'NO_RISK', actor: { id: 'w1', role: 'TOWNSHIP', regionCode: 't1' } })).type).toBe('WRONG_LEVEL');
+  });
+  it('a grid worker of role GRID records the visits of their own grid, but never decides a step of the village', () => {
+    const gridWorker: Actor = { id: 'w1', role: 'GRID', regionCode: 'v1' };
+    expect(refusal(() => validateVisit(state(), open, { householdId: 'h', gridId: 'g1', result: 'NO_RISK', actor: gridWorker })).type).toBeUndefined();
+    expect(refusal(() => validateVisit(state(), open, { householdId: 'h', gridId: 'g1', result: 'NO_RISK', actor: { ...gridWorker, id: 'w9' } })).type).toBe('WRONG_LEVEL');
+    const ledger: AnyTaskState = { ...task('T-v1', ['village-head']), step: CAMPAIGN_STEPS.LEDGER };
+    expect(refusal(() => assertActsOnTask(ledger, gridWorker)).type).toBe('WRONG_LEVEL');
+    expect(refusal(() => assertActsOnTask({ ...ledger, level: 'TOWNSHIP' }, gridWorker)).type).toBe('WRONG_LEVEL');
   });
   it('a risk found names its case; no other result does; unknown grids and results are refused naming the field', () => {
     expect(refusal(() => validateVisit(state(), open, { householdId: 'h', gridId: 'g1', result: 'RISK_FOUND', actor: worker }))).toEqual({ type: 'CRITERIA_NOT_MET', field: 'caseId' });
@@ -127,6 +136,64 @@ describe('township review and the county summary', () => {
     s = { ...s, summaryTaskId: 'T-sum' };
     expect(readyForSummary(s)).toBe(false);
     expect(withDecision(s, 'T-sum').summarised).toBe(true);
+  });
+});
+
+describe('a township returns its review (退回重新排查)', () => {
+  const meeting = { meetingOn: '2026-05-30', attendees: 12, minutes: '逐户过堂' };
+  /** Township t1 reviewing: v1 closed, g1 submitted, every household settled. */
+  function reviewing(): CampaignState {
+    let s = withCounts(state(), { grids: { g1: { total: 3, settled: 3 } }, villages: { v1: { total: 3, settled: 3, nonLiftedSettled: 2 } } });
+    s = withDecision(withDecision(s, 'T-g1'), 'T-v1');
+    s.townships.t1 = { ...s.townships.t1, taskId: 'T-t1', sampled: 2 };
+    return s;
+  }
+  const ret = (data: Record<string, unknown>) => ({ taskId: 'T-t1', step: CAMPAIGN_STEPS.REVIEW, action: 'RETURN' as const, data });
+
+  it('only campaigns with the return take RETURN at the review; its audit action says returned', () => {
+    const s = reviewing();
+    expect(campaignStepRules(() => s)[CAMPAIGN_STEPS.REVIEW].actions).toEqual(['APPROVE']);
+    const rules = campaignStepRules(() => s, { reviewReturn: true });
+    expect(rules[CAMPAIGN_STEPS.REVIEW].actions).toEqual(['APPROVE', 'RETURN']);
+    expect(rules[CAMPAIGN_STEPS.REVIEW].auditAction!({ ...ret({}), actorId: 'x', at: '' })).toBe('REVIEW_RETURNED');
+    expect(isReviewReturn({ step: CAMPAIGN_STEPS.REVIEW, action: 'APPROVE' })).toBe(false);
+  });
+  it('a return names villages of its own township in the campaign, and needs no full check', () => {
+    const s = reviewing();
+    const check = campaignStepRules(() => s, { reviewReturn: true })[CAMPAIGN_STEPS.REVIEW].check!;
+    expect(check({ action: 'RETURN', taskId: 'T-t1', data: { checked: 1, discrepancies: 1 } }, NOW)?.field).toBe('data.returnVillages');
+    expect(check({ action: 'RETURN', taskId: 'T-t1', data: { checked: 1, discrepancies: 1, returnVillages: ['v2'] } }, NOW)?.field).toBe('data.returnVillages');
+    expect(check({ action: 'RETURN', taskId: 'T-t1', data: { checked: 1, discrepancies: 1, returnVillages: ['v1'] } }, NOW)).toBeNull();
+    // Passing still needs every sampled household checked.
+    expect(check({ action: 'APPROVE', taskId: 'T-t1', data: { checked: 1, discrepancies: 0 } }, NOW)?.field).toBe('data.checked');
+  });
+  it('a return reopens the village ledger (and its grids when asked), and the review reopens once the village closes again', () => {
+    const s = reviewing();
+    expect(returnPlan(s, ret({ returnVillages: ['v1', 'v1'] }))).toEqual({ villages: ['v1'], grids: [] });
+    expect(returnPlan(s, ret({ returnVillages: ['v1'], recheckGrids: true }))).toEqual({ villages: ['v1'], grids: ['g1'] });
+
+    let r = withReturn(s, ret({ returnVillages: ['v1'], recheckGrids: true }), { villages: { v1: 'T-v1b' }, grids: { g1: 'T-g1b' } });
+    expect(r.townships.t1).toMatchObject({ taskId: null, reviewed: false, sampled: 2 });
+    expect(r.villages.v1).toMatchObject({ taskId: 'T-v1b', closed: false, recheckGrids: ['g1'] });
+    expect(r.grids.g1).toMatchObject({ taskId: 'T-g1b', submitted: false });
+    expect(r.handled).toContain('T-t1');
+    expect(withReturn(r, ret({}), { villages: {}, grids: {} })).toBe(r);
+    expect(townshipsReadyForReview(r)).toEqual([]);
+
+    // The returned grid takes visits again, and the village cannot close before it is submitted again.
+    expect(refusal(() => validateVisit(r, [task('T-g1b', ['w1'])], { householdId: 'h', gridId: 'g1', result: 'NO_RISK', actor: worker })).type).toBeUndefined();
+    const ledger = campaignStepRules(() => r, { reviewReturn: true })[CAMPAIGN_STEPS.LEDGER].check!;
+    expect(ledger({ action: 'DONE', data: meeting, taskId: 'T-v1b' }, NOW)?.field).toBe('grids');
+    r = withDecision(r, 'T-g1b');
+    expect(ledger({ action: 'DONE', data: meeting, taskId: 'T-v1b' }, NOW)).toBeNull();
+    r = withDecision(r, 'T-v1b');
+    expect(townshipsReadyForReview(r)).toEqual(['t1']);
+  });
+  it('a return for a missing meeting record reopens the ledger only', () => {
+    const r = withReturn(reviewing(), ret({ returnVillages: ['v1'], recheckGrids: false }), { villages: { v1: 'T-v1b' }, grids: {} });
+    expect(r.grids.g1.submitted).toBe(true);
+    expect(r.villages.v1.recheckGrids).toEqual([]);
+    expect(ledgerCloseRefusal(r.villages.v1, meeting, NOW, r.grids)).toBeNull();
   });
 });
 

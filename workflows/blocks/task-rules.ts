@@ -9,11 +9,19 @@ import { refuse } from '../refusals';
 import type { AnyTaskState } from './task';
 
 /** Rank of a role in the hierarchy (a supervisor ranks above the task's level). */
-export const LEVEL_RANK: Record<Role, number> = { VILLAGE: 1, TOWNSHIP: 2, COUNTY: 3, ADMIN: 4, CONTACT: 0 };
+export const LEVEL_RANK: Record<Role, number> = { VILLAGE: 1, TOWNSHIP: 2, COUNTY: 3, ADMIN: 4, CONTACT: 0, GRID: 0 };
 
-/** Refuses an actor who is not of the task's level or not its assignee (or a stand-in). */
+/**
+ * Refuses an actor who is not of the task's level or not its assignee (or a stand-in). A grid
+ * worker (网格员, role GRID) acts at village level only on a task assigned to them by name (their
+ * grid's screening), never on a step the village decides as such (ledger, identification …).
+ */
 export function assertActsOnTask(task: AnyTaskState, actor: Actor): void {
-  if (actor.role !== task.level) {
+  if (actor.role === 'GRID' && task.level === 'VILLAGE') {
+    if (task.assigneeId !== actor.id && !(task.assigneeId && task.allowedIds.includes(actor.id))) {
+      refuse('WRONG_LEVEL', `step ${task.step} is decided by the village; a grid worker (GRID) acts only on the tasks of their own grid`);
+    }
+  } else if (actor.role !== task.level) {
     refuse('WRONG_LEVEL', `step ${task.step} is decided at ${task.level} level; a ${actor.role} official cannot decide it`);
   }
   if (!task.allowedIds.includes(actor.id)) refuse('NOT_ASSIGNEE', `task ${task.taskId} is assigned to another official`);

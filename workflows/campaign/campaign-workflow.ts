@@ -8,7 +8,7 @@
  * summary. Late tasks are reminded and escalated by the process-steps block like any other.
  * Wiring only: the rules are in ./rules.ts.
  */
-import { condition, continueAsNew, proxyLocalActivities, setHandler } from '@temporalio/workflow';
+import { condition, continueAsNew, patched, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { CampaignActivities, CampaignCommitCounts } from '../../activities/campaign/types';
 import type { ProcessSnapshot } from '../process-contracts';
 import { ProcessSteps } from '../blocks/process-steps';
@@ -17,8 +17,15 @@ import type { CampaignInput, RecordVisitArgs, RecordVisitResult } from './contra
 import { CAMPAIGN_KIND, CAMPAIGN_STEPS, recordVisitUpdate } from './contracts';
 import type { CampaignState } from './rules';
 import {
-  campaignStepRules, initialCampaignState, readyForSummary, townshipsReadyForReview, validateVisit, withCounts, withDecision,
+  campaignStepRules, initialCampaignState, isReviewReturn, readyForSummary, returnPlan, townshipsReadyForReview, validateVisit, withCounts, withDecision,
+  withReturn,
 } from './rules';
+
+/**
+ * Patch of release 0.4.0: a township may return its review to villages (退回重新排查), which opens
+ * their ledger and grid tasks again. Campaigns started before it replay without it.
+ */
+export const REVIEW_RETURN_PATCH = 'campaign-review-return';
 
 const { commitCampaignTransition } = proxyLocalActivities<CampaignActivities>({
   startToCloseTimeout: '30 seconds',
@@ -33,6 +40,8 @@ export function campaignTitle(name: string): string {
 
 /** The screening campaign workflow. Returns the final snapshot (the summary's figures are in its data). */
 export async function screeningCampaignWorkflow(input: CampaignInput): Promise<ProcessSnapshot> {
+  // Decided once per run, before any command: a run replayed from an older release keeps the old steps.
+  const reviewReturn = patched(REVIEW_RETURN_PATCH);
   let cs: CampaignState = input.carried?.campaign ?? initialCampaignState(input);
   let last: { counts: CampaignCommitCounts; sampled: Record<string, number> } = { counts: { grids: {}, villages: {} }, sampled: {} };
   const region = { countyCode: input.countyCode };
@@ -42,7 +51,7 @@ export async function screeningCampaignWorkflow(input: CampaignInput): Promise<P
       maxHistoryEvents: input.maxHistoryEvents, carried: input.carried?.core,
     },
     {
-      rules: campaignStepRules(() => cs),
+      rules: campaignStepRules(() => cs, { reviewReturn }),
       initial: { status: 'SCREENING', step: CAMPAIGN_STEPS.GRID, data: { name: input.name, deadline: input.deadline, sampleSize: input.sampleSize, villages: input.villages.map((v) => v.code) } },
       commit: async (a) => {
         const r = await commitCampaignTransition(a);
@@ -93,6 +102,29 @@ export async function screeningCampaignWorkflow(input: CampaignInput): Promise<P
     for (const [code, taskId] of villageTasks) cs.villages[code] = { ...cs.villages[code], taskId };
   }
 
+  /** A township's return: the villages' ledgers (and the grids asked for) reopen with new tasks, mailed by link, in one commit. */
+  const reopen = async (decision: (typeof steps.state.decisions)[number]): Promise<void> => {
+    const plan = returnPlan(cs, decision);
+    const opened = { villages: {} as Record<string, string>, grids: {} as Record<string, string> };
+    await steps.transition((d) => {
+      const known = (steps.state.data.gridTasks ?? {}) as Record<string, string>;
+      for (const gridId of plan.grids) {
+        const g = input.grids.find((x) => x.gridId === gridId)!;
+        const r = { countyCode: input.countyCode, townshipCode: g.townshipCode, villageCode: g.villageCode };
+        opened.grids[gridId] = d.openTask({ step: CAMPAIGN_STEPS.GRID, level: 'VILLAGE', regionCode: g.villageCode, assigneeId: cs.grids[gridId].workerId, limit: input.stepLimits.GRID_SCREENING, escalationChain: escalationChain('VILLAGE', r) });
+      }
+      for (const code of plan.villages) {
+        const v = cs.villages[code];
+        d.event({ action: 'LEDGER_REOPENED', actorId: decision.actorId, comment: decision.reason, data: { villageCode: code, townshipCode: v.townshipCode, grids: plan.grids.filter((id) => cs.grids[id].villageCode === code) } });
+        const r = { countyCode: input.countyCode, townshipCode: v.townshipCode, villageCode: code };
+        opened.villages[code] = d.openTask({ step: CAMPAIGN_STEPS.LEDGER, level: 'VILLAGE', regionCode: code, limit: input.stepLimits.VILLAGE_LEDGER, escalationChain: escalationChain('VILLAGE', r) });
+      }
+      d.setData({ gridTasks: { ...known, ...Object.fromEntries(Object.entries(opened.grids).map(([gridId, taskId]) => [taskId, gridId])) } });
+      d.setStatus('SCREENING', plan.grids.length > 0 ? CAMPAIGN_STEPS.GRID : CAMPAIGN_STEPS.LEDGER);
+    });
+    cs = withCounts(withReturn(cs, decision, opened), last.counts);
+  };
+
   const unhandled = () => steps.state.decisions.filter((d) => !cs.handled.includes(d.taskId));
   while (!cs.summarised && !steps.state.finished) {
     await condition(() => unhandled().length > 0 || steps.state.finished || steps.shouldContinueAsNew());
@@ -101,7 +133,10 @@ export async function screeningCampaignWorkflow(input: CampaignInput): Promise<P
       const core = await steps.carried();
       await continueAsNew<typeof screeningCampaignWorkflow>({ ...input, carried: { core, campaign: cs } });
     }
-    for (const d of unhandled()) cs = withDecision(cs, d.taskId);
+    for (const d of unhandled()) {
+      if (reviewReturn && isReviewReturn(d)) await reopen(d);
+      else cs = withDecision(cs, d.taskId);
+    }
     for (const code of townshipsReadyForReview(cs)) {
       let taskId = '';
       await steps.transition((d) => {

@@ -9,6 +9,7 @@ import { assertActsOnTask } from '../blocks/task-rules';
 import type { Refusal } from '../refusals';
 import { refuse } from '../refusals';
 import type { ProcessStepRules } from '../process/transitions';
+import type { ProcessDecision } from '../process-contracts';
 import type { CampaignInput, RecordVisitArgs } from './contracts';
 import { CAMPAIGN_STEPS, FINAL_RESULTS, VISIT_RESULTS } from './contracts';
 
@@ -33,6 +34,11 @@ export interface VillageProgress {
   /** Settled households that are not lifted (脱贫户): screening lifted households only is refused. */
   nonLiftedSettled: number;
   closed: boolean;
+  /**
+   * Grids of the village the township sent back for a re-check (退回重新排查): the ledger closes
+   * again only once each of them is submitted again. Absent until a return.
+   */
+  recheckGrids?: string[];
 }
 
 /** Progress of a township. */
@@ -117,7 +123,9 @@ const beijingDate = (now: number): string => new Date(now + 8 * 3_600_000).toISO
  * village whose settled households are all lifted ones (脱贫户 only — the seed's complaint), an
  * empty roster, or a meeting record (会议记录) that is incomplete or dated in the future.
  */
-export function ledgerCloseRefusal(v: VillageProgress, data: Record<string, unknown>, now: number): Refusal | null {
+export function ledgerCloseRefusal(v: VillageProgress, data: Record<string, unknown>, now: number, grids: Record<string, GridProgress> = {}): Refusal | null {
+  const pending = (v.recheckGrids ?? []).filter((id) => grids[id] && !grids[id].submitted);
+  if (pending.length > 0) return { code: 'CRITERIA_NOT_MET', message: `${pending.length} grid(s) returned for a re-check have not been submitted again`, field: 'grids' };
   if (v.total === 0) return { code: 'CRITERIA_NOT_MET', message: 'the village has no households in the roster: load its roster first', field: 'households' };
   const missing = v.total - v.settled;
   if (missing > 0) return { code: 'CRITERIA_NOT_MET', message: `${missing} household(s) of the village have no result yet: the ledger closes only when every household has one`, field: 'households' };
@@ -133,10 +141,20 @@ export function ledgerCloseRefusal(v: VillageProgress, data: Record<string, unkn
   return null;
 }
 
-/** Why a township review cannot pass, or null: every sampled household must be checked; discrepancies at most the checked. */
-export function reviewRefusal(t: TownshipProgress, data: Record<string, unknown>): Refusal | null {
+/**
+ * Why a township review cannot pass (or return), or null: every sampled household must be checked
+ * to pass; discrepancies at most the checked. A return (退回) names the villages to re-check — each
+ * a village of this township in the campaign — and needs no full check (the first wrong household
+ * is reason enough).
+ */
+export function reviewRefusal(t: TownshipProgress, data: Record<string, unknown>, ret?: { s: CampaignState; townshipCode: string }): Refusal | null {
   if (!Number.isInteger(data.checked) || (data.checked as number) < 0) return { code: 'ACTION_NOT_ALLOWED', message: 'data.checked: households checked', field: 'data.checked' };
-  if ((data.checked as number) < t.sampled) return { code: 'CRITERIA_NOT_MET', message: `data.checked: all ${t.sampled} sampled household(s) must be checked`, field: 'data.checked' };
+  if (ret) {
+    const codes = data.returnVillages;
+    if (!Array.isArray(codes) || codes.length === 0) return { code: 'REASON_REQUIRED', message: 'data.returnVillages: the village(s) that must re-check', field: 'data.returnVillages' };
+    const wrong = codes.filter((c) => typeof c !== 'string' || ret.s.villages[c]?.townshipCode !== ret.townshipCode);
+    if (wrong.length > 0) return { code: 'ACTION_NOT_ALLOWED', message: `data.returnVillages: ${wrong.map(String).join(', ')} is not a village of township ${ret.townshipCode} in this campaign`, field: 'data.returnVillages' };
+  } else if ((data.checked as number) < t.sampled) return { code: 'CRITERIA_NOT_MET', message: `data.checked: all ${t.sampled} sampled household(s) must be checked`, field: 'data.checked' };
   if (!Number.isInteger(data.discrepancies) || (data.discrepancies as number) < 0 || (data.discrepancies as number) > (data.checked as number)) {
     return { code: 'ACTION_NOT_ALLOWED', message: 'data.discrepancies: between 0 and the households checked', field: 'data.discrepancies' };
   }
@@ -175,8 +193,47 @@ export function withDecision(s: CampaignState, taskId: string): CampaignState {
   return next;
 }
 
+/** Whether a decision is a township review returned (退回) to its villages. */
+export function isReviewReturn(d: Pick<ProcessDecision, 'step' | 'action'>): boolean {
+  return d.step === CAMPAIGN_STEPS.REVIEW && d.action === 'RETURN';
+}
+
+/**
+ * What a township's return reopens: the villages it names (their ledger) and, when the township
+ * asks for the households to be visited again (`recheckGrids`), every grid of those villages.
+ */
+export function returnPlan(s: CampaignState, d: Pick<ProcessDecision, 'data'>): { villages: string[]; grids: string[] } {
+  const villages = [...new Set((d.data.returnVillages as string[] | undefined) ?? [])].filter((c) => s.villages[c]).sort();
+  const grids = d.data.recheckGrids === true ? Object.entries(s.grids).filter(([, g]) => villages.includes(g.villageCode)).map(([id]) => id).sort() : [];
+  return { villages, grids };
+}
+
+/**
+ * The state after a township's return: the review is open again (a new one opens once its villages
+ * close again, with the same sample), the villages' ledgers and the grids named reopen with the
+ * tasks the return opened, and a village closes again only after its returned grids.
+ */
+export function withReturn(s: CampaignState, d: Pick<ProcessDecision, 'taskId' | 'data'>, opened: { villages: Record<string, string>; grids: Record<string, string> }): CampaignState {
+  if (s.handled.includes(d.taskId)) return s;
+  const owner = ownerOfTask(s, d.taskId);
+  const next: CampaignState = { ...s, handled: [...s.handled, d.taskId], grids: { ...s.grids }, villages: { ...s.villages }, townships: { ...s.townships } };
+  if (owner?.kind === 'township') next.townships[owner.id] = { ...s.townships[owner.id], taskId: null, reviewed: false };
+  for (const [id, taskId] of Object.entries(opened.grids)) next.grids[id] = { ...s.grids[id], taskId, submitted: false };
+  for (const [code, taskId] of Object.entries(opened.villages)) {
+    const recheck = Object.keys(opened.grids).filter((id) => s.grids[id]?.villageCode === code);
+    next.villages[code] = { ...s.villages[code], taskId, closed: false, recheckGrids: recheck };
+  }
+  return next;
+}
+
+/** Options of {@link campaignStepRules}. */
+export interface CampaignRuleOptions {
+  /** The township may return (退回) its review to villages (campaigns started from release 0.4.0 on). */
+  reviewReturn?: boolean;
+}
+
 /** The step rules of a campaign; `get` reads the campaign state at the time of the decision. */
-export function campaignStepRules(get: () => CampaignState): ProcessStepRules {
+export function campaignStepRules(get: () => CampaignState, opts: CampaignRuleOptions = {}): ProcessStepRules {
   const refusalFor = (taskId: string, check: (owner: { kind: string; id: string }, s: CampaignState) => Refusal | null): Refusal | null => {
     const s = get();
     const owner = ownerOfTask(s, taskId);
@@ -190,7 +247,7 @@ export function campaignStepRules(get: () => CampaignState): ProcessStepRules {
     },
     [CAMPAIGN_STEPS.LEDGER]: {
       actions: ['DONE'],
-      check: (d, now) => refusalFor(d.taskId, (o, s) => ledgerCloseRefusal(s.villages[o.id], d.data, now)),
+      check: (d, now) => refusalFor(d.taskId, (o, s) => ledgerCloseRefusal(s.villages[o.id], d.data, now, s.grids)),
       auditAction: () => 'MEETING_RECORDED',
       onDecision: (d, draft) => {
         const owner = ownerOfTask(get(), d.taskId);
@@ -203,9 +260,9 @@ export function campaignStepRules(get: () => CampaignState): ProcessStepRules {
       },
     },
     [CAMPAIGN_STEPS.REVIEW]: {
-      actions: ['APPROVE'],
-      check: (d) => refusalFor(d.taskId, (o, s) => reviewRefusal(s.townships[o.id], d.data)),
-      auditAction: () => 'REVIEW_PASSED',
+      actions: opts.reviewReturn ? ['APPROVE', 'RETURN'] : ['APPROVE'],
+      check: (d) => refusalFor(d.taskId, (o, s) => reviewRefusal(s.townships[o.id], d.data, d.action === 'RETURN' ? { s, townshipCode: o.id } : undefined)),
+      auditAction: (d) => (isReviewReturn(d) ? 'REVIEW_RETURNED' : 'REVIEW_PASSED'),
     },
     [CAMPAIGN_STEPS.SUMMARY]: {
       actions: ['DONE'],

@@ -3,6 +3,7 @@
  * outbox, and the POST actions. Everything past the sign-in needs a session; every POST needs
  * the session's CSRF token. Pages are never cached and never framed.
  */
+import { gridWorkerPage } from './grid';
 import express from 'express';
 import type { ErrorRequestHandler, RequestHandler, Router } from 'express';
 import { AppError, toAppError } from '../../http/app-error';
@@ -80,6 +81,13 @@ export function adminRouter(ctx: ServiceContext): Router {
   r.post('/login', loginSubmit(ctx));
   r.use(requireSession(ctx));
   r.post('/logout', logout(ctx));
+  r.get('/grid', gridWorkerPage(ctx));
+  // A grid worker (网格员, GRID) has their grid page and nothing else: their start page is it.
+  r.use((req, res, next) => {
+    if (req.official?.role !== 'GRID') return next();
+    if (req.method === 'GET' && (req.path === '/' || req.path === '/dashboard')) return res.redirect(303, '/admin/grid');
+    next(new AppError('FORBIDDEN', 'a grid worker (网格员) sees their grid page only'));
+  });
   r.get(['/', '/dashboard'], dashboardPage(ctx));
   r.get('/cases', caseListPage(ctx));
   r.post('/cases', caseSearchSubmit(ctx));

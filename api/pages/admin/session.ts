@@ -14,8 +14,8 @@ import type { AuthOfficial, RegionLevel } from '../../auth/authenticate';
 import { hashToken } from '../../auth/tokens';
 import type { Role } from '../../../workflows/contracts';
 
-/** Roles that may use the admin pages; each sees its own region only. */
-export const ADMIN_PAGE_ROLES: readonly Role[] = ['ADMIN', 'COUNTY', 'TOWNSHIP'];
+/** Roles that may use the admin pages; each sees its own region only (a grid worker, GRID, their grid page only). */
+export const ADMIN_PAGE_ROLES: readonly Role[] = ['ADMIN', 'COUNTY', 'TOWNSHIP', 'GRID'];
 
 /** Name of the session cookie. */
 export const SESSION_COOKIE = 'bf_admin';

@@ -66,7 +66,10 @@ export interface AdminPageOptions {
 
 /** A full admin page with navigation. */
 export function adminPage(o: AdminPageOptions): string {
-  const nav = o.official
+  const nav = o.official?.role === 'GRID'
+    ? html`<nav aria-label="${w(o.lang, 'admin')}"><a href="/admin/grid">${o.lang === 'en' ? 'My grid' : '我的网格'}</a><span>${o.official.name}</span>
+<form method="post" action="/admin/logout"><input type="hidden" name="_csrf" value="${o.csrf ?? ''}"><button type="submit">${w(o.lang, 'signOut')}</button></form></nav>`
+    : o.official
     ? html`<nav aria-label="${w(o.lang, 'admin')}">
 <a href="/admin">${w(o.lang, 'dashboard')}</a>
 <a href="/admin/cases">${w(o.lang, 'cases')}</a>

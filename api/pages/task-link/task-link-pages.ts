@@ -12,7 +12,7 @@ import type { Prisma, Process, Task } from '@prisma/client';
 import { processStep } from '../../process-kinds/registry';
 import { loadProcessView, processDecidePage, processResultPage, processSupervisePage } from './process-pages';
 import { loadCalendar } from '../../../activities/calendar/calendar';
-import { AppError } from '../../http/app-error';
+import { AppError, fromZodError } from '../../http/app-error';
 import type { RateLimitOptions } from '../../http/rate-limit';
 import { rateLimit } from '../../http/rate-limit';
 import type { ServiceContext } from '../../services/context';
@@ -31,7 +31,7 @@ import { ZLinkFormSchema, executeLinkAction, formValues, linkOfficial, refusalMe
 import { CAMPAIGN_KIND, CAMPAIGN_STEPS } from '../../../workflows/campaign/contracts';
 import { ledgerRows } from '../../services/campaign/read-campaign';
 import { recordVisit } from '../../services/campaign/record-visit';
-import { ZGridVisitFormSchema, gridHouseholdsCard } from './grid-page';
+import { ZGridVisitFormSchema, gridHouseholdsCard, reviewSampleCard, riskTypesRefusal } from './grid-page';
 
 /** Options of {@link taskLinkPages}. */
 export interface TaskLinkPagesOptions {
@@ -111,8 +111,26 @@ export function taskLinkPages(ctx: ServiceContext, opts: TaskLinkPagesOptions = 
     const gridId = r.process.kind === CAMPAIGN_KIND && task.step === CAMPAIGN_STEPS.GRID ? ((r.process.data as { gridTasks?: Record<string, string> } | null)?.gridTasks?.[task.id]) : undefined;
     const extra = gridId
       ? gridHouseholdsCard(lang, (await ledgerRows(ctx, linkOfficial(r.official), r.process.id, { gridId })).rows, { action: `${self}/visit${typeof req.query.lang === 'string' ? `?lang=${lang}` : ''}`, csrf: props.form.csrf })
-      : undefined;
+      : r.process.kind === CAMPAIGN_KIND && task.step === CAMPAIGN_STEPS.REVIEW ? await reviewCard(lang, r.process.id, task.regionCode) : undefined;
     send(res, status, processDecidePage({ ...props, step, extra }));
+  }
+
+  /** The township review's sample and villages (names only: no ID number, phone or address). */
+  async function reviewCard(lang: Lang, campaignId: string, townshipCode: string) {
+    const [sampled, ledgers] = await Promise.all([
+      ctx.prisma.campaignVisit.findMany({ where: { campaignId, townshipCode, sampled: true }, orderBy: [{ villageCode: 'asc' }, { householdId: 'asc' }] }),
+      ctx.prisma.villageLedger.findMany({ where: { campaignId, townshipCode }, select: { villageCode: true } }),
+    ]);
+    const codes = (await ctx.prisma.campaignVisit.groupBy({ by: ['villageCode'], where: { campaignId, townshipCode } })).map((v) => v.villageCode).sort();
+    const [households, grids, regions] = await Promise.all([
+      ctx.prisma.household.findMany({ where: { id: { in: sampled.map((s) => s.householdId) } }, select: { id: true, headName: true } }),
+      ctx.prisma.grid.findMany({ where: { id: { in: [...new Set(sampled.map((s) => s.gridId))] } }, select: { id: true, name: true } }),
+      ctx.prisma.region.findMany({ where: { code: { in: codes } }, select: { code: true, name: true } }),
+    ]);
+    const closed = new Set(ledgers.map((l) => l.villageCode));
+    return reviewSampleCard(lang, sampled.map((s) => ({
+      headName: households.find((h) => h.id === s.householdId)?.headName ?? '', villageCode: s.villageCode, gridName: grids.find((g) => g.id === s.gridId)?.name ?? '', result: s.result,
+    })), codes.map((code) => ({ code, name: regions.find((r) => r.code === code)?.name ?? code, closed: closed.has(code) })));
   }
 
   /** Same-level colleagues a task may be transferred to. */
@@ -184,12 +202,18 @@ export function taskLinkPages(ctx: ServiceContext, opts: TaskLinkPagesOptions = 
     }
     const parsed = ZGridVisitFormSchema.safeParse(body);
     const fail = (status: number, message: string, field?: string) => renderConfirm(req, res, token, r, formValues(body), { status, message, field });
-    if (!parsed.success) return fail(400, `${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`, String(parsed.error.issues[0].path[0] ?? ''));
+    if (!parsed.success) {
+      // In the reader's language, naming the field (风险类型 …); nothing is stored.
+      const e = fromZodError(parsed.error, undefined, lang, body);
+      return fail(400, e.message, e.field);
+    }
     const f = parsed.data;
+    const typesRefused = riskTypesRefusal(f, lang);
+    if (typesRefused) return fail(400, typesRefused, 'riskTypes');
     try {
       await recordVisit(ctx, linkOfficial(r.official), r.process.id, {
         householdId: f.householdId, result: f.result,
-        ...(f.result === 'RISK_FOUND' ? { lead: { category: f.category ?? 'MARGINAL', riskTypes: [f.riskType ?? 'OTHER'] } } : {}),
+        ...(f.result === 'RISK_FOUND' ? { lead: { category: f.category ?? 'MARGINAL', riskTypes: f.riskTypes } } : {}),
       });
     } catch (err) {
       if (err instanceof AppError) return fail(err.status, refusalMessage(lang, err), err.field);

@@ -53,9 +53,9 @@ export const campaignRoutes = (ctx: ServiceContext) => [
   }),
   defineRoute({
     method: 'post', path: '/api/campaigns/:id/visits', summary: 'Record a household\'s visit result (入户排查)', tags: ['campaigns'],
-    description: 'By the grid worker of the household\'s grid (or a stand-in). NO_RISK, ALREADY_MONITORED (the household has an open case), NOT_HOME (revisit before the deadline: '
+    description: 'By the grid worker of the household\'s grid (a GRID official of that grid, or a village official named its worker; or a stand-in). NO_RISK, ALREADY_MONITORED (the household has an open case), NOT_HOME (revisit before the deadline: '
       + 'record again), RISK_FOUND (with lead: starts an identification, channel CADRE_SCREENING, linked to the campaign).',
-    roles: ['VILLAGE'], params: ZIdParam, body: ZRecordVisitRequestSchema, response: ZRecordVisitResponseSchema,
+    roles: ['VILLAGE', 'GRID'], params: ZIdParam, body: ZRecordVisitRequestSchema, response: ZRecordVisitResponseSchema,
     handler: ({ params, body, req }) => recordVisit(ctx, req.official!, params.id, body),
   }),
   defineRoute({
@@ -68,6 +68,7 @@ export const campaignRoutes = (ctx: ServiceContext) => [
   }),
   defineRoute({
     method: 'get', path: '/api/campaigns/:id/ledger', summary: 'The ledger (台账) of a campaign: every household with its result', tags: ['campaigns'],
+    description: 'Scoped by region; a grid worker (GRID) reads only a grid of their own (gridId required).',
     params: ZIdParam, query: ZLedgerQuerySchema, response: ZLedgerResponseSchema,
     handler: async ({ params, query, req }) => {
       const { process, rows } = await ledgerRows(ctx, req.official!, params.id, query);

@@ -61,6 +61,25 @@ export function gridIdOf(villageCode: string, name: string): string {
   return `grid-${villageCode}-${Buffer.from(name).toString('hex').slice(0, 40)}`;
 }
 
+/**
+ * Tells each newly assigned grid worker (网格员) that they are one — the seed's complaint is grid
+ * workers who do not know it: a GRID_ASSIGNED mail through the outbox (in their language, zh-CN by
+ * default) naming the grid, its village and how many households it has, with a link to their grid
+ * page. One mail per grid and worker (the idempotency key), so loading the same file again sends none.
+ */
+export async function mailGridWorkers(prisma: PrismaClient, assigned: Map<string, string>): Promise<void> {
+  if (assigned.size === 0) return;
+  const counts = new Map((await prisma.rosterEntry.groupBy({ by: ['gridId'], where: { gridId: { in: [...assigned.keys()] } }, _count: true })).map((g) => [g.gridId, g._count]));
+  const grids = await prisma.grid.findMany({ where: { id: { in: [...assigned.keys()] } }, select: { id: true, name: true, villageCode: true } });
+  await prisma.notification.createMany({
+    data: grids.map((g) => ({
+      idempotencyKey: `grid-worker:${g.id}:${assigned.get(g.id)}`, kind: 'GRID_ASSIGNED', recipientId: assigned.get(g.id)!,
+      data: { gridId: g.id, gridName: g.name, villageCode: g.villageCode, households: counts.get(g.id) ?? 0 },
+    })),
+    skipDuplicates: true,
+  });
+}
+
 /** Loads a roster from CSV bytes. @throws TableFileError when the file as a whole is unreadable */
 export async function importRoster(deps: RosterImportDeps, bytes: Uint8Array): Promise<LoadReport> {
   const { prisma, cipher } = deps;
@@ -72,6 +91,8 @@ export async function importRoster(deps: RosterImportDeps, bytes: Uint8Array): P
   const out: LoadRowReport[] = [];
   const seen = new Map<string, number>();
   const villages = new Map<string, boolean>();
+  // Grids given a (new) worker by this file: mailed once every row is in, with the grid's household count.
+  const assigned = new Map<string, string>();
   for (const { line, cells } of file.rows) {
     const category = cells.category ? (CATEGORY_WORDS[cells.category] ?? cells.category.toUpperCase()) : undefined;
     const clean = Object.fromEntries(Object.entries(cells).filter(([, v]) => v !== '')) as typeof cells;
@@ -101,8 +122,8 @@ export async function importRoster(deps: RosterImportDeps, bytes: Uint8Array): P
     let workerId: string | undefined;
     if (row.gridWorker) {
       const w = await prisma.official.findUnique({ where: { email: row.gridWorker }, select: { id: true, role: true, regionCode: true, active: true } });
-      if (!w || !w.active || w.role !== 'VILLAGE' || w.regionCode !== row.villageCode) {
-        out.push({ row: line, key: householdId, outcome: 'REFUSED', field: 'gridWorker', reason: `${row.gridWorker} is not an active village official of ${row.villageCode}` });
+      if (!w || !w.active || (w.role !== 'GRID' && w.role !== 'VILLAGE') || w.regionCode !== row.villageCode) {
+        out.push({ row: line, key: householdId, outcome: 'REFUSED', field: 'gridWorker', reason: `${row.gridWorker} is not an active grid worker (GRID) or village official of ${row.villageCode}` });
         continue;
       }
       workerId = w.id;
@@ -113,9 +134,11 @@ export async function importRoster(deps: RosterImportDeps, bytes: Uint8Array): P
     if (!grid) {
       await prisma.grid.create({ data: { id: gridId, villageCode: row.villageCode, name: row.grid, workerId: workerId ?? null } });
       changes.push('grid');
+      if (workerId) assigned.set(gridId, workerId);
     } else if (workerId && grid.workerId !== workerId) {
       await prisma.grid.update({ where: { id: gridId }, data: { workerId } });
       changes.push('grid worker');
+      assigned.set(gridId, workerId);
     }
 
     const before = await prisma.household.findUnique({ where: { idKey: key } });
@@ -158,6 +181,7 @@ export async function importRoster(deps: RosterImportDeps, bytes: Uint8Array): P
     changes.push(...entryChanges.filter((c) => !changes.includes(c)));
     out.push(changes.length === 0 ? { row: line, key: householdId, outcome: 'UNCHANGED' } : { row: line, key: householdId, outcome: 'UPDATED', reason: `changed ${changes.join(', ')}` });
   }
+  await mailGridWorkers(prisma, assigned);
   const notes = file.ignoredColumns.length > 0 ? [`ignored columns: ${file.ignoredColumns.join(', ')}`] : [];
   return reportOf(out, file.encoding, notes);
 }

@@ -1,6 +1,7 @@
 /**
  * 发起集中排查 — the county launches a screening campaign for its villages (all villages with a
- * roster, or the ones named): every grid of those villages must have its grid worker; the task
+ * roster, or the ones named): every grid of those villages must have its grid worker, and no
+ * village's roster may list lifted households (脱贫户) only; the task
  * limits of grids and villages run to the deadline (unless the policy sets them); the sample size
  * of the township check comes from the policy. One workflow per campaign id: a repeat starts
  * nothing new.
@@ -56,6 +57,12 @@ export async function launchCampaign(ctx: ServiceContext, official: AuthOfficial
     villages.push({ code, name: r.name, townshipCode: chain.townshipCode });
   }
   if (villages.length === 0) throw new AppError('POLICY_REFUSED', `villageCodes: no village of county ${countyCode} has a roster`, { field: 'villageCodes' });
+  // Screening lifted households only (只排查脱贫户) is the seed's complaint: a roster of lifted households only is not the village's roster.
+  const withOthers = new Set((await ctx.prisma.rosterEntry.groupBy({ by: ['villageCode'], where: { villageCode: { in: villages.map((v) => v.code) }, category: { not: 'LIFTED' } } })).map((r) => r.villageCode));
+  const liftedOnly = villages.filter((v) => !withOthers.has(v.code));
+  if (liftedOnly.length > 0) {
+    throw new AppError('POLICY_REFUSED', `villageCodes: the roster of ${liftedOnly.map((v) => `${v.name} (${v.code})`).join(', ')} lists lifted households (脱贫户) only; every household of the village is screened: load the whole roster (npm run setup -- roster)`, { field: 'villageCodes' });
+  }
   const gridRows = await ctx.prisma.grid.findMany({ where: { villageCode: { in: villages.map((v) => v.code) } }, orderBy: [{ villageCode: 'asc' }, { name: 'asc' }] });
   const used = new Set((await ctx.prisma.rosterEntry.groupBy({ by: ['gridId'], where: { villageCode: { in: villages.map((v) => v.code) } } })).map((g) => g.gridId));
   const grids: CampaignInput['grids'] = [];

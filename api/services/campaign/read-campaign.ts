@@ -27,10 +27,20 @@ function seesVillage(official: AuthOfficial, p: Process, v: { villageCode: strin
     case 'TOWNSHIP':
       return official.regionCode === v.townshipCode;
     case 'VILLAGE':
+    case 'GRID':
       return official.regionCode === v.villageCode;
     default:
       return false;
   }
+}
+
+/**
+ * Refuses a grid worker (网格员, role GRID) anything but a grid they work: they see their own grid's
+ * households only, never the village's ledger. @throws AppError FORBIDDEN naming gridId
+ */
+export async function assertWorksGrid(ctx: ServiceContext, official: AuthOfficial, gridId: string | undefined): Promise<void> {
+  const grid = gridId ? await ctx.prisma.grid.findUnique({ where: { id: gridId }, select: { workerId: true } }) : null;
+  if (!grid || grid.workerId !== official.id) throw new AppError('FORBIDDEN', 'gridId: a grid worker (网格员) sees only the households of their own grid', { field: 'gridId' });
 }
 
 /** The campaign row; 404 when it is not a campaign. */
@@ -43,6 +53,7 @@ export async function loadCampaign(ctx: ServiceContext, campaignId: string): Pro
 /** The campaign's figures, limited to the villages the official sees (403 when none). */
 export async function figuresFor(ctx: ServiceContext, official: AuthOfficial, campaignId: string): Promise<{ process: Process; figures: CampaignFigures }> {
   const process = await loadCampaign(ctx, campaignId);
+  if (official.role === 'GRID') throw new AppError('FORBIDDEN', 'a grid worker (网格员) sees the households of their grid, not the campaign\'s figures');
   const all = await campaignFigures(rawQuery(ctx.prisma), campaignId);
   const villages = all.villages.filter((v) => seesVillage(official, process, v));
   if (villages.length === 0) throw new AppError('FORBIDDEN', `campaign ${campaignId} has no village in your region (${official.regionCode})`);
@@ -86,6 +97,7 @@ export interface LedgerRow {
 /** The ledger rows of a campaign, for a village or a grid the official sees. */
 export async function ledgerRows(ctx: ServiceContext, official: AuthOfficial, campaignId: string, where: { villageCode?: string; gridId?: string }): Promise<{ process: Process; rows: LedgerRow[] }> {
   const process = await loadCampaign(ctx, campaignId);
+  if (official.role === 'GRID') await assertWorksGrid(ctx, official, where.gridId);
   const visits = await ctx.prisma.campaignVisit.findMany({ where: { campaignId, ...where }, orderBy: [{ villageCode: 'asc' }, { gridId: 'asc' }, { householdId: 'asc' }] });
   if (visits.length === 0) throw new AppError('NOT_FOUND', `no household of campaign ${campaignId} matches`, { field: where.gridId ? 'gridId' : 'villageCode' });
   if (!visits.every((v) => seesVillage(official, process, v))) throw new AppError('FORBIDDEN', `outside your region (${official.regionCode})`);

@@ -13,6 +13,7 @@ import type { Category, RiskType } from '../../../workflows/contracts';
 import type { RecordVisitResult, VisitResult } from '../../../workflows/campaign/contracts';
 import { CAMPAIGN_KIND, recordVisitUpdate } from '../../../workflows/campaign/contracts';
 import { actorOf } from '../case-actions';
+import { assertWorksGrid } from './read-campaign';
 import type { ServiceContext } from '../context';
 import { cipherOf } from '../context';
 import { latestCaseOf } from '../hot-reads';
@@ -36,7 +37,10 @@ export async function campaignHousehold(ctx: ServiceContext, official: AuthOffic
   if (!process || process.kind !== CAMPAIGN_KIND) throw new AppError('NOT_FOUND', `campaign ${campaignId} not found`, { field: 'id' });
   const visit = await ctx.prisma.campaignVisit.findUnique({ where: { campaignId_householdId: { campaignId, householdId } } });
   if (!visit) throw new AppError('NOT_FOUND', `householdId: ${householdId} is not in the ledger of campaign ${campaignId}`, { field: 'householdId' });
-  if (!hasRegionAccess(official, { villageCode: visit.villageCode, townshipCode: visit.townshipCode, countyCode: process.countyCode })) {
+  if (official.role === 'GRID') {
+    // A grid worker (网格员) is outside every case scope; their own grids are their whole region.
+    await assertWorksGrid(ctx, official, visit.gridId);
+  } else if (!hasRegionAccess(official, { villageCode: visit.villageCode, townshipCode: visit.townshipCode, countyCode: process.countyCode })) {
     throw new AppError('FORBIDDEN', `household ${householdId} is outside your region (${official.regionCode})`);
   }
   return { process, visit };
@@ -57,7 +61,8 @@ export async function recordVisit(ctx: ServiceContext, official: AuthOfficial, c
     if (!req.lead) throw new AppError('INVALID_INPUT', 'lead: a risk found starts an identification: give its category and risk types', { field: 'lead' });
     const h = await ctx.prisma.household.findUniqueOrThrow({ where: { id: visit.householdId } });
     const pd = cipherOf(ctx);
-    const r = await startCaseFromLead(ctx, official, {
+    // A grid worker's lead is the village's (渠道 CADRE_SCREENING): it is started as the village would, opened by the grid worker.
+    const r = await startCaseFromLead(ctx, official.role === 'GRID' ? { ...official, role: 'VILLAGE' } : official, {
       household: {
         headName: h.headName, idNumber: pd.open(h.idNumberSealed, SEALED.idNumber(h.id)), villageCode: h.villageCode, memberCount: h.memberCount, noLabour: h.noLabour,
       },
@@ -71,6 +76,6 @@ export async function recordVisit(ctx: ServiceContext, official: AuthOfficial, c
   }
   const r = await sendProcessUpdate(ctx, official, process, recordVisitUpdate, {
     householdId: visit.householdId, gridId: visit.gridId, result: req.result, ...(caseId ? { caseId } : {}), ...(req.note ? { note: req.note } : {}), actor: actorOf(official),
-  }, { level: 'VILLAGE', regionCode: visit.villageCode, allowedIds: [] });
+  }, { level: 'VILLAGE', regionCode: visit.villageCode, allowedIds: official.role === 'GRID' ? [official.id] : [] });
   return { ...r, caseId: caseId ?? null };
 }
