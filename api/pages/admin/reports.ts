@@ -12,6 +12,7 @@ import { computeReportFigures } from '../../../activities/report/report-figures'
 import { periodOfKey } from '../../../workflows/report/rules';
 import type { HalfYearDraft } from '../../services/report-documents/half-year-draft';
 import { draftMonitoringSection } from '../../services/report-documents/half-year-draft';
+import { draftDocx } from '../../services/report-documents/half-year-docx';
 import { renderPdf } from '../../services/report-documents/report-pdf';
 import { resolveCjkFont } from '../../services/report-documents/cjk-font';
 import { townshipRatesSvg } from '../../services/report-documents/report-chart';
@@ -149,7 +150,7 @@ export function draftPage(ctx: ServiceContext): RequestHandler {
     const { draft, period } = await draftFor(ctx, req);
     const body = html`<form class="card filters" method="get" action="/admin/reports/draft">
 <div><label for="dr-period">${t(lang, '统计期（如 2026-H1、2026-Q2、2026-05）', 'Period (2026-H1, 2026-Q2, 2026-05)')}</label><input id="dr-period" name="period" value="${period}" pattern="\\d{4}-(H[12]|Q[1-4]|\\d{2})"></div>
-<div class="actions"><button type="submit">${t(lang, '起草', 'Draft')}</button><a class="button secondary" href="/admin/reports/draft/pdf?period=${encodeURIComponent(period)}">${t(lang, '下载 PDF', 'Download PDF')}</a></div>
+<div class="actions"><button type="submit">${t(lang, '起草', 'Draft')}</button><a class="button secondary" href="/admin/reports/draft/pdf?period=${encodeURIComponent(period)}">${t(lang, '下载 PDF', 'Download PDF')}</a><a class="button secondary" id="draft-docx" href="/admin/reports/draft/docx?period=${encodeURIComponent(period)}">${t(lang, '下载 Word', 'Download DOCX')}</a></div>
 </form>
 <article class="card" id="draft" lang="zh-CN"><h2>${draft.title}</h2>${draft.paragraphs.map((p) => html`<p>${p}</p>`)}
 <h3>存在的问题</h3>${draft.problems.map((p) => html`<p>${p}</p>`)}
@@ -173,5 +174,15 @@ export function draftPdfDownload(ctx: ServiceContext): RequestHandler {
     }, draft.title);
     res.setHeader('Content-Disposition', attachment(`${draft.title}.pdf`));
     res.type('application/pdf').send(bytes);
+  };
+}
+
+/** GET /admin/reports/draft/docx — the half-year draft as a Word document to edit into the summary. */
+export function draftDocxDownload(ctx: ServiceContext): RequestHandler {
+  return async (req, res) => {
+    const { draft } = await draftFor(ctx, req);
+    const bytes = await draftDocx(draft);
+    res.setHeader('Content-Disposition', attachment(`${draft.title}.docx`));
+    res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document').send(bytes);
   };
 }

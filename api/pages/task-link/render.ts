@@ -140,6 +140,7 @@ export function contactPage(p: ConfirmPageProps & { today: string }): string {
 ${intro(lang, p.officialName)}
 ${errorBox(lang, p.form.error)}
 ${contactForms(p.form, p.today)}
+<p><a id="handbook-link" href="${p.selfPath}/handbook">${tr(lang, S.handbookLink)}</a></p>
 ${renderSummary(p.view, lang)}
 ${renderTimeline(p.view, lang)}`;
   return page({ lang, title: tr(lang, S.contactTitle), body, selfPath: p.selfPath });
