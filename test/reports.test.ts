@@ -449,6 +449,17 @@ describe('帮扶手册 from the assistance contact\'s link', () => {
     pdfText = pdfText.replace(/\s+/g, '');
     expect(pdfText).toContain('变更记录');
     for (const raw of [body.household.idNumber, body.household.phone, '司马链接']) expect(pdfText).not.toContain(raw);
+    // The contact records a visit through the link; the done page leads on to the handbook, which the used link still opens and which lists the visit.
+    const posted = await postForm(mail.link!, { csrf: csrfOf(task.html), action: 'CONTACT', contactedOn: changedOn, method: 'VISIT', note: '新责任人首次入户' });
+    expect(posted.status, textOf(posted.html).slice(0, 300)).toBe(303);
+    const done = await getPage(`${mail.link!}/done`);
+    expect(done.html).toContain(`${new URL(mail.link!).pathname}/handbook`);
+    const again = await eventually(async () => {
+      const p = await getPage(`${mail.link!}/handbook`);
+      expect(p.status).toBe(200);
+      return textOf(p.html).includes('新责任人首次入户') ? p : null;
+    }, 'the handbook with the new visit');
+    expect(again.html).not.toContain(body.household.idNumber);
     // A forged token is refused (4xx).
     const forged = await getPage(`${h.baseUrl}/t/not-a-token/handbook`);
     expect(forged.status).toBeGreaterThanOrEqual(400);

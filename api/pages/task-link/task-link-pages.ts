@@ -219,7 +219,7 @@ ${handbookSections(hb, lang).map((s) => html`<section class="card"><h2>${s.title
       return;
     }
     const view = await loadCaseView(ctx.prisma, link.caseId as string);
-    send(res, 200, resultPage({ lang, selfPath: `/t/${token}/done`, outcome, view }));
+    send(res, 200, resultPage({ lang, selfPath: `/t/${token}/done`, outcome, view, ...(link.purpose === 'CONTACT' ? { handbookHref: `/t/${token}/handbook` } : {}) }));
   });
 
   // 网格员页面: one household's visit result from the grid task's link; the link stays usable until the grid is submitted.
