@@ -19,7 +19,7 @@ import type { TPolicy } from '../workflows/policy';
 import type { ReportInput, ReportResult, UnitFigures } from '../workflows/report/contracts';
 import { CITY_REPORT_WORKFLOW, REPORT_WORKFLOW } from '../workflows/report/contracts';
 import { periodOfKey } from '../workflows/report/rules';
-import { ensureReportSchedules, reportScheduleId } from '../api/services/ensure-report-schedules';
+import { ensureReportSchedules, reportScheduleId, scheduledRegions } from '../api/services/ensure-report-schedules';
 import type { Harness } from './support/harness';
 import { eventually, startHarness } from './support/harness';
 import { seedCases } from './support/seed-cases';
@@ -47,6 +47,7 @@ const V1 = `47${rr}01100201`;
 const V2 = `47${rr}01100202`;
 const W1 = `47${rr}02100201`;
 const CITY_ADMIN = `off-city-admin-${rr}`;
+const C2_OFFICIAL = `off-cty-c2-${rr}`;
 const year = 1960 + Math.floor(Math.random() * 25);
 const at = (month: number, day: number, y = year): Date => new Date(`${y}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}T10:00:00+08:00`);
 
@@ -76,6 +77,9 @@ beforeAll(async () => {
   ];
   for (const r of regions) await h.prisma.region.create({ data: r });
   await h.prisma.official.create({ data: { id: CITY_ADMIN, name: '市管理员', email: `city-admin-${rr}@test.bangfu.local`, role: 'ADMIN', regionCode: CITY } });
+  await h.prisma.official.create({ data: { id: C2_OFFICIAL, name: '乙县干部', email: `cty-c2-${rr}@test.bangfu.local`, role: 'COUNTY', regionCode: C2 } });
+  // A city without counties gets no schedule.
+  await h.prisma.region.create({ data: { code: `47${rr}90000000`, name: `空市${rr}`, level: 'CITY', parentCode: null } });
 
   // County 甲 covers its monitored household; county 乙 does not (it is the bottom of the city's ranking).
   [caseA, caseB] = await seedCases(h.prisma, [
@@ -225,12 +229,52 @@ describe('市级月调度 on its own Temporal Schedule', () => {
       expect(chart).toContain('县排名');
       expect(chart).toContain(`末位：乙县${rr}`);
       expect(page.text).toContain('id="report-compliance"');
+      // The XLSX and PDF of a city report: the city and its counties, then their townships.
+      const xlsx = await fetch(`${h.baseUrl}/admin/reports/${encodeURIComponent(report.id)}/xlsx`, { headers: { cookie: admin.cookie } });
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as any);
+      const codes = (ws: string) => wb.getWorksheet(ws)!.getColumn(1).values.slice(2).map(String);
+      expect(codes('汇总')).toEqual([CITY, C1, C2]);
+      expect(codes('乡镇')).toEqual([T1, T2]);
+      const pdf = await fetch(`${h.baseUrl}/admin/reports/${encodeURIComponent(report.id)}/pdf`, { headers: { cookie: admin.cookie } });
+      const doc = await getDocument({ data: new Uint8Array(await pdf.arrayBuffer()) }).promise;
+      let text = '';
+      for (let p = 1; p <= doc.numPages; p++) text += (await (await doc.getPage(p)).getTextContent()).items.map((x: any) => x.str).join('');
+      expect(text.replace(/\s+/g, '')).toContain(`乙县${rr}（末位）`);
       // A county administrator of another county does not read the city's report.
       const county = await adminLogin(h, 'off-admin');
       expect((await county.get(`/admin/reports/${encodeURIComponent(report.id)}`)).status).toBe(403);
     } finally {
       await h.client.schedule.getHandle(scheduleId).delete();
     }
+  });
+});
+
+describe('市级季通报 and its 约谈', () => {
+  it('start-up and `setup -- schedules` schedule every county and every city with counties; a county at the bottom of two city rankings in a row gets an 约谈 held by its county bureau', async () => {
+    const regions = await scheduledRegions({ prisma: h.prisma });
+    expect(regions).toEqual(expect.arrayContaining([[C1, 'COUNTY'], [C2, 'COUNTY'], [CITY, 'CITY']]));
+    expect(regions.some(([c]) => c === `47${rr}90000000`)).toBe(false);
+    expect(await scheduledRegions({ prisma: h.prisma, counties: [C1] })).toEqual([[C1, 'COUNTY']]);
+
+    const run = (key: string): Promise<ReportResult> => h.client.workflow.execute(CITY_REPORT_WORKFLOW, {
+      taskQueue: h.taskQueue, workflowId: `city-report-${key}-${h.taskQueue}`,
+      args: [{
+        cityCode: CITY, kind: 'QUARTERLY', cadence: policy.reports!.quarterly, period: periodOfKey(key)!, bottomCount: 2, interviewAfterBottomRuns: 2, lateAfterSeconds: 4,
+        interviewPolicy: { processSteps: h.policy.processSteps, reminderLead: h.policy.reminderLead, escalationRepeat: h.policy.escalationRepeat, version: h.policy.version },
+      }],
+    });
+    // In the year after the seeded one both counties carry their monitored households; 乙 covers none.
+    const first = await run(`${year + 1}-Q1`);
+    expect(first.interviews).toEqual([]);
+    const second = await run(`${year + 1}-Q2`);
+    expect(second.interviews).toHaveLength(1);
+    const r2 = await h.prisma.report.findUniqueOrThrow({ where: { id: second.reportId } });
+    expect(r2.bottom).toEqual([C2]);
+    const task = await eventually(() => h.prisma.task.findFirst({ where: { processId: second.interviews[0], status: 'OPEN' } }), 'the county\'s 约谈 task');
+    expect(task).toMatchObject({ level: 'COUNTY', regionCode: C2, assigneeId: C2_OFFICIAL });
+    const process = await h.prisma.process.findUniqueOrThrow({ where: { id: second.interviews[0] } });
+    expect(process.title).toContain(`乙县${rr}`);
   });
 });
 

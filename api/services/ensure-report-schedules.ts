@@ -72,13 +72,18 @@ export function reportScheduleOptions(o: Pick<EnsureReportSchedulesOptions, 'tas
   };
 }
 
-/** Creates each county's and city's report schedules, or updates them to the policy; returns what it did per schedule. */
-export async function ensureReportSchedules(o: EnsureReportSchedulesOptions): Promise<{ scheduleId: string; outcome: 'created' | 'updated' }[]> {
+/** The regions to schedule, with their level: the options' counties and cities, or by default every county and every city with a county. */
+export async function scheduledRegions(o: Pick<EnsureReportSchedulesOptions, 'prisma' | 'counties' | 'cities'>): Promise<[string, ReportLevel][]> {
   const counties = o.counties ?? (await o.prisma.region.findMany({ where: { level: 'COUNTY' }, select: { code: true }, orderBy: { code: 'asc' } })).map((r) => r.code);
   const cities = o.cities ?? (o.counties ? [] : (await o.prisma.region.findMany({
     where: { level: 'CITY', children: { some: { level: 'COUNTY' } } }, select: { code: true }, orderBy: { code: 'asc' },
   })).map((r) => r.code));
-  const regions: [string, ReportLevel][] = [...counties.map((c): [string, ReportLevel] => [c, 'COUNTY']), ...cities.map((c): [string, ReportLevel] => [c, 'CITY'])];
+  return [...counties.map((c): [string, ReportLevel] => [c, 'COUNTY']), ...cities.map((c): [string, ReportLevel] => [c, 'CITY'])];
+}
+
+/** Creates each county's and city's report schedules, or updates them to the policy; returns what it did per schedule. */
+export async function ensureReportSchedules(o: EnsureReportSchedulesOptions): Promise<{ scheduleId: string; outcome: 'created' | 'updated' }[]> {
+  const regions = await scheduledRegions(o);
   const out: { scheduleId: string; outcome: 'created' | 'updated' }[] = [];
   for (const [code, level] of regions) {
     for (const kind of o.kinds ?? REPORT_KINDS) {
