@@ -358,5 +358,16 @@ describe('集中排查 and 衔接资金项目/资产 in the county report', () =
     expect((await h.prisma.report.findUniqueOrThrow({ where: { id: first.reportId } })).figures).toEqual(r1.figures);
     const changed = textOf(/<section class="card" id="report-changes">[\s\S]*?<\/section>/.exec((await admin.get(`/admin/reports/${encodeURIComponent(second.reportId)}`)).text)![0]).replace(/\s+/g, '');
     expect(changed).toContain('已开工项目:2→3');
+
+    // The half-year draft (drafted for county 甲 by the city's administrator) carries the campaign with every figure filled.
+    const draftPage = await admin.get(`/admin/reports/draft?period=${year}-H2&county=${C1}`);
+    expect(draftPage.status).toBe(200);
+    const draft = textOf(/<article[^>]*id="draft"[\s\S]*?<\/article>/.exec(draftPage.text)![0]).replace(/\s+/g, '');
+    const h2 = periodOfKey(`${year}-H2`)!;
+    const c = await campaignDirect(C1, {}, h2);
+    expect(draft).toContain(`本期纳入排查农户${c.campaignHouseholds}户，已排查${c.campaignScreened}户，发现风险${c.campaignRisks}户，转入识别${c.campaignLeads}户，其中已纳入监测${c.campaignMonitored}户；参与排查${c.campaignVillages}村次，召开会议并形成记录${c.campaignMeetings}村次`);
+    expect(draft).toContain(`集中排查零发现：甲镇${rr}1个村次`);
+    expect(draft).toContain(`排查未形成会议记录：甲镇${rr}1个村次`);
+    expect(draft).not.toMatch(/X[户人条件个]/);
   });
 });
