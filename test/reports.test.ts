@@ -33,6 +33,9 @@ import { adminLogin } from './support/admin';
 import { launchBrowser, phoneContext, screenshotPath } from './support/browser';
 import type { TestSmtp } from './support/smtp';
 import { startTestSmtp } from './support/smtp';
+import JSZip from 'jszip';
+import { statsClock } from '../api/services/compute-stats';
+import { reassignContactUpdate } from '../workflows/contracts';
 
 const EVERY = 6;
 const LATE_AFTER = 4;
@@ -290,6 +293,24 @@ describe('季通报 and its 约谈', () => {
       expect(box.x + box.width).toBeLessThanOrEqual(360);
       expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
       expect(await page.locator('#report-chart').innerText()).toContain('末位');
+      // SLA and contact compliance per township: each bar's label is the stored figures' rate and counts.
+      const compliance = page.locator('#report-compliance svg');
+      expect(await compliance.count()).toBe(1);
+      const stored = (await h.prisma.report.findUniqueOrThrow({ where: { id: result.reportId } })).figures as unknown as { townships: UnitFigures[] };
+      for (const tw of stored.townships) {
+        const direct = await directCounts({ townshipCode: tw.code }, q3);
+        const sla = await compliance.locator(`g[data-unit="${tw.code}"] text[data-series="sla"]`).textContent();
+        const contactText = await compliance.locator(`g[data-unit="${tw.code}"] text[data-series="contact"]`).textContent();
+        expect(sla, `SLA of ${tw.code}`).toContain(`(${direct.slaMet}/${await h.prisma.case.count({ where: { countyCode: DEMO.county, townshipCode: tw.code, approvedAt: { gte: new Date(q3.from), lt: new Date(q3.to) } } })})`);
+        expect(contactText, `contact of ${tw.code}`).toContain(`(${direct.contacted}/${direct.monitored})`);
+      }
+      const cbox = (await compliance.boundingBox())!;
+      expect(cbox.x + cbox.width).toBeLessThanOrEqual(360);
+      await page.locator('#report-compliance').screenshot({ path: screenshotPath('report-compliance-360.png') });
+      // Works in grey: the series differ by fill (solid vs hatched pattern), not by hue alone, and each bar is labelled.
+      const fills = await compliance.locator('g[data-unit] rect').evaluateAll((rs) => rs.map((r) => r.getAttribute('fill')));
+      for (const f of fills) expect(['#1b3a5c', 'url(#chatch)']).toContain(f);
+      expect(fills).toContain('url(#chatch)');
       await page.screenshot({ path: screenshotPath('report-quarterly-360.png'), fullPage: true });
     } finally {
       await browser.close();
@@ -323,10 +344,28 @@ describe('季通报 and its 约谈', () => {
     const doc = await getDocument({ data: new Uint8Array(await pdf.arrayBuffer()) }).promise;
     const text = (await (await doc.getPage(1)).getTextContent()).items.map((x: any) => x.str).join('').replace(/\s+/g, '');
     expect(text).toContain(`共新增监测对象${direct.newHouseholds}户${direct.newPeople}人`);
+    // And as a Word document (DOCX), read back from its word/document.xml: every figure filled, no X left.
+    expect(page.text).toContain(`/admin/reports/draft/docx?period=${year}-H2`);
+    const docx = await fetch(`${h.baseUrl}/admin/reports/draft/docx?period=${year}-H2`, { headers: { cookie: admin.cookie } });
+    expect(docx.status).toBe(200);
+    expect(docx.headers.get('content-type')).toContain('wordprocessingml');
+    const zip = await JSZip.loadAsync(Buffer.from(await docx.arrayBuffer()));
+    const xml = await zip.file('word/document.xml')!.async('string');
+    const words = [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+    expect(words).toContain(`${year}年下半年`);
+    expect(words).toContain(`共新增监测对象${direct.newHouseholds}户${direct.newPeople}人`);
+    expect(words).toContain(`期末在监测${direct.monitored}户，已落实至少一项帮扶措施${direct.planCovered}户`);
+    expect(words).toContain(`本期有走访记录${direct.contacted}户`);
+    expect(words).toContain(`${townshipB}${bDirect.monitored! - bDirect.planCovered!}户`);
+    expect(words).not.toMatch(/X[户人条件]/);
+    expect(words).toContain('存在的问题');
     // A wrong period names the field.
     const bad = await admin.get('/admin/reports/draft?period=2026-H3');
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('period');
+    const badDocx = await admin.get('/admin/reports/draft/docx?period=2026-13');
+    expect(badDocx.status).toBe(400);
+    expect(badDocx.text).toContain('period');
   });
 });
 
@@ -371,6 +410,63 @@ describe('帮扶手册', () => {
   });
 });
 
+describe('帮扶手册 from the assistance contact\'s link', () => {
+  it('the contact opens the handbook from their task link without an admin session: it shows each contact with the date it changed, and no raw ID number or phone', async () => {
+    const body = leadBody({ household: { headName: '司马链接' } });
+    const caseId = await createCase(h, body);
+    await driveToMonitored(h, caseId);
+    const row = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+    const firstContact = await h.prisma.official.findUniqueOrThrow({ where: { id: row.contactId! } });
+    const tag = h.taskQueue.slice(5, 13);
+    const next = await h.prisma.official.create({ data: { id: `off-ctc-hb-${tag}`, name: '诸葛新', email: `ctc-hb-${tag}@demo.bangfu.local`, role: 'CONTACT', regionCode: row.villageCode } });
+    // The county replaces the contact through the case workflow's reassignContact Update (CONTACT_REASSIGNED).
+    await h.client.workflow.getHandle(row.workflowId).executeUpdate(reassignContactUpdate, {
+      args: [{ fromOfficialId: firstContact.id, toOfficialId: next.id, reason: '原责任人工作调动', actor: { id: COUNTY_OFFICIAL, role: 'COUNTY', regionCode: DEMO.county } }],
+    });
+    const changedOn = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const mail = await smtp.waitFor((m) => m.kind === 'CASE_ASSIGNED_TO_CONTACT' && m.to.includes(next.email) && !!m.link, 'the new contact\'s mail with the link');
+
+    // The task link's page links to the handbook; the handbook is authorised by the link alone (no cookie).
+    const task = await getPage(`${mail.link!}?lang=zh-CN`);
+    expect(task.status).toBe(200);
+    expect(task.html).toContain(`${new URL(mail.link!).pathname}/handbook`);
+    const page = await getPage(`${mail.link!}/handbook?lang=zh-CN`);
+    expect(page.status, page.html.slice(0, 300)).toBe(200);
+    const text = textOf(page.html).replace(/\s+/g, '');
+    expect(text).toContain('二、帮扶责任人');
+    expect(text).toContain(`诸葛新·自${changedOn}`);
+    expect(text).toContain('变更记录');
+    expect(text).toMatch(new RegExp(`${firstContact.name}·\\d{4}-\\d{2}-\\d{2}起·至${changedOn}`));
+    expect(text).toContain(`诸葛新·${changedOn}起·至今·变更原因:原责任人工作调动`);
+    expect(text).toContain('更换帮扶责任人'); // the case history names the change too
+    for (const raw of [body.household.idNumber, body.household.phone, '司马链接']) expect(page.html).not.toContain(raw);
+    // Printable from the link too.
+    const pdf = await fetch(`${mail.link!}/handbook/pdf`);
+    expect(pdf.status).toBe(200);
+    const doc = await getDocument({ data: new Uint8Array(await pdf.arrayBuffer()) }).promise;
+    let pdfText = '';
+    for (let p = 1; p <= doc.numPages; p++) pdfText += (await (await doc.getPage(p)).getTextContent()).items.map((x: any) => x.str).join('');
+    pdfText = pdfText.replace(/\s+/g, '');
+    expect(pdfText).toContain('变更记录');
+    for (const raw of [body.household.idNumber, body.household.phone, '司马链接']) expect(pdfText).not.toContain(raw);
+    // The contact records a visit through the link; the done page leads on to the handbook, which the used link still opens and which lists the visit.
+    const posted = await postForm(mail.link!, { csrf: csrfOf(task.html), action: 'CONTACT', contactedOn: changedOn, method: 'VISIT', note: '新责任人首次入户' });
+    expect(posted.status, textOf(posted.html).slice(0, 300)).toBe(303);
+    const done = await getPage(`${mail.link!}/done`);
+    expect(done.html).toContain(`${new URL(mail.link!).pathname}/handbook`);
+    const again = await eventually(async () => {
+      const p = await getPage(`${mail.link!}/handbook`);
+      expect(p.status).toBe(200);
+      return textOf(p.html).includes('新责任人首次入户') ? p : null;
+    }, 'the handbook with the new visit');
+    expect(again.html).not.toContain(body.household.idNumber);
+    // A forged token is refused (4xx).
+    const forged = await getPage(`${h.baseUrl}/t/not-a-token/handbook`);
+    expect(forged.status).toBeGreaterThanOrEqual(400);
+    expect(forged.status).toBeLessThan(500);
+  });
+});
+
 describe('charts on the dashboard', () => {
   it('the dashboard shows new and eliminated households per month over 12 months and tasks per township as SVG, readable at 360 px without JavaScript', async () => {
     const admin = await adminLogin(h, 'off-admin');
@@ -392,7 +488,22 @@ describe('charts on the dashboard', () => {
       const approvedNow = Number(current[22].split(' ')[1]);
       expect(approvedNow).toBeGreaterThanOrEqual(1);
       expect(await page.locator('#chart-tasks svg').count()).toBe(1);
-      for (const id of ['#chart-months svg', '#chart-tasks svg']) {
+      // SLA and contact compliance per township, with the same counts as the dashboard's own figures.
+      const compliance = page.locator('#chart-compliance svg');
+      expect(await compliance.count()).toBe(1);
+      const since = statsClock(new Date()).contactSince;
+      for (const tw of [DEMO.townshipA, DEMO.townshipB]) {
+        const approved = await h.prisma.case.count({ where: { townshipCode: tw, countyCode: DEMO.county, approvedAt: { not: null } } });
+        const met = await h.prisma.case.count({ where: { townshipCode: tw, countyCode: DEMO.county, approvedAt: { not: null }, slaBreached: false } });
+        const monitored = await h.prisma.case.count({ where: { townshipCode: tw, countyCode: DEMO.county, status: { in: ['MONITORED', 'ELIMINATING'] } } });
+        expect(await compliance.locator(`g[data-unit="${tw}"] text[data-series="sla"]`).textContent(), `SLA of ${tw}`).toContain(`(${met}/${approved})`);
+        const contactText = (await compliance.locator(`g[data-unit="${tw}"] text[data-series="contact"]`).textContent())!;
+        expect(contactText, `contact of ${tw}`).toContain(`/${monitored})`);
+        const contacted = Number(/\((\d+)\//.exec(contactText)![1]);
+        expect(contacted).toBe(await h.prisma.case.count({ where: { townshipCode: tw, countyCode: DEMO.county, status: { in: ['MONITORED', 'ELIMINATING'] }, lastContactAt: { gte: since } } }));
+      }
+      await page.locator('#chart-compliance').screenshot({ path: screenshotPath('dashboard-compliance-360.png') });
+      for (const id of ['#chart-months svg', '#chart-tasks svg', '#chart-compliance svg']) {
         const box = (await page.locator(id).boundingBox())!;
         expect(box.x + box.width, id).toBeLessThanOrEqual(360);
       }

@@ -7,6 +7,7 @@ import type { ProducedReport, ReportKind, ReportPeriod } from '../../workflows/r
 export interface ProduceReportArgs {
   /** The run's own key (its workflow id): a retry finds the version it wrote. */
   requestKey: string;
+  /** The county reported on (for {@link ReportActivities.produceCityReport}, the city). */
   countyCode: string;
   kind: ReportKind;
   period: ReportPeriod;
@@ -26,4 +27,6 @@ export interface ProduceReportArgs {
 export interface ReportActivities {
   /** Computes the figures and ranking and stores them as the period's next immutable version. */
   produceReport(args: ProduceReportArgs): Promise<ProducedReport>;
+  /** The same for a city (`countyCode` holds the city's code): its counties' figures, ranked. */
+  produceCityReport(args: ProduceReportArgs): Promise<ProducedReport>;
 }

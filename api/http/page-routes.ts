@@ -14,6 +14,7 @@ export type DocumentedRoute = Omit<RouteSpec<any, any, any, any>, 'handler'>;
 
 const page = { 'text/html': z.string().describe('an HTML page (zh-CN by default, ?lang=en for English)') };
 const redirect = { 'text/plain': z.string().describe('303 See Other to the next page') };
+const pdf = { 'application/pdf': z.string().describe('a PDF document') };
 const lang = z.object({ lang: z.enum(['zh-CN', 'en']).optional() });
 const tokenParam = z.object({ token: safeText().describe('the signed task-link token from the email') });
 const idParam = z.object({ id: safeText() });
@@ -47,6 +48,8 @@ export const PAGE_ROUTES: DocumentedRoute[] = [
     params: tokenParam, query: lang, response: z.string(), produces: redirect,
     consumes: { 'application/x-www-form-urlencoded': z.object({ csrf, householdId: safeText(), result: safeText(), category: safeText().optional(), riskTypes: z.union([safeText(), z.array(safeText())]).optional() }) },
   },
+  { method: 'get', path: '/t/{token}/handbook', summary: 'The household\'s 帮扶手册 from its assistance contact\'s link (the link authorises it; masked)', tags: ['task links'], roles: 'public', params: tokenParam, query: lang, response: z.string(), produces: page },
+  { method: 'get', path: '/t/{token}/handbook/pdf', summary: 'The 帮扶手册 as PDF from the assistance contact\'s link', tags: ['task links'], roles: 'public', params: tokenParam, query: lang, response: z.string(), produces: pdf },
   { method: 'get', path: '/t/{token}/done', summary: 'Task link: the outcome page', tags: ['task links'], roles: 'public', params: tokenParam, query: lang, response: z.string(), produces: page },
   { method: 'get', path: '/admin/login', summary: 'Admin sign-in page', tags: ['pages'], roles: 'public', query: lang.extend({ next: safeText().optional() }), response: z.string(), produces: page },
   {
@@ -76,6 +79,7 @@ export const PAGE_ROUTES: DocumentedRoute[] = [
       ['get', '/admin/reports', 'Reports (月调度 / 季通报) of the county'],
       ['get', '/admin/reports/draft', 'The half-year draft with every figure filled (period in the query)'],
       ['get', '/admin/reports/draft/pdf', 'The half-year draft as PDF'],
+      ['get', '/admin/reports/draft/docx', 'The half-year draft as DOCX (Word), to edit into the summary'],
       ['get', '/admin/reports/{id}', 'One report version: figures, ranking chart, changes'],
       ['get', '/admin/reports/{id}/xlsx', 'One report version as XLSX'],
       ['get', '/admin/reports/{id}/pdf', 'One report version as PDF'],

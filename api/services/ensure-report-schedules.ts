@@ -1,6 +1,7 @@
 /**
  * 报表日程 — the Temporal Schedules of the reporting cycle: one per county and report kind
- * (`report-monthly-<county>`, `report-quarterly-<county>`), created or brought up to date from
+ * (`report-monthly-<county>`, `report-quarterly-<county>`) and one per city and kind
+ * (`report-city-monthly-<city>`, ranking the city's counties), created or brought up to date from
  * the policy at start-up and by `npm run setup -- schedules`. Visible in the Temporal Web UI
  * under Schedules. Missed runs are caught up within the policy's catch-up window, each one once
  * (overlap BUFFER_ALL: a run waits for the one before it, none is dropped), and say they are late.
@@ -9,8 +10,8 @@ import type { PrismaClient } from '@prisma/client';
 import type { Client, ScheduleOptions, ScheduleSpec } from '@temporalio/client';
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { TPolicy, TReportCadence } from '../../workflows/policy';
-import type { ReportInput, ReportKind } from '../../workflows/report/contracts';
-import { REPORT_KINDS, REPORT_WORKFLOW } from '../../workflows/report/contracts';
+import type { CityReportInput, ReportInput, ReportKind, ReportLevel } from '../../workflows/report/contracts';
+import { CITY_REPORT_WORKFLOW, REPORT_KINDS, REPORT_WORKFLOW } from '../../workflows/report/contracts';
 import { cadenceOf, reportPolicyOf } from '../../workflows/report/rules';
 
 /** Options of {@link ensureReportSchedules}. */
@@ -21,15 +22,20 @@ export interface EnsureReportSchedulesOptions {
   policy: TPolicy;
   /** Counties to schedule. @default every region of level COUNTY */
   counties?: string[];
+  /**
+   * Cities to schedule (市级: their counties ranked).
+   * @default every region of level CITY with a county — or none when `counties` is given (a caller naming regions names them all)
+   */
+  cities?: string[];
   /** Kinds to schedule. @default both */
   kinds?: readonly ReportKind[];
   /** Appended to schedule and workflow ids (tests keep theirs apart). @default none */
   idSuffix?: string;
 }
 
-/** Schedule id of a county's report kind. */
-export function reportScheduleId(kind: ReportKind, countyCode: string, suffix = ''): string {
-  return `report-${kind.toLowerCase()}-${countyCode}${suffix ? `-${suffix}` : ''}`;
+/** Schedule id of a county's (or with `level` CITY, a city's) report kind. */
+export function reportScheduleId(kind: ReportKind, regionCode: string, suffix = '', level: ReportLevel = 'COUNTY'): string {
+  return `report-${level === 'CITY' ? 'city-' : ''}${kind.toLowerCase()}-${regionCode}${suffix ? `-${suffix}` : ''}`;
 }
 
 /** The Temporal spec of a cadence: calendar times in Beijing, or an interval for compressed tests. */
@@ -45,32 +51,43 @@ export function scheduleSpecOf(cadence: TReportCadence): ScheduleSpec {
   };
 }
 
-/** The options of one county's schedule of one kind, from the policy. */
-export function reportScheduleOptions(o: Pick<EnsureReportSchedulesOptions, 'taskQueue' | 'policy' | 'idSuffix'>, kind: ReportKind, countyCode: string): ScheduleOptions {
+/** The options of one county's (or city's) schedule of one kind, from the policy. */
+export function reportScheduleOptions(o: Pick<EnsureReportSchedulesOptions, 'taskQueue' | 'policy' | 'idSuffix'>, kind: ReportKind, regionCode: string, level: ReportLevel = 'COUNTY'): ScheduleOptions {
   const rp = reportPolicyOf(o.policy);
   const cadence = cadenceOf(rp, kind);
-  const input: ReportInput = {
-    countyCode, kind, cadence, bottomCount: rp.bottomCount, interviewAfterBottomRuns: rp.interviewAfterBottomRuns, lateAfterSeconds: rp.lateAfterSeconds,
+  const common: Omit<ReportInput, 'countyCode'> = {
+    kind, cadence, bottomCount: rp.bottomCount, interviewAfterBottomRuns: rp.interviewAfterBottomRuns, lateAfterSeconds: rp.lateAfterSeconds,
     interviewPolicy: { processSteps: o.policy.processSteps, reminderLead: o.policy.reminderLead, escalationRepeat: o.policy.escalationRepeat, version: o.policy.version },
   };
-  const id = reportScheduleId(kind, countyCode, o.idSuffix);
+  const input: ReportInput | CityReportInput = level === 'CITY' ? { cityCode: regionCode, ...common } : { countyCode: regionCode, ...common };
+  const id = reportScheduleId(kind, regionCode, o.idSuffix, level);
+  const what = `${level === 'CITY' ? '市级' : ''}${kind === 'MONTHLY' ? '月调度 monthly report' : '季通报 quarterly ranking'}`;
   return {
     scheduleId: id,
     spec: scheduleSpecOf(cadence),
     // Temporal appends the scheduled time to the workflow id, so each run has an id of its own.
-    action: { type: 'startWorkflow', workflowType: REPORT_WORKFLOW, workflowId: id, taskQueue: o.taskQueue, args: [input] },
+    action: { type: 'startWorkflow', workflowType: level === 'CITY' ? CITY_REPORT_WORKFLOW : REPORT_WORKFLOW, workflowId: id, taskQueue: o.taskQueue, args: [input] },
     policies: { overlap: ScheduleOverlapPolicy.BUFFER_ALL, catchupWindow: `${rp.catchupWindowSeconds}s` },
-    memo: { what: kind === 'MONTHLY' ? '月调度 monthly report' : '季通报 quarterly ranking', countyCode },
+    memo: level === 'CITY' ? { what, cityCode: regionCode } : { what, countyCode: regionCode },
   };
 }
 
-/** Creates each county's report schedules, or updates them to the policy; returns what it did per schedule. */
-export async function ensureReportSchedules(o: EnsureReportSchedulesOptions): Promise<{ scheduleId: string; outcome: 'created' | 'updated' }[]> {
+/** The regions to schedule, with their level: the options' counties and cities, or by default every county and every city with a county. */
+export async function scheduledRegions(o: Pick<EnsureReportSchedulesOptions, 'prisma' | 'counties' | 'cities'>): Promise<[string, ReportLevel][]> {
   const counties = o.counties ?? (await o.prisma.region.findMany({ where: { level: 'COUNTY' }, select: { code: true }, orderBy: { code: 'asc' } })).map((r) => r.code);
+  const cities = o.cities ?? (o.counties ? [] : (await o.prisma.region.findMany({
+    where: { level: 'CITY', children: { some: { level: 'COUNTY' } } }, select: { code: true }, orderBy: { code: 'asc' },
+  })).map((r) => r.code));
+  return [...counties.map((c): [string, ReportLevel] => [c, 'COUNTY']), ...cities.map((c): [string, ReportLevel] => [c, 'CITY'])];
+}
+
+/** Creates each county's and city's report schedules, or updates them to the policy; returns what it did per schedule. */
+export async function ensureReportSchedules(o: EnsureReportSchedulesOptions): Promise<{ scheduleId: string; outcome: 'created' | 'updated' }[]> {
+  const regions = await scheduledRegions(o);
   const out: { scheduleId: string; outcome: 'created' | 'updated' }[] = [];
-  for (const county of counties) {
+  for (const [code, level] of regions) {
     for (const kind of o.kinds ?? REPORT_KINDS) {
-      const opts = reportScheduleOptions(o, kind, county);
+      const opts = reportScheduleOptions(o, kind, code, level);
       try {
         await o.temporal.schedule.create(opts);
         out.push({ scheduleId: opts.scheduleId, outcome: 'created' });

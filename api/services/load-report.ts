@@ -15,17 +15,23 @@ export async function readableCounties(ctx: ServiceContext, official: AuthOffici
   return [];
 }
 
-/** The latest report versions an official may read, newest period first. */
-export async function listReports(ctx: ServiceContext, official: AuthOfficial, take = 100): Promise<Report[]> {
-  const counties = await readableCounties(ctx, official);
-  return ctx.prisma.report.findMany({ where: { countyCode: { in: counties ?? [] } }, orderBy: [{ periodTo: 'desc' }, { kind: 'asc' }, { version: 'desc' }], take });
+/** Regions whose reports an official reads: its counties, and for a city official the city's own (市级) reports too. */
+export async function readableReportRegions(ctx: ServiceContext, official: AuthOfficial): Promise<string[]> {
+  const counties = (await readableCounties(ctx, official)) ?? [];
+  return official.regionLevel === 'CITY' && (official.role === 'COUNTY' || official.role === 'ADMIN') ? [official.regionCode, ...counties] : counties;
 }
 
-/** One report version, refused (403) outside the official's counties. */
+/** The latest report versions an official may read, newest period first. */
+export async function listReports(ctx: ServiceContext, official: AuthOfficial, take = 100): Promise<Report[]> {
+  const regions = await readableReportRegions(ctx, official);
+  return ctx.prisma.report.findMany({ where: { countyCode: { in: regions } }, orderBy: [{ periodTo: 'desc' }, { kind: 'asc' }, { version: 'desc' }], take });
+}
+
+/** One report version, refused (403) outside the official's counties (and city). `countyName` is the name of the region reported on. */
 export async function getReport(ctx: ServiceContext, official: AuthOfficial, id: string): Promise<{ report: Report; countyName: string }> {
   const report = await ctx.prisma.report.findUnique({ where: { id } });
   if (!report) throw new AppError('NOT_FOUND', 'no such report');
-  if (!(await readableCounties(ctx, official))?.includes(report.countyCode)) throw new AppError('FORBIDDEN', 'this report is of another county');
+  if (!(await readableReportRegions(ctx, official)).includes(report.countyCode)) throw new AppError('FORBIDDEN', 'this report is of another county');
   const county = await ctx.prisma.region.findUnique({ where: { code: report.countyCode }, select: { name: true } });
   return { report, countyName: county?.name ?? report.countyCode };
 }

@@ -17,8 +17,8 @@ import { historyToFile } from '../support/history-files';
 import { reassignContactUpdate } from '../../workflows/contracts';
 import { seedCases } from '../support/seed-cases';
 import { ensureReportSchedules, reportScheduleId } from '../../api/services/ensure-report-schedules';
-import type { ReportInput, ReportResult } from '../../workflows/report/contracts';
-import { REPORT_WORKFLOW } from '../../workflows/report/contracts';
+import type { CityReportInput, ReportInput, ReportResult } from '../../workflows/report/contracts';
+import { CITY_REPORT_WORKFLOW, REPORT_WORKFLOW } from '../../workflows/report/contracts';
 import { periodOfKey } from '../../workflows/report/rules';
 import { makeResidentId } from '../../core/resident-id';
 import { applyForLoan, decideProcessTask, microcreditTestPolicy, openProcessTask, todayBeijing, townshipAndBank } from '../support/microcredit-driver';
@@ -220,6 +220,48 @@ describe(`capture histories for release ${release}`, () => {
     expect(second.interviews).toHaveLength(1);
     fs.writeFileSync(path.join(dir, 'report-quarterly-interview.json'), historyToFile(await h.client.workflow.getHandle(`report-capture-${year}-Q2-${h.taskQueue}`).fetchHistory()));
     console.log(`captured the report histories in ${dir}`);
+  });
+
+  it('city reports: a scheduled city 月调度, and a city 季通报 that opens an 约谈 for a county at the bottom twice', async () => {
+    const policy = {
+      ...compressedPolicy(),
+      reports: { monthly: { every: 'SECONDS' as const, seconds: 3 }, quarterly: { every: 'SECONDS' as const, seconds: 3 }, bottomCount: 2, interviewAfterBottomRuns: 2, lateAfterSeconds: 2, catchupWindowSeconds: 60 },
+    };
+    const h = await harness({ policy });
+    // A private city of two counties, each with a township and a village, and a county official for the 约谈.
+    const rr = String(10 + Math.floor(Math.random() * 89));
+    const [city, c1, c2, t1, t2, v1, v2] = [`46${rr}00000000`, `46${rr}01000000`, `46${rr}02000000`, `46${rr}01100000`, `46${rr}02100000`, `46${rr}01100201`, `46${rr}02100201`];
+    for (const r of [
+      { code: city, name: `捕获市${rr}`, level: 'CITY', parentCode: null }, { code: c1, name: `捕获甲县${rr}`, level: 'COUNTY', parentCode: city },
+      { code: c2, name: `捕获乙县${rr}`, level: 'COUNTY', parentCode: city }, { code: t1, name: `甲镇${rr}`, level: 'TOWNSHIP', parentCode: c1 },
+      { code: t2, name: `乙镇${rr}`, level: 'TOWNSHIP', parentCode: c2 }, { code: v1, name: `甲村${rr}`, level: 'VILLAGE', parentCode: t1 },
+      { code: v2, name: `乙村${rr}`, level: 'VILLAGE', parentCode: t2 },
+    ]) await h.prisma.region.create({ data: r });
+    await h.prisma.official.create({ data: { id: `off-cty-capture-${rr}`, name: '乙县干部', email: `cty-capture-${rr}@demo.bangfu.local`, role: 'COUNTY', regionCode: c2 } });
+    const suffix = h.taskQueue.slice(5, 13);
+    const scheduleId = reportScheduleId('MONTHLY', city, suffix, 'CITY');
+    await ensureReportSchedules({ prisma: h.prisma, temporal: h.client, taskQueue: h.taskQueue, policy, counties: [], cities: [city], kinds: ['MONTHLY'], idSuffix: suffix });
+    const report = await eventually(() => h.prisma.report.findFirst({ where: { requestKey: { startsWith: `${scheduleId}-` } } }), 'a scheduled city report');
+    await h.client.schedule.getHandle(scheduleId).delete();
+    await saveRuns(h, report.requestKey, 'city-report-scheduled-monthly', { closed: true });
+
+    const year = 1960 + Math.floor(Math.random() * 25);
+    const at = (m: number): Date => new Date(`${year}-0${m}-10T10:00:00+08:00`);
+    await seedCases(h.prisma, [
+      { village: v1, township: t1, county: c1, status: 'MONITORED', openedAt: at(1), approvedAt: at(2), lastContactAt: at(3), measures: [{ status: 'IMPLEMENTED', implementedOn: at(2) }] },
+      { village: v2, township: t2, county: c2, status: 'MONITORED', openedAt: at(1), approvedAt: at(2), slaBreached: true },
+    ]);
+    const run = (key: string): Promise<ReportResult> => {
+      const input: CityReportInput = {
+        cityCode: city, kind: 'QUARTERLY', cadence: policy.reports.quarterly, period: periodOfKey(key)!, bottomCount: 2, interviewAfterBottomRuns: 2, lateAfterSeconds: 2,
+        interviewPolicy: { processSteps: h.policy.processSteps, reminderLead: h.policy.reminderLead, escalationRepeat: h.policy.escalationRepeat, version: h.policy.version },
+      };
+      return h.client.workflow.execute(CITY_REPORT_WORKFLOW, { taskQueue: h.taskQueue, workflowId: `city-report-capture-${key}-${h.taskQueue}`, args: [input] });
+    };
+    await run(`${year}-Q1`);
+    const second = await run(`${year}-Q2`);
+    expect(second.interviews).toHaveLength(1);
+    await saveRuns(h, `city-report-capture-${year}-Q2-${h.taskQueue}`, 'city-report-quarterly-interview', { closed: true });
   });
 
   it('a screening campaign (集中排查): roster, visits with a revisit, grid submitted, ledger closed, township review with its sample, county summary', async () => {

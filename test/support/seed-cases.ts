@@ -32,6 +32,9 @@ export interface SeedCase {
   measures?: { status: 'PLANNED' | 'IMPLEMENTED' | 'CANCELLED'; implementedOn?: Date }[];
   tasks?: { step: string; level: string; dueAt: Date; status?: string }[];
   headName?: string;
+  /** Township and county of a village outside the demo county (tests with a private region tree). */
+  township?: string;
+  county?: string;
 }
 
 /** A random opening period no other test uses: ten days of a year in the 1990s–2000s. */
@@ -61,7 +64,7 @@ export async function seedCases(prisma: PrismaClient, specs: SeedCase[]): Promis
     });
     const data: Prisma.CaseUncheckedCreateInput = {
       id, caseNo: id, householdId: hh, workflowId: `seed-${id}`, channel: 'CADRE_SCREENING', category: s.category ?? 'MARGINAL', riskTypes: ['ILLNESS'],
-      status: s.status, step: s.step ?? null, villageCode: s.village, townshipCode: TOWNSHIP_OF[s.village], countyCode: DEMO.county,
+      status: s.status, step: s.step ?? null, villageCode: s.village, townshipCode: s.township ?? TOWNSHIP_OF[s.village], countyCode: s.county ?? DEMO.county,
       policyVersion: (s.policy ?? DEFAULT_POLICY).version, policyHash: await pinPolicy(prisma, s.policy ?? DEFAULT_POLICY),
       openedAt: s.openedAt, approvedAt: s.approvedAt ?? null, slaBreached: s.slaBreached ?? false, annualCheck: s.annualCheck ?? false,
       eliminatedAt: s.eliminatedAt ?? null, lastContactAt: s.lastContactAt ?? null,
@@ -75,7 +78,7 @@ export async function seedCases(prisma: PrismaClient, specs: SeedCase[]): Promis
     for (const [i, t] of (s.tasks ?? []).entries()) {
       await prisma.task.create({
         data: {
-          id: `${id}-t${i}`, caseId: id, step: t.step, level: t.level, regionCode: t.level === 'VILLAGE' ? s.village : t.level === 'TOWNSHIP' ? TOWNSHIP_OF[s.village] : DEMO.county,
+          id: `${id}-t${i}`, caseId: id, step: t.step, level: t.level, regionCode: t.level === 'VILLAGE' ? s.village : t.level === 'TOWNSHIP' ? (s.township ?? TOWNSHIP_OF[s.village]) : (s.county ?? DEMO.county),
           status: t.status ?? 'OPEN', openedAt: s.openedAt, dueAt: t.dueAt, allowedIds: [],
         },
       });

@@ -12,13 +12,19 @@ import { computeReportFigures } from '../../../activities/report/report-figures'
 import { periodOfKey } from '../../../workflows/report/rules';
 import type { HalfYearDraft } from '../../services/report-documents/half-year-draft';
 import { draftMonitoringSection } from '../../services/report-documents/half-year-draft';
+import { draftDocx } from '../../services/report-documents/half-year-docx';
 import { renderPdf } from '../../services/report-documents/report-pdf';
 import { resolveCjkFont } from '../../services/report-documents/cjk-font';
 import { townshipRatesSvg } from '../../services/report-documents/report-chart';
 import { reportPdf } from '../../services/report-documents/report-pdf';
-import type { ReportFigures } from '../../services/report-documents/report-view';
-import { FIGURE_COLUMNS, countingNote, pct, producedLine, rankingOf, reportTitle, t } from '../../services/report-documents/report-view';
+import type { ReportUnits } from '../../services/report-documents/report-view';
+import {
+  CAMPAIGN_COLUMNS, FIGURE_COLUMNS, FUND_COLUMNS, countingNote, fig, fundRates, levelWords, pct, producedLine, programmeNote, rankingOf, reportTitle, t, unitsOf,
+} from '../../services/report-documents/report-view';
+import { complianceSvg } from '../../services/report-documents/compliance-chart';
+import type { UnitFigures } from '../../../workflows/report/contracts';
 import { reportXlsx } from '../../services/report-documents/report-xlsx';
+import type { SafeHtml } from '../html';
 import { html, raw } from '../html';
 import type { Lang } from '../i18n';
 import { adminPage, when } from './shell';
@@ -30,10 +36,33 @@ export function reportListPage(ctx: ServiceContext): RequestHandler {
     const reports = await listReports(ctx, req.official!);
     const body = html`<section class="card"><div class="table-wrap"><table class="data">
 <thead><tr><th>${t(lang, '报表', 'Report')}</th><th>${t(lang, '统计期', 'Period')}</th><th>${t(lang, '版本', 'Version')}</th><th>${t(lang, '生成', 'Produced')}</th></tr></thead>
-<tbody>${reports.map((r) => html`<tr><td><a href="/admin/reports/${encodeURIComponent(r.id)}">${r.kind === 'MONTHLY' ? t(lang, '月调度', 'Monthly') : t(lang, '季通报', 'Quarterly')}</a></td><td>${r.periodKey}</td><td>${r.version}</td><td>${when(r.producedAt, lang)}${r.late ? html` <span class="badge overdue">${t(lang, '逾期生成', 'late')}</span>` : ''}</td></tr>`)}</tbody>
+<tbody>${reports.map((r) => html`<tr><td><a href="/admin/reports/${encodeURIComponent(r.id)}">${unitsOf(r.figures).level === 'CITY' ? t(lang, '市级', 'City ') : ''}${r.kind === 'MONTHLY' ? t(lang, '月调度', 'Monthly') : t(lang, '季通报', 'Quarterly')}</a></td><td>${r.periodKey}</td><td>${r.version}</td><td>${when(r.producedAt, lang)}${r.late ? html` <span class="badge overdue">${t(lang, '逾期生成', 'late')}</span>` : ''}</td></tr>`)}</tbody>
 </table></div>${reports.length === 0 ? html`<p class="muted">${t(lang, '暂无报表：报表按日程自动生成（npm run setup -- schedules）。', 'No reports yet: they run on their schedules (npm run setup -- schedules).')}</p>` : ''}</section>`;
     res.type('html').send(adminPage({ lang, req, official: req.official, csrf: res.locals.csrf, title: t(lang, '报表', 'Reports'), body }));
   };
+}
+
+/** The campaign and fund tables of a report page (head and ranked units), with the zero-finding villages named. */
+function programmeSections(u: ReportUnits, lang: Lang): SafeHtml {
+  const words = levelWords(u.level, lang);
+  const units = [u.head, ...u.ranked];
+  const cell = (x: UnitFigures, key: keyof UnitFigures): SafeHtml => html`<td class="num" data-figure="${key}">${fig(x, key) ?? '—'}</td>`;
+  const zeroVillages = u.level === 'COUNTY' ? u.below.filter((v) => (v.campaignZeroVillages ?? 0) > 0).map((v) => v.name) : [];
+  const expected = u.fundExpectedPct;
+  return html`<section class="card" id="report-campaign"><h2>${t(lang, '集中排查', 'Screening campaigns')}</h2><div class="table-wrap"><table class="data">
+<thead><tr><th>${words.ranked}</th>${CAMPAIGN_COLUMNS.map((c) => html`<th class="num">${t(lang, c.zh, c.en)}</th>`)}</tr></thead>
+<tbody>${units.map((x) => html`<tr data-unit="${x.code}"><td>${x.name}</td>${CAMPAIGN_COLUMNS.map((c) => cell(x, c.key))}</tr>`)}</tbody>
+</table></div>${zeroVillages.length > 0 ? html`<p>${t(lang, '零发现村：', 'Villages with zero findings: ')}<strong>${zeroVillages.join('、')}</strong></p>` : ''}</section>
+<section class="card" id="report-fund"><h2>${t(lang, '衔接资金项目与资产', 'Fund projects and assets')}</h2>
+<p class="muted">${t(lang, `序时进度：期末应支付 ${expected === null ? '—' : `${expected}%`}`, `Spending pace: ${expected === null ? '—' : `${expected}%`} expected paid by the period's end`)}</p>
+<div class="table-wrap"><table class="data">
+<thead><tr><th>${words.ranked}</th><th class="num">${t(lang, '已批复项目', 'Approved')}</th><th class="num">${t(lang, '已开工', 'Started')}</th><th class="num">${t(lang, '开工率', 'Start rate')}</th><th class="num">${t(lang, '支付进度', 'Paid')}</th><th class="num">${t(lang, '序时进度滞后', 'Behind pace')}</th><th class="num">${t(lang, '逾期未开工', 'Not started')}</th><th class="num">${t(lang, '项目资产', 'Assets')}</th><th class="num">${t(lang, '闲置', 'Idle')}</th><th class="num">${t(lang, '巡查逾期', 'Inspection overdue')}</th></tr></thead>
+<tbody>${units.map((x) => {
+    const r = fundRates(x);
+    const behindCurve = r.paidRate !== null && expected !== null && r.paidRate * 100 < expected;
+    return html`<tr data-unit="${x.code}"><td>${x.name}</td>${cell(x, 'projectsApproved')}${cell(x, 'projectsStarted')}<td class="num" data-figure="startRate">${pct(r.startRate)}</td><td class="num" data-figure="paidRate">${pct(r.paidRate)}${behindCurve ? html` <span class="badge overdue">${t(lang, '慢于序时', 'behind')}</span>` : ''}</td>${cell(x, 'projectsBehind')}${cell(x, 'projectsNotStarted')}${cell(x, 'assets')}${cell(x, 'assetsIdle')}${cell(x, 'assetsInspectionOverdue')}</tr>`;
+  })}</tbody>
+</table></div><p class="muted">${programmeNote(lang)}</p></section>`;
 }
 
 /** GET /admin/reports/:id */
@@ -41,24 +70,28 @@ export function reportPage(ctx: ServiceContext): RequestHandler {
   return async (req, res) => {
     const lang: Lang = res.locals.lang;
     const { report: r, countyName } = await getReport(ctx, req.official!, String(req.params.id));
-    const f = r.figures as unknown as ReportFigures;
+    const u = unitsOf(r.figures);
+    const words = levelWords(u.level, lang);
     const ranking = rankingOf(r);
     const changes = (r.changes as { previousVersion: number; figures: { unit: string; figure: string; before: number; after: number }[] } | null);
-    const unitName = new Map([f.county, ...f.townships].map((u) => [u.code, u.name]));
-    const label = new Map(FIGURE_COLUMNS.map((c) => [c.key as string, t(lang, c.zh, c.en)]));
+    const unitName = new Map([u.head, ...u.ranked].map((x) => [x.code, x.name]));
+    const label = new Map([...FIGURE_COLUMNS, ...CAMPAIGN_COLUMNS, ...FUND_COLUMNS].map((c) => [c.key as string, t(lang, c.zh, c.en)]));
     const id = encodeURIComponent(r.id);
     const body = html`<p class="notice${r.late ? ' warn' : ''}" data-late="${String(r.late)}">${producedLine(r, lang)}</p>
 <p class="actions"><a class="button" href="/admin/reports/${id}/xlsx">${t(lang, '下载 XLSX', 'Download XLSX')}</a><a class="button secondary" href="/admin/reports/${id}/pdf">${t(lang, '下载 PDF', 'Download PDF')}</a></p>
-<section class="card" id="report-chart"><h2>${t(lang, '乡镇排名', 'Township ranking')}</h2>
+<section class="card" id="report-chart" data-level="${u.level}"><h2>${t(lang, `${words.ranked}排名`, `${words.ranked} ranking`)}</h2>
 <figure style="margin:0">${raw(townshipRatesSvg(ranking, r.bottom, lang))}</figure>
 ${r.bottom.length > 0 ? html`<p>${t(lang, '末位：', 'Bottom: ')}<strong>${r.bottom.map((c) => ranking.find((x) => x.code === c)?.name ?? c).join('、')}</strong></p>` : ''}
 </section>
-<section class="card"><h2>${t(lang, '各乡镇数据', 'Figures by township')}</h2><div class="table-wrap"><table class="data">
+<section class="card" id="report-compliance"><h2>${t(lang, `各${words.ranked}认定时效与走访达标率`, `Identification SLA and contact compliance per ${words.ranked.toLowerCase()}`)}</h2>
+<figure style="margin:0">${raw(complianceSvg(u.ranked.map((x) => ({ code: x.code, name: x.name, slaApproved: x.slaApproved, slaMet: x.slaMet, monitored: x.monitored, contacted: x.contacted })), lang))}</figure></section>
+<section class="card"><h2>${t(lang, `各${words.ranked}数据`, `Figures by ${words.ranked.toLowerCase()}`)}</h2><div class="table-wrap"><table class="data">
 <thead><tr><th>${t(lang, '单位', 'Unit')}</th>${FIGURE_COLUMNS.map((c) => html`<th class="num">${t(lang, c.zh, c.en)}</th>`)}</tr></thead>
-<tbody>${[f.county, ...f.townships].map((u) => html`<tr data-unit="${u.code}"><td>${u.name}</td>${FIGURE_COLUMNS.map((c) => html`<td class="num" data-figure="${c.key}">${u[c.key] as number}</td>`)}</tr>`)}</tbody>
+<tbody>${[u.head, ...u.ranked].map((x) => html`<tr data-unit="${x.code}"><td>${x.name}</td>${FIGURE_COLUMNS.map((c) => html`<td class="num" data-figure="${c.key}">${x[c.key] as number}</td>`)}</tr>`)}</tbody>
 </table></div></section>
-<section class="card"><h2>${t(lang, '排名明细', 'Ranking')}</h2><ol>${ranking.filter((u) => u.rank > 0).map((u) => html`<li>${u.name}: ${pct(u.score)} (${t(lang, '时效', 'SLA')} ${pct(u.slaRate)} · ${t(lang, '应帮尽帮', 'coverage')} ${pct(u.coverageRate)} · ${t(lang, '走访', 'contact')} ${pct(u.contactRate)})</li>`)}</ol></section>
-${changes ? html`<section class="card"><h2>${t(lang, `较第${changes.previousVersion}版的变化`, `Changes since version ${changes.previousVersion}`)}</h2>
+${programmeSections(u, lang)}
+<section class="card"><h2>${t(lang, '排名明细', 'Ranking')}</h2><ol>${ranking.filter((x) => x.rank > 0).map((x) => html`<li>${x.name}: ${pct(x.score)} (${t(lang, '时效', 'SLA')} ${pct(x.slaRate)} · ${t(lang, '应帮尽帮', 'coverage')} ${pct(x.coverageRate)} · ${t(lang, '走访', 'contact')} ${pct(x.contactRate)})</li>`)}</ol></section>
+${changes ? html`<section class="card" id="report-changes"><h2>${t(lang, `较第${changes.previousVersion}版的变化`, `Changes since version ${changes.previousVersion}`)}</h2>
 ${changes.figures.length === 0 ? html`<p>${t(lang, '数据无变化', 'No figure changed')}</p>` : html`<ul>${changes.figures.map((c) => html`<li>${unitName.get(c.unit) ?? c.unit} · ${label.get(c.figure) ?? c.figure}: ${c.before} → ${c.after}</li>`)}</ul>`}</section>` : ''}
 <p class="muted">${countingNote(lang)}</p>`;
     res.type('html').send(adminPage({ lang, req, official: req.official, csrf: res.locals.csrf, title: reportTitle(r, countyName, lang), body }));
@@ -117,7 +150,7 @@ export function draftPage(ctx: ServiceContext): RequestHandler {
     const { draft, period } = await draftFor(ctx, req);
     const body = html`<form class="card filters" method="get" action="/admin/reports/draft">
 <div><label for="dr-period">${t(lang, '统计期（如 2026-H1、2026-Q2、2026-05）', 'Period (2026-H1, 2026-Q2, 2026-05)')}</label><input id="dr-period" name="period" value="${period}" pattern="\\d{4}-(H[12]|Q[1-4]|\\d{2})"></div>
-<div class="actions"><button type="submit">${t(lang, '起草', 'Draft')}</button><a class="button secondary" href="/admin/reports/draft/pdf?period=${encodeURIComponent(period)}">${t(lang, '下载 PDF', 'Download PDF')}</a></div>
+<div class="actions"><button type="submit">${t(lang, '起草', 'Draft')}</button><a class="button secondary" href="/admin/reports/draft/pdf?period=${encodeURIComponent(period)}">${t(lang, '下载 PDF', 'Download PDF')}</a><a class="button secondary" id="draft-docx" href="/admin/reports/draft/docx?period=${encodeURIComponent(period)}">${t(lang, '下载 Word', 'Download DOCX')}</a></div>
 </form>
 <article class="card" id="draft" lang="zh-CN"><h2>${draft.title}</h2>${draft.paragraphs.map((p) => html`<p>${p}</p>`)}
 <h3>存在的问题</h3>${draft.problems.map((p) => html`<p>${p}</p>`)}
@@ -141,5 +174,15 @@ export function draftPdfDownload(ctx: ServiceContext): RequestHandler {
     }, draft.title);
     res.setHeader('Content-Disposition', attachment(`${draft.title}.pdf`));
     res.type('application/pdf').send(bytes);
+  };
+}
+
+/** GET /admin/reports/draft/docx — the half-year draft as a Word document to edit into the summary. */
+export function draftDocxDownload(ctx: ServiceContext): RequestHandler {
+  return async (req, res) => {
+    const { draft } = await draftFor(ctx, req);
+    const bytes = await draftDocx(draft);
+    res.setHeader('Content-Disposition', attachment(`${draft.title}.docx`));
+    res.type('application/vnd.openxmlformats-officedocument.wordprocessingml.document').send(bytes);
   };
 }

@@ -24,7 +24,7 @@ import { checkCsrf, csrfToken, officialOfSession } from './session';
 import { adminLang, adminPage } from './shell';
 import { tasksPage } from './tasks';
 import { handbookPage, handbookPdf } from './handbook';
-import { draftPage, draftPdfDownload, reportListPage, reportPage, reportPdfDownload, reportXlsxDownload } from './reports';
+import { draftPage, draftDocxDownload, draftPdfDownload, reportListPage, reportPage, reportPdfDownload, reportXlsxDownload } from './reports';
 import { campaignDetailPage, campaignLedgerXlsx, campaignsPage } from './campaigns';
 import { assetsPage, processPage, projectsPage } from './fund-pages';
 
@@ -106,6 +106,7 @@ export function adminRouter(ctx: ServiceContext): Router {
   r.get('/reports', reportListPage(ctx));
   r.get('/reports/draft', draftPage(ctx));
   r.get('/reports/draft/pdf', draftPdfDownload(ctx));
+  r.get('/reports/draft/docx', draftDocxDownload(ctx));
   r.get('/reports/:id', reportPage(ctx));
   r.get('/reports/:id/xlsx', reportXlsxDownload(ctx));
   r.get('/reports/:id/pdf', reportPdfDownload(ctx));

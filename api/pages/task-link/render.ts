@@ -140,6 +140,7 @@ export function contactPage(p: ConfirmPageProps & { today: string }): string {
 ${intro(lang, p.officialName)}
 ${errorBox(lang, p.form.error)}
 ${contactForms(p.form, p.today)}
+<p><a id="handbook-link" href="${p.selfPath}/handbook">${tr(lang, S.handbookLink)}</a></p>
 ${renderSummary(p.view, lang)}
 ${renderTimeline(p.view, lang)}`;
   return page({ lang, title: tr(lang, S.contactTitle), body, selfPath: p.selfPath });
@@ -210,9 +211,10 @@ ${p.cards}`;
   return page({ lang, title: tr(lang, S.resultTitle), body, selfPath: p.selfPath });
 }
 
-/** The result page after a successful submit. */
-export function resultPage(p: { lang: Lang; selfPath: string; outcome: LinkOutcome; view: CaseView }): string {
-  return resultPageOf({ ...p, cards: html`${renderSummary(p.view, p.lang)}
+/** The result page after a successful submit (a contact's link also leads on to the household's handbook). */
+export function resultPage(p: { lang: Lang; selfPath: string; outcome: LinkOutcome; view: CaseView; handbookHref?: string }): string {
+  return resultPageOf({ ...p, cards: html`${p.handbookHref ? html`<p><a id="handbook-link" href="${p.handbookHref}">${tr(p.lang, S.handbookLink)}</a></p>` : ''}
+${renderSummary(p.view, p.lang)}
 ${renderTimeline(p.view, p.lang)}` });
 }
 

@@ -9,6 +9,7 @@ const b = (zh: string, en: string): Bilingual => ({ 'zh-CN': zh, en });
 export const S = {
   decideTitle: b('审批待办', 'Task to decide'),
   contactTitle: b('帮扶登记', 'Assistance record'),
+  handbookLink: b('查看本户帮扶手册（含帮扶责任人变更记录，可下载打印）', 'This household\'s assistance handbook (with the contact changes; printable)'),
   superviseTitle: b('督办待办', 'Supervise a task'),
   resultTitle: b('已提交', 'Done'),
   household: b('农户概况', 'Household'),

@@ -32,6 +32,12 @@ import { CAMPAIGN_KIND, CAMPAIGN_STEPS } from '../../../workflows/campaign/contr
 import { ledgerRows } from '../../services/campaign/read-campaign';
 import { recordVisit } from '../../services/campaign/record-visit';
 import { ZGridVisitFormSchema, gridHouseholdsCard, reviewSampleCard, riskTypesRefusal } from './grid-page';
+import { householdHandbook } from '../../services/household-handbook';
+import { resolveCjkFont } from '../../services/report-documents/cjk-font';
+import { handbookPdfBytes, handbookSections, handbookTitle } from '../handbook-sections';
+import { html } from '../html';
+import { page } from '../layout';
+import type { Case } from '@prisma/client';
 
 /** Options of {@link taskLinkPages}. */
 export interface TaskLinkPagesOptions {
@@ -170,6 +176,51 @@ export function taskLinkPages(ctx: ServiceContext, opts: TaskLinkPagesOptions = 
     await renderConfirm(req, res, token, r, {});
   });
 
+  /**
+   * The case of a contact link that still authorises its handbook: the link is the household's
+   * assistance contact's (purpose CONTACT), live — or used for a recorded contact while its official
+   * is still the household's contact and the case open.
+   */
+  async function handbookCase(req: Request, res: Response, token: string): Promise<{ kase: Case; official: Ok['official'] } | null> {
+    const r = await resolveLink(ctx.prisma, links, token);
+    if (r.state === 'OK' && r.kase && r.link.purpose === 'CONTACT') return { kase: r.kase, official: r.official };
+    if (r.state === 'USED' && r.link.purpose === 'CONTACT' && r.link.caseId) {
+      const kase = await ctx.prisma.case.findUnique({ where: { id: r.link.caseId } });
+      if (kase && kase.contactId === r.official.id && ['MONITORED', 'ELIMINATING'].includes(kase.status) && r.official.active) return { kase, official: r.official };
+    }
+    if (r.state === 'OK') problem(req, res, token, { state: 'NOT_YOURS', link: r.link, official: r.official });
+    else problem(req, res, token, r);
+    return null;
+  }
+
+  // 帮扶手册 from the assistance contact's link: authorised by the link (no admin session), masked as on the case page.
+  router.get('/t/:token/handbook', async (req, res) => {
+    const token = req.params.token;
+    const found = await handbookCase(req, res, token);
+    if (!found) return;
+    const lang = pickLang(req, found.official.language);
+    const hb = await householdHandbook(ctx, linkOfficial(found.official), found.kase.id);
+    const self = `/t/${token}/handbook`;
+    const body = html`<p><a class="button" id="handbook-pdf" href="${self}/pdf">${lang === 'en' ? 'Download PDF (printable)' : '下载 PDF（可打印）'}</a> <a href="/t/${token}">${lang === 'en' ? 'Back to the task' : '返回任务'}</a></p>
+${handbookSections(hb, lang).map((s) => html`<section class="card"><h2>${s.title}</h2>${s.lines.map((l) => html`<p>${l}</p>`)}</section>`)}`;
+    send(res, 200, page({ lang, title: `${lang === 'en' ? 'Assistance handbook' : '帮扶手册'} · ${hb.case.headName}`, body, selfPath: self }));
+  });
+
+  router.get('/t/:token/handbook/pdf', async (req, res) => {
+    const token = req.params.token;
+    const found = await handbookCase(req, res, token);
+    if (!found) return;
+    const lang = pickLang(req, found.official.language);
+    const hb = await householdHandbook(ctx, linkOfficial(found.official), found.kase.id);
+    const font = resolveCjkFont();
+    if (!font) {
+      send(res, 503, page({ lang, title: lang === 'en' ? 'No Chinese font on this server' : '服务器缺少中文字体', body: html`<p>fonts-noto-cjk / BANGFU_CJK_FONT</p>` }));
+      return;
+    }
+    const bytes = await handbookPdfBytes(hb, lang, font);
+    res.status(200).set(SECURITY_HEADERS).set('Content-Disposition', `attachment; filename="handbook.pdf"; filename*=UTF-8''${encodeURIComponent(`${handbookTitle(hb, lang)}.pdf`)}`).type('application/pdf').send(bytes);
+  });
+
   router.get('/t/:token/done', async (req, res) => {
     const token = req.params.token;
     const claims = verifyLink(links.keys, token);
@@ -186,7 +237,7 @@ export function taskLinkPages(ctx: ServiceContext, opts: TaskLinkPagesOptions = 
       return;
     }
     const view = await loadCaseView(ctx.prisma, link.caseId as string);
-    send(res, 200, resultPage({ lang, selfPath: `/t/${token}/done`, outcome, view }));
+    send(res, 200, resultPage({ lang, selfPath: `/t/${token}/done`, outcome, view, ...(link.purpose === 'CONTACT' ? { handbookHref: `/t/${token}/handbook` } : {}) }));
   });
 
   // 网格员页面: one household's visit result from the grid task's link; the link stays usable until the grid is submitted.

@@ -7,8 +7,36 @@
 import PDFDocument from 'pdfkit';
 import type { Report } from '@prisma/client';
 import type { CjkFont } from './cjk-font';
-import type { ReportFigures, ReportLang } from './report-view';
-import { FIGURE_COLUMNS, countingNote, pct, producedLine, rankingOf, reportTitle, t } from './report-view';
+import type { UnitFigures } from '../../../workflows/report/contracts';
+import type { ReportLang } from './report-view';
+import { CAMPAIGN_COLUMNS, FIGURE_COLUMNS, countingNote, fig, fundRates, levelWords, pct, producedLine, programmeNote, rankingOf, reportTitle, t, unitsOf } from './report-view';
+
+/** A table of units with a name column and the given columns (text cells), from the current y. */
+function unitTable(doc: PDFKit.PDFDocument, first: string, cols: { label: string; value: (u: UnitFigures) => string }[], units: UnitFigures[]): void {
+  const x0 = doc.page.margins.left;
+  const colW = (doc.page.width - x0 * 2 - 90) / cols.length;
+  doc.fontSize(8);
+  if (doc.y > doc.page.height - 100) doc.addPage();
+  let y = doc.y;
+  doc.text(first, x0, y, { width: 90 });
+  let headerBottom = doc.y;
+  cols.forEach((c, i) => {
+    doc.text(c.label, x0 + 90 + i * colW, y, { width: colW - 2 });
+    headerBottom = Math.max(headerBottom, doc.y);
+  });
+  y = headerBottom + 4;
+  for (const u of units) {
+    if (y > doc.page.height - 60) {
+      doc.addPage();
+      y = doc.y;
+    }
+    doc.text(u.name, x0, y, { width: 90 });
+    cols.forEach((c, i) => doc.text(c.value(u), x0 + 90 + i * colW, y, { width: colW - 2 }));
+    y += 14;
+  }
+  doc.x = x0;
+  doc.y = y + 6;
+}
 
 /** Renders a PDF document to bytes. */
 export function renderPdf(font: CjkFont, draw: (doc: PDFKit.PDFDocument) => void, title: string): Promise<Buffer> {
@@ -28,31 +56,36 @@ export function renderPdf(font: CjkFont, draw: (doc: PDFKit.PDFDocument) => void
 
 /** The PDF of a report version. */
 export function reportPdf(r: Report, countyName: string, lang: ReportLang, font: CjkFont): Promise<Buffer> {
-  const f = r.figures as unknown as ReportFigures;
+  const u = unitsOf(r.figures);
+  const words = levelWords(u.level, lang);
   const title = reportTitle(r, countyName, lang);
   return renderPdf(font, (doc) => {
     doc.fontSize(16).text(title);
     doc.moveDown(0.3).fontSize(9).fillColor(r.late ? '#8a1c14' : '#333333').text(producedLine(r, lang)).fillColor('#000000');
     doc.text(`${t(lang, '统计期', 'Period')} ${r.periodKey}`);
-    doc.moveDown(0.6).fontSize(12).text(t(lang, '全县', 'County'));
+    doc.moveDown(0.6).fontSize(12).text(words.head);
     doc.fontSize(9);
-    for (const c of FIGURE_COLUMNS) doc.text(`${t(lang, c.zh, c.en)}: ${f.county[c.key] as number}`, { continued: false });
-    doc.moveDown(0.6).fontSize(12).text(t(lang, '各乡镇', 'Townships'));
-    doc.fontSize(8);
-    const cols = FIGURE_COLUMNS.filter((c) => ['newHouseholds', 'newPeople', 'measuresImplemented', 'eliminated', 'monitored', 'planCovered', 'contacted', 'overdueTasks'].includes(c.key));
+    for (const c of FIGURE_COLUMNS) doc.text(`${t(lang, c.zh, c.en)}: ${u.head[c.key] as number}`, { continued: false });
     const x0 = doc.page.margins.left;
-    const colW = (doc.page.width - x0 * 2 - 90) / cols.length;
-    let y = doc.y;
-    doc.text(t(lang, '乡镇', 'Township'), x0, y, { width: 90 });
-    cols.forEach((c, i) => doc.text(t(lang, c.zh, c.en), x0 + 90 + i * colW, y, { width: colW - 2 }));
-    y = doc.y + 4;
-    for (const u of f.townships) {
-      doc.text(u.name, x0, y, { width: 90 });
-      cols.forEach((c, i) => doc.text(String(u[c.key]), x0 + 90 + i * colW, y, { width: colW - 2 }));
-      y += 14;
-    }
-    doc.x = x0;
-    doc.y = y + 6;
+    doc.moveDown(0.6).fontSize(12).text(t(lang, `各${words.ranked}`, `${words.ranked} by ${words.ranked.toLowerCase()}`));
+    const cols = FIGURE_COLUMNS.filter((c) => ['newHouseholds', 'newPeople', 'measuresImplemented', 'eliminated', 'monitored', 'planCovered', 'contacted', 'overdueTasks'].includes(c.key));
+    unitTable(doc, words.ranked, cols.map((c) => ({ label: t(lang, c.zh, c.en), value: (x) => String(x[c.key]) })), u.ranked);
+    const show = (x: UnitFigures, key: keyof UnitFigures): string => String(fig(x, key) ?? '—');
+    doc.moveDown(0.3).fontSize(12).text(t(lang, '集中排查', 'Screening campaigns'), x0);
+    unitTable(doc, words.ranked, CAMPAIGN_COLUMNS.map((c) => ({ label: t(lang, c.zh, c.en), value: (x) => show(x, c.key) })), [u.head, ...u.ranked]);
+    doc.moveDown(0.3).fontSize(12).text(t(lang, '衔接资金项目与资产', 'Fund projects and assets'), x0);
+    doc.fontSize(9).text(t(lang, `序时进度：期末应支付 ${u.fundExpectedPct ?? '—'}%`, `Spending pace: ${u.fundExpectedPct ?? '—'}% expected paid by the period's end`), x0);
+    unitTable(doc, words.ranked, [
+      { label: t(lang, '已批复项目', 'Approved'), value: (x) => show(x, 'projectsApproved') },
+      { label: t(lang, '已开工', 'Started'), value: (x) => show(x, 'projectsStarted') },
+      { label: t(lang, '开工率', 'Start rate'), value: (x) => pct(fundRates(x).startRate) },
+      { label: t(lang, '支付进度', 'Paid'), value: (x) => pct(fundRates(x).paidRate) },
+      { label: t(lang, '序时进度滞后', 'Behind pace'), value: (x) => show(x, 'projectsBehind') },
+      { label: t(lang, '逾期未开工', 'Not started'), value: (x) => show(x, 'projectsNotStarted') },
+      { label: t(lang, '项目资产', 'Assets'), value: (x) => show(x, 'assets') },
+      { label: t(lang, '闲置资产', 'Idle'), value: (x) => show(x, 'assetsIdle') },
+      { label: t(lang, '巡查逾期', 'Inspection overdue'), value: (x) => show(x, 'assetsInspectionOverdue') },
+    ], [u.head, ...u.ranked]);
     doc.fontSize(12).text(t(lang, '排名（认定时效、应帮尽帮、走访率的平均）', 'Ranking (mean of SLA, plan coverage and contact)'), x0);
     doc.fontSize(9);
     const series: { key: 'slaRate' | 'coverageRate' | 'contactRate'; tone: string; hatch: boolean }[] = [
@@ -73,6 +106,6 @@ export function reportPdf(r: Report, countyName: string, lang: ReportLang, font:
       }
       doc.moveDown(0.3);
     }
-    doc.moveDown(0.6).fontSize(8).fillColor('#333333').text(countingNote(lang), x0);
+    doc.moveDown(0.6).fontSize(8).fillColor('#333333').text(countingNote(lang), x0).moveDown(0.3).text(programmeNote(lang), x0);
   }, title);
 }
