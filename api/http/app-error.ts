@@ -84,6 +84,10 @@ export function toAppError(err: any, lang: MessageLang = 'en', where = 'api'): A
       return new AppError('UNSUPPORTED_MEDIA_TYPE', zh ? `Content-Type：不支持字符集 ${String(err.charset ?? '')}，请用 UTF-8` : `Content-Type: charset ${String(err.charset ?? '')} is not supported; send UTF-8`, { field: 'Content-Type' });
     case 'encoding.unsupported':
       return new AppError('UNSUPPORTED_MEDIA_TYPE', zh ? 'Content-Encoding：不支持该压缩方式' : 'Content-Encoding: not supported', { field: 'Content-Encoding' });
+    case 'parameters.too.many':
+      return new AppError('INVALID_INPUT', zh ? '请求内容：字段太多' : 'body: too many fields', { field: 'body' });
+    case 'form.encoding.malformed':
+      return new AppError('INVALID_INPUT', zh ? '请求内容：百分号编码无法解码' : 'body: malformed percent-encoding', { field: 'body' });
     case 'request.aborted':
     case 'request.size.invalid':
     case 'stream.encoding.set':

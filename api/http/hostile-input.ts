@@ -33,3 +33,22 @@ export const rejectHostileInput: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+/** The body parser's error type of a form body whose percent-encoding does not decode. */
+export const MALFORMED_FORM_TYPE = 'form.encoding.malformed';
+
+/**
+ * `verify` option of `express.urlencoded`: a form body whose percent-encoding does not decode
+ * (`%E0%A4%A`, an encoded surrogate `%ED%A0%80`, a bare `%`) is refused before parsing — the parser
+ * would otherwise store U+FFFD in place of what was sent, changing the text without a word.
+ */
+export function verifyFormEncoding(_req: unknown, _res: unknown, buf: Buffer): void {
+  for (const part of buf.toString('utf8').split(/[&=]/)) {
+    if (!part.includes('%')) continue;
+    try {
+      decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      throw Object.assign(new Error('body: malformed percent-encoding'), { status: 400, type: MALFORMED_FORM_TYPE });
+    }
+  }
+}

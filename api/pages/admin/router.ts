@@ -7,6 +7,7 @@ import { gridWorkerPage } from './grid';
 import express from 'express';
 import type { ErrorRequestHandler, RequestHandler, Router } from 'express';
 import { AppError, toAppError } from '../../http/app-error';
+import { rejectHostileInput, verifyFormEncoding } from '../../http/hostile-input';
 import { appErrorMessage } from '../../http/messages';
 import type { ServiceContext } from '../../services/context';
 import { html } from '../html';
@@ -76,7 +77,9 @@ const errorPage: ErrorRequestHandler = (err, req, res, _next) => {
 export function adminRouter(ctx: ServiceContext): Router {
   const r = express.Router();
   r.use(pageSecurityHeaders);
-  r.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  // The form body passes the same net as the JSON API's (NUL, unpaired surrogates, undecodable
+  // percent-encoding → 400 naming the field) before any page hands it to PostgreSQL.
+  r.use(express.urlencoded({ extended: false, limit: '100kb', verify: verifyFormEncoding }), rejectHostileInput);
   r.get('/login', loginPage());
   r.post('/login', loginSubmit(ctx));
   r.use(requireSession(ctx));

@@ -7,12 +7,14 @@
  * that outcome (409). A refusal releases the link and re-renders the form with what was entered.
  */
 import express from 'express';
-import type { Request, Response, Router } from 'express';
+import type { ErrorRequestHandler, Request, Response, Router } from 'express';
 import type { Prisma, Process, Task } from '@prisma/client';
 import { processStep } from '../../process-kinds/registry';
 import { loadProcessView, processDecidePage, processResultPage, processSupervisePage } from './process-pages';
 import { loadCalendar } from '../../../activities/calendar/calendar';
-import { AppError, fromZodError } from '../../http/app-error';
+import { AppError, fromZodError, toAppError } from '../../http/app-error';
+import { rejectHostileInput, verifyFormEncoding } from '../../http/hostile-input';
+import { appErrorMessage } from '../../http/messages';
 import type { RateLimitOptions } from '../../http/rate-limit';
 import { rateLimit } from '../../http/rate-limit';
 import type { ServiceContext } from '../../services/context';
@@ -83,7 +85,9 @@ export function taskLinkPages(ctx: ServiceContext, opts: TaskLinkPagesOptions = 
         send(res, p.status, p.html);
       },
     }),
-    express.urlencoded({ extended: false, limit: '32kb' }),
+    express.urlencoded({ extended: false, limit: '32kb', verify: verifyFormEncoding }),
+    // The form passes the same net as the JSON API (NUL, unpaired surrogates → 400 naming the field).
+    rejectHostileInput,
   );
 
   function problem(req: Request, res: Response, token: string, r: Exclude<ResolvedLink, Ok> | { state: 'CSRF'; official: { language: string } }): void {
@@ -325,6 +329,13 @@ ${handbookSections(hb, lang).map((s) => html`<section class="card"><h2>${s.title
     await revokeStaleLinks(ctx.prisma).catch(() => undefined);
     res.redirect(303, `/t/${token}/done${typeof req.query.lang === 'string' ? `?lang=${lang}` : ''}`);
   });
+
+  // A refused form (the net above, a body too large) answers as a page in the reader's language, naming the field.
+  router.use('/t', ((err, req, res, _next) => {
+    const lang = pickLang(req);
+    const appErr = toAppError(err, lang, 'task-link');
+    send(res, appErr.status, page({ lang, title: lang === 'en' ? 'Not accepted' : '未能提交', body: html`<p class="notice error" role="alert">${appErrorMessage(appErr, lang)}</p>` }));
+  }) as ErrorRequestHandler);
 
   return router;
 }
