@@ -6,6 +6,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import { decodeText } from './parse-lead-file';
+import { MAX_ROW_CHARS } from './stream-lead-file';
 
 /** A data row: canonical column → trimmed cell, and the file line it starts on (header = line 1). */
 export interface TableRow<C extends string> {
@@ -43,8 +44,10 @@ export function readTableFile<C extends string>(
   const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : !firstLine.includes(',') && firstLine.includes(';') ? ';' : ',';
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(decoded.text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true }) as unknown as typeof records;
+    // Bounded rows: the parse is synchronous, and one 32 MB line would hold the process for seconds.
+    records = parse(decoded.text, { delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true, max_record_size: MAX_ROW_CHARS }) as unknown as typeof records;
   } catch (err) {
+    if ((err as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') throw new TableFileError(`a row longer than ${MAX_ROW_CHARS / 1024} KiB (a line without its line break?)`);
     throw new TableFileError(`not a readable CSV file: ${(err as Error).message.split('\n')[0]}`);
   }
   records = records.filter((r) => r.record.some((c) => c !== ''));

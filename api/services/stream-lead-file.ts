@@ -23,6 +23,13 @@ export interface LeadStream {
   rows: AsyncIterable<RawRow>;
 }
 
+/**
+ * The longest row (header included) in characters. A lead row is a few hundred characters; without
+ * a bound, one line of 50 MB without a line break keeps the parser busy for a minute before the
+ * file is refused.
+ */
+export const MAX_ROW_CHARS = 256 * 1024;
+
 /** How many bytes decide the encoding and the separator. @default 64 KiB */
 const SNIFF_BYTES = 64 * 1024;
 
@@ -132,7 +139,7 @@ async function openCsv(
   const text0 = firstText.replace(/^\uFEFF/, '');
   const firstLine = text0.slice(0, text0.search(/\r?\n|$/));
   const delimiter = !firstLine.includes(',') && firstLine.includes('\t') ? '\t' : firstLine.includes(',') ? ',' : firstLine.includes(';') ? ';' : ',';
-  const parser = parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true });
+  const parser = parse({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, max_record_size: MAX_ROW_CHARS });
   // Feeds the parser as it drains; a read or decode error ends the parse with it.
   const feed = async (): Promise<void> => {
     const write = async (s: string): Promise<void> => {
@@ -157,6 +164,9 @@ async function openCsv(
         next = await records.next();
       } catch (err) {
         if (err instanceof AppError) throw err;
+        if ((err as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') {
+          throw new AppError('INVALID_INPUT', `body: a row longer than ${MAX_ROW_CHARS / 1024} KiB (a line without its line break?)`, { field: 'body' });
+        }
         throw new AppError('INVALID_INPUT', `body: not a readable CSV file: ${(err as Error).message.split('\n')[0]}`, { field: 'body' });
       }
       if (next.done) return null;
