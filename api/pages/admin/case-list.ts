@@ -17,7 +17,7 @@ import { householdIdFromKey, householdKey } from '../../services/ids';
 import { fromZodError } from '../../http/app-error';
 import { findCasePage } from '../../services/find-case-page';
 import { caseListWhere } from '../../services/list-cases';
-import { maskName } from '../../services/mask';
+import { maskIdNumber, maskName } from '../../services/mask';
 import { ELIM_STEPS, IDENT_STEPS } from '../../../workflows/contracts';
 import type { SafeHtml } from '../html';
 import { html } from '../html';
@@ -132,12 +132,21 @@ ${rows.length === 0 ? html`<p class="notice">${w(lang, 'noCases')}</p>` : html`<
   };
 }
 
+/**
+ * The search field, filled with the search text — but an ID number searched through the form is
+ * shown masked (as a hint, not a value): the page never carries the whole number back.
+ */
+function searchInput(q: string | undefined): SafeHtml {
+  if (q && looksLikeIdNumber(q)) return html`<input id="f-q" name="q" value="" placeholder="${maskIdNumber(q.trim())}" autocomplete="off">`;
+  return html`<input id="f-q" name="q" value="${q ?? ''}" autocomplete="off">`;
+}
+
 function filterForm(lang: Lang, q: Record<string, unknown>, regions: { code: string; level: string; label: string }[], csrf: string): SafeHtml {
   const v = (k: string): string | undefined => (typeof q[k] === 'string' ? (q[k] as string) : undefined);
   const steps = [...IDENT_STEPS, 'INVESTIGATION', ...ELIM_STEPS];
   return html`<form class="card filters" method="post" action="/admin/cases${lang === 'en' ? '?lang=en' : ''}" role="search">
 <input type="hidden" name="_csrf" value="${csrf}">
-<div style="grid-column:1/-1"><label for="f-q">${w(lang, 'search')}</label><input id="f-q" name="q" value="${v('q') ?? ''}" autocomplete="off"></div>
+<div style="grid-column:1/-1"><label for="f-q">${w(lang, 'search')}</label>${searchInput(v('q'))}</div>
 <div><label for="f-status">${w(lang, 'status')}</label><select id="f-status" name="status">${options(STATUSES.map((s) => ({ value: s, text: lbl(STATUS_LABELS, s, lang) })), v('status'), w(lang, 'any'))}</select></div>
 <div><label for="f-step">${w(lang, 'step')}</label><select id="f-step" name="step">${options(steps.map((s) => ({ value: s, text: lbl(STEP_LABELS, s, lang) })), v('step'), w(lang, 'any'))}</select></div>
 <div><label for="f-township">${w(lang, 'township')}</label><select id="f-township" name="townshipCode">${options(regions.filter((r) => r.level === 'TOWNSHIP').map((r) => ({ value: r.code, text: r.label })), v('townshipCode'), w(lang, 'any'))}</select></div>
