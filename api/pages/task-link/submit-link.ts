@@ -184,5 +184,11 @@ export function refusalMessage(lang: Lang, err: AppError): string {
   const text = code ? (REFUSAL_TEXT as Record<string, Record<Lang, string>>)[code] : undefined;
   // Which criterion failed differs by process (elimination, a campaign's ledger): name it.
   if (code === 'CRITERIA_NOT_MET' && !/criterion|criteria/i.test(err.message)) return `${lang === 'zh-CN' ? '条件尚未满足' : 'Not yet possible'}: ${err.message}`;
+  // A process form's field the step refuses (a village not in the campaign, none named, a count out
+  // of range): the generic "not possible at this step" or "a reason is required" would hide which field; name it.
+  if ((code === 'ACTION_NOT_ALLOWED' || code === 'REASON_REQUIRED') && err.field?.startsWith('data.')) {
+    if (lang === 'en') return err.message;
+    return `${err.field.slice(5)}：${code === 'REASON_REQUIRED' ? '必填' : '所填内容不符合本环节的要求，请核对后重新填写'}`;
+  }
   return text ? text[lang] : err.message;
 }
