@@ -208,6 +208,40 @@ describe('admin forms without, with forged and with hostile CSRF and fields', ()
   });
 });
 
+describe('another region, another role', () => {
+  it('a village official of another village reads and acts on no case of this one: 4xx pages, the case unchanged', async () => {
+    const other = await adminLogin(h, await h.officialOf('VILLAGE', DEMO.villageB1));
+    const before = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+    for (const p of [`/admin/cases/${caseId}`, `/admin/cases/${caseId}/handbook`, `/admin/cases/${caseId}/handbook/pdf`]) {
+      const a = await other.get(p);
+      expectSafe(a, `other village GET ${p}`);
+      expect(a.status, p).toBeGreaterThanOrEqual(400);
+    }
+    const close = await other.post(`/admin/cases/${caseId}/close`, { _csrf: await other.csrf(), reason: 'OTHER', comment: '陌生人' });
+    expectSafe(close, 'other village closes');
+    expect(close.status).toBeGreaterThanOrEqual(400);
+    const list = await other.get(`/admin/cases?villageCode=${DEMO.villageA1}&region=${DEMO.county}`);
+    expectSafe(list, 'other village lists this village');
+    expect(list.text).not.toContain(caseId);
+    const after = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
+    expect(after.updatedAt).toEqual(before.updatedAt);
+  });
+
+  it('sign-in refuses a NUL token naming the field, and never sends anyone off the site through next', async () => {
+    const form = await send('/admin/login');
+    const cookie = form.text && (await fetch(`${h.baseUrl}/admin/login`)).headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('bf_login='));
+    const nonce = /name="_login" value="([^"]+)"/.exec((await send('/admin/login', { cookie })).text)?.[1] ?? '';
+    for (const next of ['//evil.example/admin', 'https://evil.example/admin', '/admin/\\evil.example', '/admin\r\nSet-Cookie: x=1', 'javascript:alert(1)']) {
+      const a = await send('/admin/login', { method: 'POST', cookie, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token: await h.token(admin), _login: nonce, next }).toString() });
+      expectSafe(a, `login next ${next}`);
+      if (a.location) expect(new URL(a.location, h.baseUrl).origin, next).toBe(new URL(h.baseUrl).origin);
+    }
+    const nul = await send('/admin/login', { method: 'POST', cookie, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=a%00b&_login=${nonce}` });
+    expect(nul.status).toBe(400);
+    expect(alertOf(nul.text)).toMatch(/token|令牌/);
+  });
+});
+
 describe('task links: missing, forged, expired and hostile', () => {
   beforeAll(() => {
     clientAddress = '10.9.1.1';
@@ -276,6 +310,7 @@ describe('task links: missing, forged, expired and hostile', () => {
 describe('the grid worker\'s visit form and the township review under hostile fields', () => {
   let gridToken = '';
   let households: string[] = [];
+  let processId = '';
 
   beforeAll(async () => {
     clientAddress = '10.9.2.1';
@@ -295,7 +330,7 @@ describe('the grid worker\'s visit form and the township review under hostile fi
     const deadline = new Date(Date.now() + 8 * 3_600_000 + 7 * 86_400_000).toISOString().slice(0, 10);
     const launched = await h.api('POST', '/api/campaigns', { as: COUNTY_OFF, body: { name: `陌生排查${rr}`, deadline, villageCodes: [VILLAGE] } });
     expect(launched.status, JSON.stringify(launched.body)).toBe(201);
-    const processId = launched.body.campaign.id;
+    processId = launched.body.campaign.id;
     const task = await eventually(() => h.prisma.task.findFirst({ where: { processId, step: 'GRID_SCREENING', status: 'OPEN' } }), 'the grid task');
     await eventually(async () => ((await h.prisma.process.findUniqueOrThrow({ where: { id: processId } })).data as any)?.gridTasks?.[task.id], 'the grid of the task');
     gridToken = await issueTaskLink(h.prisma, links, { purpose: 'DECIDE', processId, taskId: task.id, officialId: GRID_OFF, expiresAt: new Date(Date.now() + 3_600_000) });
@@ -360,6 +395,48 @@ describe('the grid worker\'s visit form and the township review under hostile fi
     }
     await expectReady();
   });
+  it('the township review form refuses hostile return villages (traversal, NUL, another county, 5,000 characters, 500 codes) naming returnVillages; the ledger stays closed', async () => {
+    clientAddress = '10.9.4.1';
+    const form = (token: string) => send(`/t/${token}`).then((p) => csrfOf(p.text));
+    const postTo = (token: string, body: string) => send(`/t/${token}?lang=en`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    // The grid finishes and the village closes its ledger through their links.
+    const gridCsrf = await form(gridToken);
+    for (const hh of households) {
+      const v = await send(`/t/${gridToken}/visit?lang=en`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `csrf=${gridCsrf}&householdId=${hh}&result=NO_RISK` });
+      expect(v.status, alertOf(v.text)).toBe(303);
+    }
+    const submitted = await postTo(gridToken, `csrf=${gridCsrf}&action=DONE`);
+    expect(submitted.status, alertOf(submitted.text)).toBe(303);
+    const ledgerTask = await eventually(() => h.prisma.task.findFirst({ where: { processId, step: 'VILLAGE_LEDGER', status: 'OPEN' } }), 'the ledger task');
+    const ledgerToken = await issueTaskLink(h.prisma, links, { purpose: 'DECIDE', processId, taskId: ledgerTask.id, officialId: ledgerTask.assigneeId ?? ledgerTask.allowedIds[0], expiresAt: new Date(Date.now() + 3_600_000) });
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const closed = await postTo(ledgerToken, `csrf=${await form(ledgerToken)}&action=DONE&f_meetingOn=${today}&f_attendees=12&f_minutes=${encodeURIComponent('民主评议会议')}`);
+    expect(closed.status, alertOf(closed.text)).toBe(303);
+    const reviewTask = await eventually(() => h.prisma.task.findFirst({ where: { processId, step: 'TOWNSHIP_REVIEW', status: 'OPEN' } }), 'the township review task', 60_000);
+    const reviewToken = await issueTaskLink(h.prisma, links, { purpose: 'DECIDE', processId, taskId: reviewTask.id, officialId: reviewTask.assigneeId ?? reviewTask.allowedIds[0], expiresAt: new Date(Date.now() + 3_600_000) });
+    const csrf = await form(reviewToken);
+    const ledgerBefore = JSON.stringify(await h.prisma.villageLedger.findMany({ where: { campaignId: processId } }));
+    const base = `csrf=${csrf}&action=RETURN&reason=${encodeURIComponent('抽查有误')}&f_checked=1&f_discrepancies=1`;
+    const attempts: [string, string, string][] = [
+      ['traversal', `${base}&f_returnVillages=..%2F..%2Fetc`, 'returnVillages'],
+      ['NUL', `${base}&f_returnVillages=${VILLAGE}%00`, 'returnVillages'],
+      ['another county', `${base}&f_returnVillages=${DEMO.villageA1}`, 'returnVillages'],
+      ['5,000 characters', `${base}&f_returnVillages=${'9'.repeat(5000)}`, 'returnVillages'],
+      ['500 codes', `${base}&f_returnVillages=${Array.from({ length: 500 }, () => VILLAGE).join(',')}`, 'returnVillages'],
+      ['twice', `${base}&f_returnVillages=${VILLAGE}&f_returnVillages=${VILLAGE}`, 'returnVillages'],
+      ['negative count', `csrf=${csrf}&action=APPROVE&f_checked=-1&f_discrepancies=1e309`, 'checked'],
+      ['not a number', `csrf=${csrf}&action=APPROVE&f_checked=${encodeURIComponent("=cmd|' /C calc'!A0")}&f_discrepancies=0`, 'checked'],
+    ];
+    for (const [what, body, field] of attempts) {
+      const a = await postTo(reviewToken, body);
+      expectSafe(a, `review ${what}`);
+      expect(a.status, `review ${what}: ${alertOf(a.text)}`).toBeGreaterThanOrEqual(400);
+      expect(alertOf(a.text), `review ${what}`).toContain(field);
+    }
+    expect((await h.prisma.task.findUniqueOrThrow({ where: { id: reviewTask.id } })).status).toBe('OPEN');
+    expect(JSON.stringify(await h.prisma.villageLedger.findMany({ where: { campaignId: processId } }))).toBe(ledgerBefore);
+    await expectReady();
+  }, 90_000);
 });
 
 describe('file imports with hostile bytes', () => {
