@@ -254,7 +254,7 @@ describe('task links: missing, forged, expired and hostile', () => {
   it('forged, garbled, overlong and traversal tokens answer 4xx problem pages on every link route', async () => {
     const unknown = signLink(links.keys, { v: 1, l: 'lk-none', p: 'CONTACT', c: caseId, o: village, e: Math.floor(Date.now() / 1000) + 3600 });
     const oddClaims = signLink(links.keys, { v: 1, l: ['x'] as unknown as string, p: 'DECIDE', c: caseId, o: village, e: 1e300 } as never);
-    const tokens = ['x', '..%2F..%2Fadmin', `${'A'.repeat(5000)}.${'B'.repeat(43)}`, `${'A'.repeat(20)}.${'B'.repeat(43)}`, unknown, oddClaims, '%00', `${unknown}x`];
+    const tokens = ['x', '..%2F..%2Fadmin', encodeURIComponent('"><script>alert(1)</script>'), `${'A'.repeat(5000)}.${'B'.repeat(43)}`, `${'A'.repeat(20)}.${'B'.repeat(43)}`, unknown, oddClaims, '%00', `${unknown}x`];
     for (const t of tokens) {
       for (const [method, suffix] of [['GET', ''], ['GET', '/done'], ['GET', '/handbook'], ['GET', '/handbook/pdf'], ['POST', ''], ['POST', '/visit']] as const) {
         const a = await send(`/t/${t}${suffix}`, method === 'POST' ? { method, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'csrf=x&action=APPROVE' } : {});
@@ -266,6 +266,7 @@ describe('task links: missing, forged, expired and hostile', () => {
   });
 
   it('an expired contact link opens no handbook; a live one refuses forms without CSRF, with hostile fields or too big, and records nothing', async () => {
+    clientAddress = '10.9.1.2';
     const kase = await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } });
     const contact = kase.contactId ?? village;
     const expired = await issueTaskLink(h.prisma, links, { purpose: 'CONTACT', caseId, officialId: contact, expiresAt: new Date(Date.now() - 60_000) });
@@ -302,8 +303,14 @@ describe('task links: missing, forged, expired and hostile', () => {
     const still = await h.prisma.task.findUniqueOrThrow({ where: { id: task.id } });
     expect(still.status).toBe('OPEN');
     expect((await h.prisma.taskLink.findFirstOrThrow({ where: { taskId: task.id, usedAt: { not: null } } }).catch(() => null))).toBeNull();
-    // The link still works for the honest official afterwards.
+    // The link still works for the honest official afterwards; it opens no handbook (a contact's link does).
     expect((await send(`/t/${token}`)).status).toBe(200);
+    for (const suffix of ['/handbook', '/handbook/pdf']) {
+      const hb = await send(`/t/${token}${suffix}`);
+      expectSafe(hb, `decide link ${suffix}`);
+      expect(hb.status, suffix).toBeGreaterThanOrEqual(400);
+      expect(hb.type).not.toContain('pdf');
+    }
     // A case link posted to the grid visit form is not the grid's.
     const visit = await send(`/t/${token}/visit`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `csrf=${csrf}&householdId=hh-00000000000000000000&result=NO_RISK` });
     expectSafe(visit, 'visit with a case link');
