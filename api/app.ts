@@ -29,6 +29,7 @@ import { campaignRoutes } from './routes/campaigns/campaigns';
 import { projectRoutes } from './routes/projects/projects';
 import { assetRoutes } from './routes/assets/assets';
 import { fundImportRoutes } from './routes/imports/fund-imports';
+import { programmeImportRoutes } from './routes/imports/programme-imports';
 import { microcreditRoutes } from './routes/microcredit/microcredit';
 import { welfareJobRoutes } from './routes/welfare-jobs/welfare-jobs';
 import { settlementRoutes } from './routes/settlements/settlements';
@@ -46,7 +47,7 @@ export function apiRoutes(ctx: ServiceContext): RouteSpec<any, any, any, any>[] 
   return [
     createCaseRoute(ctx), listCasesRoute(ctx), getCaseRoute(ctx), caseHistoryRoute(ctx), ...caseActionRoutes(ctx), ...taskRoutes(ctx),
     statsRoute(ctx), ...importRoutes(ctx),
-    ...processRoutes(ctx), ...projectRoutes(ctx), ...assetRoutes(ctx), ...fundImportRoutes(ctx),
+    ...processRoutes(ctx), ...projectRoutes(ctx), ...assetRoutes(ctx), ...fundImportRoutes(ctx), ...programmeImportRoutes(ctx),
     ...campaignRoutes(ctx), ...microcreditRoutes(ctx), ...welfareJobRoutes(ctx), ...settlementRoutes(ctx),
   ];
 }
@@ -92,7 +93,7 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): Expres
   // Imports read their body as bytes (CSV in UTF-8 or GBK, or JSON) and may be large.
   // JSON imports are read whole (bounded); a CSV import is streamed by its route, row by row.
   // The fund project and asset ledgers are CSV files read whole (bounded), like the roster.
-  app.use(['/api/imports/projects', '/api/imports/assets'], express.raw({ type: () => true, limit: '32mb' }));
+  app.use(['/api/imports/projects', '/api/imports/assets', '/api/imports/loans', '/api/imports/welfare-jobs'], express.raw({ type: () => true, limit: '32mb' }));
   app.use('/api/imports', express.raw({ type: (req) => /json/i.test(req.headers['content-type'] ?? ''), limit: '32mb' }));
   app.use('/api/roster', express.raw({ type: () => true, limit: '32mb' }));
   app.use(express.json({ limit: '2mb' }));

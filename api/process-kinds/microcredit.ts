@@ -120,6 +120,7 @@ export const MICROCREDIT: ProcessKindDef = {
   },
   auditActions: {
     LOAN_APPLIED: b('提出贷款申请', 'Loan applied for'),
+    LOAN_IMPORTED: b('存量贷款导入（已放款）', 'Existing loan imported (disbursed)'),
     LOAN_DISBURSED: b('银行已放款', 'Loan disbursed'),
     LOAN_DECLINED_BY_BANK: b('银行未放款', 'Declined by the bank'),
     MEASURE_RECORDED_ON_CASE: b('小额信贷措施已记入帮扶案件', 'MICROCREDIT measure recorded on the case'),

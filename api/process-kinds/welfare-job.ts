@@ -80,6 +80,7 @@ export const WELFARE_JOB: ProcessKindDef = {
   },
   auditActions: {
     JOB_APPLIED: b('提出公益岗位申请', 'Job applied for'),
+    JOB_IMPORTED: b('存量岗位导入（在岗）', 'Existing post imported (in post)'),
     JOB_NOTICE_STARTED: b('公益岗位公示开始', 'Notice started'),
     JOB_NOTICE_ENDED: b('公示期满', 'Notice ended'),
     JOB_AGREEMENT_SIGNED: b('签订公益岗位协议', 'Agreement recorded'),

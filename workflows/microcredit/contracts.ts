@@ -68,6 +68,14 @@ export interface LoanApplication {
   purposeNote?: string;
 }
 
+/** What the bank lent: amount (yuan), term (months), annual rate (%), the date lent (YYYY-MM-DD). */
+export interface LoanDisbursement {
+  amount: number;
+  termMonths: number;
+  annualRatePct: number;
+  disbursedOn: string;
+}
+
 /** Input of the microcredit workflow, pinned at its start. */
 export interface MicrocreditInput {
   processId: string;
@@ -84,6 +92,8 @@ export interface MicrocreditInput {
   limits: ProcessTaskLimits;
   policy: TMicrocreditPolicy;
   policyVersion?: string;
+  /** 存量贷款导入 — a loan lent before Bangfu: it enters disbursed, its checks and use check done elsewhere. */
+  imported?: LoanDisbursement;
 }
 
 /** What the microcredit workflow returns. */

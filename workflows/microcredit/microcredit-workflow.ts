@@ -10,9 +10,10 @@ import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import { ProcessSteps } from '../blocks/process-steps';
 import { DurableTimers } from '../blocks/timers';
 import { refuse } from '../refusals';
-import type { CaseMeasureOutcome, LoanExtensionArgs, MicrocreditInput, MicrocreditResult, ProgrammeActivities } from './contracts';
+import type { ProcessDraft } from '../process/draft';
+import type { CaseMeasureArgs, CaseMeasureOutcome, LoanExtensionArgs, MicrocreditInput, MicrocreditResult, ProgrammeActivities } from './contracts';
 import { MICROCREDIT_KIND, MICROCREDIT_STEPS as S, requestLoanExtensionUpdate } from './contracts';
-import { CHECK_CHAIN, applyMilestones, dueMilestones, extensionRefusal, microcreditRules, microcreditTitle, nextMilestone, requestExtension } from './rules';
+import { CHECK_CHAIN, applyMilestones, dueMilestones, extensionRefusal, importDisbursedLoan, microcreditRules, microcreditTitle, nextMilestone, requestExtension } from './rules';
 
 const { recordCaseMeasure } = proxyActivities<ProgrammeActivities>({
   startToCloseTimeout: '30 seconds',
@@ -27,7 +28,7 @@ export async function microcreditWorkflow(input: MicrocreditInput): Promise<Micr
       processId: input.processId, kind: MICROCREDIT_KIND, title: microcreditTitle(input.villageName, input.processId), region: input.region,
       limits: input.limits, policyVersion: input.policyVersion, householdId: input.householdId, caseId: input.caseId,
     },
-    { rules: microcreditRules(input), initial: { status: 'APPLIED', step: S.VILLAGE_CHECK, data: { application: input.application } } },
+    { rules: microcreditRules(input), initial: { status: input.imported ? 'DISBURSED' : 'APPLIED', step: input.imported ? null : S.VILLAGE_CHECK, data: { application: input.application } } },
   );
   const validateExtension = (a: LoanExtensionArgs): void => {
     const r = extensionRefusal(steps.state, a, input.policy);
@@ -41,6 +42,19 @@ export async function microcreditWorkflow(input: MicrocreditInput): Promise<Micr
     const s = steps.state;
     return { processId: s.processId, status: s.status, step: s.step, openTasks: s.openTasks.map((t) => ({ taskId: t.taskId, step: t.step, assigneeId: t.assigneeId })) };
   }, { validator: validateExtension });
+  if (input.imported) {
+    // 存量贷款: enters disbursed; the measure and the schedule as for a loan lent through Bangfu.
+    const loan = input.imported;
+    await steps.start((d) => importDisbursedLoan(d, input.policy, loan, input.appliedById));
+    const outcome = await recordMeasure(input, loan, { id: input.appliedById, role: 'COUNTY', regionCode: input.region.countyCode });
+    await steps.transition((d) => {
+      d.setData({ measure: outcome });
+      d.event(measureEvent(input, outcome));
+    });
+    await runSchedule(steps, input);
+    const end = await steps.end();
+    return { processId: input.processId, status: end.status, measureRecorded: outcome.recorded };
+  }
   await steps.start((d) => d.event({ action: 'LOAN_APPLIED', actorId: input.appliedById, data: { ...input.application } }));
 
   // Village and township checks; a township return goes back to the village.
@@ -54,22 +68,31 @@ export async function microcreditWorkflow(input: MicrocreditInput): Promise<Micr
     const bank = await steps.runTask({ step: S.BANK_DECISION, level: 'COUNTY', limit: input.stepLimits.BANK_DECISION });
     if (!steps.state.finished) {
       const loan = steps.state.data.loan as { amount: number; disbursedOn: string };
-      const outcome: CaseMeasureOutcome = await recordCaseMeasure({
-        householdId: input.householdId, measureId: `${input.processId}-M`, type: 'MICROCREDIT',
-        description: `小额信贷 ${loan.amount} 元（${input.processId}）`, implementedOn: loan.disbursedOn,
-        actor: { id: bank.actorId, role: 'COUNTY', regionCode: input.region.countyCode },
-      }).catch((err: unknown) => ({ recorded: false as const, reason: String((err as Error).message ?? err).slice(0, 200) }));
+      const outcome = await recordMeasure(input, loan, { id: bank.actorId, role: 'COUNTY', regionCode: input.region.countyCode });
       await steps.openTasks([{ step: S.USE_CHECK, level: 'VILLAGE', limit: input.stepLimits.USE_CHECK }], (d) => {
         d.setData({ measure: outcome });
-        d.event(outcome.recorded
-          ? { action: 'MEASURE_RECORDED_ON_CASE', data: { caseId: outcome.caseId, measureId: `${input.processId}-M`, type: 'MICROCREDIT' } }
-          : { action: 'MEASURE_NOT_RECORDED', comment: outcome.reason });
+        d.event(measureEvent(input, outcome));
       });
       await runSchedule(steps, input);
     }
   }
   const end = await steps.end();
   return { processId: input.processId, status: end.status, measureRecorded: (end.data.measure as CaseMeasureOutcome | undefined)?.recorded === true };
+}
+
+/** Records the IMPLEMENTED MICROCREDIT measure on the household's open case; a failure is an outcome (the loan goes on). */
+function recordMeasure(input: MicrocreditInput, loan: { amount: number; disbursedOn: string }, actor: CaseMeasureArgs['actor']): Promise<CaseMeasureOutcome> {
+  return recordCaseMeasure({
+    householdId: input.householdId, measureId: `${input.processId}-M`, type: 'MICROCREDIT',
+    description: `小额信贷 ${loan.amount} 元（${input.processId}）`, implementedOn: loan.disbursedOn, actor,
+  }).catch((err: unknown) => ({ recorded: false as const, reason: String((err as Error).message ?? err).slice(0, 200) }));
+}
+
+/** The loan's audit line of what recording the measure did. */
+function measureEvent(input: MicrocreditInput, outcome: CaseMeasureOutcome): Parameters<ProcessDraft['event']>[0] {
+  return outcome.recorded
+    ? { action: 'MEASURE_RECORDED_ON_CASE', data: { caseId: outcome.caseId, measureId: `${input.processId}-M`, type: 'MICROCREDIT' } }
+    : { action: 'MEASURE_NOT_RECORDED', comment: outcome.reason };
 }
 
 /** Waits for each milestone of the repayment schedule (a named timer) until the loan ends. */
