@@ -127,6 +127,8 @@ export const MICROCREDIT: ProcessKindDef = {
     MEASURE_NOT_RECORDED: b('未能记入帮扶措施', 'Measure not recorded on a case'),
     LOAN_USE_CONFIRMED: b('资金用途核查合规', 'Use confirmed'),
     LOAN_USE_REFUSED: b('资金用途不合规', 'Use refused'),
+    USE_FINDING_RECORDED_ON_CASE: b('用途核查问题已记入帮扶案件', 'Use finding recorded on the case'),
+    USE_FINDING_NOT_RECORDED: b('未能将用途核查问题记入案件', 'Use finding not recorded on a case'),
     REPAYMENT_REMINDER_DUE: b('到还款提醒时间', 'Repayment reminder due'),
     REPAYMENT_REMINDED: b('已提醒还款', 'Household reminded'),
     LOAN_DUE: b('贷款到期', 'Loan due'),

@@ -57,6 +57,7 @@ export async function applyForMicrocredit(ctx: ServiceContext, official: AuthOff
     application: { amount: o.amount, termMonths: o.termMonths, purpose: o.purpose, ...(o.purposeNote ? { purposeNote: o.purposeNote } : {}) },
     ...(o.imported ? { imported: o.imported } : {}),
   }, ctx.policy);
+  if (ctx.maxHistoryEvents) input.maxHistoryEvents = ctx.maxHistoryEvents;
   try {
     await ctx.temporal.workflow.executeUpdateWithStart(awaitProcessStartUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof microcreditWorkflow>(MICROCREDIT_WORKFLOW, {

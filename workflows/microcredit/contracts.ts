@@ -8,6 +8,7 @@ import type { Actor, Level } from '../contracts';
 import type { TLimit } from '../policy';
 import type { TMicrocreditPolicy } from '../policy-schema';
 import type { ProcessTaskLimits, ProcessUpdateResult } from '../process-contracts';
+import type { ProcessCoreState } from '../process/state';
 
 /** Process kind of a microcredit loan. */
 export const MICROCREDIT_KIND = 'MICROCREDIT';
@@ -94,6 +95,10 @@ export interface MicrocreditInput {
   policyVersion?: string;
   /** 存量贷款导入 — a loan lent before Bangfu: it enters disbursed, its checks and use check done elsewhere. */
   imported?: LoanDisbursement;
+  /** State carried over by continue-as-new (a long loan with many reminders and follow-ups). */
+  carried?: { core: ProcessCoreState };
+  /** Continue-as-new threshold (history events). @default 4000 */
+  maxHistoryEvents?: number;
 }
 
 /** What the microcredit workflow returns. */

@@ -7,7 +7,7 @@
  * recorded; an unpaid one opens a township task) → renewal or exit at the end of the term.
  * Wiring only: the process-steps block runs the tasks; ./rules holds the rules.
  */
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { patched, proxyActivities, sleep } from '@temporalio/workflow';
 import { ProcessSteps } from '../blocks/process-steps';
 import type { ProcessDraft } from '../process/draft';
 import type { CaseMeasureArgs, CaseMeasureOutcome, ProgrammeActivities } from '../programme-contracts';
@@ -15,7 +15,10 @@ import type { WelfareJobInput, WelfareJobResult } from './contracts';
 import { WELFARE_JOB_KIND, WELFARE_JOB_STEPS as S } from './contracts';
 import { importPost, monthClosesAt, noticeMs, recordWageMonth, welfareJobRules, welfareJobTitle } from './rules';
 
-const { recordCaseMeasure } = proxyActivities<ProgrammeActivities>({
+/** Patch: an exit records the PUBLIC_WELFARE_JOB measure as ended on the case (added after release 0.3.0). */
+export const EXIT_ENDS_MEASURE_PATCH = 'welfare-job-exit-ends-measure';
+
+const { recordCaseMeasure, recordCaseMeasureOutcome } = proxyActivities<ProgrammeActivities>({
   startToCloseTimeout: '30 seconds',
   // The case may be busy or the server briefly away: retry, but not for ever (the job goes on without the measure).
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 20 },
@@ -99,7 +102,23 @@ async function confirmMonths(steps: ProcessSteps, input: WelfareJobInput, startO
     await steps.transition((d) => recordWageMonth(d, month, decision.data, late, input.stepLimits.WAGE_ARREARS));
   }
   await steps.transition((d) => d.setStatus('IN_POST', S.END_OF_TERM));
-  await steps.runTask({ step: S.END_OF_TERM, level: 'TOWNSHIP', limit: input.stepLimits.END_OF_TERM });
+  const end = await steps.runTask({ step: S.END_OF_TERM, level: 'TOWNSHIP', limit: input.stepLimits.END_OF_TERM });
+  const measure = steps.state.data.measure as CaseMeasureOutcome | undefined;
+  if (end.data.outcome === 'EXIT' && measure?.recorded && patched(EXIT_ENDS_MEASURE_PATCH)) {
+    const r: CaseMeasureOutcome = await recordCaseMeasureOutcome({
+      householdId: input.householdId, measureId: `${input.processId}-M`, processId: input.processId, outcome: 'ENDED', endedOn: beijingDate(Date.parse(end.at)),
+      actor: { id: end.actorId, role: 'TOWNSHIP', regionCode: input.region.townshipCode },
+    }).catch((err: unknown) => ({ recorded: false as const, reason: String((err as Error).message ?? err).slice(0, 200) }));
+    await steps.transition((d) => {
+      d.setData({ measureEnded: r.recorded });
+      d.event(r.recorded ? { action: 'MEASURE_ENDED_ON_CASE', data: { caseId: r.caseId } } : { action: 'MEASURE_END_NOT_RECORDED', comment: r.reason });
+    });
+  }
+}
+
+/** The date (Beijing) at `ms`, YYYY-MM-DD. */
+function beijingDate(ms: number): string {
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 /** Records the IMPLEMENTED PUBLIC_WELFARE_JOB measure on the household's open case; a failure is an outcome (the job goes on). */
