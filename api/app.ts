@@ -33,6 +33,7 @@ import { programmeImportRoutes } from './routes/imports/programme-imports';
 import { microcreditRoutes } from './routes/microcredit/microcredit';
 import { welfareJobRoutes } from './routes/welfare-jobs/welfare-jobs';
 import { settlementRoutes } from './routes/settlements/settlements';
+import { relocatedHouseholdRoutes } from './routes/settlements/relocated-households';
 import { registerStatsGauges } from './services/collect-gauges';
 import type { ServiceContext } from './services/context';
 import { caughtMailPages } from './pages/mail/caught-mail-pages';
@@ -48,7 +49,7 @@ export function apiRoutes(ctx: ServiceContext): RouteSpec<any, any, any, any>[] 
     createCaseRoute(ctx), listCasesRoute(ctx), getCaseRoute(ctx), caseHistoryRoute(ctx), ...caseActionRoutes(ctx), ...taskRoutes(ctx),
     statsRoute(ctx), ...importRoutes(ctx),
     ...processRoutes(ctx), ...projectRoutes(ctx), ...assetRoutes(ctx), ...fundImportRoutes(ctx), ...programmeImportRoutes(ctx),
-    ...campaignRoutes(ctx), ...microcreditRoutes(ctx), ...welfareJobRoutes(ctx), ...settlementRoutes(ctx),
+    ...campaignRoutes(ctx), ...microcreditRoutes(ctx), ...welfareJobRoutes(ctx), ...settlementRoutes(ctx), ...relocatedHouseholdRoutes(ctx),
   ];
 }
 

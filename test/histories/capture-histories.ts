@@ -573,4 +573,33 @@ describe(`capture programmes 0.4.0 paths for release ${release}`, () => {
     await decideProcessTask(h, await openProcessTask(h, loan, 'REPAYMENT_CHECK'), 'DONE', { repaid: true, repaidOn: todayBeijing() });
     await saveProcess(h, loan, 'microcredit-imported-repaid', undefined, true);
   });
+
+  it('programmes 0.4.0: a relocated household visited, one visit late and escalated, employment updated, continued as new', async () => {
+    const base = compressedPolicy({ reminder: 1, escalationRepeat: 30 });
+    const h = await harness({ policy: { ...base, processSteps: { ...base.processSteps, RELOCATED_HOUSEHOLD: { VISIT: { unit: 'SECONDS', amount: 4 } } } }, maxHistoryEvents: 60 });
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const s = await h.api('POST', '/api/settlements', { as: township, body: { name: '安居苑安置点', townshipCode: DEMO.townshipA } });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const reg = await h.api('POST', `/api/settlements/${s.body.process.id}/households`, { as: township, body: { caseId } });
+    expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+    const id = reg.body.process.id as string;
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id } });
+    const handle = h.client.workflow.getHandle(row.workflowId);
+    const firstRun = (await handle.describe()).runId;
+    const seen = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, id, 'VISIT', seen), 'DONE', { visitedOn: todayBeijing(), status: 'EMPLOYED_AWAY', workers: 2 });
+    const late = await openProcessTask(h, id, 'VISIT', seen);
+    await eventually(async () => (await h.prisma.auditEvent.count({ where: { processId: id, taskId: late.id, action: 'TASK_ESCALATED' } })) > 0, 'escalation', 30_000);
+    await decideProcessTask(h, late, 'DONE', { visitedOn: todayBeijing(), status: 'EMPLOYED_LOCAL', workers: 1 });
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    expect((await h.api('POST', `/api/relocated-households/${id}/employment`, { as: village, body: { status: 'PUBLIC_WELFARE_JOB', workers: 1 } })).status).toBe(200);
+    for (let i = 0; i < 6 && (await handle.describe()).runId === firstRun; i++) {
+      await decideProcessTask(h, await openProcessTask(h, id, 'VISIT', seen), 'DONE', { visitedOn: todayBeijing(), status: 'EMPLOYED_LOCAL', workers: 1 });
+    }
+    const secondRun = await eventually(async () => { const r = (await handle.describe()).runId; return r !== firstRun ? r : null; }, 'continued as new', 30_000);
+    await decideProcessTask(h, await openProcessTask(h, id, 'VISIT', seen), 'DONE', { visitedOn: todayBeijing(), status: 'EMPLOYED_LOCAL', workers: 1 });
+    await openProcessTask(h, id, 'VISIT', seen);
+    await saveProcess(h, id, 'relocated-household-visits-continue-as-new', [firstRun, secondRun]);
+  });
 });
