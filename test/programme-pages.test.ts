@@ -152,8 +152,11 @@ describe('programme pages in Chromium at 360 px', () => {
     await eventually(async () => Number(((await h.prisma.process.findUniqueOrThrow({ where: { id } })).data as any)?.completeness?.done ?? 0) === 1, 'one item done');
     expect(await rowsOf('/admin/settlements?completeness=INCOMPLETE')).toContain(id);
     expect(await rowsOf('/admin/settlements?completeness=COMPLETE')).not.toContain(id);
+    const reg = await h.api('POST', `/api/settlements/${id}/households`, { as: township, body: { caseId } });
+    expect(reg.status, JSON.stringify(reg.body)).toBe(201);
     await page.goto(`${h.baseUrl}/admin/settlements/${id}`);
     expect(await page.locator('#checklist tr[data-item="PARTY_ORGANISATION"]').getAttribute('data-done')).toBe('1');
+    expect(await page.locator(`#relocated tr[data-relocated="${reg.body.process.id}"]`).count()).toBe(1);
     expect(await page.locator('#checklist tr[data-item="GRID_LEADERS"]').getAttribute('data-done')).toBe('0');
     await page.screenshot({ path: screenshotPath('programme-settlement-360.png'), fullPage: true });
     expect(await pageWidth()).toBeLessThanOrEqual(360);

@@ -18,7 +18,9 @@ import { buildProcessTimeline } from '../../services/build-timeline';
 import type { ServiceContext } from '../../services/context';
 import type { ProgrammeList, ProgrammeListOptions } from '../../services/list-programmes';
 import { PROGRAMME_LIST_KIND, listProgrammes } from '../../services/list-programmes';
-import { loadProcessRow } from '../../services/process-actions';
+import { loadProcessRow, processScopeWhere } from '../../services/process-actions';
+import { EMPLOYMENT_LABELS } from '../../process-kinds/relocated-household';
+import { RELOCATED_HOUSEHOLD_KIND } from '../../../workflows/relocated-household/contracts';
 import { MICROCREDIT_STATUSES } from '../../../workflows/microcredit/contracts';
 import { WELFARE_JOB_STATUSES } from '../../../workflows/welfare-job/contracts';
 import { SETTLEMENT_ITEMS } from '../../../workflows/relocation/contracts';
@@ -200,9 +202,16 @@ export function programmeDetailPage(ctx: ServiceContext, list: ProgrammeList): R
     const p = await loadProcessRow(ctx, official, String(req.params.id));
     if (p.kind !== kind) throw new AppError('NOT_FOUND', `${list} ${p.id} not found`, { field: 'id' });
     const view: TimelineView = req.query.view === 'audit' || req.query.view === 'full' ? req.query.view : 'readable';
-    const [timeline, tasks] = await Promise.all([
+    const [timeline, tasks, relocated] = await Promise.all([
       buildProcessTimeline(ctx, p.id, { view }),
       ctx.prisma.task.findMany({ where: { processId: p.id, status: 'OPEN' }, orderBy: { openedAt: 'asc' } }),
+      list === 'settlements'
+        ? ctx.prisma.process.findMany({
+          where: { AND: [{ kind: RELOCATED_HOUSEHOLD_KIND, data: { path: ['settlementId'], equals: p.id } }, processScopeWhere(official)] },
+          orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: 500,
+          select: { id: true, caseId: true, status: true, data: true, _count: { select: { tasks: { where: { status: 'OPEN', dueAt: { lt: new Date() } } } } } },
+        })
+        : Promise.resolve([]),
     ]);
     const ids = new Set([...tasks.map((k) => k.assigneeId), ...timeline.entries.flatMap((e) => [e.actorId, e.onBehalfOfId])].filter((x): x is string => typeof x === 'string'));
     const names = new Map((await ctx.prisma.official.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } })).map((o) => [o.id, o.name]));
@@ -215,6 +224,14 @@ export function programmeDetailPage(ctx: ServiceContext, list: ProgrammeList): R
 ${p.caseId ? html`<p>${t(lang, '帮扶案件', 'Case')}: <a href="/admin/cases/${encodeURIComponent(p.caseId)}">${p.caseId}</a></p>` : ''}
 ${detailFacts(list, dataOf(p), lang)}
 </section>
+${list === 'settlements' ? html`<section class="card" id="relocated"><h2>${t(lang, '搬迁户后续扶持', 'Relocated households')} (${relocated.length})</h2>
+${relocated.length === 0 ? html`<p class="muted">${t(lang, '尚未登记搬迁户。', 'No relocated household registered yet.')}</p>` : html`<div class="table-wrap"><table class="data"><thead><tr><th>${t(lang, '帮扶案件', 'Case')}</th><th>${t(lang, '就业状况', 'Employment')}</th><th class="num">${t(lang, '走访次数', 'Visits')}</th><th class="num">${t(lang, '逾期走访', 'Late visits')}</th><th></th></tr></thead>
+<tbody>${relocated.map((r) => {
+    const d = dataOf(r);
+    const status = d.employment?.status as keyof typeof EMPLOYMENT_LABELS | undefined;
+    return html`<tr data-relocated="${r.id}"><td>${r.caseId ? html`<a href="/admin/cases/${encodeURIComponent(r.caseId)}">${r.caseId}</a>` : '—'}</td><td>${status ? `${EMPLOYMENT_LABELS[status]?.[lang] ?? status}${lang === 'en' ? ` (${d.employment.workers})` : `（${d.employment.workers}）`}` : '—'}</td><td class="num">${Number(d.visits ?? 0)}</td><td class="num">${Number(d.lateVisits ?? 0)}</td><td>${r._count.tasks > 0 ? html`<span class="badge overdue">${t(lang, '走访超期', 'visit overdue')}</span>` : ''}</td></tr>`;
+  })}</tbody></table></div>`}
+</section>` : ''}
 <section class="card" aria-labelledby="tasks"><h2 id="tasks">${w(lang, 'openTasks')}</h2>
 ${tasks.length === 0 ? html`<p class="muted">${w(lang, 'noOpenTasks')}</p>` : html`<ul>${tasks.map((k) => html`<li data-task-id="${k.id}">${processStepLabel(kind, k.step, lang)} · ${k.assigneeId ? names.get(k.assigneeId) ?? k.assigneeId : '—'} · ${w(lang, 'due')} ${due(k.dueAt, lang)}${k.dueAt.getTime() < now ? html` <span class="badge overdue">${w(lang, 'overdueCount')}</span>` : ''}</li>`)}</ul>`}
 </section>
