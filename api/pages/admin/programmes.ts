@@ -103,7 +103,8 @@ export function programmeListPage(ctx: ServiceContext, list: ProgrammeList): Req
     const v = (k: string): string | undefined => (typeof raw[k] === 'string' ? (raw[k] as string) : undefined);
     const townships = regions.filter((r) => r.level === 'TOWNSHIP').map((r) => ({ value: r.code, text: regionLabel(r) }));
     const villages = regions.filter((r) => r.level === 'VILLAGE').map((r) => ({ value: r.code, text: regionLabel(r) }));
-    const form = html`<form class="card filters" method="get" action="${def.path}" role="search">
+    const form = html`<style>.filters label input[type=checkbox]{width:auto;min-height:0;margin:0 .4rem 0 0;vertical-align:middle}</style>
+<form class="card filters" method="get" action="${def.path}" role="search">
 <div><label for="f-township">${w(lang, 'township')}</label><select id="f-township" name="townshipCode">${options(townships, v('townshipCode'), w(lang, 'any'))}</select></div>
 ${list !== 'settlements' ? html`<div><label for="f-village">${w(lang, 'village')}</label><select id="f-village" name="villageCode">${options(villages, v('villageCode'), w(lang, 'any'))}</select></div>
 <div><label for="f-status">${w(lang, 'status')}</label><select id="f-status" name="status">${options(def.statuses.map((s) => ({ value: s, text: processStatusLabel(kind, s, lang) })), v('status'), w(lang, 'any'))}</select></div>` : ''}
