@@ -120,10 +120,11 @@ async function writeEvent(db: PoolClient, a: CommitArgs, key: string, ev: EventS
   if (ev.measure) {
     const m = ev.measure;
     await db.query(
-      `INSERT INTO "Measure" (id, "caseId", type, description, "memberName", status, "implementedOn", "createdById", "updatedAt")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
-       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, "implementedOn" = COALESCE(EXCLUDED."implementedOn", "Measure"."implementedOn"), "updatedAt" = now()`,
-      [m.id, a.caseId, m.type ?? 'OTHER', m.description ?? '', m.memberName ?? null, m.status, iso(m.implementedOn), m.createdById ?? null],
+      `INSERT INTO "Measure" (id, "caseId", type, description, "memberName", status, "implementedOn", "endedOn", "createdById", "updatedAt")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, "implementedOn" = COALESCE(EXCLUDED."implementedOn", "Measure"."implementedOn"),
+         "endedOn" = COALESCE(EXCLUDED."endedOn", "Measure"."endedOn"), "updatedAt" = now()`,
+      [m.id, a.caseId, m.type ?? 'OTHER', m.description ?? '', m.memberName ?? null, m.status, iso(m.implementedOn), iso(m.endedOn), m.createdById ?? null],
     );
   }
   if (ev.contact) {

@@ -86,6 +86,10 @@ export const DEFAULT_POLICY: TPolicy = {
       PROPERTY_MANAGEMENT: { unit: 'WORKING_DAYS', amount: 20 },
       RIGHTS_PROTECTION: { unit: 'WORKING_DAYS', amount: 20 },
     },
+    /** 易地搬迁户后续扶持: a visit each month (due a month after the previous one). */
+    RELOCATED_HOUSEHOLD: {
+      VISIT: { unit: 'MONTHS', amount: 1 },
+    },
   },
   screeningSampleSize: 5,
 };

@@ -15,6 +15,7 @@ import { PROJECT_ASSET } from './asset';
 import { MICROCREDIT } from './microcredit';
 import { WELFARE_JOB } from './welfare-job';
 import { SETTLEMENT } from './settlement';
+import { RELOCATED_HOUSEHOLD } from './relocated-household';
 import type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
 
 export type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
@@ -28,6 +29,7 @@ export const PROCESS_KINDS: readonly ProcessKindDef[] = [
   MICROCREDIT,
   WELFARE_JOB,
   SETTLEMENT,
+  RELOCATED_HOUSEHOLD,
 ];
 
 const BY_KIND = new Map(PROCESS_KINDS.map((k) => [k.kind, k]));

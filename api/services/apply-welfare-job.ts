@@ -10,7 +10,7 @@ import { regionChain } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
 import { SEALED } from '../../runtime/personal-data';
 import { awaitProcessStartUpdate, processWorkflowId } from '../../workflows/process-contracts';
-import type { WelfareJobApplication } from '../../workflows/welfare-job/contracts';
+import type { ImportedPost, WelfareJobApplication } from '../../workflows/welfare-job/contracts';
 import { WELFARE_JOB_KIND, WELFARE_JOB_WORKFLOW } from '../../workflows/welfare-job/contracts';
 import type { welfareJobWorkflow } from '../../workflows/welfare-job/welfare-job-workflow';
 import { welfareJobInput, welfareJobPolicyOf } from '../../workflows/welfare-job/input';
@@ -28,6 +28,8 @@ export interface ApplyWelfareJobOptions extends WelfareJobApplication {
   /** The person's resident ID number (valid, upper-case); sealed at rest, never echoed. */
   idNumber: string;
   processId?: string;
+  /** 存量岗位导入 — a post held before Bangfu enters in post (see import-programmes.ts). */
+  imported?: ImportedPost;
 }
 
 /** Age in whole years on `today` of a person born on the ID number's birth date. */
@@ -69,6 +71,7 @@ export async function applyForWelfareJob(ctx: ServiceContext, official: AuthOffi
   const input = welfareJobInput({
     processId, householdId: kase.householdId, caseId: kase.id, region, villageName: village.name, appliedById: official.id,
     application: { post: o.post, monthlyWage: o.monthlyWage, termMonths: o.termMonths, ...(o.member ? { member: o.member } : {}) },
+    ...(o.imported ? { imported: o.imported } : {}),
   }, ctx.policy);
   try {
     await ctx.temporal.workflow.executeUpdateWithStart(awaitProcessStartUpdate, {

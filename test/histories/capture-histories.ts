@@ -577,3 +577,109 @@ describe(`capture fund histories for release ${release}`, () => {
     await saveProcess(h, loan, 'microcredit-extension-repaid', undefined, true);
   });
 });
+
+describe(`capture programmes 0.4.0 paths for release ${release}`, () => {
+  const welfarePolicy = (): Parameters<typeof startHarness>[0] => {
+    const base = compressedPolicy({ notice: 1, reminder: 1, escalationRepeat: 30 });
+    return {
+      policy: {
+        ...base,
+        processSteps: { ...base.processSteps, PUBLIC_WELFARE_JOB: { ...base.processSteps.PUBLIC_WELFARE_JOB, WAGE_CONFIRMATION: { unit: 'SECONDS', amount: 4 } } },
+        welfareJobs: { minAge: 16, maxAge: 65, maxTermMonths: 12, notice: { unit: 'SECONDS', amount: 1 }, monthUnit: 'SECONDS' },
+      },
+    };
+  };
+
+  it('programmes 0.4.0: a loan whose use is refused (the finding on the case) continues as new between milestones and is repaid; the case with the finding', async () => {
+    const h = await harness({ policy: microcreditTestPolicy(), maxHistoryEvents: 40 });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const loan = await applyForLoan(h, caseId, { termMonths: 14 });
+    await decideProcessTask(h, await openProcessTask(h, loan, 'VILLAGE_CHECK'), 'APPROVE');
+    await townshipAndBank(h, loan, 14);
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id: loan } });
+    const handle = h.client.workflow.getHandle(row.workflowId);
+    const firstRun = (await handle.describe()).runId;
+    await decideProcessTask(h, await openProcessTask(h, loan, 'USE_CHECK'), 'DONE', { use: 'BUILDING', notes: '用于建房' });
+    await eventually(() => h.prisma.auditEvent.findFirst({ where: { processId: loan, action: 'USE_FINDING_RECORDED_ON_CASE' } }), 'finding on the case');
+    const seen = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, loan, 'REPAYMENT_REMINDER', seen), 'DONE');
+    await eventually(async () => ((await handle.describe()).runId !== firstRun ? true : null), 'continued as new', 40_000);
+    await decideProcessTask(h, await openProcessTask(h, loan, 'REPAYMENT_CHECK'), 'DONE', { repaid: true, repaidOn: todayBeijing() });
+    await handle.result();
+    await saveProcess(h, loan, 'microcredit-use-finding-continue-as-new', [firstRun, (await handle.describe()).runId]);
+    await save(h, caseId, 'case-programme-finding');
+  });
+
+  it('programmes 0.4.0: a job\'s exit ends its measure on the case; an imported post exits too; the case with the ended measures', async () => {
+    const h = await harness(welfarePolicy());
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const res = await h.api('POST', '/api/welfare-jobs', { as: village, body: { caseId, idNumber: makeResidentId('410599', '19800101', '078'), post: '保洁员', monthlyWage: 800, termMonths: 1 } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const job = res.body.process.id as string;
+    await decideProcessTask(h, await openProcessTask(h, job, 'VILLAGE_REVIEW'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, job, 'TOWNSHIP_APPROVAL'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, job, 'AGREEMENT'), 'DONE', { startOn: todayBeijing(), termMonths: 1 });
+    await decideProcessTask(h, await openProcessTask(h, job, 'WAGE_CONFIRMATION'), 'DONE', { attendanceDays: 22, wagePaid: true });
+    await decideProcessTask(h, await openProcessTask(h, job, 'END_OF_TERM'), 'DONE', { outcome: 'EXIT' });
+    await saveProcess(h, job, 'welfare-job-exit-measure-ended', undefined, true);
+
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const csv = ['reference,caseId,idNumber,post,monthlyWage,startOn,termMonths,monthsConfirmed', `CAP-${Date.now().toString(36)},${caseId},${makeResidentId('410599', '19850101', '079')},护林员,700,${todayBeijing()},2,1`].join('\n');
+    const imported = await fetch(`${h.baseUrl}/api/imports/welfare-jobs`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${await h.token(county)}` }, body: csv });
+    const report = await imported.json() as { rows: { outcome: string; processId: string }[] };
+    expect(report.rows[0].outcome, JSON.stringify(report)).toBe('STARTED');
+    const post = report.rows[0].processId;
+    await decideProcessTask(h, await openProcessTask(h, post, 'WAGE_CONFIRMATION'), 'DONE', { attendanceDays: 20, wagePaid: true });
+    await decideProcessTask(h, await openProcessTask(h, post, 'END_OF_TERM'), 'DONE', { outcome: 'EXIT' });
+    await saveProcess(h, post, 'welfare-job-imported-exit', undefined, true);
+    await save(h, caseId, 'case-programme-measure-ended');
+  });
+
+  it('programmes 0.4.0: an imported loan enters disbursed and is repaid at its due date', async () => {
+    const h = await harness({ policy: microcreditTestPolicy() });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const csv = ['reference,caseId,amount,termMonths,annualRatePct,disbursedOn,purpose,bankAccount', `CAP-${Date.now().toString(36)},${caseId},20000,12,3.45,${todayBeijing()},养殖,6228480012345670000`].join('\n');
+    const imported = await fetch(`${h.baseUrl}/api/imports/loans`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${await h.token(county)}` }, body: csv });
+    const report = await imported.json() as { rows: { outcome: string; processId: string }[] };
+    expect(report.rows[0].outcome, JSON.stringify(report)).toBe('STARTED');
+    const loan = report.rows[0].processId;
+    const seen = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, loan, 'REPAYMENT_REMINDER', seen), 'DONE');
+    await decideProcessTask(h, await openProcessTask(h, loan, 'REPAYMENT_CHECK'), 'DONE', { repaid: true, repaidOn: todayBeijing() });
+    await saveProcess(h, loan, 'microcredit-imported-repaid', undefined, true);
+  });
+
+  it('programmes 0.4.0: a relocated household visited, one visit late and escalated, employment updated, continued as new', async () => {
+    const base = compressedPolicy({ reminder: 1, escalationRepeat: 30 });
+    const h = await harness({ policy: { ...base, processSteps: { ...base.processSteps, RELOCATED_HOUSEHOLD: { VISIT: { unit: 'SECONDS', amount: 4 } } } }, maxHistoryEvents: 60 });
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const s = await h.api('POST', '/api/settlements', { as: township, body: { name: '安居苑安置点', townshipCode: DEMO.townshipA } });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const reg = await h.api('POST', `/api/settlements/${s.body.process.id}/households`, { as: township, body: { caseId } });
+    expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+    const id = reg.body.process.id as string;
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id } });
+    const handle = h.client.workflow.getHandle(row.workflowId);
+    const firstRun = (await handle.describe()).runId;
+    const seen = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, id, 'VISIT', seen), 'DONE', { visitedOn: todayBeijing(), status: 'EMPLOYED_AWAY', workers: 2 });
+    const late = await openProcessTask(h, id, 'VISIT', seen);
+    await eventually(async () => (await h.prisma.auditEvent.count({ where: { processId: id, taskId: late.id, action: 'TASK_ESCALATED' } })) > 0, 'escalation', 30_000);
+    await decideProcessTask(h, late, 'DONE', { visitedOn: todayBeijing(), status: 'EMPLOYED_LOCAL', workers: 1 });
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    expect((await h.api('POST', `/api/relocated-households/${id}/employment`, { as: village, body: { status: 'PUBLIC_WELFARE_JOB', workers: 1 } })).status).toBe(200);
+    for (let i = 0; i < 6 && (await handle.describe()).runId === firstRun; i++) {
+      await decideProcessTask(h, await openProcessTask(h, id, 'VISIT', seen), 'DONE', { visitedOn: todayBeijing(), status: 'EMPLOYED_LOCAL', workers: 1 });
+    }
+    const secondRun = await eventually(async () => { const r = (await handle.describe()).runId; return r !== firstRun ? r : null; }, 'continued as new', 30_000);
+    await decideProcessTask(h, await openProcessTask(h, id, 'VISIT', seen), 'DONE', { visitedOn: todayBeijing(), status: 'EMPLOYED_LOCAL', workers: 1 });
+    await openProcessTask(h, id, 'VISIT', seen);
+    await saveProcess(h, id, 'relocated-household-visits-continue-as-new', [firstRun, secondRun]);
+  });
+});
