@@ -110,6 +110,55 @@ describe('project assets as long-lived workflows', () => {
     expect((await ask({ method: 'SCRAP', reason: 'again' })).status).toBe(409);
   });
 
+  it('an asset registered before its handover is confirmed (确权) by the owner 谁主管谁负责 names; a dispute goes back to the township, who names the owner again; upkeep starts once both sides confirm the handover', async () => {
+    const body = asset(`A7-${run}`, { name: '东风镇冷链仓库', assetClass: 'INCOME', assetKind: 'WORKSHOP' });
+    delete (body as Record<string, unknown>).handedOverOn;
+    delete (body as Record<string, unknown>).ownerName;
+    const res = await h.api('POST', '/api/assets', { as: township, body });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const processId = res.body.process.id as string;
+    const row = await eventually(async () => {
+      const p = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+      return p.status === 'CONFIRMING_OWNERSHIP' ? p : null;
+    }, 'ownership being confirmed');
+    expect(row.data).toMatchObject({ managingLevel: 'VILLAGE', ownerType: 'VILLAGE_COLLECTIVE', ownerLevel: 'VILLAGE', handedOverOn: null });
+    expect(String((row.data as Record<string, unknown>).ownerName)).toContain('村集体经济组织');
+    // No disposal before the handover.
+    expect((await h.api('POST', `/api/assets/${processId}/disposal`, { as: village, body: { method: 'SCRAP', reason: '测试' } })).status).toBe(409);
+    const taskOf = (step: string) => eventually(() => h.prisma.task.findFirst({ where: { processId, step, status: 'OPEN' } }), step);
+    const decide = async (step: string, as: string, body: Record<string, unknown>) => {
+      const r = await h.api('POST', `/api/tasks/${(await taskOf(step)).id}/decision`, { as, body });
+      expect(r.status, `${step}: ${JSON.stringify(r.body)}`).toBe(200);
+      return r.body;
+    };
+    const confirm = await taskOf('OWNERSHIP_CONFIRMATION');
+    expect(confirm.assigneeId).toBe(village);
+    // Confirming needs the owner's name; a dispute needs a reason.
+    const noName = await h.api('POST', `/api/tasks/${confirm.id}/decision`, { as: village, body: { action: 'APPROVE', data: {} } });
+    expect(noName.status).toBe(400);
+    expect(noName.body.error.field).toContain('ownerName');
+    const noReason = await h.api('POST', `/api/tasks/${confirm.id}/decision`, { as: village, body: { action: 'RETURN', data: {} } });
+    expect(noReason.status).toBeGreaterThanOrEqual(400);
+    expect(noReason.status).toBeLessThan(500);
+    // The village disputes: the warehouse serves several villages, so the township determines it again and confirms it itself.
+    expect((await decide('OWNERSHIP_CONFIRMATION', village, { action: 'RETURN', reason: '该仓库跨村使用，应由乡镇管理', data: {} })).status).toBe('OWNERSHIP_DISPUTED');
+    const bad = await h.api('POST', `/api/tasks/${(await taskOf('OWNERSHIP_REDETERMINATION')).id}/decision`, { as: township, body: { action: 'DONE', data: { managingLevel: 'CITY', ownerName: 'x' } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.field).toContain('managingLevel');
+    await decide('OWNERSHIP_REDETERMINATION', township, { action: 'DONE', data: { managingLevel: 'TOWNSHIP', ownerName: '东风镇人民政府' } });
+    const second = await taskOf('OWNERSHIP_CONFIRMATION');
+    expect(second.assigneeId).toBe(township);
+    expect((await decide('OWNERSHIP_CONFIRMATION', township, { action: 'APPROVE', data: { ownerName: '东风镇集体资产管理中心' } })).status).toBe('HANDING_OVER');
+    await decide('HANDOVER_OUT', township, { action: 'DONE', data: {} });
+    const handedIn = await decide('HANDOVER_IN', township, { action: 'DONE', data: { note: '已接收，钥匙及资料齐全' } });
+    expect(handedIn.status).toBe('IN_USE');
+    const done = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+    expect(done.data).toMatchObject({ managingLevel: 'TOWNSHIP', ownerType: 'TOWNSHIP', ownerName: '东风镇集体资产管理中心', ownershipConfirmed: true, handedOverOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    const audit = (await h.prisma.auditEvent.findMany({ where: { processId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] })).map((e) => e.action);
+    expect(audit).toEqual(expect.arrayContaining(['ASSET_REGISTERED', 'OWNERSHIP_DETERMINED', 'OWNERSHIP_DISPUTED', 'OWNERSHIP_REDETERMINED', 'OWNERSHIP_CONFIRMED', 'ASSET_HANDED_OVER']));
+    expect(audit.filter((a) => a === 'OWNERSHIP_DETERMINED')).toHaveLength(2);
+  });
+
   it('an asset workflow continues as new when its history grows, keeping its state and its open tasks', async () => {
     const processId = await register(asset(`A5-${run}`, { assetClass: 'PUBLIC' }));
     const snap = await eventually(async () => {

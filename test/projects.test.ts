@@ -85,7 +85,7 @@ async function toApproval(processId: string): Promise<void> {
 const auditOf = async (processId: string) => (await h.prisma.auditEvent.findMany({ where: { processId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] })).map((e) => e.action);
 
 describe('fund projects on the process core', () => {
-  it('a project runs from proposal through the six-check review, approval, progress and acceptance to the handover of its asset confirmed by both sides through task links', async () => {
+  it('a project runs from proposal through the six-check review, approval, progress and acceptance to its asset\'s 确权 by the owner and the handover confirmed by both sides through task links', async () => {
     const processId = await propose(`T1-${run}`);
     // The township approves only with all six checks; a return goes back to the village, who resubmits.
     const t = await openTask(processId, 'TOWNSHIP_REVIEW');
@@ -104,30 +104,44 @@ describe('fund projects on the process core', () => {
     await decide(processId, 'ACCEPTANCE', county, { action: 'APPROVE', data: { acceptedOn: '2026-12-01', record: '工程质量合格，资料齐全' } });
     await decide(processId, 'ASSET_REGISTRATION', township, { action: 'DONE', data: { assetName: '东风镇一村光伏电站', assetClass: 'INCOME', valueFen: 1_000_000, assetKind: 'SOLAR' } });
 
-    // Both sides confirm the handover through their task links.
-    for (const [step, who] of [['HANDOVER_OUT', township], ['HANDOVER_IN', village]] as const) {
-      const task = await openTask(processId, step);
+    // The asset lives on in its own workflow, registered from the project: 确权 by the owner 谁主管谁负责 names (a village asset: the village collective).
+    const assetId = `ZC-T1-${run}`;
+    const registered = await eventually(() => h.prisma.process.findUnique({ where: { id: assetId } }), 'the asset registered');
+    expect(registered.data).toMatchObject({ ownerType: 'VILLAGE_COLLECTIVE', ownerName: '东风镇一村村集体经济组织', handedOverOn: null });
+    const viaLink = async (id: string, step: string, who: string, words: string, fields: Record<string, string>) => {
+      const task = await openTask(id, step);
+      expect(task.assigneeId).toBe(who);
       const email = (await h.prisma.official.findUniqueOrThrow({ where: { id: who } })).email as string;
-      const mail = await smtp.waitFor((m) => m.kind === 'NEW_TASK' && m.to.includes(email) && m.text.includes(`T1-${run}`) && m.text.includes(step === 'HANDOVER_IN' ? '接收方' : '移交方'), `${step} mail`);
+      const mail = await smtp.waitFor((m) => m.kind === 'NEW_TASK' && m.to.includes(email) && m.text.includes(`T1-${run}`) && m.text.includes(words), `${step} mail`);
       const page = await getPage(`${mail.link!}?lang=zh-CN`);
       expect(page.status).toBe(200);
-      const posted = await postForm(mail.link!, { csrf: csrfOf(page.html), action: 'DONE' });
-      expect(posted.status, step).toBe(303);
+      const posted = await postForm(mail.link!, { csrf: csrfOf(page.html), ...fields });
+      expect(posted.status, `${step}: ${posted.html.slice(0, 300)}`).toBe(303);
       expect((await h.prisma.task.findUniqueOrThrow({ where: { id: task.id } })).status).toBe('DONE');
-    }
+    };
+    await viaLink(assetId, 'OWNERSHIP_CONFIRMATION', village, '确权', { action: 'APPROVE', f_ownerName: '东风镇一村股份经济合作社', f_certificateNo: 'QQ-2026-001' });
+    // The project waits for the handover, confirmed by both sides through their task links.
+    expect((await h.prisma.process.findUniqueOrThrow({ where: { id: processId } })).status).toBe('HANDING_OVER');
+    await viaLink(assetId, 'HANDOVER_OUT', township, '移交方', { action: 'DONE' });
+    await viaLink(assetId, 'HANDOVER_IN', village, '接收方', { action: 'DONE' });
     const result = await h.client.workflow.getHandle(`process-${processId}`).result();
     expect(result).toEqual({ processId, status: 'HANDED_OVER' });
     const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
     expect(row.closedAt).not.toBeNull();
-    expect(row.data).toMatchObject({ paidFen: 960_000, physicalPct: 100, townshipChecks: ALL_CHECKS, asset: { assetClass: 'INCOME', kind: 'SOLAR' }, acceptance: { acceptedOn: '2026-12-01' } });
+    expect(row.data).toMatchObject({
+      paidFen: 960_000, physicalPct: 100, townshipChecks: ALL_CHECKS, asset: { assetClass: 'INCOME', kind: 'SOLAR' }, acceptance: { acceptedOn: '2026-12-01' }, assetIds: [assetId],
+    });
     const actions = await auditOf(processId);
     for (const a of ['PROJECT_PROPOSED', 'NOTICE_STARTED', 'RETURNED', 'TOWNSHIP_REVIEW_PASSED', 'ENTERED_ANNUAL_PLAN', 'PROJECT_APPROVED', 'WORKS_STARTED',
-      'PROGRESS_REPORTED', 'WORKS_COMPLETED', 'PROJECT_ACCEPTED', 'ASSET_REGISTERED', 'HANDOVER_CONFIRMED_OUT', 'HANDOVER_CONFIRMED_IN']) expect(actions).toContain(a);
+      'PROGRESS_REPORTED', 'WORKS_COMPLETED', 'PROJECT_ACCEPTED', 'ASSET_REGISTERED', 'ASSETS_TO_OWNERS', 'ASSET_HANDED_OVER']) expect(actions).toContain(a);
     expect(actions).not.toContain('BEHIND_PACE');
-    // The asset lives on in its own workflow, registered from the project.
-    const asset = await h.prisma.process.findUniqueOrThrow({ where: { id: `ZC-T1-${run}` } });
+    const asset = await h.prisma.process.findUniqueOrThrow({ where: { id: assetId } });
     expect(asset).toMatchObject({ kind: 'PROJECT_ASSET', status: 'IN_USE', villageCode: DEMO.villageA1 });
-    expect(asset.data).toMatchObject({ assetClass: 'INCOME', assetKind: 'SOLAR', projectId: processId, valueFen: 1_000_000 });
+    expect(asset.data).toMatchObject({
+      assetClass: 'INCOME', assetKind: 'SOLAR', projectId: processId, valueFen: 1_000_000, ownerName: '东风镇一村股份经济合作社', ownershipConfirmed: true,
+      ownership: { certificateNo: 'QQ-2026-001' }, handedOverOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
+    expect(await auditOf(assetId)).toEqual(expect.arrayContaining(['OWNERSHIP_DETERMINED', 'OWNERSHIP_CONFIRMED', 'HANDOVER_CONFIRMED_OUT', 'HANDOVER_CONFIRMED_IN', 'ASSET_HANDED_OVER']));
     expect(actions).not.toContain('NOT_STARTED_FLAGGED');
   });
 

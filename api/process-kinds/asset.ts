@@ -1,20 +1,58 @@
 /**
  * 帮扶项目资产 (PROJECT_ASSET) — an asset's steps as the decision route and the task-link page see
- * them: the owner's periodic inspection (管护巡查) and the township's resolution of an idle asset.
+ * them: 确权 by the owner 谁主管谁负责 names (or a dispute and the township's re-determination), the
+ * two-sided handover (移交), the owner's periodic inspection (管护巡查), the township's resolution of an
+ * idle asset, and the disposal chain.
  */
 import { z } from 'zod';
 import { safeText } from '../../core/text';
 import { ASSET_KIND, ASSET_STEPS as S } from '../../workflows/asset/contracts';
 import { ASSET_CONDITIONS } from '../../workflows/asset/steps';
+import { MANAGING_LEVELS } from '../../workflows/asset/rules';
 import type { ProcessKindDef } from './types';
 
 const b = (zh: string, en: string) => ({ 'zh-CN': zh, en });
+const handoverNote = {
+  actions: [{ action: 'DONE' as const, label: b('确认', 'Confirm') }],
+  data: z.object({ note: safeText().trim().min(1).max(1000).optional() }).strict(),
+  fields: [{ name: 'note', type: 'textarea' as const, label: b('备注', 'Note'), maxLength: 1000 }],
+};
 
 /** The asset kind. */
 export const PROJECT_ASSET: ProcessKindDef = {
   kind: ASSET_KIND,
   label: b('帮扶项目资产', 'Project asset'),
   steps: {
+    [S.OWNERSHIP_CONFIRMATION]: {
+      label: b('资产确权（所有权人确认）', 'Confirm the ownership'), level: 'VILLAGE',
+      help: b('按"谁主管谁负责"，本资产确权给贵单位（到户类资产由村代受益农户确认）。请核对并填写所有权人全称；如确权对象有误，请退回并说明理由。',
+        'By "who manages is responsible", this asset is owned by your unit (an asset given to households: the village confirms for them). Check and enter the owner\'s full name; if the owner is wrong, return it with a reason.'),
+      actions: [{ action: 'APPROVE', label: b('确认确权', 'Confirm') }, { action: 'RETURN', label: b('确权有误，退回', 'Wrong owner; return') }],
+      data: z.object({
+        ownerName: safeText().trim().min(1).max(200).optional(), certificateNo: safeText().trim().min(1).max(100).optional(),
+        households: z.number().int().min(1).max(100_000).optional(),
+      }).strict(),
+      fields: [
+        { name: 'ownerName', type: 'text', label: b('所有权人全称', 'Owner (full name)'), required: true, maxLength: 200 },
+        { name: 'certificateNo', type: 'text', label: b('确权书编号', 'Certificate number'), maxLength: 100 },
+        { name: 'households', type: 'number', label: b('受益农户数（到户类）', 'Households (assets given to households)') },
+      ],
+    },
+    [S.OWNERSHIP_REDETERMINATION]: {
+      label: b('资产确权复核', 'Determine the ownership again'), level: 'TOWNSHIP',
+      help: b('确权对象对确权提出异议。请重新确定主管层级（村、乡镇或县级行业主管部门）和所有权人。', 'The owner disputed the ownership. Determine the managing level (village, township or county department) and the owner again.'),
+      actions: [{ action: 'DONE', label: b('重新确权', 'Determine again') }],
+      data: z.object({ managingLevel: z.enum(MANAGING_LEVELS), ownerName: safeText().trim().min(1).max(200) }).strict(),
+      fields: [
+        { name: 'managingLevel', type: 'select', label: b('主管层级', 'Managing level'), required: true, options: [
+          { value: 'VILLAGE', label: b('村级（村集体经济组织）', 'Village (collective)') }, { value: 'TOWNSHIP', label: b('乡镇级（跨村资产）', 'Township (across villages)') },
+          { value: 'COUNTY', label: b('县级行业主管部门', 'County department') },
+        ] },
+        { name: 'ownerName', type: 'text', label: b('所有权人', 'Owner'), required: true, maxLength: 200 },
+      ],
+    },
+    [S.HANDOVER_OUT]: { label: b('资产移交（移交方确认）', 'Hand the asset over'), level: 'TOWNSHIP', ...handoverNote },
+    [S.HANDOVER_IN]: { label: b('资产移交（接收方确认）', 'Confirm receipt of the asset'), level: 'VILLAGE', ...handoverNote },
     [S.INSPECTION]: {
       label: b('资产管护巡查', 'Asset inspection'), level: 'VILLAGE',
       help: b('巡查资产状况并记录（可附照片说明）；经营性资产请填报本期收益（分）。', 'Inspect the asset and record its condition (notes or photo references); for an income asset, the income since the last inspection (fen).'),
@@ -46,10 +84,16 @@ export const PROJECT_ASSET: ProcessKindDef = {
       data: z.object({}).strict(), fields: [],
     },
   },
-  statuses: { IN_USE: b('正常管护', 'In use'), IDLE: b('闲置', 'Idle'), DISPOSAL_REQUESTED: b('处置审批中', 'Disposal under review'), DISPOSED: b('已处置', 'Disposed of') },
+  statuses: {
+    REGISTERED: b('已登记', 'Registered'), CONFIRMING_OWNERSHIP: b('确权中', 'Ownership being confirmed'), OWNERSHIP_DISPUTED: b('确权有异议', 'Ownership disputed'),
+    HANDING_OVER: b('移交中', 'Handing over'), IN_USE: b('正常管护', 'In use'), IDLE: b('闲置', 'Idle'), DISPOSAL_REQUESTED: b('处置审批中', 'Disposal under review'), DISPOSED: b('已处置', 'Disposed of') },
   auditActions: {
     ASSET_REGISTERED: b('资产登记', 'Asset registered'), ASSET_INSPECTED: b('巡查记录', 'Inspected'),
     ASSET_IDLE_FLAGGED: b('经营性资产长期无收益，标记闲置', 'Income asset without income; flagged idle'), ASSET_IDLE_RESOLVED: b('闲置资产盘活方案', 'Idle asset resolved'),
     DISPOSAL_REQUESTED: b('申请资产处置', 'Disposal requested'), ASSET_DISPOSED: b('资产处置获批', 'Disposal approved'),
+    OWNERSHIP_DETERMINED: b('按"谁主管谁负责"确定所有权人', 'Owner determined (who manages is responsible)'), OWNERSHIP_CONFIRMED: b('所有权人确认确权', 'Ownership confirmed'),
+    OWNERSHIP_DISPUTED: b('确权有异议，退回', 'Ownership disputed'), OWNERSHIP_REDETERMINED: b('重新确权', 'Ownership determined again'),
+    HANDOVER_CONFIRMED_OUT: b('移交方确认移交', 'Handover confirmed by the giver'), HANDOVER_CONFIRMED_IN: b('接收方确认接收', 'Receipt confirmed by the owner'),
+    ASSET_HANDED_OVER: b('资产移交完成，转入管护', 'Asset handed over; upkeep begins'),
   },
 };

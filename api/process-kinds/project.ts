@@ -89,7 +89,7 @@ export const FUND_PROJECT: ProcessKindDef = {
       actions: [{ action: 'DONE', label: b('登记', 'Register') }],
       data: z.object({
         assetName: note(200), assetClass: z.enum(['INCOME', 'PUBLIC', 'HOUSEHOLD']), valueFen: z.number().int().min(0).max(1e13),
-        assetKind: safeText().regex(/^[A-Z_]{1,40}$/).optional(),
+        assetKind: safeText().regex(/^[A-Z_]{1,40}$/).optional(), managingLevel: z.enum(['VILLAGE', 'TOWNSHIP', 'COUNTY']).optional(),
       }).strict(),
       fields: [
         { name: 'assetName', type: 'text', label: b('资产名称', 'Asset name'), required: true, maxLength: 200 },
@@ -97,6 +97,10 @@ export const FUND_PROJECT: ProcessKindDef = {
           { value: 'INCOME', label: b('经营性', 'Income-producing') }, { value: 'PUBLIC', label: b('公益性', 'Public') }, { value: 'HOUSEHOLD', label: b('到户类', 'Given to households') },
         ] },
         { name: 'valueFen', type: 'number', label: b('资产价值（分）', 'Value (fen)'), required: true },
+        { name: 'managingLevel', type: 'select', label: b('主管层级（谁主管谁负责）', 'Managing level (names the owner)'), options: [
+          { value: 'VILLAGE', label: b('村级（村集体经济组织）', 'Village (collective)') }, { value: 'TOWNSHIP', label: b('乡镇级（跨村资产）', 'Township (across villages)') },
+          { value: 'COUNTY', label: b('县级行业主管部门', 'County department') },
+        ] },
       ],
     },
     [S.INVESTIGATION]: {
@@ -130,5 +134,6 @@ export const FUND_PROJECT: ProcessKindDef = {
     OBJECTION_FILED: b('公示异议', 'Objection filed'), OBJECTION_DISMISSED: b('异议不成立', 'Objection dismissed'),
     OBJECTION_UPHELD_RETURNED: b('异议成立，退回修改', 'Objection upheld; returned'), OBJECTION_UPHELD_REJECTED: b('异议成立，不予通过', 'Objection upheld; rejected'),
     ASSET_HANDED_OVER: b('资产移交完成，转入管护', 'Asset handed over; upkeep begins'),
+    ASSETS_TO_OWNERS: b('资产交所有权人确权、移交', 'Assets sent to their owners for confirmation and handover'),
   },
 };

@@ -405,6 +405,26 @@ describe(`capture fund histories for release ${release}`, () => {
     await saveProcess(h, id, 'asset-idle-continue-as-new', [firstRun, (await handle.describe()).runId]);
   });
 
+  it('asset registered before its handover: 确权 disputed, determined again, confirmed, handed over by both sides', async () => {
+    const h = await harness({ policy: fundPolicy() });
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const res = await h.api('POST', '/api/assets', { as: township, body: {
+      reference: `HC-${Date.now().toString(36)}`, name: '冷链仓库', assetClass: 'PUBLIC', assetKind: 'WORKSHOP', valueFen: 800_000, fundingSource: '中央衔接资金',
+      villageCode: DEMO.villageA1,
+    } });
+    expect(res.status).toBe(201);
+    const id = res.body.process.id as string;
+    await decideStep(h, id, 'OWNERSHIP_CONFIRMATION', village, { action: 'RETURN', reason: '跨村使用', data: {} });
+    await decideStep(h, id, 'OWNERSHIP_REDETERMINATION', township, { action: 'DONE', data: { managingLevel: 'TOWNSHIP', ownerName: '东风镇人民政府' } });
+    await decideStep(h, id, 'OWNERSHIP_CONFIRMATION', township, { action: 'APPROVE', data: { ownerName: '东风镇集体资产管理中心', certificateNo: 'QQ-1' } });
+    await decideStep(h, id, 'HANDOVER_OUT', township, { action: 'DONE', data: {} });
+    await decideStep(h, id, 'HANDOVER_IN', township, { action: 'DONE', data: {} });
+    await eventually(async () => (await h.prisma.process.findUniqueOrThrow({ where: { id } })).status === 'IN_USE', 'in use');
+    await new Promise((r) => setTimeout(r, 1500));
+    await saveProcess(h, id, 'asset-ownership-confirmed');
+  });
+
   it('microcredit: a loan repaid after its reminders, and a loan overdue past 90 days handed to the risk-compensation fund', async () => {
     const h = await harness({ policy: microcreditTestPolicy() });
     const caseId = await createCase(h);

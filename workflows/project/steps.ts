@@ -12,7 +12,9 @@ import type { ProcessCoreState } from '../process/state';
 import { refuse } from '../refusals';
 import { PROJECT_STEPS as S } from './contracts';
 import { behindPaceEffects, beijingDate, checkPace, isDate, nextBehindStreak } from './rules';
-import { ASSET_CLASSES } from '../asset/rules';
+import type { AssetClass, ManagingLevel } from '../asset/rules';
+import { ASSET_CLASSES, MANAGING_LEVELS } from '../asset/rules';
+import { assetProcessId } from '../asset/contracts';
 
 /** 乡镇审核六项 — the six checks of the township review. */
 export const TOWNSHIP_CHECKS = ['authenticity', 'necessity', 'feasibility', 'budgetEstimate', 'farmerLinkage', 'performanceTargets'] as const;
@@ -131,9 +133,13 @@ export function projectRules(budgetFen: number, policy: ProjectPolicy): ProcessS
       actions: ['DONE'],
       check: (d) => text(d.data, 'assetName', 200, true)
         ?? (ASSET_CLASSES.includes(d.data.assetClass as never) ? null : { code: 'ACTION_NOT_ALLOWED', message: `data.assetClass: one of ${ASSET_CLASSES.join(', ')}`, field: 'data.assetClass' })
-        ?? int(d.data, 'valueFen', 0, 1e13) ?? text(d.data, 'assetKind', 40, false),
+        ?? int(d.data, 'valueFen', 0, 1e13) ?? text(d.data, 'assetKind', 40, false)
+        ?? (d.data.managingLevel === undefined || MANAGING_LEVELS.includes(d.data.managingLevel as never) ? null
+          : { code: 'ACTION_NOT_ALLOWED', message: `data.managingLevel: one of ${MANAGING_LEVELS.join(', ')}`, field: 'data.managingLevel' }),
       auditAction: () => 'ASSET_REGISTERED',
-      onDecision: (d, draft) => draft.setData({ asset: { name: d.data.assetName, assetClass: d.data.assetClass, valueFen: d.data.valueFen, kind: d.data.assetKind ?? 'GENERAL' } }),
+      onDecision: (d, draft) => draft.setData({
+        asset: { name: d.data.assetName, assetClass: d.data.assetClass, valueFen: d.data.valueFen, kind: d.data.assetKind ?? 'GENERAL', managingLevel: d.data.managingLevel ?? 'VILLAGE' },
+      }),
     },
     [S.INVESTIGATION]: {
       actions: ['APPROVE', 'RETURN', 'REJECT'],
@@ -146,4 +152,28 @@ export function projectRules(budgetFen: number, policy: ProjectPolicy): ProcessS
     [S.HANDOVER_OUT]: { actions: ['DONE'], auditAction: () => 'HANDOVER_CONFIRMED_OUT' },
     [S.HANDOVER_IN]: { actions: ['DONE'], auditAction: () => 'HANDOVER_CONFIRMED_IN' },
   };
+}
+
+/** An asset a project registered (资产登记), with its reference and process id. */
+export interface RegisteredAsset {
+  reference: string;
+  assetId: string;
+  name: string;
+  assetClass: AssetClass;
+  valueFen: number;
+  kind: string;
+  managingLevel: ManagingLevel;
+}
+
+/**
+ * The assets a project registered, from its data: one keeps the project's reference, several are
+ * numbered `<reference>-1`, `<reference>-2` … in the order listed.
+ */
+export function registeredAssets(data: Record<string, unknown>, reference: string): RegisteredAsset[] {
+  type Stored = { name: string; assetClass: AssetClass; valueFen: number; kind?: string; managingLevel?: ManagingLevel };
+  const list = (Array.isArray(data.assets) ? data.assets : data.asset ? [data.asset] : []) as Stored[];
+  return list.map((a, i) => {
+    const ref = list.length === 1 ? reference : `${reference}-${i + 1}`;
+    return { reference: ref, assetId: assetProcessId(ref), name: a.name, assetClass: a.assetClass, valueFen: a.valueFen, kind: a.kind ?? 'GENERAL', managingLevel: a.managingLevel ?? 'VILLAGE' };
+  });
 }
