@@ -53,6 +53,45 @@ export const PROJECT_ASSET: ProcessKindDef = {
     },
     [S.HANDOVER_OUT]: { label: b('资产移交（移交方确认）', 'Hand the asset over'), level: 'TOWNSHIP', ...handoverNote },
     [S.HANDOVER_IN]: { label: b('资产移交（接收方确认）', 'Confirm receipt of the asset'), level: 'VILLAGE', ...handoverNote },
+    [S.DISTRIBUTION_PLAN]: {
+      label: b('收益分配方案（村级决议）', 'Income distribution plan (village decision)'), level: 'VILLAGE',
+      help: b('请按村民代表大会决议填报本经营性资产的收益分配方案：用于公益岗位工资、农户分红和村集体留存的比例（整数，合计 100%）。公益岗位比例不得低于政策规定。',
+        'Enter the plan the village assembly decided for this income asset: the shares for 公益岗位 wages, household dividends and the collective (whole per cents adding up to 100). The 公益岗位 share may not fall below the policy.'),
+      actions: [{ action: 'DONE', label: b('提交乡镇审核', 'Send to the township') }],
+      data: z.object({
+        resolution: safeText().trim().min(1).max(1000), welfareJobPct: z.number().int().min(0).max(100), householdPct: z.number().int().min(0).max(100),
+        collectivePct: z.number().int().min(0).max(100),
+      }).strict(),
+      fields: [
+        { name: 'resolution', type: 'textarea', label: b('村民代表大会决议（日期、文号或摘要）', 'Village assembly decision (date, number or summary)'), required: true, maxLength: 1000 },
+        { name: 'welfareJobPct', type: 'number', label: b('公益岗位工资比例（%）', '公益岗位 wages (%)'), required: true },
+        { name: 'householdPct', type: 'number', label: b('农户分红比例（%）', 'Household dividends (%)'), required: true },
+        { name: 'collectivePct', type: 'number', label: b('村集体留存比例（%）', 'Kept by the collective (%)'), required: true },
+      ],
+    },
+    [S.DISTRIBUTION_TOWNSHIP_REVIEW]: {
+      label: b('收益分配方案审核（乡镇）', 'Distribution plan review (township)'), level: 'TOWNSHIP',
+      help: b('审核村级收益分配方案：同意报县备案；需修改的退回村里；不符合规定的驳回，由村里重新决议。退回、驳回须说明理由。',
+        'Review the village\'s plan: approve it for filing by the county; return it for revision; or reject it (the village decides a new one). A return or rejection needs a reason.'),
+      actions: [{ action: 'APPROVE', label: b('审核通过，报县备案', 'Approve; send for filing') }, { action: 'RETURN', label: b('退回修改', 'Return') }, { action: 'REJECT', label: b('驳回', 'Reject') }],
+      data: z.object({}).strict(), fields: [],
+    },
+    [S.DISTRIBUTION_COUNTY_FILING]: {
+      label: b('收益分配方案备案（县级）', 'Distribution plan filing (county)'), level: 'COUNTY',
+      actions: [{ action: 'APPROVE', label: b('予以备案', 'File the plan') }, { action: 'RETURN', label: b('退回修改', 'Return') }, { action: 'REJECT', label: b('不予备案', 'Reject') }],
+      data: z.object({}).strict(), fields: [],
+    },
+    [S.PAYOUT_CONFIRMATION]: {
+      label: b('收益发放确认', 'Confirm the payout'), level: 'VILLAGE',
+      help: b('按已备案的收益分配方案发放本期收益后，请填报实际发放金额（分）和受益农户数。逾期未确认将逐级督办。',
+        'After paying this period\'s income out under the filed plan, enter the amount paid (fen) and the households paid. Late confirmations are escalated.'),
+      actions: [{ action: 'DONE', label: b('确认已发放', 'Confirm') }],
+      data: z.object({ paidFen: z.number().int().min(0).max(1e13), households: z.number().int().min(0).max(100_000).optional() }).strict(),
+      fields: [
+        { name: 'paidFen', type: 'number', label: b('实际发放金额（分）', 'Paid (fen)'), required: true },
+        { name: 'households', type: 'number', label: b('受益农户数', 'Households paid') },
+      ],
+    },
     [S.INSPECTION]: {
       label: b('资产管护巡查', 'Asset inspection'), level: 'VILLAGE',
       help: b('巡查资产状况并记录（可附照片说明）；经营性资产请填报本期收益（分）。', 'Inspect the asset and record its condition (notes or photo references); for an income asset, the income since the last inspection (fen).'),
@@ -95,5 +134,8 @@ export const PROJECT_ASSET: ProcessKindDef = {
     OWNERSHIP_DISPUTED: b('确权有异议，退回', 'Ownership disputed'), OWNERSHIP_REDETERMINED: b('重新确权', 'Ownership determined again'),
     HANDOVER_CONFIRMED_OUT: b('移交方确认移交', 'Handover confirmed by the giver'), HANDOVER_CONFIRMED_IN: b('接收方确认接收', 'Receipt confirmed by the owner'),
     ASSET_HANDED_OVER: b('资产移交完成，转入管护', 'Asset handed over; upkeep begins'),
+    ASSET_INCOME_RECORDED: b('收益登记', 'Income recorded'), DISTRIBUTION_PLAN_DUE: b('应制定收益分配方案', 'Distribution plan due'),
+    DISTRIBUTION_PLAN_DECIDED: b('村级决议收益分配方案', 'Distribution plan decided by the village'), DISTRIBUTION_PLAN_FILED: b('收益分配方案县级备案', 'Distribution plan filed by the county'),
+    PAYOUT_DUE: b('本期收益应发放', 'Payout due'), PAYOUT_CONFIRMED: b('收益发放确认', 'Payout confirmed'),
   },
 };

@@ -10,7 +10,7 @@ import { AppError } from '../http/app-error';
 import type { TPolicy } from '../../workflows/policy';
 import { awaitProcessStartUpdate, processWorkflowId } from '../../workflows/process-contracts';
 import type { AssetFacts, AssetInput, RequestDisposalArgs } from '../../workflows/asset/contracts';
-import { ASSET_KIND, ASSET_WORKFLOW, assetProcessId, requestAssetDisposalUpdate } from '../../workflows/asset/contracts';
+import { ASSET_KIND, ASSET_WORKFLOW, assetProcessId, recordAssetIncomeUpdate, requestAssetDisposalUpdate } from '../../workflows/asset/contracts';
 import { loadProcessRow, sendProcessUpdate } from './process-actions';
 import { actorOf } from './case-actions';
 import { assetPolicy } from '../../workflows/asset/policy';
@@ -75,4 +75,13 @@ export async function requestAssetDisposal(
   const p = await loadProcessRow(ctx, official, processId);
   if (p.kind !== ASSET_KIND) throw new AppError('NOT_FOUND', `asset ${processId} not found`, { field: 'id' });
   await sendProcessUpdate(ctx, official, p, requestAssetDisposalUpdate, { method: body.method, reason: body.reason, actor: actorOf(official) });
+}
+
+/** 收益登记 — records income of a 经营性 asset; refusals (public asset, not handed over, disposed of) map to 4xx. */
+export async function recordAssetIncome(
+  ctx: ServiceContext, official: AuthOfficial, processId: string, body: { amountFen: number; receivedOn: string; source: string },
+): Promise<void> {
+  const p = await loadProcessRow(ctx, official, processId);
+  if (p.kind !== ASSET_KIND) throw new AppError('NOT_FOUND', `asset ${processId} not found`, { field: 'id' });
+  await sendProcessUpdate(ctx, official, p, recordAssetIncomeUpdate, { ...body, actor: actorOf(official) });
 }

@@ -15,6 +15,7 @@ import type { ProcessDraft } from '../process/draft';
 import { refuse } from '../refusals';
 import type { AssetClass, ManagingLevel } from './rules';
 import { MANAGING_LEVELS, responsibleOwner } from './rules';
+import { DEFAULT_DISTRIBUTION_POLICY, distributionRules } from './distribution';
 
 /** 设施状况 — conditions an inspection records. */
 export const ASSET_CONDITIONS = ['GOOD', 'NEEDS_UPKEEP', 'DAMAGED'] as const;
@@ -142,10 +143,11 @@ export function ownershipRules(policy: Pick<AssetPolicy, 'ownership'>): ProcessS
 }
 
 /** The step rules of an asset under `policy`. */
-export function assetRules(policy: Pick<AssetPolicy, 'disposal' | 'ownership'>): ProcessStepRules {
+export function assetRules(policy: Pick<AssetPolicy, 'disposal' | 'ownership' | 'distribution'>): ProcessStepRules {
   return {
     ...ASSET_RULES,
     ...ownershipRules(policy),
+    ...distributionRules(policy.distribution ?? DEFAULT_DISTRIBUTION_POLICY),
     [S.DISPOSAL_TOWNSHIP_REVIEW]: {
       actions: ['APPROVE', 'REJECT'],
       onDecision: (d, draft) => {

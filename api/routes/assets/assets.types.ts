@@ -27,3 +27,10 @@ export const ZRequestDisposalSchema = z.object({
   method: z.enum(['SALE', 'TRANSFER', 'SCRAP']).describe('拍卖/转让 (SALE), 无偿划转 (TRANSFER), 报废 (SCRAP)'),
   reason: safeText().trim().min(1).max(1000),
 }).strict();
+
+/** POST /api/assets/:id/income — 收益登记 of a 经营性 asset; money in fen. */
+export const ZRecordIncomeSchema = z.object({
+  amountFen: z.number().int().min(1).max(1e13),
+  receivedOn: safeText().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD'),
+  source: safeText().trim().min(1).max(200).describe('where it came from, e.g. 电费结算, 租金'),
+}).strict();
