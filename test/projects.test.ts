@@ -145,6 +145,46 @@ describe('fund projects on the process core', () => {
     expect(actions).not.toContain('NOT_STARTED_FLAGGED');
   });
 
+  it('a project registers several assets at acceptance; each is confirmed by its own owner and handed over, and the project ends once all of them are', async () => {
+    const processId = await propose(`T6-${run}`);
+    await toApproval(processId);
+    await decide(processId, 'START_WORKS', township, { action: 'DONE', data: { startedOn: '2026-04-01' } });
+    await decide(processId, 'PROGRESS_REPORT', township, { action: 'DONE', data: { asOf: '2026-11-30', physicalPct: 100, paidFen: 960_000 } });
+    await decide(processId, 'ACCEPTANCE', county, { action: 'APPROVE', data: { acceptedOn: '2026-12-01', record: '合格' } });
+    const reg = await openTask(processId, 'ASSET_REGISTRATION');
+    const post = (data: unknown) => h.api('POST', `/api/tasks/${reg.id}/decision`, { as: township, body: { action: 'DONE', data } });
+    // Hostile lists are refused, naming the field.
+    expect((await post({ assets: [] })).status).toBe(400);
+    const badItem = await post({ assets: [{ assetName: '光伏电站', assetClass: 'INCOME', valueFen: 600_000 }, { assetName: '道路', assetClass: 'ROADS', valueFen: 1 }] });
+    expect(badItem.status).toBe(400);
+    expect(JSON.stringify(badItem.body.error)).toContain('assetClass');
+    const registered = await post({ assets: [
+      { assetName: '一村光伏电站', assetClass: 'INCOME', valueFen: 600_000, assetKind: 'SOLAR' },
+      { assetName: '连村产业路', assetClass: 'PUBLIC', valueFen: 400_000, assetKind: 'ROAD', managingLevel: 'TOWNSHIP' },
+    ] });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(200);
+    const [solar, road] = [`ZC-T6-${run}-1`, `ZC-T6-${run}-2`];
+    // Each asset is confirmed by the owner its class and managing level name: the village collective, and the township.
+    expect((await openTask(solar, 'OWNERSHIP_CONFIRMATION')).assigneeId).toBe(village);
+    expect((await openTask(road, 'OWNERSHIP_CONFIRMATION')).assigneeId).toBe(township);
+    await decide(solar, 'OWNERSHIP_CONFIRMATION', village, { action: 'APPROVE', data: { ownerName: '一村股份经济合作社' } });
+    await decide(solar, 'HANDOVER_OUT', township, { action: 'DONE', data: {} });
+    await decide(solar, 'HANDOVER_IN', village, { action: 'DONE', data: {} });
+    await eventually(async () => (await h.prisma.process.findUniqueOrThrow({ where: { id: solar } })).status === 'IN_USE', 'the solar station in use');
+    // One asset handed over is not enough: the project waits for the other.
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await h.prisma.process.findUniqueOrThrow({ where: { id: processId } })).status).toBe('HANDING_OVER');
+    await decide(road, 'OWNERSHIP_CONFIRMATION', township, { action: 'APPROVE', data: { ownerName: '东风镇人民政府' } });
+    await decide(road, 'HANDOVER_OUT', township, { action: 'DONE', data: {} });
+    await decide(road, 'HANDOVER_IN', township, { action: 'DONE', data: {} });
+    expect(await h.client.workflow.getHandle(`process-${processId}`).result()).toEqual({ processId, status: 'HANDED_OVER' });
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+    expect(row.data).toMatchObject({ assetIds: [solar, road], assets: [{ name: '一村光伏电站', kind: 'SOLAR' }, { name: '连村产业路', managingLevel: 'TOWNSHIP' }] });
+    expect((row.data as any).assetsHandedOver.map((a: { assetId: string }) => a.assetId)).toEqual([solar, road]);
+    const assets = await h.prisma.process.findMany({ where: { id: { in: [solar, road] } }, orderBy: { id: 'asc' } });
+    expect(assets.map((a) => [a.status, (a.data as any).projectId, (a.data as any).valueFen])).toEqual([['IN_USE', processId, 600_000], ['IN_USE', processId, 400_000]]);
+  });
+
   it('a project behind the spending pace gets a catch-up task for the township, escalated to the county when overdue; three months in a row opens an 约谈 for the county', async () => {
     const processId = await propose(`T2-${run}`);
     await toApproval(processId);

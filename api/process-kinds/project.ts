@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { safeText } from '../../core/text';
 import { PROJECT_KIND, PROJECT_STEPS as S } from '../../workflows/project/contracts';
-import { TOWNSHIP_CHECKS } from '../../workflows/project/steps';
+import { MAX_ASSETS_PER_PROJECT, TOWNSHIP_CHECKS } from '../../workflows/project/steps';
 import type { ProcessFormField, ProcessKindDef } from './types';
 
 const b = (zh: string, en: string) => ({ 'zh-CN': zh, en });
@@ -25,6 +25,12 @@ const approveReturn = (approve: [string, string]) => [
 const opinion: ProcessFormField = { name: 'opinion', type: 'textarea', label: b('意见', 'Opinion'), maxLength: 1000 };
 const ZOpinion = z.object({ opinion: note(1000).optional() }).strict();
 const confirm = { actions: [{ action: 'DONE' as const, label: b('确认', 'Confirm') }], data: z.object({}).strict(), fields: [] };
+
+/** One asset of 资产登记 (the form registers one; the API may send `assets`, a list of them). */
+const ZRegisteredAsset = z.object({
+  assetName: note(200), assetClass: z.enum(['INCOME', 'PUBLIC', 'HOUSEHOLD']), valueFen: z.number().int().min(0).max(1e13),
+  assetKind: safeText().regex(/^[A-Z_]{1,40}$/).optional(), managingLevel: z.enum(['VILLAGE', 'TOWNSHIP', 'COUNTY']).optional(),
+}).strict();
 
 /** The fund project kind. */
 export const FUND_PROJECT: ProcessKindDef = {
@@ -87,10 +93,8 @@ export const FUND_PROJECT: ProcessKindDef = {
     [S.ASSET_REGISTRATION]: {
       label: b('资产登记（确权）', 'Register the asset'), level: 'TOWNSHIP',
       actions: [{ action: 'DONE', label: b('登记', 'Register') }],
-      data: z.object({
-        assetName: note(200), assetClass: z.enum(['INCOME', 'PUBLIC', 'HOUSEHOLD']), valueFen: z.number().int().min(0).max(1e13),
-        assetKind: safeText().regex(/^[A-Z_]{1,40}$/).optional(), managingLevel: z.enum(['VILLAGE', 'TOWNSHIP', 'COUNTY']).optional(),
-      }).strict(),
+      // One asset in its own fields (the form), or several in `assets` (the API); the workflow's rule requires one or the other.
+      data: ZRegisteredAsset.partial().extend({ assets: z.array(ZRegisteredAsset).min(1).max(MAX_ASSETS_PER_PROJECT).optional() }).strict(),
       fields: [
         { name: 'assetName', type: 'text', label: b('资产名称', 'Asset name'), required: true, maxLength: 200 },
         { name: 'assetClass', type: 'select', label: b('资产类别', 'Class'), required: true, options: [

@@ -131,15 +131,12 @@ export function projectRules(budgetFen: number, policy: ProjectPolicy): ProcessS
     },
     [S.ASSET_REGISTRATION]: {
       actions: ['DONE'],
-      check: (d) => text(d.data, 'assetName', 200, true)
-        ?? (ASSET_CLASSES.includes(d.data.assetClass as never) ? null : { code: 'ACTION_NOT_ALLOWED', message: `data.assetClass: one of ${ASSET_CLASSES.join(', ')}`, field: 'data.assetClass' })
-        ?? int(d.data, 'valueFen', 0, 1e13) ?? text(d.data, 'assetKind', 40, false)
-        ?? (d.data.managingLevel === undefined || MANAGING_LEVELS.includes(d.data.managingLevel as never) ? null
-          : { code: 'ACTION_NOT_ALLOWED', message: `data.managingLevel: one of ${MANAGING_LEVELS.join(', ')}`, field: 'data.managingLevel' }),
+      check: (d) => checkRegisteredAssets(d.data),
       auditAction: () => 'ASSET_REGISTERED',
-      onDecision: (d, draft) => draft.setData({
-        asset: { name: d.data.assetName, assetClass: d.data.assetClass, valueFen: d.data.valueFen, kind: d.data.assetKind ?? 'GENERAL', managingLevel: d.data.managingLevel ?? 'VILLAGE' },
-      }),
+      onDecision: (d, draft) => {
+        const assets = assetsOfRegistration(d.data);
+        draft.setData({ asset: assets[0], ...(Array.isArray(d.data.assets) ? { assets } : {}) });
+      },
     },
     [S.INVESTIGATION]: {
       actions: ['APPROVE', 'RETURN', 'REJECT'],
@@ -152,6 +149,46 @@ export function projectRules(budgetFen: number, policy: ProjectPolicy): ProcessS
     [S.HANDOVER_OUT]: { actions: ['DONE'], auditAction: () => 'HANDOVER_CONFIRMED_OUT' },
     [S.HANDOVER_IN]: { actions: ['DONE'], auditAction: () => 'HANDOVER_CONFIRMED_IN' },
   };
+}
+
+/** Most assets one registration lists. */
+export const MAX_ASSETS_PER_PROJECT = 50;
+
+function checkOneAsset(a: Record<string, unknown>, at: string): Refusal | null {
+  const r = text(a, 'assetName', 200, true)
+    ?? (ASSET_CLASSES.includes(a.assetClass as never) ? null : { code: 'ACTION_NOT_ALLOWED', message: `data.assetClass: one of ${ASSET_CLASSES.join(', ')}`, field: 'data.assetClass' })
+    ?? int(a, 'valueFen', 0, 1e13) ?? text(a, 'assetKind', 40, false)
+    ?? (a.managingLevel === undefined || MANAGING_LEVELS.includes(a.managingLevel as never) ? null
+      : { code: 'ACTION_NOT_ALLOWED', message: `data.managingLevel: one of ${MANAGING_LEVELS.join(', ')}`, field: 'data.managingLevel' });
+  if (!r || !at) return r;
+  const field = r.field?.replace(/^data\./, `data.${at}.`);
+  return { ...r, field, message: r.message.replace(/^data\./, `data.${at}.`) };
+}
+
+/** 资产登记 takes one asset (assetName, assetClass, valueFen …) or a list `assets` of them; each is checked, the field named by its place. */
+export function checkRegisteredAssets(data: Record<string, unknown>): Refusal | null {
+  if (data.assets === undefined) return checkOneAsset(data, '');
+  const list = data.assets;
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_ASSETS_PER_PROJECT) {
+    return { code: 'ACTION_NOT_ALLOWED', message: `data.assets: a list of 1 to ${MAX_ASSETS_PER_PROJECT} assets`, field: 'data.assets' };
+  }
+  for (const [i, a] of list.entries()) {
+    if (typeof a !== 'object' || a === null) return { code: 'ACTION_NOT_ALLOWED', message: `data.assets.${i}: an asset`, field: `data.assets.${i}` };
+    const r = checkOneAsset(a as Record<string, unknown>, `assets.${i}`);
+    if (r) return r;
+  }
+  return null;
+}
+
+type StoredAsset = { name: string; assetClass: AssetClass; valueFen: number; kind: string; managingLevel: ManagingLevel };
+
+/** The assets of a registration's (checked) data, as the project keeps them. */
+export function assetsOfRegistration(data: Record<string, unknown>): StoredAsset[] {
+  const list = (Array.isArray(data.assets) ? data.assets : [data]) as Record<string, unknown>[];
+  return list.map((a) => ({
+    name: String(a.assetName), assetClass: a.assetClass as AssetClass, valueFen: a.valueFen as number, kind: (a.assetKind as string | undefined) ?? 'GENERAL',
+    managingLevel: (a.managingLevel as ManagingLevel | undefined) ?? 'VILLAGE',
+  }));
 }
 
 /** An asset a project registered (资产登记), with its reference and process id. */
