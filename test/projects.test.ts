@@ -10,7 +10,7 @@ import { compressedPolicy } from '../workflows/policy';
 import type { TPolicy } from '../workflows/policy';
 import type { Harness } from './support/harness';
 import { DEMO, eventually, startHarness } from './support/harness';
-import { csrfOf, getPage, postForm } from './support/link-client';
+import { csrfOf, getPage, postForm, textOf } from './support/link-client';
 import type { TestSmtp } from './support/smtp';
 import { startTestSmtp } from './support/smtp';
 
@@ -145,7 +145,7 @@ describe('fund projects on the process core', () => {
     expect(actions).not.toContain('NOT_STARTED_FLAGGED');
   });
 
-  it('a project registers several assets at acceptance; each is confirmed by its own owner and handed over, and the project ends once all of them are', async () => {
+  it('a project registers several assets at acceptance (the task-link form takes further assets one a line); each is confirmed by its own owner and handed over, and the project ends once all of them are', async () => {
     const processId = await propose(`T6-${run}`);
     await toApproval(processId);
     await decide(processId, 'START_WORKS', township, { action: 'DONE', data: { startedOn: '2026-04-01' } });
@@ -158,11 +158,18 @@ describe('fund projects on the process core', () => {
     const badItem = await post({ assets: [{ assetName: '光伏电站', assetClass: 'INCOME', valueFen: 600_000 }, { assetName: '道路', assetClass: 'ROADS', valueFen: 1 }] });
     expect(badItem.status).toBe(400);
     expect(JSON.stringify(badItem.body.error)).toContain('assetClass');
-    const registered = await post({ assets: [
-      { assetName: '一村光伏电站', assetClass: 'INCOME', valueFen: 600_000, assetKind: 'SOLAR' },
-      { assetName: '连村产业路', assetClass: 'PUBLIC', valueFen: 400_000, assetKind: 'ROAD', managingLevel: 'TOWNSHIP' },
-    ] });
-    expect(registered.status, JSON.stringify(registered.body)).toBe(200);
+    // The township registers through its task link: one asset in the fields, the others one a line.
+    const email = (await h.prisma.official.findUniqueOrThrow({ where: { id: township } })).email as string;
+    const mail = await smtp.waitFor((m) => m.kind === 'NEW_TASK' && m.to.includes(email) && m.text.includes(`T6-${run}`) && /资产登记|Register the asset/.test(m.text), 'the registration mail');
+    const form = await getPage(`${mail.link!}?lang=zh-CN`);
+    expect(form.status).toBe(200);
+    const fields = { action: 'DONE', f_assetName: '一村光伏电站', f_assetClass: 'INCOME', f_valueFen: '600000', f_managingLevel: 'VILLAGE' };
+    const badLine = await postForm(mail.link!, { csrf: csrfOf(form.html), ...fields, f_moreAssets: '连村产业路|道路类|400000' });
+    expect(badLine.status).toBeGreaterThanOrEqual(400);
+    expect(badLine.status).toBeLessThan(500);
+    expect(textOf(badLine.html)).toContain('moreAssets line 1');
+    const posted = await postForm(mail.link!, { csrf: csrfOf(form.html), ...fields, f_moreAssets: '连村产业路|公益性|400000|ROAD|乡镇' });
+    expect(posted.status, textOf(posted.html).slice(0, 300)).toBe(303);
     const [solar, road] = [`ZC-T6-${run}-1`, `ZC-T6-${run}-2`];
     // Each asset is confirmed by the owner its class and managing level name: the village collective, and the township.
     expect((await openTask(solar, 'OWNERSHIP_CONFIRMATION')).assigneeId).toBe(village);
@@ -179,7 +186,7 @@ describe('fund projects on the process core', () => {
     await decide(road, 'HANDOVER_IN', township, { action: 'DONE', data: {} });
     expect(await h.client.workflow.getHandle(`process-${processId}`).result()).toEqual({ processId, status: 'HANDED_OVER' });
     const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
-    expect(row.data).toMatchObject({ assetIds: [solar, road], assets: [{ name: '一村光伏电站', kind: 'SOLAR' }, { name: '连村产业路', managingLevel: 'TOWNSHIP' }] });
+    expect(row.data).toMatchObject({ assetIds: [solar, road], assets: [{ name: '一村光伏电站', assetClass: 'INCOME' }, { name: '连村产业路', kind: 'ROAD', managingLevel: 'TOWNSHIP' }] });
     expect((row.data as any).assetsHandedOver.map((a: { assetId: string }) => a.assetId)).toEqual([solar, road]);
     const assets = await h.prisma.process.findMany({ where: { id: { in: [solar, road] } }, orderBy: { id: 'asc' } });
     expect(assets.map((a) => [a.status, (a.data as any).projectId, (a.data as any).valueFen])).toEqual([['IN_USE', processId, 600_000], ['IN_USE', processId, 400_000]]);

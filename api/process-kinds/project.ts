@@ -94,7 +94,9 @@ export const FUND_PROJECT: ProcessKindDef = {
       label: b('资产登记（确权）', 'Register the asset'), level: 'TOWNSHIP',
       actions: [{ action: 'DONE', label: b('登记', 'Register') }],
       // One asset in its own fields (the form), or several in `assets` (the API); the workflow's rule requires one or the other.
-      data: ZRegisteredAsset.partial().extend({ assets: z.array(ZRegisteredAsset).min(1).max(MAX_ASSETS_PER_PROJECT).optional() }).strict(),
+      data: ZRegisteredAsset.partial().extend({
+        assets: z.array(ZRegisteredAsset).min(1).max(MAX_ASSETS_PER_PROJECT).optional(), moreAssets: safeText().max(10_000).optional(),
+      }).strict(),
       fields: [
         { name: 'assetName', type: 'text', label: b('资产名称', 'Asset name'), required: true, maxLength: 200 },
         { name: 'assetClass', type: 'select', label: b('资产类别', 'Class'), required: true, options: [
@@ -105,6 +107,8 @@ export const FUND_PROJECT: ProcessKindDef = {
           { value: 'VILLAGE', label: b('村级（村集体经济组织）', 'Village (collective)') }, { value: 'TOWNSHIP', label: b('乡镇级（跨村资产）', 'Township (across villages)') },
           { value: 'COUNTY', label: b('县级行业主管部门', 'County department') },
         ] },
+        { name: 'moreAssets', type: 'textarea', label: b('其他资产（每行一项：名称|类别|价值（分）|种类|主管层级）', 'Further assets (one a line: name|class|value (fen)|kind|managing level)'), maxLength: 10_000,
+          help: b('例：连村产业路|公益性|400000|ROAD|乡镇。类别：经营性、公益性、到户类；主管层级：村、乡镇、县（可省略，默认村）。', 'E.g. 连村产业路|PUBLIC|400000|ROAD|TOWNSHIP. Class: INCOME, PUBLIC, HOUSEHOLD; level VILLAGE, TOWNSHIP or COUNTY (default VILLAGE).') },
       ],
     },
     [S.INVESTIGATION]: {

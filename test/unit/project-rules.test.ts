@@ -202,6 +202,13 @@ describe('asset registration (资产登记) of one asset or several', () => {
     ]);
     expect(registeredAssets({ assets: list }, 'P1').map((a) => a.assetId)).toEqual(['ZC-P1-1', 'ZC-P1-2']);
     expect(registeredAssets({ asset: list[0] }, 'P1').map((a) => a.assetId)).toEqual(['ZC-P1']);
+    // The form's further assets, one a line, in Chinese or English words.
+    expect(checkRegisteredAssets({ ...one, moreAssets: '产业路|公益性|50||乡镇\n冷库|INCOME|70' })).toBeNull();
+    expect(checkRegisteredAssets({ ...one, moreAssets: '产业路|道路|50' })).toMatchObject({ field: 'data.moreAssets', message: expect.stringContaining('line 1') });
+    expect(checkRegisteredAssets({ ...one, moreAssets: '产业路|公益性|五十' })?.field).toBe('data.moreAssets');
+    expect(assetsOfRegistration({ ...one, moreAssets: '产业路|公益性|50||乡镇\n\n冷库|INCOME|70' }).map((a) => [a.name, a.assetClass, a.valueFen, a.kind, a.managingLevel])).toEqual([
+      ['光伏电站', 'INCOME', 100, 'SOLAR', 'VILLAGE'], ['产业路', 'PUBLIC', 50, 'GENERAL', 'TOWNSHIP'], ['冷库', 'INCOME', 70, 'GENERAL', 'VILLAGE'],
+    ]);
   });
 });
 

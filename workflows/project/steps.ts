@@ -135,7 +135,7 @@ export function projectRules(budgetFen: number, policy: ProjectPolicy): ProcessS
       auditAction: () => 'ASSET_REGISTERED',
       onDecision: (d, draft) => {
         const assets = assetsOfRegistration(d.data);
-        draft.setData({ asset: assets[0], ...(Array.isArray(d.data.assets) ? { assets } : {}) });
+        draft.setData({ asset: assets[0], ...(assets.length > 1 || Array.isArray(d.data.assets) ? { assets } : {}) });
       },
     },
     [S.INVESTIGATION]: {
@@ -165,9 +165,43 @@ function checkOneAsset(a: Record<string, unknown>, at: string): Refusal | null {
   return { ...r, field, message: r.message.replace(/^data\./, `data.${at}.`) };
 }
 
-/** 资产登记 takes one asset (assetName, assetClass, valueFen …) or a list `assets` of them; each is checked, the field named by its place. */
+const CLASS_WORDS: Record<string, AssetClass> = { 经营性: 'INCOME', 公益性: 'PUBLIC', 到户类: 'HOUSEHOLD' };
+const LEVEL_WORDS: Record<string, ManagingLevel> = { 村: 'VILLAGE', 村级: 'VILLAGE', 乡镇: 'TOWNSHIP', 乡镇级: 'TOWNSHIP', 县: 'COUNTY', 县级: 'COUNTY' };
+
+/**
+ * The further assets of the task-link form: one per line, `名称|类别|价值（分）[|种类][|主管层级]`
+ * (类别 经营性/公益性/到户类 or INCOME/PUBLIC/HOUSEHOLD; 层级 村/乡镇/县 or VILLAGE/TOWNSHIP/COUNTY).
+ * Lines become assets in the API's shape; a line that is not one keeps its text so the check names it.
+ */
+export function parseAssetLines(text: string): Record<string, unknown>[] {
+  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '').map((line) => {
+    const [name, cls, value, kind, level] = line.split(/[|｜]/).map((x) => x.trim());
+    const fen = /^\d{1,13}$/.test(value ?? '') ? Number(value) : value;
+    return {
+      assetName: name, assetClass: CLASS_WORDS[cls] ?? cls, valueFen: fen,
+      ...(kind ? { assetKind: kind } : {}), ...(level ? { managingLevel: LEVEL_WORDS[level] ?? level } : {}),
+    };
+  });
+}
+
+/**
+ * 资产登记 takes one asset (assetName, assetClass, valueFen …, plus further ones as lines of
+ * `moreAssets` on the form) or a list `assets` of them (the API); each is checked, the field named by its place.
+ */
 export function checkRegisteredAssets(data: Record<string, unknown>): Refusal | null {
-  if (data.assets === undefined) return checkOneAsset(data, '');
+  if (data.assets === undefined) {
+    const first = checkOneAsset(data, '');
+    if (first || data.moreAssets === undefined || data.moreAssets === '') return first;
+    if (typeof data.moreAssets !== 'string' || data.moreAssets.length > 10_000) return { code: 'ACTION_NOT_ALLOWED', message: 'data.moreAssets: lines of text', field: 'data.moreAssets' };
+    const lines = parseAssetLines(data.moreAssets);
+    if (lines.length + 1 > MAX_ASSETS_PER_PROJECT) return { code: 'ACTION_NOT_ALLOWED', message: `data.moreAssets: at most ${MAX_ASSETS_PER_PROJECT - 1} further assets`, field: 'data.moreAssets' };
+    for (const [i, a] of lines.entries()) {
+      const r = checkOneAsset(a, '');
+      // CRITERIA_NOT_MET: the task-link page shows this message (the line and what is wrong), not only the code's sentence.
+      if (r) return { code: 'CRITERIA_NOT_MET', field: 'data.moreAssets', message: `data.moreAssets line ${i + 1} (名称|类别|价值（分）|种类|主管层级): ${r.message}` };
+    }
+    return null;
+  }
   const list = data.assets;
   if (!Array.isArray(list) || list.length === 0 || list.length > MAX_ASSETS_PER_PROJECT) {
     return { code: 'ACTION_NOT_ALLOWED', message: `data.assets: a list of 1 to ${MAX_ASSETS_PER_PROJECT} assets`, field: 'data.assets' };
@@ -184,7 +218,8 @@ type StoredAsset = { name: string; assetClass: AssetClass; valueFen: number; kin
 
 /** The assets of a registration's (checked) data, as the project keeps them. */
 export function assetsOfRegistration(data: Record<string, unknown>): StoredAsset[] {
-  const list = (Array.isArray(data.assets) ? data.assets : [data]) as Record<string, unknown>[];
+  const more = typeof data.moreAssets === 'string' ? parseAssetLines(data.moreAssets) : [];
+  const list = (Array.isArray(data.assets) ? data.assets : [data, ...more]) as Record<string, unknown>[];
   return list.map((a) => ({
     name: String(a.assetName), assetClass: a.assetClass as AssetClass, valueFen: a.valueFen as number, kind: (a.assetKind as string | undefined) ?? 'GENERAL',
     managingLevel: (a.managingLevel as ManagingLevel | undefined) ?? 'VILLAGE',
