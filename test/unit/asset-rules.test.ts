@@ -8,7 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { proposedOwnerName, responsibleOwner } from '../../workflows/asset/rules';
 import { assetRules, validateDisposalRequest } from '../../workflows/asset/steps';
 import {
-  checkShares, distributionOf, distributionWakeAt, openPayout, payoutDue, payoutSplit, planDue, planInForce, recordIncome, validateIncomeRecord,
+  checkShares, distributionOf, nextPayoutDue, distributionWakeAt, openPayout, payoutDue, payoutSplit, planDue, planInForce, recordIncome, validateIncomeRecord,
 } from '../../workflows/asset/distribution';
 import { assetPolicy } from '../../workflows/asset/policy';
 import { compressedPolicy } from '../../workflows/policy';
@@ -103,6 +103,15 @@ describe('收益分配 — the distribution plan and the payouts', () => {
     expect(checkShares({ ...plan, householdPct: 30.5, collectivePct: 9.5 }, 50)?.field).toBe('data.householdPct');
     expect(checkShares({ ...plan, resolution: ' ' }, 50)?.field).toBe('data.resolution');
     expect(payoutSplit(100_001, plan)).toEqual({ welfareJobFen: 60_000, householdFen: 30_000, collectiveFen: 10_001 });
+  });
+
+  it('a quarterly payout is due at the end of the calendar quarter (Beijing); other intervals count from the instant', () => {
+    const q = { unit: 'MONTHS' as const, amount: 3 };
+    expect(new Date(nextPayoutDue(Date.parse('2026-04-15T10:00:00+08:00'), q)).toISOString()).toBe('2026-06-30T16:00:00.000Z');
+    expect(new Date(nextPayoutDue(Date.parse('2026-07-01T00:00:00+08:00'), q)).toISOString()).toBe('2026-09-30T16:00:00.000Z');
+    expect(new Date(nextPayoutDue(Date.parse('2026-12-31T23:00:00+08:00'), q)).toISOString()).toBe('2026-12-31T16:00:00.000Z');
+    expect(new Date(nextPayoutDue(Date.parse('2026-11-02T00:00:00+08:00'), { unit: 'MONTHS', amount: 12 })).toISOString()).toBe('2026-12-31T16:00:00.000Z');
+    expect(nextPayoutDue(now, s(90))).toBe(now + 90_000);
   });
 
   it('village decision → township review → county filing; a return keeps the plan (revised), a rejection asks for a new one; filed, the payout clock starts', () => {

@@ -3,7 +3,7 @@
  * income records; the distribution plan (收益分配方案) decided by the village, reviewed by the
  * township and filed (备案) by the county — each may return it (the village revises) or reject it
  * (the village decides a new one), with a reason; once filed, a payout confirmation (收益发放确认)
- * for the village every payout period (quarterly by default), escalated when late by the task
+ * for the village at the end of every payout period (each calendar quarter by default), escalated when late by the task
  * block. A filed plan holds for its validity (a year), then a new plan is due. Pure.
  */
 import type { Refusal } from '../refusals';
@@ -79,6 +79,20 @@ export function payoutSplit(amountFen: number, s: DistributionShares): { welfare
 
 function after(fromMs: number, limit: TLimit): number {
   return addLimitWithoutCalendar(fromMs, limit) ?? addLimitWithoutCalendar(fromMs, { unit: 'CALENDAR_DAYS', amount: limit.amount }) as number;
+}
+
+const BEIJING_MS = 8 * 3_600_000;
+
+/**
+ * When the payout of the period holding `fromMs` is due: with a whole number of months dividing a
+ * year (quarterly: 3), the end of that calendar period in Beijing (季度末: 1 Apr, 1 Jul, 1 Oct, 1 Jan at
+ * 00:00); any other interval (e.g. seconds in a compressed test policy) simply after `fromMs`.
+ */
+export function nextPayoutDue(fromMs: number, every: TLimit): number {
+  if (every.unit !== 'MONTHS' || !Number.isInteger(every.amount) || every.amount < 1 || 12 % every.amount !== 0) return after(fromMs, every);
+  const d = new Date(fromMs + BEIJING_MS);
+  const endMonth = (Math.floor(d.getUTCMonth() / every.amount) + 1) * every.amount;
+  return Date.UTC(d.getUTCFullYear(), endMonth, 1) - BEIJING_MS;
 }
 
 const pct = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 100;
@@ -157,7 +171,7 @@ export function distributionWakeAt(s: ProcessCoreState): number {
 export function openPayout(draft: ProcessDraft, policy: DistributionPolicy): void {
   const plan = planInForce(draft.s.data) as DistributionPlan;
   const dueFen = undistributedFen(draft.s.data);
-  setDistribution(draft, { nextPayoutAt: draft.iso(after(draft.now, policy.payoutEvery)) });
+  setDistribution(draft, { nextPayoutAt: draft.iso(nextPayoutDue(draft.now, policy.payoutEvery)) });
   draft.event({ action: 'PAYOUT_DUE', data: { planNo: plan.no, undistributedFen: dueFen, ...payoutSplit(dueFen, plan) } });
   draft.openTask({ step: S.PAYOUT_CONFIRMATION, level: 'VILLAGE', limit: policy.payoutConfirmation });
 }
@@ -224,7 +238,7 @@ export function distributionRules(policy: DistributionPolicy): ProcessStepRules 
         const current = distributionOf(draft.s.data);
         const plan: DistributionPlan = { ...(current.plan as DistributionPlan), status: 'FILED', filedAt: d.at, validUntil: draft.iso(after(at, policy.validFor)) };
         // The first plan starts the payout clock; a renewal keeps the running one.
-        setDistribution(draft, { plan, nextPayoutAt: current.nextPayoutAt ?? draft.iso(after(at, policy.payoutEvery)) });
+        setDistribution(draft, { plan, nextPayoutAt: current.nextPayoutAt ?? draft.iso(nextPayoutDue(at, policy.payoutEvery)) });
         draft.setData({ filedPlan: null });
       },
     },
