@@ -131,5 +131,7 @@ describe('fund project and asset pages in Chromium', () => {
     const forged = await page.goto(`${h.baseUrl}/admin/assets?after=bm90LWEtY3Vyc29y`);
     expect(forged?.status()).toBe(400);
     expect(await page.locator('main').innerText()).toContain('after');
+    // A cursor of the right shape around a date PostgreSQL would not take (["1","x"]) is refused the same way, not a 500.
+    expect((await page.goto(`${h.baseUrl}/admin/projects?after=WyIxIiwieCJd`))?.status()).toBe(400);
   });
 });

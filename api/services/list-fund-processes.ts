@@ -73,7 +73,10 @@ function afterCursor(cursor: string | undefined): Prisma.Sql | null {
   } catch {
     throw new AppError('INVALID_INPUT', 'after: not a cursor of this list', { field: 'after' });
   }
-  if (typeof at !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(at))) throw new AppError('INVALID_INPUT', 'after: not a cursor of this list', { field: 'after' });
+  // Only what cursorOf writes: an ISO instant (cast to a timestamp in SQL) and an id.
+  if (typeof at !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(at)) || new Date(at).toISOString() !== at || id.length > 200) {
+    throw new AppError('INVALID_INPUT', 'after: not a cursor of this list', { field: 'after' });
+  }
   const ts = Prisma.sql`${at.slice(0, 23)}::timestamp`;
   return Prisma.sql`(c."createdAt" < ${ts} OR (c."createdAt" = ${ts} AND c.id > ${id}))`;
 }
