@@ -93,6 +93,13 @@ export const ZWelfareJobPolicy = z.object({
 });
 export type TWelfareJobPolicy = z.infer<typeof ZWelfareJobPolicy>;
 
+/** 资产收益分配 — income distribution of 经营性 assets (DESIGN §5.2). */
+export const ZAssetIncomePolicy = z.object({
+  /** Least share (%) of a distribution plan for 公益岗位 wages; provinces differ. */
+  welfareJobMinSharePct: z.number().min(0).max(100).default(50),
+});
+export type TAssetIncomePolicy = z.infer<typeof ZAssetIncomePolicy>;
+
 /** The full policy. */
 export const ZPolicy = z.object({
   version: z.string().min(1),
@@ -135,6 +142,8 @@ export const ZPolicy = z.object({
   microcredit: ZMicrocreditPolicy.optional(),
   /** 公益岗位 — public-welfare job values (ages, term, notice); absent: the defaults. */
   welfareJobs: ZWelfareJobPolicy.optional(),
+  /** 资产收益分配 — values of the income distribution of 经营性 assets; absent: the defaults. */
+  assetIncome: ZAssetIncomePolicy.optional(),
 });
 export type TPolicy = z.infer<typeof ZPolicy>;
 

@@ -56,6 +56,11 @@ export const DEFAULT_POLICY: TPolicy = {
       INSPECTION: { unit: 'WORKING_DAYS', amount: 10 }, IDLE_RESOLUTION: { unit: 'WORKING_DAYS', amount: 20 },
       INSPECT_EVERY: { unit: 'MONTHS', amount: 3 }, INSPECT_EVERY_SOLAR: { unit: 'MONTHS', amount: 1 }, IDLE_AFTER: { unit: 'MONTHS', amount: 6 },
       DISPOSAL_TOWNSHIP_REVIEW: { unit: 'WORKING_DAYS', amount: 10 }, DISPOSAL_COUNTY_APPROVAL: { unit: 'WORKING_DAYS', amount: 10 },
+      OWNERSHIP_CONFIRMATION: { unit: 'WORKING_DAYS', amount: 10 }, OWNERSHIP_REDETERMINATION: { unit: 'WORKING_DAYS', amount: 10 },
+      HANDOVER_OUT: { unit: 'WORKING_DAYS', amount: 10 }, HANDOVER_IN: { unit: 'WORKING_DAYS', amount: 10 },
+      DISTRIBUTION_PLAN: { unit: 'WORKING_DAYS', amount: 20 }, DISTRIBUTION_TOWNSHIP_REVIEW: { unit: 'WORKING_DAYS', amount: 10 },
+      DISTRIBUTION_COUNTY_FILING: { unit: 'WORKING_DAYS', amount: 10 }, PAYOUT_EVERY: { unit: 'MONTHS', amount: 3 },
+      PAYOUT_CONFIRMATION: { unit: 'WORKING_DAYS', amount: 10 }, PLAN_VALID_FOR: { unit: 'MONTHS', amount: 12 },
     },
     /** 小额信贷: village and township checks, the bank's decision, the use check (30 days), reminders, repayment and overdue follow-ups. */
     MICROCREDIT: {

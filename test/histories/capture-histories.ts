@@ -485,6 +485,85 @@ describe(`capture fund histories for release ${release}`, () => {
     await saveProcess(h, id, 'asset-idle-continue-as-new', [firstRun, (await handle.describe()).runId]);
   });
 
+  it('asset registered before its handover: 确权 disputed, determined again, confirmed, handed over by both sides', async () => {
+    const h = await harness({ policy: fundPolicy() });
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const res = await h.api('POST', '/api/assets', { as: township, body: {
+      reference: `HC-${Date.now().toString(36)}`, name: '冷链仓库', assetClass: 'PUBLIC', assetKind: 'WORKSHOP', valueFen: 800_000, fundingSource: '中央衔接资金',
+      villageCode: DEMO.villageA1,
+    } });
+    expect(res.status).toBe(201);
+    const id = res.body.process.id as string;
+    await decideStep(h, id, 'OWNERSHIP_CONFIRMATION', village, { action: 'RETURN', reason: '跨村使用', data: {} });
+    await decideStep(h, id, 'OWNERSHIP_REDETERMINATION', township, { action: 'DONE', data: { managingLevel: 'TOWNSHIP', ownerName: '东风镇人民政府' } });
+    await decideStep(h, id, 'OWNERSHIP_CONFIRMATION', township, { action: 'APPROVE', data: { ownerName: '东风镇集体资产管理中心', certificateNo: 'QQ-1' } });
+    await decideStep(h, id, 'HANDOVER_OUT', township, { action: 'DONE', data: {} });
+    await decideStep(h, id, 'HANDOVER_IN', township, { action: 'DONE', data: {} });
+    await eventually(async () => (await h.prisma.process.findUniqueOrThrow({ where: { id } })).status === 'IN_USE', 'in use');
+    await new Promise((r) => setTimeout(r, 1500));
+    await saveProcess(h, id, 'asset-ownership-confirmed');
+  });
+
+  it('asset income distribution: plan returned and revised, reviewed, filed; income recorded; a late payout confirmed', async () => {
+    const policy = fundPolicy();
+    const h = await harness({ policy: { ...policy, processSteps: { ...policy.processSteps, PROJECT_ASSET: { ...policy.processSteps.PROJECT_ASSET, PAYOUT_EVERY: secs(3), PAYOUT_CONFIRMATION: secs(2), IDLE_AFTER: secs(3600) } } } });
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const res = await h.api('POST', '/api/assets', { as: township, body: {
+      reference: `HD-${Date.now().toString(36)}`, name: '扶贫车间', assetClass: 'INCOME', assetKind: 'WORKSHOP', valueFen: 1_000_000, fundingSource: '中央衔接资金',
+      ownerName: '一村村集体', villageCode: DEMO.villageA1, handedOverOn: '2026-01-15',
+    } });
+    expect(res.status).toBe(201);
+    const id = res.body.process.id as string;
+    const plan = { resolution: '村民代表大会决议', welfareJobPct: 60, householdPct: 30, collectivePct: 10 };
+    await decideStep(h, id, 'DISTRIBUTION_PLAN', village, { action: 'DONE', data: plan });
+    await decideStep(h, id, 'DISTRIBUTION_TOWNSHIP_REVIEW', township, { action: 'RETURN', reason: '名单未附' });
+    await decideStep(h, id, 'DISTRIBUTION_PLAN', village, { action: 'DONE', data: { ...plan, resolution: '村民代表大会决议（附名单）' } });
+    await decideStep(h, id, 'DISTRIBUTION_TOWNSHIP_REVIEW', township, { action: 'APPROVE', data: {} });
+    await decideStep(h, id, 'DISTRIBUTION_COUNTY_FILING', county, { action: 'APPROVE', data: {} });
+    expect((await h.api('POST', `/api/assets/${id}/income`, { as: village, body: { amountFen: 100_000, receivedOn: '2026-03-31', source: '租金' } })).status).toBe(200);
+    const payout = await eventually(() => h.prisma.task.findFirst({ where: { processId: id, step: 'PAYOUT_CONFIRMATION', status: 'OPEN' } }), 'payout', 20_000);
+    await eventually(async () => (await h.prisma.task.findUniqueOrThrow({ where: { id: payout.id } })).escalations >= 1, 'escalated', 20_000);
+    await decideStep(h, id, 'PAYOUT_CONFIRMATION', village, { action: 'DONE', data: { paidFen: 100_000, households: 40 } });
+    await new Promise((r) => setTimeout(r, 1500));
+    await saveProcess(h, id, 'asset-income-distribution');
+  });
+
+  it('fund project registering two assets, each confirmed by its owner and handed over', async () => {
+    const policy = fundPolicy();
+    const h = await harness({ policy: { ...policy, processSteps: { ...policy.processSteps, FUND_PROJECT: { ...policy.processSteps.FUND_PROJECT, START_WORKS: secs(3600) } } } });
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const reference = `HM-${Date.now().toString(36)}`;
+    const res = await h.api('POST', '/api/projects', { as: village, body: {
+      reference, name: '光伏电站和产业路', type: 'INDUSTRY', villageCode: DEMO.villageA1, location: '一村', budgetFen: 1_000_000,
+      fundingSource: '中央衔接资金', beneficiaries: 100, farmerLinkage: '分红', performanceTargets: '收益 8 万元', year: 2026,
+    } });
+    expect(res.status).toBe(201);
+    const id = res.body.process.id as string;
+    await decideStep(h, id, 'TOWNSHIP_REVIEW', township, { action: 'APPROVE', data: CHECKS });
+    await decideStep(h, id, 'COUNTY_APPRAISAL', county, { action: 'APPROVE', data: {} });
+    await decideStep(h, id, 'COUNTY_DECISION', county, { action: 'APPROVE', data: {} });
+    await decideStep(h, id, 'APPROVAL', county, { action: 'APPROVE', data: { approvalNo: '县〔2026〕2号' } });
+    await decideStep(h, id, 'START_WORKS', township, { action: 'DONE', data: { startedOn: '2026-04-01' } });
+    await decideStep(h, id, 'PROGRESS_REPORT', township, { action: 'DONE', data: { asOf: '2026-11-30', physicalPct: 100, paidFen: 960_000 } });
+    await decideStep(h, id, 'ACCEPTANCE', county, { action: 'APPROVE', data: { acceptedOn: '2026-12-01', record: '合格' } });
+    await decideStep(h, id, 'ASSET_REGISTRATION', township, { action: 'DONE', data: { assets: [
+      { assetName: '光伏电站', assetClass: 'INCOME', valueFen: 600_000, assetKind: 'SOLAR' },
+      { assetName: '产业路', assetClass: 'PUBLIC', valueFen: 400_000, assetKind: 'ROAD', managingLevel: 'TOWNSHIP' },
+    ] } });
+    for (const [assetId, owner] of [[`ZC-${reference}-1`, village], [`ZC-${reference}-2`, township]] as const) {
+      await decideStep(h, assetId, 'OWNERSHIP_CONFIRMATION', owner, { action: 'APPROVE', data: { ownerName: '所有权人' } });
+      await decideStep(h, assetId, 'HANDOVER_OUT', township, { action: 'DONE', data: {} });
+      await decideStep(h, assetId, 'HANDOVER_IN', owner, { action: 'DONE', data: {} });
+    }
+    await h.client.workflow.getHandle(`process-${id}`).result();
+    await saveProcess(h, id, 'fund-project-two-assets');
+  });
+
   it('microcredit: a loan repaid after its reminders, and a loan overdue past 90 days handed to the risk-compensation fund', async () => {
     const h = await harness({ policy: microcreditTestPolicy() });
     const caseId = await createCase(h);
