@@ -126,6 +126,11 @@ async function writeEvent(db: PoolClient, a: CommitArgs, key: string, ev: EventS
          "endedOn" = COALESCE(EXCLUDED."endedOn", "Measure"."endedOn"), "updatedAt" = now()`,
       [m.id, a.caseId, m.type ?? 'OTHER', m.description ?? '', m.memberName ?? null, m.status, iso(m.implementedOn), iso(m.endedOn), m.createdById ?? null],
     );
+    // The figures' plan coverage (应帮尽帮) counts this column instead of probing every case's measures.
+    await db.query(
+      `UPDATE "Case" c SET "measureImplemented" = EXISTS (SELECT 1 FROM "Measure" x WHERE x."caseId" = c.id AND x.status = 'IMPLEMENTED') WHERE c.id = $1`,
+      [a.caseId],
+    );
   }
   if (ev.contact) {
     const c = ev.contact;
