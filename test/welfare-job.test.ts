@@ -131,4 +131,15 @@ describe('公益岗位 public-welfare job', () => {
     expect(bad.body.error.field).toBe('body.idNumber');
     expect((await apply(caseId, idOf('19800101'), { termMonths: 13 })).status).toBe(400);
   });
+
+  it('one post per person (一人一岗) holds when two applications for the same person arrive at once', async () => {
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const person = idOf('19850505');
+    const [a, b] = await Promise.all([apply(caseId, person), apply(caseId, person, { post: '保洁员' })]);
+    expect([a.status, b.status].sort(), JSON.stringify([a.body, b.body])).toEqual([201, 422]);
+    const refused = a.status === 422 ? a : b;
+    expect(refused.body.error).toMatchObject({ field: 'idNumber', details: { refusal: 'ONE_POST_PER_PERSON' } });
+    expect(JSON.stringify(refused.body)).not.toContain(person);
+  });
 });
