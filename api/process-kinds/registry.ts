@@ -15,6 +15,7 @@ import { PROJECT_ASSET } from './asset';
 import { MICROCREDIT } from './microcredit';
 import { WELFARE_JOB } from './welfare-job';
 import { SETTLEMENT } from './settlement';
+import { MONTHLY_CONFIRMATION } from './confirmation';
 import type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
 
 export type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
@@ -28,6 +29,7 @@ export const PROCESS_KINDS: readonly ProcessKindDef[] = [
   MICROCREDIT,
   WELFARE_JOB,
   SETTLEMENT,
+  MONTHLY_CONFIRMATION,
 ];
 
 const BY_KIND = new Map(PROCESS_KINDS.map((k) => [k.kind, k]));
