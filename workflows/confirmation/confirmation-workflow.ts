@@ -30,6 +30,8 @@ export async function monthlyConfirmationWorkflow(input: ConfirmationInput): Pro
   const startedAt = Date.now();
   const period = input.period ?? periodStarting(input.cadence, scheduledStartTime() ?? startedAt);
   const processId = confirmationProcessId(input.countyCode, period.key);
+  // A run caught up after its month ended (an outage) opens nothing: its tasks could only be late.
+  if (startedAt >= Date.parse(period.to)) return { processId, periodKey: period.key, status: 'SKIPPED' };
   const plan = await planMonthlyConfirmation({ countyCode: input.countyCode, period, due: input.due, startedAt: new Date(startedAt).toISOString() });
   const villageDueMs = Date.parse(plan.villageDueAt);
   const townshipDueMs = Date.parse(plan.townshipDueAt);
