@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConfirmationUnit } from '../../workflows/confirmation/contracts';
 import { confirmationProcessId } from '../../workflows/confirmation/contracts';
 import {
-  CONFIRMATION_RULES, DEFAULT_CONFIRMATION_POLICY, allAnswered, confirmationPolicyOf, confirmationRefusal, dueDateOf, limitUntil, periodStarting, reportConfirmations,
+  CONFIRMATION_RULES, DEFAULT_CONFIRMATION_POLICY, allAnswered, answerKey, unitsOf, confirmationPolicyOf, confirmationRefusal, dueDateOf, limitUntil, periodStarting, reportConfirmations,
   timingOf, townshipsReady, withAnswer,
 } from '../../workflows/confirmation/rules';
 import { parsePolicy } from '../../workflows/policy-schema';
@@ -122,5 +122,16 @@ describe('answers', () => {
     expect(r.townships).toEqual({ onTime: 1, late: 0, none: 1, discrepancies: 0 });
     expect(r.units.map((x) => `${x.code}:${x.timing}`)).toEqual(['T1:ON_TIME', 'T2:NONE', 'V1:ON_TIME', 'V2:ON_TIME', 'W1:LATE']);
     expect(r.units.find((x) => x.code === 'V2')).toMatchObject({ outcome: 'DISCREPANCY', note: '少计1户' });
+  });
+});
+
+describe('answers in the process data', () => {
+  it('an answer is committed as its own top-level key (the read model merges top-level keys), so a county of hundreds of villages writes one answer per commit', () => {
+    const data: Record<string, unknown> = { units: units() };
+    const draft = { s: { data }, setData(d: Record<string, unknown>) { Object.assign(data, d); this.patch = d; }, patch: {} as Record<string, unknown> };
+    CONFIRMATION_RULES.VILLAGE_CONFIRMATION.onDecision!({ taskId: 'k2', step: 'VILLAGE_CONFIRMATION', action: 'REJECT', reason: '少计1户', data: {}, actorId: 'o2', at: '2026-11-20T01:00:00.000Z' }, draft as never);
+    expect(Object.keys(draft.patch)).toEqual([answerKey('V2')]);
+    expect(unitsOf(data).V2).toMatchObject({ code: 'V2', taskId: 'k2', outcome: 'DISCREPANCY', note: '少计1户', byId: 'o2' });
+    expect(unitsOf(data).V1.outcome).toBeUndefined();
   });
 });

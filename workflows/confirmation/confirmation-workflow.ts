@@ -63,7 +63,7 @@ export async function monthlyConfirmationWorkflow(input: ConfirmationInput): Pro
     const ready = townshipsReady(units(), Date.now(), villageDueMs);
     if (ready.length === 0) continue;
     await steps.transition((d) => {
-      const next = { ...unitsOf(d.s.data) };
+      const next = { ...(d.s.data.units as Record<string, ConfirmationUnit>) };
       for (const code of ready) {
         const r = { countyCode: input.countyCode, townshipCode: code, villageCode: code };
         const taskId = d.openTask({ step: CONFIRMATION_STEPS.TOWNSHIP, level: 'TOWNSHIP', regionCode: code, limit: limitUntil(townshipDueMs, d.now), escalationChain: escalationChain('TOWNSHIP', r) });

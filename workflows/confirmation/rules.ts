@@ -97,9 +97,20 @@ export function withAnswer(unit: ConfirmationUnit, d: Pick<ProcessDecision, 'act
   };
 }
 
-/** Units of the process's data, by code. */
+/** Key of a unit's answer in the process's data: one top-level key per answer, so an answer's commit writes only itself (the read model merges top-level keys). */
+export function answerKey(code: string): string {
+  return `answer:${code}`;
+}
+
+/** Units of the process's data, by code, with their answers. */
 export function unitsOf(data: Record<string, unknown>): Record<string, ConfirmationUnit> {
-  return (data.units ?? {}) as Record<string, ConfirmationUnit>;
+  const units = (data.units ?? {}) as Record<string, ConfirmationUnit>;
+  const out: Record<string, ConfirmationUnit> = {};
+  for (const [code, u] of Object.entries(units)) {
+    const answer = data[answerKey(code)] as Partial<ConfirmationUnit> | undefined;
+    out[code] = answer ? { ...u, ...answer } : u;
+  }
+  return out;
 }
 
 const rule = {
@@ -107,9 +118,10 @@ const rule = {
   check: (d: { action: string; reason?: string; data: Record<string, unknown> }) => confirmationRefusal(d),
   auditAction: (d: ProcessDecision) => (d.action === 'REJECT' ? 'DISCREPANCY_FLAGGED' : 'FIGURES_CONFIRMED'),
   onDecision: (d: ProcessDecision, draft: { s: { data: Record<string, unknown> }; setData(data: Record<string, unknown>): void }) => {
-    const units = unitsOf(draft.s.data);
-    const unit = Object.values(units).find((u) => u.taskId === d.taskId);
-    if (unit) draft.setData({ units: { ...units, [unit.code]: withAnswer(unit, d) } });
+    const unit = Object.values(unitsOf(draft.s.data)).find((u) => u.taskId === d.taskId);
+    if (!unit) return;
+    const { outcome, at, byId, note, employed } = withAnswer(unit, d);
+    draft.setData({ [answerKey(unit.code)]: { outcome, at, byId, ...(note ? { note } : {}), ...(employed !== undefined ? { employed } : {}) } });
   },
 };
 
