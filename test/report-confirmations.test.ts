@@ -12,6 +12,7 @@ import { compressedPolicy } from '../workflows/policy';
 import type { TPolicy } from '../workflows/policy';
 import type { ConfirmationInput, ConfirmationResult, ReportConfirmations } from '../workflows/confirmation/contracts';
 import { CONFIRMATION_WORKFLOW, confirmationProcessId } from '../workflows/confirmation/contracts';
+import { unitsOf } from '../workflows/confirmation/rules';
 import { processWorkflowId } from '../workflows/process-contracts';
 import type { ReportInput, ReportResult } from '../workflows/report/contracts';
 import { REPORT_WORKFLOW } from '../workflows/report/contracts';
@@ -165,8 +166,9 @@ describe('月调度数据确认 through task links', () => {
     expect(c.townships).toEqual({ onTime: 1, late: 0, none: 1, discrepancies: 0 });
     expect(Object.fromEntries(c.units.map((u) => [u.code, u.timing]))).toEqual({ [V1]: 'ON_TIME', [V2]: 'ON_TIME', [V3]: 'LATE', [W1]: 'NONE', [T1]: 'ON_TIME', [T2]: 'NONE' });
     // The stored answers hold what the links recorded.
-    const data = (await h.prisma.process.findUniqueOrThrow({ where: { id: processId } })).data as { units: Record<string, { note?: string; employed?: number }> };
-    expect(data.units[V1]).toMatchObject({ note: '务工就业12人，无其他问题', employed: 12 });
+    const units = unitsOf((await h.prisma.process.findUniqueOrThrow({ where: { id: processId } })).data as Record<string, unknown>);
+    expect(units[V1]).toMatchObject({ outcome: 'CONFIRMED', note: '务工就业12人，无其他问题', employed: 12, byId: `off-qr-${V1}` });
+    expect(units[V2]).toMatchObject({ outcome: 'DISCREPANCY', note: '新增监测户少计1户（王某家）' });
 
     // On the report's page: the chart and the counts, the units not on time named.
     const admin = await adminLogin(h, ADMIN);
