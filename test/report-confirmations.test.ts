@@ -5,9 +5,11 @@
  * discrepancy with its reason, one is late — reminded, escalated to its township — and confirms
  * after the due time; the township confirms having seen its villages (the late one listed as not
  * confirmed); the other township and its village never answer. The county's 月调度 of the period
- * then records who confirmed on time, late or not at all, in its figures and on its page.
+ * then records who confirmed on time, late or not at all, in its figures, on its page, XLSX and PDF.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { compressedPolicy } from '../workflows/policy';
 import type { TPolicy } from '../workflows/policy';
 import type { ConfirmationInput, ConfirmationResult, ReportConfirmations } from '../workflows/confirmation/contracts';
@@ -181,6 +183,27 @@ describe('月调度数据确认 through task links', () => {
     expect(page.text).toContain(`data-unit="${W1}" data-timing="NONE"`);
     expect(page.text).toContain('<svg');
     expect(page.text).toContain(`data-discrepancy="${V2}"`);
+
+    // In its XLSX (a 数据确认 sheet, one row per unit) and its PDF (the counts and the units not on time).
+    const xlsx = await fetch(`${h.baseUrl}/admin/reports/${encodeURIComponent(rep.reportId)}/xlsx`, { headers: { cookie: admin.cookie } });
+    expect(xlsx.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as any);
+    const ws = wb.getWorksheet('数据确认')!;
+    const rows = new Map<string, string[]>();
+    ws.eachRow((row, n) => { if (n > 1 && /^\d{12}$/.test(String(row.getCell(2).value))) rows.set(String(row.getCell(2).value), [String(row.getCell(4).value), String(row.getCell(5).value ?? '')]); });
+    expect(rows.get(V1)).toEqual(['按时确认', '确认无误']);
+    expect(rows.get(V2)).toEqual(['按时确认', '报告数据有误']);
+    expect(rows.get(V3)).toEqual(['逾期确认', '确认无误']);
+    expect(rows.get(W1)?.[0]).toBe('未确认');
+    expect(rows.get(T2)?.[0]).toBe('未确认');
+    const pdf = await fetch(`${h.baseUrl}/admin/reports/${encodeURIComponent(rep.reportId)}/pdf`, { headers: { cookie: admin.cookie } });
+    expect(pdf.status).toBe(200);
+    const doc = await getDocument({ data: new Uint8Array(await pdf.arrayBuffer()) }).promise;
+    let text = '';
+    for (let p = 1; p <= doc.numPages; p++) text += (await (await doc.getPage(p)).getTextContent()).items.map((x: any) => x.str).join('');
+    expect(text.replace(/\s+/g, '')).toContain('村：按时确认2，逾期确认1，未确认1（其中报告数据有误1）');
+    expect(text.replace(/\s+/g, '')).toContain(`${NAMES[V3]}：逾期确认`);
   });
 
   it('each county gets a monthly confirmation schedule beside its reports unless the kinds are named', async () => {

@@ -4,8 +4,9 @@
  * (`report-city-monthly-<city>`, ranking the city's counties), created or brought up to date from
  * the policy at start-up and by `npm run setup -- schedules`. Visible in the Temporal Web UI
  * under Schedules. Each county also gets its monthly confirmation (`report-confirmation-<county>`,
- * 月调度数据确认) when the month starts, unless the caller names the kinds. Missed runs are caught up within the policy's catch-up window, each one once
- * (overlap BUFFER_ALL: a run waits for the one before it, none is dropped), and say they are late.
+ * 月调度数据确认) when the month starts, unless the caller names the kinds. Missed runs are caught
+ * up within the policy's catch-up window, each one once (overlap BUFFER_ALL: a run waits for the
+ * one before it, none is dropped), and say they are late.
  */
 import type { PrismaClient } from '@prisma/client';
 import type { Client, ScheduleOptions, ScheduleSpec } from '@temporalio/client';
