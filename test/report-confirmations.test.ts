@@ -166,6 +166,7 @@ describe('月调度数据确认 through task links', () => {
     expect(c.processId).toBe(processId);
     expect(c.villages).toEqual({ onTime: 2, late: 1, none: 1, discrepancies: 1 });
     expect(c.townships).toEqual({ onTime: 1, late: 0, none: 1, discrepancies: 0 });
+    expect(c.employed).toEqual({ total: 12, villages: 1 });
     expect(Object.fromEntries(c.units.map((u) => [u.code, u.timing]))).toEqual({ [V1]: 'ON_TIME', [V2]: 'ON_TIME', [V3]: 'LATE', [W1]: 'NONE', [T1]: 'ON_TIME', [T2]: 'NONE' });
     // The stored answers hold what the links recorded.
     const units = unitsOf((await h.prisma.process.findUniqueOrThrow({ where: { id: processId } })).data as Record<string, unknown>);
@@ -183,6 +184,7 @@ describe('月调度数据确认 through task links', () => {
     expect(page.text).toContain(`data-unit="${W1}" data-timing="NONE"`);
     expect(page.text).toContain('<svg');
     expect(page.text).toContain(`data-discrepancy="${V2}"`);
+    expect(page.text).toContain('data-employed="12"');
 
     // In its XLSX (a 数据确认 sheet, one row per unit) and its PDF (the counts and the units not on time).
     const xlsx = await fetch(`${h.baseUrl}/admin/reports/${encodeURIComponent(rep.reportId)}/xlsx`, { headers: { cookie: admin.cookie } });

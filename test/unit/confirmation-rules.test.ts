@@ -112,9 +112,9 @@ describe('answers', () => {
   });
   it('the report counts each level on time, late and not at all, with the discrepancies, and names each unit', () => {
     const u = units({
-      V1: { outcome: 'CONFIRMED', at: '2026-11-20T01:00:00.000Z' },
+      V1: { outcome: 'CONFIRMED', at: '2026-11-20T01:00:00.000Z', employed: 12 },
       V2: { outcome: 'DISCREPANCY', at: '2026-11-21T01:00:00.000Z', note: '少计1户' },
-      W1: { outcome: 'CONFIRMED', at: '2026-11-27T01:00:00.000Z' },
+      W1: { outcome: 'CONFIRMED', at: '2026-11-27T01:00:00.000Z', employed: 5 },
       T1: { taskId: 'k4', outcome: 'CONFIRMED', at: '2026-11-27T01:00:00.000Z' },
     });
     const r = reportConfirmations('P', u);
@@ -122,6 +122,9 @@ describe('answers', () => {
     expect(r.townships).toEqual({ onTime: 1, late: 0, none: 1, discrepancies: 0 });
     expect(r.units.map((x) => `${x.code}:${x.timing}`)).toEqual(['T1:ON_TIME', 'T2:NONE', 'V1:ON_TIME', 'V2:ON_TIME', 'W1:LATE']);
     expect(r.units.find((x) => x.code === 'V2')).toMatchObject({ outcome: 'DISCREPANCY', note: '少计1户' });
+    // 务工就业 where recorded: the villages that gave the number, summed.
+    expect(r.employed).toEqual({ total: 17, villages: 2 });
+    expect(r.units.find((x) => x.code === 'V1')?.employed).toBe(12);
   });
 });
 

@@ -116,7 +116,9 @@ export interface ReportConfirmations {
   processId: string;
   villages: ConfirmationCounts;
   townships: ConfirmationCounts;
-  units: { level: 'VILLAGE' | 'TOWNSHIP'; code: string; name: string; townshipCode?: string; timing: ConfirmationTiming; outcome?: ConfirmationOutcome; note?: string }[];
+  units: { level: 'VILLAGE' | 'TOWNSHIP'; code: string; name: string; townshipCode?: string; timing: ConfirmationTiming; outcome?: ConfirmationOutcome; note?: string; employed?: number }[];
+  /** 务工就业: lifted labourers in work as the villages that gave the number reported it, summed, and how many villages gave it. */
+  employed: { total: number; villages: number };
 }
 
 /** Process id of a county's confirmation of a period: `YDQR-<county>-<period>` (one per county and month). */

@@ -152,7 +152,11 @@ export function reportConfirmations(processId: string, units: Record<string, Con
     townships: counts(all.filter((u) => u.level === 'TOWNSHIP')),
     units: all.map((u) => ({
       level: u.level, code: u.code, name: u.name, ...(u.townshipCode ? { townshipCode: u.townshipCode } : {}), timing: timingOf(u),
-      ...(u.outcome ? { outcome: u.outcome } : {}), ...(u.note ? { note: u.note } : {}),
+      ...(u.outcome ? { outcome: u.outcome } : {}), ...(u.note ? { note: u.note } : {}), ...(u.employed !== undefined ? { employed: u.employed } : {}),
     })),
+    employed: {
+      total: all.reduce((n, u) => n + (u.level === 'VILLAGE' && u.employed !== undefined ? u.employed : 0), 0),
+      villages: all.filter((u) => u.level === 'VILLAGE' && u.employed !== undefined).length,
+    },
   };
 }

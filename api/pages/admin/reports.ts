@@ -79,7 +79,7 @@ function confirmationSection(figures: unknown, lang: Lang): SafeHtml | '' {
     `${en}: on time ${c[k].onTime}, late ${c[k].late}, not confirmed ${c[k].none} (discrepancies flagged ${c[k].discrepancies})`)}</li>`;
   return html`<section class="card" id="report-confirmations"><h2>${t(lang, '村、乡镇数据确认情况', 'Confirmations by villages and townships')}</h2>
 <figure style="margin:0">${raw(confirmationSvg(c, lang))}</figure>
-<ul>${line('villages', '村', 'Villages')}${line('townships', '乡镇', 'Townships')}</ul>
+<ul>${line('villages', '村', 'Villages')}${line('townships', '乡镇', 'Townships')}${c.employed && c.employed.villages > 0 ? html`<li data-employed="${String(c.employed.total)}">${t(lang, `务工就业（村报）：${c.employed.total}人（${c.employed.villages}个村填报）`, `Employment of lifted labour (villages' own numbers): ${c.employed.total} (${c.employed.villages} villages reported)`)}</li>` : ''}</ul>
 ${notOnTime.length > 0 ? html`<ul>${notOnTime.map((x) => html`<li data-unit="${x.code}" data-timing="${x.timing}">${x.name} · ${t(lang, TIMING[x.timing][0], TIMING[x.timing][1])}</li>`)}</ul>` : ''}
 ${c.units.some((x) => x.outcome === 'DISCREPANCY') ? html`<ul>${c.units.filter((x) => x.outcome === 'DISCREPANCY').map((x) => html`<li data-discrepancy="${x.code}">${x.name} · ${t(lang, '报告数据有误', 'discrepancy')}${x.note ? `：${x.note}` : ''}</li>`)}</ul>` : ''}</section>`;
 }

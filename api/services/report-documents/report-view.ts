@@ -169,5 +169,7 @@ export function confirmationLines(c: ReportConfirmations, lang: ReportLang): str
     const n = c[k];
     return t(lang, `${k === 'villages' ? '村' : '乡镇'}：按时确认 ${n.onTime}，逾期确认 ${n.late}，未确认 ${n.none}（其中报告数据有误 ${n.discrepancies}）`,
       `${k === 'villages' ? 'Villages' : 'Townships'}: on time ${n.onTime}, late ${n.late}, not confirmed ${n.none} (discrepancies flagged ${n.discrepancies})`);
-  });
+  }).concat(c.employed && c.employed.villages > 0
+    ? [t(lang, `务工就业（村报）：${c.employed.total}人（${c.employed.villages}个村填报）`, `Employment of lifted labour (villages' own numbers): ${c.employed.total} (${c.employed.villages} villages reported)`)]
+    : []);
 }

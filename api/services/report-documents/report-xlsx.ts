@@ -60,13 +60,14 @@ export async function reportXlsx(r: Report, countyName: string, lang: ReportLang
       { header: t(lang, '单位', 'Unit'), key: 'name', width: 18 },
       { header: t(lang, '确认情况', 'Timing'), key: 'timing', width: 12 },
       { header: t(lang, '结果', 'Outcome'), key: 'outcome', width: 14 },
+      { header: t(lang, '务工就业（人）', 'Employed'), key: 'employed', width: 12 },
       { header: t(lang, '说明', 'Note'), key: 'note', width: 40 },
     ];
     cs.getRow(1).font = { bold: true };
     for (const x of confirmations.units) {
       const timing = CONFIRMATION_LABELS[x.timing];
       const outcome = x.outcome ? CONFIRMATION_LABELS[x.outcome] : null;
-      cs.addRow({ level: x.level === 'VILLAGE' ? t(lang, '村', 'Village') : t(lang, '乡镇', 'Township'), code: x.code, name: x.name, timing: t(lang, timing.zh, timing.en), outcome: outcome ? t(lang, outcome.zh, outcome.en) : '', note: x.note ?? '' });
+      cs.addRow({ level: x.level === 'VILLAGE' ? t(lang, '村', 'Village') : t(lang, '乡镇', 'Township'), code: x.code, name: x.name, timing: t(lang, timing.zh, timing.en), outcome: outcome ? t(lang, outcome.zh, outcome.en) : '', employed: x.employed ?? '', note: x.note ?? '' });
     }
     for (const line of confirmationLines(confirmations, lang)) cs.addRow({ level: line });
   }
