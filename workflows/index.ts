@@ -9,3 +9,4 @@ export { microcreditWorkflow } from './microcredit/microcredit-workflow';
 export { welfareJobWorkflow } from './welfare-job/welfare-job-workflow';
 export { settlementChecklistWorkflow } from './relocation/settlement-workflow';
 export { relocatedHouseholdWorkflow } from './relocated-household/relocated-household-workflow';
+export { monthlyConfirmationWorkflow } from './confirmation/confirmation-workflow';

@@ -3,9 +3,9 @@
  * deployment file (validated by ./policy-schema), and pinned per case at its start.
  * Workflow-safe: no Node built-ins and no zod (types only from the schema).
  */
-import type { TLimit, TLimitUnit, TPolicy, TReportCadence, TReportPolicy } from './policy-schema';
+import type { TConfirmationPolicy, TLimit, TLimitUnit, TPolicy, TReportCadence, TReportPolicy } from './policy-schema';
 
-export type { TLimit, TLimitUnit, TPolicy, TReportCadence, TReportPolicy };
+export type { TConfirmationPolicy, TLimit, TLimitUnit, TPolicy, TReportCadence, TReportPolicy };
 
 /** The defaults of DESIGN §1. */
 export const DEFAULT_POLICY: TPolicy = {

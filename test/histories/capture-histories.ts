@@ -20,6 +20,9 @@ import { ensureReportSchedules, reportScheduleId } from '../../api/services/ensu
 import type { CityReportInput, ReportInput, ReportResult } from '../../workflows/report/contracts';
 import { CITY_REPORT_WORKFLOW, REPORT_WORKFLOW } from '../../workflows/report/contracts';
 import { periodOfKey } from '../../workflows/report/rules';
+import type { ConfirmationInput } from '../../workflows/confirmation/contracts';
+import { CONFIRMATION_WORKFLOW, confirmationProcessId } from '../../workflows/confirmation/contracts';
+import { processWorkflowId } from '../../workflows/process-contracts';
 import { makeResidentId } from '../../core/resident-id';
 import { applyForLoan, decideProcessTask, microcreditTestPolicy, openProcessTask, todayBeijing, townshipAndBank } from '../support/microcredit-driver';
 
@@ -262,6 +265,44 @@ describe(`capture histories for release ${release}`, () => {
     const second = await run(`${year}-Q2`);
     expect(second.interviews).toHaveLength(1);
     await saveRuns(h, `city-report-capture-${year}-Q2-${h.taskQueue}`, 'city-report-quarterly-interview', { closed: true });
+  });
+
+  it('monthly confirmation (月调度数据确认): villages confirm, flag a discrepancy or answer late after an escalation; a township confirms; the rest close unanswered', async () => {
+    const h = await harness({
+      policy: {
+        ...compressedPolicy({ reminder: 1, escalationRepeat: 3600 }),
+        reports: {
+          monthly: { every: 'SECONDS', seconds: 30 }, quarterly: { every: 'SECONDS', seconds: 3600 }, bottomCount: 1, interviewAfterBottomRuns: 2,
+          lateAfterSeconds: 60, catchupWindowSeconds: 120, confirmation: { every: 'SECONDS', villageSeconds: 6, townshipSeconds: 20 },
+        },
+      },
+    });
+    const rr = String(10 + Math.floor(Math.random() * 89));
+    const [county, t1, t2] = [`45${rr}01000000`, `45${rr}01100000`, `45${rr}01200000`];
+    const [v1, v2, v3, w1] = [`45${rr}01100201`, `45${rr}01100202`, `45${rr}01100203`, `45${rr}01200201`];
+    await h.prisma.region.create({ data: { code: county, name: `确认县${rr}`, level: 'COUNTY', parentCode: null } });
+    for (const [code, parent] of [[t1, county], [t2, county]]) await h.prisma.region.create({ data: { code, name: `镇${code.slice(6, 8)}`, level: 'TOWNSHIP', parentCode: parent } });
+    for (const [code, parent] of [[v1, t1], [v2, t1], [v3, t1], [w1, t2]]) await h.prisma.region.create({ data: { code, name: `村${code.slice(-2)}`, level: 'VILLAGE', parentCode: parent } });
+    for (const [code, role] of [[v1, 'VILLAGE'], [v2, 'VILLAGE'], [v3, 'VILLAGE'], [w1, 'VILLAGE'], [t1, 'TOWNSHIP'], [t2, 'TOWNSHIP']]) {
+      await h.prisma.official.create({ data: { id: `off-cap-${code}`, name: `干部${code.slice(-4)}`, email: `cap-${code}@test.bangfu.local`, role, regionCode: code } });
+    }
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const period = { key: from, from, to: new Date(Date.now() + 30_000).toISOString() };
+    const processId = confirmationProcessId(county, period.key);
+    const input: ConfirmationInput = {
+      countyCode: county, cadence: { every: 'SECONDS', seconds: 30 }, period, due: { every: 'SECONDS', villageSeconds: 6, townshipSeconds: 20 },
+      limits: { reminderLead: h.policy.reminderLead, escalationRepeat: h.policy.escalationRepeat }, policyVersion: h.policy.version,
+    };
+    await h.client.workflow.start(CONFIRMATION_WORKFLOW, { taskQueue: h.taskQueue, workflowId: processWorkflowId(processId), args: [input] });
+    const task = (code: string) => eventually(() => h.prisma.task.findFirst({ where: { processId, regionCode: code, status: 'OPEN' } }), `the task of ${code}`, 40_000);
+    await decideProcessTask(h, await task(v1), 'APPROVE', { note: '务工就业12人', employed: 12 });
+    await decideProcessTask(h, await task(v2), 'REJECT');
+    const late = await task(v3);
+    await eventually(async () => (await h.prisma.task.findUniqueOrThrow({ where: { id: late.id } })).escalations >= 1, 'the late village escalated');
+    const township = await task(t1);
+    await decideProcessTask(h, late, 'APPROVE');
+    await decideProcessTask(h, township, 'APPROVE', { note: '已核对' });
+    await saveWorkflow(h, processWorkflowId(processId), 'monthly-confirmation-late-escalated-closed');
   });
 
   it('a screening campaign (集中排查): roster, visits with a revisit, grid submitted, ledger closed, township review with its sample, county summary', async () => {
