@@ -120,10 +120,16 @@ async function writeEvent(db: PoolClient, a: CommitArgs, key: string, ev: EventS
   if (ev.measure) {
     const m = ev.measure;
     await db.query(
-      `INSERT INTO "Measure" (id, "caseId", type, description, "memberName", status, "implementedOn", "createdById", "updatedAt")
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
-       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, "implementedOn" = COALESCE(EXCLUDED."implementedOn", "Measure"."implementedOn"), "updatedAt" = now()`,
-      [m.id, a.caseId, m.type ?? 'OTHER', m.description ?? '', m.memberName ?? null, m.status, iso(m.implementedOn), m.createdById ?? null],
+      `INSERT INTO "Measure" (id, "caseId", type, description, "memberName", status, "implementedOn", "endedOn", "createdById", "updatedAt")
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
+       ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, "implementedOn" = COALESCE(EXCLUDED."implementedOn", "Measure"."implementedOn"),
+         "endedOn" = COALESCE(EXCLUDED."endedOn", "Measure"."endedOn"), "updatedAt" = now()`,
+      [m.id, a.caseId, m.type ?? 'OTHER', m.description ?? '', m.memberName ?? null, m.status, iso(m.implementedOn), iso(m.endedOn), m.createdById ?? null],
+    );
+    // The figures' plan coverage (应帮尽帮) counts this column instead of probing every case's measures.
+    await db.query(
+      `UPDATE "Case" c SET "measureImplemented" = EXISTS (SELECT 1 FROM "Measure" x WHERE x."caseId" = c.id AND x.status = 'IMPLEMENTED') WHERE c.id = $1`,
+      [a.caseId],
     );
   }
   if (ev.contact) {

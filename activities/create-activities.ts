@@ -23,12 +23,14 @@ import type { ReportActivities } from './report/types';
 import { campaignActivitiesOn } from './campaign/commit-campaign';
 import type { CampaignActivities } from './campaign/types';
 import { programmeActivities } from './programmes/record-case-measure';
+import { confirmationActivities } from './confirmation/plan-confirmation';
+import type { ConfirmationActivities } from '../workflows/confirmation/contracts';
 import type { ProgrammeActivities } from '../workflows/programme-contracts';
 
 export { isPermanentDataError } from './data-errors';
 
 /** Every activity the worker registers: the case's commit, the process core's, the reports', the campaigns' and the programmes'. */
-export type WorkerActivities = CaseActivities & ProcessActivities & ReportActivities & CampaignActivities & ProgrammeActivities;
+export type WorkerActivities = CaseActivities & ProcessActivities & ReportActivities & CampaignActivities & ProgrammeActivities & ConfirmationActivities;
 
 /** What the activities need. */
 export interface ActivityDeps {
@@ -85,5 +87,5 @@ export function createActivities(deps: ActivityDeps): WorkerActivities {
     }
   }
 
-  return { commitTransition, ...processActivitiesOn(sql, deps.calendar), ...reportActivities(prisma), ...campaignActivitiesOn(sql, deps.calendar), ...programmeActivities() };
+  return { commitTransition, ...processActivitiesOn(sql, deps.calendar), ...reportActivities(prisma), ...campaignActivitiesOn(sql, deps.calendar), ...programmeActivities(), ...confirmationActivities(prisma, deps.calendar) };
 }

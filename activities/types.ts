@@ -62,7 +62,7 @@ export interface CoreEventSpec {
 export interface EventSpec extends CoreEventSpec {
   action: AuditAction;
   step?: Step | null;
-  measure?: { id: string; type?: string; description?: string; memberName?: string; status: string; implementedOn?: string; createdById?: string };
+  measure?: { id: string; type?: string; description?: string; memberName?: string; status: string; implementedOn?: string; endedOn?: string; createdById?: string };
   contact?: { id: string; officialId: string; contactedOn: string; method: string; note?: string };
   objection?: { id: string; step: Step; text: string };
   /** Settles objections: the one named, or every open one of the case. */

@@ -29,9 +29,11 @@ import { campaignRoutes } from './routes/campaigns/campaigns';
 import { projectRoutes } from './routes/projects/projects';
 import { assetRoutes } from './routes/assets/assets';
 import { fundImportRoutes } from './routes/imports/fund-imports';
+import { programmeImportRoutes } from './routes/imports/programme-imports';
 import { microcreditRoutes } from './routes/microcredit/microcredit';
 import { welfareJobRoutes } from './routes/welfare-jobs/welfare-jobs';
 import { settlementRoutes } from './routes/settlements/settlements';
+import { relocatedHouseholdRoutes } from './routes/settlements/relocated-households';
 import { registerStatsGauges } from './services/collect-gauges';
 import type { ServiceContext } from './services/context';
 import { caughtMailPages } from './pages/mail/caught-mail-pages';
@@ -46,8 +48,8 @@ export function apiRoutes(ctx: ServiceContext): RouteSpec<any, any, any, any>[] 
   return [
     createCaseRoute(ctx), listCasesRoute(ctx), getCaseRoute(ctx), caseHistoryRoute(ctx), ...caseActionRoutes(ctx), ...taskRoutes(ctx),
     statsRoute(ctx), ...importRoutes(ctx),
-    ...processRoutes(ctx), ...projectRoutes(ctx), ...assetRoutes(ctx), ...fundImportRoutes(ctx),
-    ...campaignRoutes(ctx), ...microcreditRoutes(ctx), ...welfareJobRoutes(ctx), ...settlementRoutes(ctx),
+    ...processRoutes(ctx), ...projectRoutes(ctx), ...assetRoutes(ctx), ...fundImportRoutes(ctx), ...programmeImportRoutes(ctx),
+    ...campaignRoutes(ctx), ...microcreditRoutes(ctx), ...welfareJobRoutes(ctx), ...settlementRoutes(ctx), ...relocatedHouseholdRoutes(ctx),
   ];
 }
 
@@ -92,7 +94,7 @@ export function createApp(ctx: ServiceContext, options: AppOptions = {}): Expres
   // Imports read their body as bytes (CSV in UTF-8 or GBK, or JSON) and may be large.
   // A lead import (POST /api/imports), CSV or JSON, is streamed by its route, row by row: no body parser.
   // The fund project and asset ledgers are CSV files read whole (bounded), like the roster.
-  app.use(['/api/imports/projects', '/api/imports/assets'], express.raw({ type: () => true, limit: '32mb' }));
+  app.use(['/api/imports/projects', '/api/imports/assets', '/api/imports/loans', '/api/imports/welfare-jobs'], express.raw({ type: () => true, limit: '32mb' }));
   app.use('/api/roster', express.raw({ type: () => true, limit: '32mb' }));
   const streamedImport = (req: { url?: string }): boolean => (req.url ?? '').split('?')[0].replace(/\/+$/, '') === '/api/imports';
   app.use(express.json({ limit: '2mb', type: (req) => !streamedImport(req) && /^application\/([\w.-]+\+)?json\b/i.test(req.headers['content-type'] ?? '') }));

@@ -5,7 +5,7 @@
  *   npm run setup -- officials <file.csv>    load officials (name, email, role, region code, language, stands in for)
  *   npm run setup -- roster <file.csv>       load a village roster (农户名册: households, grids, grid workers)
  *   npm run setup -- rotate-key              re-seal personal data under the current key
- *   npm run setup -- schedules               create or update each county's report schedules (月调度、季通报) from the policy
+ *   npm run setup -- schedules               create or update each county's report schedules (月调度、季通报) and monthly confirmations (月调度数据确认) from the policy
  *
  * `regions` and `officials` are idempotent: a second run of the same file changes nothing and
  * says so. Each prints one line per row (added, updated, unchanged or refused with the reason) and

@@ -169,7 +169,7 @@ await runMain('start', async () => {
 
   const temporal = await connectClient(cfg, address);
   onStop('the Temporal client', () => temporal.connection.close());
-  // 月调度 / 季通报: each county's and each city's report schedules, created or brought up to date from the policy.
+  // 月调度 / 季通报: each county's and each city's report schedules, and each county's monthly confirmation (月调度数据确认), created or brought up to date from the policy.
   const schedules = await ensureReportSchedules({ prisma, temporal, taskQueue: cfg.TEMPORAL_TASK_QUEUE, policy });
   log(`reports: ${schedules.length} schedules (${schedules.filter((x) => x.outcome === 'created').length} created, the rest updated to the policy)`);
   const appUrl = cfg.PUBLIC_BASE_URL ?? `http://localhost:${cfg.PORT}`;

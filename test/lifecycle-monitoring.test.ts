@@ -45,6 +45,8 @@ describe('elimination is refused when the policy forbids it', () => {
       const res = await requestElimination(fast, caseId);
       expect(res.status).toBe(422);
       expect(res.body.error.details.refusal).toBe('NO_IMPLEMENTED_MEASURE');
+      // Plan coverage (应帮尽帮) counts a column the commit writes with each measure: a planned one is not yet covered.
+      expect((await fast.prisma.case.findUniqueOrThrow({ where: { id: caseId } })).measureImplemented).toBe(false);
     } finally {
       await fast.stop();
     }
@@ -99,6 +101,7 @@ describe('elimination review', () => {
       const a = await createCase(fast);
       await driveToMonitored(fast, a);
       await implementMeasure(fast, a);
+      expect((await fast.prisma.case.findUniqueOrThrow({ where: { id: a } })).measureImplemented, 'an implemented measure covers the plan').toBe(true);
       await untilEliminationStarts(fast, a);
       await driveElimination(fast, a);
       // The commit that eliminates stores the figures' compliance; the rollback clears it.

@@ -115,6 +115,13 @@ describe('小额信贷 microcredit', () => {
     const caseId = await monitoredCase();
     const processId = await apply(caseId, { amount: 20_000, termMonths: 2 });
     await checkAndDisburse(processId, 2);
+    // The use check finds the money spent on consumption: the finding goes onto the case's MICROCREDIT measure.
+    await decide(await openTask(processId, 'USE_CHECK'), 'DONE', { use: 'CONSUMPTION', notes: '贷款用于购买家电' });
+    const finding = await eventually(async () => h.prisma.auditEvent.findFirst({ where: { caseId, action: 'MEASURE_FINDING_RECORDED' } }), 'the use finding on the case');
+    expect(finding.data).toMatchObject({ processId, measureId: `${processId}-M`, finding: 'LOAN_USE_REFUSED', use: 'CONSUMPTION' });
+    expect(finding.comment).toBe('贷款用于购买家电');
+    expect((await h.state(caseId)).measures.find((m) => m.measureId === `${processId}-M`)).toMatchObject({ status: 'IMPLEMENTED', findings: ['LOAN_USE_REFUSED'] });
+    await eventually(async () => h.prisma.auditEvent.findFirst({ where: { processId, action: 'USE_FINDING_RECORDED_ON_CASE' } }), 'the loan says the finding went to the case');
     await decide(await openTask(processId, 'REPAYMENT_CHECK'), 'DONE', { repaid: false, notes: '农户外出务工，未还' });
 
     const seen = new Set<string>();

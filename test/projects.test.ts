@@ -10,7 +10,7 @@ import { compressedPolicy } from '../workflows/policy';
 import type { TPolicy } from '../workflows/policy';
 import type { Harness } from './support/harness';
 import { DEMO, eventually, startHarness } from './support/harness';
-import { csrfOf, getPage, postForm } from './support/link-client';
+import { csrfOf, getPage, postForm, textOf } from './support/link-client';
 import type { TestSmtp } from './support/smtp';
 import { startTestSmtp } from './support/smtp';
 
@@ -85,7 +85,7 @@ async function toApproval(processId: string): Promise<void> {
 const auditOf = async (processId: string) => (await h.prisma.auditEvent.findMany({ where: { processId }, orderBy: [{ at: 'asc' }, { id: 'asc' }] })).map((e) => e.action);
 
 describe('fund projects on the process core', () => {
-  it('a project runs from proposal through the six-check review, approval, progress and acceptance to the handover of its asset confirmed by both sides through task links', async () => {
+  it('a project runs from proposal through the six-check review, approval, progress and acceptance to its asset\'s 确权 by the owner and the handover confirmed by both sides through task links', async () => {
     const processId = await propose(`T1-${run}`);
     // The township approves only with all six checks; a return goes back to the village, who resubmits.
     const t = await openTask(processId, 'TOWNSHIP_REVIEW');
@@ -104,31 +104,92 @@ describe('fund projects on the process core', () => {
     await decide(processId, 'ACCEPTANCE', county, { action: 'APPROVE', data: { acceptedOn: '2026-12-01', record: '工程质量合格，资料齐全' } });
     await decide(processId, 'ASSET_REGISTRATION', township, { action: 'DONE', data: { assetName: '东风镇一村光伏电站', assetClass: 'INCOME', valueFen: 1_000_000, assetKind: 'SOLAR' } });
 
-    // Both sides confirm the handover through their task links.
-    for (const [step, who] of [['HANDOVER_OUT', township], ['HANDOVER_IN', village]] as const) {
-      const task = await openTask(processId, step);
+    // The asset lives on in its own workflow, registered from the project: 确权 by the owner 谁主管谁负责 names (a village asset: the village collective).
+    const assetId = `ZC-T1-${run}`;
+    const registered = await eventually(() => h.prisma.process.findUnique({ where: { id: assetId } }), 'the asset registered');
+    expect(registered.data).toMatchObject({ ownerType: 'VILLAGE_COLLECTIVE', ownerName: '东风镇一村村集体经济组织', handedOverOn: null });
+    const viaLink = async (id: string, step: string, who: string, words: string, fields: Record<string, string>) => {
+      const task = await openTask(id, step);
+      expect(task.assigneeId).toBe(who);
       const email = (await h.prisma.official.findUniqueOrThrow({ where: { id: who } })).email as string;
-      const mail = await smtp.waitFor((m) => m.kind === 'NEW_TASK' && m.to.includes(email) && m.text.includes(`T1-${run}`) && m.text.includes(step === 'HANDOVER_IN' ? '接收方' : '移交方'), `${step} mail`);
+      const mail = await smtp.waitFor((m) => m.kind === 'NEW_TASK' && m.to.includes(email) && m.text.includes(`T1-${run}`) && m.text.includes(words), `${step} mail`);
       const page = await getPage(`${mail.link!}?lang=zh-CN`);
       expect(page.status).toBe(200);
-      const posted = await postForm(mail.link!, { csrf: csrfOf(page.html), action: 'DONE' });
-      expect(posted.status, step).toBe(303);
+      const posted = await postForm(mail.link!, { csrf: csrfOf(page.html), ...fields });
+      expect(posted.status, `${step}: ${posted.html.slice(0, 300)}`).toBe(303);
       expect((await h.prisma.task.findUniqueOrThrow({ where: { id: task.id } })).status).toBe('DONE');
-    }
+    };
+    await viaLink(assetId, 'OWNERSHIP_CONFIRMATION', village, '确权', { action: 'APPROVE', f_ownerName: '东风镇一村股份经济合作社', f_certificateNo: 'QQ-2026-001' });
+    // The project waits for the handover, confirmed by both sides through their task links.
+    expect((await h.prisma.process.findUniqueOrThrow({ where: { id: processId } })).status).toBe('HANDING_OVER');
+    await viaLink(assetId, 'HANDOVER_OUT', township, '移交方', { action: 'DONE' });
+    await viaLink(assetId, 'HANDOVER_IN', village, '接收方', { action: 'DONE' });
     const result = await h.client.workflow.getHandle(`process-${processId}`).result();
     expect(result).toEqual({ processId, status: 'HANDED_OVER' });
     const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
     expect(row.closedAt).not.toBeNull();
-    expect(row.data).toMatchObject({ paidFen: 960_000, physicalPct: 100, townshipChecks: ALL_CHECKS, asset: { assetClass: 'INCOME', kind: 'SOLAR' }, acceptance: { acceptedOn: '2026-12-01' } });
+    expect(row.data).toMatchObject({
+      paidFen: 960_000, physicalPct: 100, townshipChecks: ALL_CHECKS, asset: { assetClass: 'INCOME', kind: 'SOLAR' }, acceptance: { acceptedOn: '2026-12-01' }, assetIds: [assetId],
+    });
     const actions = await auditOf(processId);
     for (const a of ['PROJECT_PROPOSED', 'NOTICE_STARTED', 'RETURNED', 'TOWNSHIP_REVIEW_PASSED', 'ENTERED_ANNUAL_PLAN', 'PROJECT_APPROVED', 'WORKS_STARTED',
-      'PROGRESS_REPORTED', 'WORKS_COMPLETED', 'PROJECT_ACCEPTED', 'ASSET_REGISTERED', 'HANDOVER_CONFIRMED_OUT', 'HANDOVER_CONFIRMED_IN']) expect(actions).toContain(a);
+      'PROGRESS_REPORTED', 'WORKS_COMPLETED', 'PROJECT_ACCEPTED', 'ASSET_REGISTERED', 'ASSETS_TO_OWNERS', 'ASSET_HANDED_OVER']) expect(actions).toContain(a);
     expect(actions).not.toContain('BEHIND_PACE');
-    // The asset lives on in its own workflow, registered from the project.
-    const asset = await h.prisma.process.findUniqueOrThrow({ where: { id: `ZC-T1-${run}` } });
+    const asset = await h.prisma.process.findUniqueOrThrow({ where: { id: assetId } });
     expect(asset).toMatchObject({ kind: 'PROJECT_ASSET', status: 'IN_USE', villageCode: DEMO.villageA1 });
-    expect(asset.data).toMatchObject({ assetClass: 'INCOME', assetKind: 'SOLAR', projectId: processId, valueFen: 1_000_000 });
+    expect(asset.data).toMatchObject({
+      assetClass: 'INCOME', assetKind: 'SOLAR', projectId: processId, valueFen: 1_000_000, ownerName: '东风镇一村股份经济合作社', ownershipConfirmed: true,
+      ownership: { certificateNo: 'QQ-2026-001' }, handedOverOn: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+    });
+    expect(await auditOf(assetId)).toEqual(expect.arrayContaining(['OWNERSHIP_DETERMINED', 'OWNERSHIP_CONFIRMED', 'HANDOVER_CONFIRMED_OUT', 'HANDOVER_CONFIRMED_IN', 'ASSET_HANDED_OVER']));
     expect(actions).not.toContain('NOT_STARTED_FLAGGED');
+  });
+
+  it('a project registers several assets at acceptance (the task-link form takes further assets one a line); each is confirmed by its own owner and handed over, and the project ends once all of them are', async () => {
+    const processId = await propose(`T6-${run}`);
+    await toApproval(processId);
+    await decide(processId, 'START_WORKS', township, { action: 'DONE', data: { startedOn: '2026-04-01' } });
+    await decide(processId, 'PROGRESS_REPORT', township, { action: 'DONE', data: { asOf: '2026-11-30', physicalPct: 100, paidFen: 960_000 } });
+    await decide(processId, 'ACCEPTANCE', county, { action: 'APPROVE', data: { acceptedOn: '2026-12-01', record: '合格' } });
+    const reg = await openTask(processId, 'ASSET_REGISTRATION');
+    const post = (data: unknown) => h.api('POST', `/api/tasks/${reg.id}/decision`, { as: township, body: { action: 'DONE', data } });
+    // Hostile lists are refused, naming the field.
+    expect((await post({ assets: [] })).status).toBe(400);
+    const badItem = await post({ assets: [{ assetName: '光伏电站', assetClass: 'INCOME', valueFen: 600_000 }, { assetName: '道路', assetClass: 'ROADS', valueFen: 1 }] });
+    expect(badItem.status).toBe(400);
+    expect(JSON.stringify(badItem.body.error)).toContain('assetClass');
+    // The township registers through its task link: one asset in the fields, the others one a line.
+    const email = (await h.prisma.official.findUniqueOrThrow({ where: { id: township } })).email as string;
+    const mail = await smtp.waitFor((m) => m.kind === 'NEW_TASK' && m.to.includes(email) && m.text.includes(`T6-${run}`) && /资产登记|Register the asset/.test(m.text), 'the registration mail');
+    const form = await getPage(`${mail.link!}?lang=zh-CN`);
+    expect(form.status).toBe(200);
+    const fields = { action: 'DONE', f_assetName: '一村光伏电站', f_assetClass: 'INCOME', f_valueFen: '600000', f_managingLevel: 'VILLAGE' };
+    const badLine = await postForm(mail.link!, { csrf: csrfOf(form.html), ...fields, f_moreAssets: '连村产业路|道路类|400000' });
+    expect(badLine.status).toBeGreaterThanOrEqual(400);
+    expect(badLine.status).toBeLessThan(500);
+    expect(textOf(badLine.html)).toContain('moreAssets line 1');
+    const posted = await postForm(mail.link!, { csrf: csrfOf(form.html), ...fields, f_moreAssets: '连村产业路|公益性|400000|ROAD|乡镇' });
+    expect(posted.status, textOf(posted.html).slice(0, 300)).toBe(303);
+    const [solar, road] = [`ZC-T6-${run}-1`, `ZC-T6-${run}-2`];
+    // Each asset is confirmed by the owner its class and managing level name: the village collective, and the township.
+    expect((await openTask(solar, 'OWNERSHIP_CONFIRMATION')).assigneeId).toBe(village);
+    expect((await openTask(road, 'OWNERSHIP_CONFIRMATION')).assigneeId).toBe(township);
+    await decide(solar, 'OWNERSHIP_CONFIRMATION', village, { action: 'APPROVE', data: { ownerName: '一村股份经济合作社' } });
+    await decide(solar, 'HANDOVER_OUT', township, { action: 'DONE', data: {} });
+    await decide(solar, 'HANDOVER_IN', village, { action: 'DONE', data: {} });
+    await eventually(async () => (await h.prisma.process.findUniqueOrThrow({ where: { id: solar } })).status === 'IN_USE', 'the solar station in use');
+    // One asset handed over is not enough: the project waits for the other.
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await h.prisma.process.findUniqueOrThrow({ where: { id: processId } })).status).toBe('HANDING_OVER');
+    await decide(road, 'OWNERSHIP_CONFIRMATION', township, { action: 'APPROVE', data: { ownerName: '东风镇人民政府' } });
+    await decide(road, 'HANDOVER_OUT', township, { action: 'DONE', data: {} });
+    await decide(road, 'HANDOVER_IN', township, { action: 'DONE', data: {} });
+    expect(await h.client.workflow.getHandle(`process-${processId}`).result()).toEqual({ processId, status: 'HANDED_OVER' });
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+    expect(row.data).toMatchObject({ assetIds: [solar, road], assets: [{ name: '一村光伏电站', assetClass: 'INCOME' }, { name: '连村产业路', kind: 'ROAD', managingLevel: 'TOWNSHIP' }] });
+    expect((row.data as any).assetsHandedOver.map((a: { assetId: string }) => a.assetId)).toEqual([solar, road]);
+    const assets = await h.prisma.process.findMany({ where: { id: { in: [solar, road] } }, orderBy: { id: 'asc' } });
+    expect(assets.map((a) => [a.status, (a.data as any).projectId, (a.data as any).valueFen])).toEqual([['IN_USE', processId, 600_000], ['IN_USE', processId, 400_000]]);
   });
 
   it('a project behind the spending pace gets a catch-up task for the township, escalated to the county when overdue; three months in a row opens an 约谈 for the county', async () => {

@@ -89,9 +89,16 @@ describe('公益岗位 public-welfare job', () => {
     expect(await h.client.workflow.getHandle(row.workflowId).result()).toEqual({ processId, status: 'EXITED', measureRecorded: true, monthsConfirmed: 2, monthsLate: 1 });
     expect((row.data as any).wages.map((w: any) => [w.month, w.late])).toEqual([[1, false], [2, true]]);
     const actions = (await h.prisma.auditEvent.findMany({ where: { processId } })).map((e) => e.action);
-    for (const a of ['JOB_APPLIED', 'JOB_NOTICE_STARTED', 'JOB_NOTICE_ENDED', 'JOB_AGREEMENT_SIGNED', 'MEASURE_RECORDED_ON_CASE', 'WAGE_CONFIRMED', 'WAGE_CONFIRMED_LATE', 'JOB_EXITED']) {
+    for (const a of ['JOB_APPLIED', 'JOB_NOTICE_STARTED', 'JOB_NOTICE_ENDED', 'JOB_AGREEMENT_SIGNED', 'MEASURE_RECORDED_ON_CASE', 'WAGE_CONFIRMED', 'WAGE_CONFIRMED_LATE', 'JOB_EXITED', 'MEASURE_ENDED_ON_CASE']) {
       expect(actions, a).toContain(a);
     }
+    // The exit ends the PUBLIC_WELFARE_JOB measure on the case; it stays implemented (it was carried out).
+    const ended = (await h.state(caseId)).measures.find((m) => m.measureId === `${processId}-M`);
+    expect(ended).toMatchObject({ status: 'IMPLEMENTED', endedOn: expect.any(String) });
+    const measureRow = await h.prisma.measure.findUniqueOrThrow({ where: { id: `${processId}-M` } });
+    expect(measureRow.status).toBe('IMPLEMENTED');
+    expect(measureRow.endedOn).not.toBeNull();
+    expect(await h.prisma.auditEvent.count({ where: { caseId, action: 'MEASURE_ENDED' } })).toBe(1);
 
     // The ID number is sealed at rest and nowhere else; after exit the person may hold a post again.
     const pd = await h.prisma.programmePersonalData.findUniqueOrThrow({ where: { processId } });
@@ -123,5 +130,16 @@ describe('公益岗位 public-welfare job', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.field).toBe('body.idNumber');
     expect((await apply(caseId, idOf('19800101'), { termMonths: 13 })).status).toBe(400);
+  });
+
+  it('one post per person (一人一岗) holds when two applications for the same person arrive at once', async () => {
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const person = idOf('19850505');
+    const [a, b] = await Promise.all([apply(caseId, person), apply(caseId, person, { post: '保洁员' })]);
+    expect([a.status, b.status].sort(), JSON.stringify([a.body, b.body])).toEqual([201, 422]);
+    const refused = a.status === 422 ? a : b;
+    expect(refused.body.error).toMatchObject({ field: 'idNumber', details: { refusal: 'ONE_POST_PER_PERSON' } });
+    expect(JSON.stringify(refused.body)).not.toContain(person);
   });
 });

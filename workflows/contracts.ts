@@ -146,6 +146,10 @@ export interface MeasureState {
   status: 'PLANNED' | 'IMPLEMENTED' | 'CANCELLED';
   implementedOn?: string;
   memberName?: string;
+  /** A programme's measure that ended (the post left); it stays IMPLEMENTED. */
+  endedOn?: string;
+  /** Findings a programme recorded on it (e.g. LOAN_USE_REFUSED), each once. */
+  findings?: string[];
 }
 
 /** 帮扶后消除 or 风险自然消失. */
@@ -177,6 +181,24 @@ export interface UpdateMeasureArgs {
   measureId: string;
   status: 'IMPLEMENTED' | 'CANCELLED';
   implementedOn?: string;
+  actor: Actor;
+}
+/**
+ * 项目结果回写 — what a household programme (小额信贷, 公益岗位) records on its measure of the case:
+ * a finding (the loan's use check refused the use) or the measure's end (the post's holder left).
+ * No personal data.
+ */
+export interface ProgrammeOutcomeArgs {
+  /** The programme's measure on this case (`<processId>-M`). */
+  measureId: string;
+  processId: string;
+  outcome: 'LOAN_USE_REFUSED' | 'ENDED';
+  /** LOAN_USE_REFUSED: the use found (e.g. CONSUMPTION). */
+  use?: string;
+  /** ENDED: YYYY-MM-DD */
+  endedOn?: string;
+  /** The official's notes from the programme's task (no personal data). */
+  comment?: string;
   actor: Actor;
 }
 export interface RecordContactArgs {
@@ -261,6 +283,8 @@ export const withdrawUpdate = defineUpdate<CaseUpdateResult, [WithdrawArgs]>('wi
 export const transferTaskUpdate = defineUpdate<TaskState, [TransferArgs]>('transferTask');
 /** 更换帮扶责任人 — reassign the household's assistance contact. */
 export const reassignContactUpdate = defineUpdate<CaseUpdateResult, [ReassignContactArgs]>('reassignContact');
+/** A programme's finding or end on its measure ({@link ProgrammeOutcomeArgs}); idempotent: the same again is DUPLICATE. */
+export const recordProgrammeOutcomeUpdate = defineUpdate<CaseUpdateResult, [ProgrammeOutcomeArgs]>('recordProgrammeOutcome');
 /** 催办 — a supervisor nudges a task. */
 export const nudgeTaskUpdate = defineUpdate<CaseUpdateResult, [NudgeArgs]>('nudgeTask');
 /** 风险消除申请 — the village asks for the elimination review now instead of waiting for the timer. */

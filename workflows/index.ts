@@ -8,3 +8,5 @@ export { assetWorkflow } from './asset/asset-workflow';
 export { microcreditWorkflow } from './microcredit/microcredit-workflow';
 export { welfareJobWorkflow } from './welfare-job/welfare-job-workflow';
 export { settlementChecklistWorkflow } from './relocation/settlement-workflow';
+export { relocatedHouseholdWorkflow } from './relocated-household/relocated-household-workflow';
+export { monthlyConfirmationWorkflow } from './confirmation/confirmation-workflow';

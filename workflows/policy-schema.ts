@@ -40,6 +40,19 @@ export const ZReportCadence = z.union([
 ]);
 export type TReportCadence = z.infer<typeof ZReportCadence>;
 
+/**
+ * 月调度数据确认 — when villages and townships confirm the month's figures: by default villages by the
+ * 25th and townships by the 28th of the month (a day that is not a working day moves to the next
+ * working day); or, for compressed test policies, seconds after the confirmation opens.
+ */
+export const ZConfirmationPolicy = z.union([
+  z.object({ every: z.literal('MONTH'), villageDay: z.number().int().min(1).max(28), townshipDay: z.number().int().min(1).max(28) })
+    .refine((p) => p.townshipDay >= p.villageDay, { path: ['townshipDay'], message: 'townships confirm on or after the villages\' day' }),
+  z.object({ every: z.literal('SECONDS'), villageSeconds: z.number().int().min(1), townshipSeconds: z.number().int().min(1) })
+    .refine((p) => p.townshipSeconds >= p.villageSeconds, { path: ['townshipSeconds'], message: 'townships confirm on or after the villages' }),
+]);
+export type TConfirmationPolicy = z.infer<typeof ZConfirmationPolicy>;
+
 /** The reporting cycle's policy (月调度、季通报). */
 export const ZReportPolicy = z.object({
   /** 月调度: the county's monthly figures, due to the city by the 1st. */
@@ -54,6 +67,8 @@ export const ZReportPolicy = z.object({
   lateAfterSeconds: z.number().int().min(1),
   /** How far back a schedule catches up missed runs after an outage (Temporal's catchup window), in seconds. */
   catchupWindowSeconds: z.number().int().min(10),
+  /** 月调度数据确认 — villages' and townships' due days; absent: villages by the 25th, townships by the 28th. */
+  confirmation: ZConfirmationPolicy.optional(),
 });
 export type TReportPolicy = z.infer<typeof ZReportPolicy>;
 
@@ -92,6 +107,13 @@ export const ZWelfareJobPolicy = z.object({
   monthUnit: z.enum(['MONTHS', 'SECONDS']).default('MONTHS'),
 });
 export type TWelfareJobPolicy = z.infer<typeof ZWelfareJobPolicy>;
+
+/** 资产收益分配 — income distribution of 经营性 assets (DESIGN §5.2). */
+export const ZAssetIncomePolicy = z.object({
+  /** Least share (%) of a distribution plan for 公益岗位 wages; provinces differ. */
+  welfareJobMinSharePct: z.number().min(0).max(100).default(50),
+});
+export type TAssetIncomePolicy = z.infer<typeof ZAssetIncomePolicy>;
 
 /** The full policy. */
 export const ZPolicy = z.object({
@@ -135,6 +157,8 @@ export const ZPolicy = z.object({
   microcredit: ZMicrocreditPolicy.optional(),
   /** 公益岗位 — public-welfare job values (ages, term, notice); absent: the defaults. */
   welfareJobs: ZWelfareJobPolicy.optional(),
+  /** 资产收益分配 — values of the income distribution of 经营性 assets; absent: the defaults. */
+  assetIncome: ZAssetIncomePolicy.optional(),
 });
 export type TPolicy = z.infer<typeof ZPolicy>;
 

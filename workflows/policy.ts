@@ -3,9 +3,9 @@
  * deployment file (validated by ./policy-schema), and pinned per case at its start.
  * Workflow-safe: no Node built-ins and no zod (types only from the schema).
  */
-import type { TLimit, TLimitUnit, TPolicy, TReportCadence, TReportPolicy } from './policy-schema';
+import type { TConfirmationPolicy, TLimit, TLimitUnit, TPolicy, TReportCadence, TReportPolicy } from './policy-schema';
 
-export type { TLimit, TLimitUnit, TPolicy, TReportCadence, TReportPolicy };
+export type { TConfirmationPolicy, TLimit, TLimitUnit, TPolicy, TReportCadence, TReportPolicy };
 
 /** The defaults of DESIGN §1. */
 export const DEFAULT_POLICY: TPolicy = {
@@ -56,6 +56,11 @@ export const DEFAULT_POLICY: TPolicy = {
       INSPECTION: { unit: 'WORKING_DAYS', amount: 10 }, IDLE_RESOLUTION: { unit: 'WORKING_DAYS', amount: 20 },
       INSPECT_EVERY: { unit: 'MONTHS', amount: 3 }, INSPECT_EVERY_SOLAR: { unit: 'MONTHS', amount: 1 }, IDLE_AFTER: { unit: 'MONTHS', amount: 6 },
       DISPOSAL_TOWNSHIP_REVIEW: { unit: 'WORKING_DAYS', amount: 10 }, DISPOSAL_COUNTY_APPROVAL: { unit: 'WORKING_DAYS', amount: 10 },
+      OWNERSHIP_CONFIRMATION: { unit: 'WORKING_DAYS', amount: 10 }, OWNERSHIP_REDETERMINATION: { unit: 'WORKING_DAYS', amount: 10 },
+      HANDOVER_OUT: { unit: 'WORKING_DAYS', amount: 10 }, HANDOVER_IN: { unit: 'WORKING_DAYS', amount: 10 },
+      DISTRIBUTION_PLAN: { unit: 'WORKING_DAYS', amount: 20 }, DISTRIBUTION_TOWNSHIP_REVIEW: { unit: 'WORKING_DAYS', amount: 10 },
+      DISTRIBUTION_COUNTY_FILING: { unit: 'WORKING_DAYS', amount: 10 }, PAYOUT_EVERY: { unit: 'MONTHS', amount: 3 },
+      PAYOUT_CONFIRMATION: { unit: 'WORKING_DAYS', amount: 10 }, PLAN_VALID_FOR: { unit: 'MONTHS', amount: 12 },
     },
     /** 小额信贷: village and township checks, the bank's decision, the use check (30 days), reminders, repayment and overdue follow-ups. */
     MICROCREDIT: {
@@ -85,6 +90,10 @@ export const DEFAULT_POLICY: TPolicy = {
       SERVICE_CENTRE: { unit: 'WORKING_DAYS', amount: 20 },
       PROPERTY_MANAGEMENT: { unit: 'WORKING_DAYS', amount: 20 },
       RIGHTS_PROTECTION: { unit: 'WORKING_DAYS', amount: 20 },
+    },
+    /** 易地搬迁户后续扶持: a visit each month (due a month after the previous one). */
+    RELOCATED_HOUSEHOLD: {
+      VISIT: { unit: 'MONTHS', amount: 1 },
     },
   },
   screeningSampleSize: 5,

@@ -17,6 +17,21 @@ export interface CaseMeasureArgs {
   actor: { id: string; role: 'VILLAGE' | 'TOWNSHIP' | 'COUNTY' | 'ADMIN'; regionCode: string };
 }
 
+/** What `recordCaseMeasureOutcome` is asked to record on the programme's measure of the household's case. */
+export interface CaseMeasureOutcomeArgs {
+  householdId: string;
+  measureId: string;
+  processId: string;
+  /** LOAN_USE_REFUSED: the loan's use check refused the use; ENDED: the post's holder left. */
+  outcome: 'LOAN_USE_REFUSED' | 'ENDED';
+  use?: string;
+  /** YYYY-MM-DD, for ENDED. */
+  endedOn?: string;
+  /** No personal data. */
+  comment?: string;
+  actor: CaseMeasureArgs['actor'];
+}
+
 /** What recording a measure on the case did. */
 export type CaseMeasureOutcome = { recorded: true; caseId: string } | { recorded: false; reason: string };
 
@@ -27,4 +42,9 @@ export interface ProgrammeActivities {
    * (recordMeasure, then updateMeasure), so the case's rules see it at once. Idempotent by measure id.
    */
   recordCaseMeasure(args: CaseMeasureArgs): Promise<CaseMeasureOutcome>;
+  /**
+   * Records a finding or the end on the programme's measure through the case's own Update
+   * (recordProgrammeOutcome). Idempotent: recorded before (DUPLICATE) is recorded.
+   */
+  recordCaseMeasureOutcome(args: CaseMeasureOutcomeArgs): Promise<CaseMeasureOutcome>;
 }

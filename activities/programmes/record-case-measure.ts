@@ -11,8 +11,8 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { caseWorkflowId, recordMeasureUpdate, stateQuery, updateMeasureUpdate } from '../../workflows/contracts';
-import type { CaseMeasureArgs, CaseMeasureOutcome, ProgrammeActivities } from '../../workflows/programme-contracts';
+import { caseWorkflowId, recordMeasureUpdate, recordProgrammeOutcomeUpdate, stateQuery, updateMeasureUpdate } from '../../workflows/contracts';
+import type { CaseMeasureArgs, CaseMeasureOutcome, CaseMeasureOutcomeArgs, ProgrammeActivities } from '../../workflows/programme-contracts';
 
 /** The refusal type of an Update failure, or null. */
 function refusalOf(err: unknown): string | null {
@@ -51,9 +51,29 @@ export async function recordCaseMeasureWith(client: Client, a: CaseMeasureArgs):
   return { recorded: true, caseId };
 }
 
+/** Records a programme's finding or end on its measure of the household's case with `client`. */
+export async function recordCaseMeasureOutcomeWith(client: Client, a: CaseMeasureOutcomeArgs): Promise<CaseMeasureOutcome> {
+  const handle = client.workflow.getHandle(caseWorkflowId(a.householdId));
+  try {
+    const state = await handle.query(stateQuery);
+    await handle.executeUpdate(recordProgrammeOutcomeUpdate, {
+      args: [{ measureId: a.measureId, processId: a.processId, outcome: a.outcome, ...(a.use ? { use: a.use } : {}), ...(a.endedOn ? { endedOn: a.endedOn } : {}), ...(a.comment ? { comment: a.comment } : {}), actor: a.actor }],
+    });
+    return { recorded: true, caseId: state.caseId };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { recorded: false, reason: 'the household has no open case' };
+    const refusal = refusalOf(err);
+    if (refusal === 'DUPLICATE') return { recorded: true, caseId: (await handle.query(stateQuery)).caseId };
+    if (refusal) return { recorded: false, reason: `the case refused it (${refusal})` };
+    if (/already completed/i.test((err as Error).message)) return { recorded: false, reason: 'the household has no open case' };
+    throw err;
+  }
+}
+
 /** The programme activities, on the worker's own client. */
 export function programmeActivities(): ProgrammeActivities {
   return {
     recordCaseMeasure: (a) => recordCaseMeasureWith(Context.current().client, a),
+    recordCaseMeasureOutcome: (a) => recordCaseMeasureOutcomeWith(Context.current().client, a),
   };
 }

@@ -10,6 +10,8 @@ import { bottomOf, rankTownships } from '../../workflows/report/rules';
 import type { CityFigures, CountyFigures } from './report-figures';
 import { computeCityFigures, computeReportFigures, figureChanges } from './report-figures';
 import type { ProduceReportArgs, ReportActivities } from './types';
+import { confirmationProcessId } from '../../workflows/confirmation/contracts';
+import { reportConfirmations, unitsOf } from '../../workflows/confirmation/rules';
 
 /** Id of a report version: `RPT-<county>-<kind>-<period>-v<n>`. */
 export function reportId(countyCode: string, kind: string, periodKey: string, version: number): string {
@@ -43,6 +45,11 @@ async function produce(prisma: PrismaClient, a: ProduceReportArgs, city: boolean
   const existing = await prisma.report.findUnique({ where: { requestKey: a.requestKey } });
   if (existing) return produced(existing, false, await previousBottoms(prisma, a));
   const figures: CountyFigures | CityFigures = city ? await computeCityFigures(prisma, a.countyCode, a.period) : await computeReportFigures(prisma, a.countyCode, a.period);
+  if (!city && a.kind === 'MONTHLY') {
+    // 月调度数据确认: the answers of the period's villages and townships as they stand now (none answered when no confirmation ran).
+    const process = await prisma.process.findUnique({ where: { id: confirmationProcessId(a.countyCode, a.period.key) }, select: { id: true, data: true } });
+    if (process) (figures as CountyFigures).confirmations = reportConfirmations(process.id, unitsOf((process.data ?? {}) as Record<string, unknown>));
+  }
   const ranking = rankTownships('city' in figures ? figures.counties : figures.townships);
   const bottom = bottomOf(ranking, a.bottomCount).map((r) => r.code);
   const last = await prisma.report.findFirst({ where: { countyCode: a.countyCode, kind: a.kind, periodKey: a.period.key }, orderBy: { version: 'desc' } });

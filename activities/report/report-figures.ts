@@ -15,6 +15,7 @@
  *   and assets as they stand when the report is produced).
  * A city's figures (市级) are its counties' figures, each county a unit ranked like a township.
  */
+import type { ReportConfirmations } from '../../workflows/confirmation/contracts';
 import { Prisma } from '@prisma/client';
 import type { PrismaClient } from '@prisma/client';
 import type { ReportPeriod, UnitFigures } from '../../workflows/report/contracts';
@@ -43,6 +44,8 @@ export interface CountyFigures {
   villages: UnitFigures[];
   /** The share of funds the pace curve (序时进度) expects paid by the period's last day, %. Absent in reports before 0.4. */
   fundExpectedPct?: number;
+  /** 月调度数据确认: which villages and townships confirmed the month's figures on time, late or not at all (monthly reports from 0.4). */
+  confirmations?: ReportConfirmations;
 }
 
 /** The figures of a city for a period (市级): the city, its counties (the ranked units) and their townships. */

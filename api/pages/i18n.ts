@@ -134,6 +134,8 @@ export const AUDIT_LABELS: Record<AuditAction, Bilingual> = {
   MEASURE_RECORDED: { 'zh-CN': '登记帮扶措施', en: 'Assistance measure recorded' },
   MEASURE_IMPLEMENTED: { 'zh-CN': '帮扶措施已落实', en: 'Measure implemented' },
   MEASURE_CANCELLED: { 'zh-CN': '帮扶措施取消', en: 'Measure cancelled' },
+  MEASURE_FINDING_RECORDED: { 'zh-CN': '帮扶措施核查发现问题', en: 'Finding recorded on a measure' },
+  MEASURE_ENDED: { 'zh-CN': '帮扶措施已结束', en: 'Measure ended' },
   CONTACT_RECORDED: { 'zh-CN': '登记走访联系', en: 'Contact recorded' },
   CONTACT_MISSED: { 'zh-CN': '本期未走访联系，提醒帮扶责任人', en: 'No contact this period; the contact is reminded' },
   CONTACT_MISSED_ESCALATED: { 'zh-CN': '连续未走访联系，报乡镇', en: 'Contacts missed again; escalated to the township' },

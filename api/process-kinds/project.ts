@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { safeText } from '../../core/text';
 import { PROJECT_KIND, PROJECT_STEPS as S } from '../../workflows/project/contracts';
-import { TOWNSHIP_CHECKS } from '../../workflows/project/steps';
+import { MAX_ASSETS_PER_PROJECT, TOWNSHIP_CHECKS } from '../../workflows/project/steps';
 import type { ProcessFormField, ProcessKindDef } from './types';
 
 const b = (zh: string, en: string) => ({ 'zh-CN': zh, en });
@@ -25,6 +25,12 @@ const approveReturn = (approve: [string, string]) => [
 const opinion: ProcessFormField = { name: 'opinion', type: 'textarea', label: b('意见', 'Opinion'), maxLength: 1000 };
 const ZOpinion = z.object({ opinion: note(1000).optional() }).strict();
 const confirm = { actions: [{ action: 'DONE' as const, label: b('确认', 'Confirm') }], data: z.object({}).strict(), fields: [] };
+
+/** One asset of 资产登记 (the form registers one; the API may send `assets`, a list of them). */
+const ZRegisteredAsset = z.object({
+  assetName: note(200), assetClass: z.enum(['INCOME', 'PUBLIC', 'HOUSEHOLD']), valueFen: z.number().int().min(0).max(1e13),
+  assetKind: safeText().regex(/^[A-Z_]{1,40}$/).optional(), managingLevel: z.enum(['VILLAGE', 'TOWNSHIP', 'COUNTY']).optional(),
+}).strict();
 
 /** The fund project kind. */
 export const FUND_PROJECT: ProcessKindDef = {
@@ -87,9 +93,9 @@ export const FUND_PROJECT: ProcessKindDef = {
     [S.ASSET_REGISTRATION]: {
       label: b('资产登记（确权）', 'Register the asset'), level: 'TOWNSHIP',
       actions: [{ action: 'DONE', label: b('登记', 'Register') }],
-      data: z.object({
-        assetName: note(200), assetClass: z.enum(['INCOME', 'PUBLIC', 'HOUSEHOLD']), valueFen: z.number().int().min(0).max(1e13),
-        assetKind: safeText().regex(/^[A-Z_]{1,40}$/).optional(),
+      // One asset in its own fields (the form), or several in `assets` (the API); the workflow's rule requires one or the other.
+      data: ZRegisteredAsset.partial().extend({
+        assets: z.array(ZRegisteredAsset).min(1).max(MAX_ASSETS_PER_PROJECT).optional(), moreAssets: safeText().max(10_000).optional(),
       }).strict(),
       fields: [
         { name: 'assetName', type: 'text', label: b('资产名称', 'Asset name'), required: true, maxLength: 200 },
@@ -97,6 +103,12 @@ export const FUND_PROJECT: ProcessKindDef = {
           { value: 'INCOME', label: b('经营性', 'Income-producing') }, { value: 'PUBLIC', label: b('公益性', 'Public') }, { value: 'HOUSEHOLD', label: b('到户类', 'Given to households') },
         ] },
         { name: 'valueFen', type: 'number', label: b('资产价值（分）', 'Value (fen)'), required: true },
+        { name: 'managingLevel', type: 'select', label: b('主管层级（谁主管谁负责）', 'Managing level (names the owner)'), options: [
+          { value: 'VILLAGE', label: b('村级（村集体经济组织）', 'Village (collective)') }, { value: 'TOWNSHIP', label: b('乡镇级（跨村资产）', 'Township (across villages)') },
+          { value: 'COUNTY', label: b('县级行业主管部门', 'County department') },
+        ] },
+        { name: 'moreAssets', type: 'textarea', label: b('其他资产（每行一项：名称|类别|价值（分）|种类|主管层级）', 'Further assets (one a line: name|class|value (fen)|kind|managing level)'), maxLength: 10_000,
+          help: b('例：连村产业路|公益性|400000|ROAD|乡镇。类别：经营性、公益性、到户类；主管层级：村、乡镇、县（可省略，默认村）。', 'E.g. 连村产业路|PUBLIC|400000|ROAD|TOWNSHIP. Class: INCOME, PUBLIC, HOUSEHOLD; level VILLAGE, TOWNSHIP or COUNTY (default VILLAGE).') },
       ],
     },
     [S.INVESTIGATION]: {
@@ -130,5 +142,6 @@ export const FUND_PROJECT: ProcessKindDef = {
     OBJECTION_FILED: b('公示异议', 'Objection filed'), OBJECTION_DISMISSED: b('异议不成立', 'Objection dismissed'),
     OBJECTION_UPHELD_RETURNED: b('异议成立，退回修改', 'Objection upheld; returned'), OBJECTION_UPHELD_REJECTED: b('异议成立，不予通过', 'Objection upheld; rejected'),
     ASSET_HANDED_OVER: b('资产移交完成，转入管护', 'Asset handed over; upkeep begins'),
+    ASSETS_TO_OWNERS: b('资产交所有权人确权、移交', 'Assets sent to their owners for confirmation and handover'),
   },
 };

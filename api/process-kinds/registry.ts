@@ -15,6 +15,8 @@ import { PROJECT_ASSET } from './asset';
 import { MICROCREDIT } from './microcredit';
 import { WELFARE_JOB } from './welfare-job';
 import { SETTLEMENT } from './settlement';
+import { RELOCATED_HOUSEHOLD } from './relocated-household';
+import { MONTHLY_CONFIRMATION } from './confirmation';
 import type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
 
 export type { ProcessFormField, ProcessKindDef, ProcessStepDef } from './types';
@@ -28,6 +30,8 @@ export const PROCESS_KINDS: readonly ProcessKindDef[] = [
   MICROCREDIT,
   WELFARE_JOB,
   SETTLEMENT,
+  RELOCATED_HOUSEHOLD,
+  MONTHLY_CONFIRMATION,
 ];
 
 const BY_KIND = new Map(PROCESS_KINDS.map((k) => [k.kind, k]));

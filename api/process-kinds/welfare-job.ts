@@ -80,6 +80,9 @@ export const WELFARE_JOB: ProcessKindDef = {
   },
   auditActions: {
     JOB_APPLIED: b('提出公益岗位申请', 'Job applied for'),
+    JOB_IMPORTED: b('存量岗位导入（在岗）', 'Existing post imported (in post)'),
+    MEASURE_ENDED_ON_CASE: b('公益岗位措施已在帮扶案件中结束', 'PUBLIC_WELFARE_JOB measure ended on the case'),
+    MEASURE_END_NOT_RECORDED: b('未能在案件中结束措施', 'Measure end not recorded on a case'),
     JOB_NOTICE_STARTED: b('公益岗位公示开始', 'Notice started'),
     JOB_NOTICE_ENDED: b('公示期满', 'Notice ended'),
     JOB_AGREEMENT_SIGNED: b('签订公益岗位协议', 'Agreement recorded'),

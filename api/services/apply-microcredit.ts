@@ -10,7 +10,7 @@ import { regionChain } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
 import { SEALED } from '../../runtime/personal-data';
 import { awaitProcessStartUpdate, processWorkflowId } from '../../workflows/process-contracts';
-import type { LoanApplication } from '../../workflows/microcredit/contracts';
+import type { LoanApplication, LoanDisbursement } from '../../workflows/microcredit/contracts';
 import { MICROCREDIT_WORKFLOW } from '../../workflows/microcredit/contracts';
 import type { microcreditWorkflow } from '../../workflows/microcredit/microcredit-workflow';
 import { microcreditInput, microcreditPolicyOf } from '../../workflows/microcredit/input';
@@ -29,6 +29,8 @@ export interface ApplyMicrocreditOptions extends LoanApplication {
   /** The household's bank account; sealed at rest, never echoed. */
   bankAccount: string;
   processId?: string;
+  /** 存量贷款导入 — a loan lent before Bangfu enters disbursed (see import-programmes.ts). */
+  imported?: LoanDisbursement;
 }
 
 /** Applies for the loan and returns once its process row (and the village's task) exists. */
@@ -53,7 +55,9 @@ export async function applyForMicrocredit(ctx: ServiceContext, official: AuthOff
   const input = microcreditInput({
     processId, householdId: kase.householdId, caseId: kase.id, region, villageName: village.name, appliedById: official.id,
     application: { amount: o.amount, termMonths: o.termMonths, purpose: o.purpose, ...(o.purposeNote ? { purposeNote: o.purposeNote } : {}) },
+    ...(o.imported ? { imported: o.imported } : {}),
   }, ctx.policy);
+  if (ctx.maxHistoryEvents) input.maxHistoryEvents = ctx.maxHistoryEvents;
   try {
     await ctx.temporal.workflow.executeUpdateWithStart(awaitProcessStartUpdate, {
       startWorkflowOperation: new WithStartWorkflowOperation<typeof microcreditWorkflow>(MICROCREDIT_WORKFLOW, {

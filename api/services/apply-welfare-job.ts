@@ -10,7 +10,7 @@ import { regionChain } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
 import { SEALED } from '../../runtime/personal-data';
 import { awaitProcessStartUpdate, processWorkflowId } from '../../workflows/process-contracts';
-import type { WelfareJobApplication } from '../../workflows/welfare-job/contracts';
+import type { ImportedPost, WelfareJobApplication } from '../../workflows/welfare-job/contracts';
 import { WELFARE_JOB_KIND, WELFARE_JOB_WORKFLOW } from '../../workflows/welfare-job/contracts';
 import type { welfareJobWorkflow } from '../../workflows/welfare-job/welfare-job-workflow';
 import { welfareJobInput, welfareJobPolicyOf } from '../../workflows/welfare-job/input';
@@ -28,6 +28,8 @@ export interface ApplyWelfareJobOptions extends WelfareJobApplication {
   /** The person's resident ID number (valid, upper-case); sealed at rest, never echoed. */
   idNumber: string;
   processId?: string;
+  /** 存量岗位导入 — a post held before Bangfu enters in post (see import-programmes.ts). */
+  imported?: ImportedPost;
 }
 
 /** Age in whole years on `today` of a person born on the ID number's birth date. */
@@ -52,23 +54,31 @@ export async function applyForWelfareJob(ctx: ServiceContext, official: AuthOffi
   if (o.termMonths > p.maxTermMonths) throw new AppError('POLICY_REFUSED', `termMonths: at most ${p.maxTermMonths} months`, { field: 'termMonths' });
   const processId = o.processId ?? newProcessId('GY');
   const personKey = householdKey(ctx.secret, o.idNumber);
-  const held = await ctx.prisma.$queryRaw<{ processId: string }[]>`
-    SELECT d."processId" FROM "ProgrammePersonalData" d JOIN "Process" p ON p.id = d."processId"
-    WHERE d."personKey" = ${personKey} AND d.kind = ${WELFARE_JOB_KIND} AND p."closedAt" IS NULL AND d."processId" <> ${processId}
-    LIMIT 1`;
-  if (held.length > 0) throw new AppError('POLICY_REFUSED', 'idNumber: this person already holds or applies for a public-welfare post (one post per person)', { field: 'idNumber', details: { refusal: 'ONE_POST_PER_PERSON' } });
   const region = await regionChain(ctx.prisma, kase.villageCode);
   const village = await ctx.prisma.region.findUniqueOrThrow({ where: { code: region.villageCode }, select: { name: true } });
-  const existing = await ctx.prisma.programmePersonalData.findUnique({ where: { processId }, select: { householdId: true } });
-  if (existing && existing.householdId !== kase.householdId) throw new AppError('CONFLICT', 'processId: already used for another household', { field: 'processId' });
-  await ctx.prisma.programmePersonalData.upsert({
-    where: { processId },
-    create: { processId, kind: WELFARE_JOB_KIND, householdId: kase.householdId, personKey, idNumberSealed: cipherOf(ctx).seal(o.idNumber, SEALED.programmeIdNumber(processId)) },
-    update: {},
+  // 一人一岗 holds under concurrent applications: the check and the application's row are one
+  // transaction serialized per person (an advisory lock on the person's key), and an application
+  // whose process row is not written yet (its start in flight, up to 10 minutes) counts as held.
+  await ctx.prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`welfare-job:${personKey}`}, 0))`;
+    const held = await tx.$queryRaw<{ processId: string }[]>`
+      SELECT d."processId" FROM "ProgrammePersonalData" d LEFT JOIN "Process" p ON p.id = d."processId"
+      WHERE d."personKey" = ${personKey} AND d.kind = ${WELFARE_JOB_KIND} AND d."processId" <> ${processId}
+        AND (p."closedAt" IS NULL AND p.id IS NOT NULL OR p.id IS NULL AND d."createdAt" > ${new Date(Date.now() - 10 * 60_000)})
+      LIMIT 1`;
+    if (held.length > 0) throw new AppError('POLICY_REFUSED', 'idNumber: this person already holds or applies for a public-welfare post (one post per person)', { field: 'idNumber', details: { refusal: 'ONE_POST_PER_PERSON' } });
+    const existing = await tx.programmePersonalData.findUnique({ where: { processId }, select: { householdId: true } });
+    if (existing && existing.householdId !== kase.householdId) throw new AppError('CONFLICT', 'processId: already used for another household', { field: 'processId' });
+    await tx.programmePersonalData.upsert({
+      where: { processId },
+      create: { processId, kind: WELFARE_JOB_KIND, householdId: kase.householdId, personKey, idNumberSealed: cipherOf(ctx).seal(o.idNumber, SEALED.programmeIdNumber(processId)) },
+      update: {},
+    });
   });
   const input = welfareJobInput({
     processId, householdId: kase.householdId, caseId: kase.id, region, villageName: village.name, appliedById: official.id,
     application: { post: o.post, monthlyWage: o.monthlyWage, termMonths: o.termMonths, ...(o.member ? { member: o.member } : {}) },
+    ...(o.imported ? { imported: o.imported } : {}),
   }, ctx.policy);
   try {
     await ctx.temporal.workflow.executeUpdateWithStart(awaitProcessStartUpdate, {

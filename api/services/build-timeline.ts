@@ -39,7 +39,7 @@ export interface TimelineEntry {
   comment: string | null;
   data: Record<string, unknown> | null;
   /** Timers: what the timer waits for and when it fires. */
-  timer?: { purpose: TimerPurpose; firesAt: string | null; timerId: string };
+  timer?: { purpose: TimerPurpose; firesAt: string | null; timerId: string; summary?: string };
   /** Updates: update name; activities: activity type; signals: signal name. */
   name?: string;
   /** Activities: outcome and attempts; updates: failure message. */
@@ -117,7 +117,12 @@ function stringifyAttributes(e: HistoryEvent): string {
 }
 
 /** Histories of the runs of `workflowId` that belong to `caseId`, oldest first. */
-export async function caseRuns(ctx: ServiceContext, workflowId: string, caseId: string): Promise<{ runId: string; events: HistoryEvent[] }[]> {
+export function caseRuns(ctx: ServiceContext, workflowId: string, caseId: string): Promise<{ runId: string; events: HistoryEvent[] }[]> {
+  return workflowRuns(ctx, workflowId, (input) => (input as { caseId?: string } | undefined)?.caseId === caseId);
+}
+
+/** Histories of the runs of `workflowId` whose first input `belongs`, oldest first (at most {@link MAX_RUNS}). */
+async function workflowRuns(ctx: ServiceContext, workflowId: string, belongs: (input: unknown) => boolean): Promise<{ runId: string; events: HistoryEvent[] }[]> {
   const runIds = new Map<string, number>();
   const latest = await ctx.temporal.workflow.getHandle(workflowId).describe();
   runIds.set(latest.runId, latest.startTime.getTime());
@@ -134,8 +139,7 @@ export async function caseRuns(ctx: ServiceContext, workflowId: string, caseId: 
     const history = await ctx.temporal.workflow.getHandle(workflowId, runId).fetchHistory();
     const events = history.events ?? [];
     const first = events[0]?.workflowExecutionStartedEventAttributes;
-    const input = decode(first?.input)[0] as { caseId?: string } | undefined;
-    if (input?.caseId === caseId) runs.push({ runId, events, start });
+    if (belongs(decode(first?.input)[0])) runs.push({ runId, events, start });
   }
   return runs.sort((a, b) => a.start - b.start).map(({ runId, events }) => ({ runId, events }));
 }
@@ -146,7 +150,6 @@ export function timerPurpose(summary: string | null): TimerPurpose {
   return (TIMER_PURPOSES as readonly string[]).includes(code) ? (code as TimerPurpose) : 'UNKNOWN';
 }
 
-/** Builds the timeline of a case (the caller has checked the official may see it). */
 /**
  * How much of the Temporal history the timeline shows: `audit` none; `readable` (default) run
  * boundaries, timers started and fired, Updates, signals and activities that failed; `full`
@@ -154,6 +157,7 @@ export function timerPurpose(summary: string | null): TimerPurpose {
  */
 export type TimelineView = 'audit' | 'readable' | 'full';
 
+/** Builds the timeline of a case (the caller has checked the official may see it). */
 export async function buildTimeline(ctx: ServiceContext, caseId: string, opts: { raw?: boolean; view?: TimelineView } = {}): Promise<CaseTimeline> {
   const view = opts.view ?? 'readable';
   const c = await ctx.prisma.case.findUniqueOrThrow({ where: { id: caseId }, select: { workflowId: true } });
@@ -173,7 +177,37 @@ export async function buildTimeline(ctx: ServiceContext, caseId: string, opts: {
       temporalError = (err as Error).message;
     }
   }
+  const withText = audit.map((e) => ({ ...e, comment: e.comment ?? (e.action === 'OBJECTION_FILED' ? (objectionText.get(e.at.getTime()) ?? null) : null) }));
+  return { ...(await assembleTimeline(ctx, withText, runs, opts)), temporalError };
+}
 
+/**
+ * The timeline of a process other than the household case (a loan, a post, a settlement …): its
+ * audit trail merged with the histories of its workflow's runs (continue-as-new included), the
+ * named timers showing the summary the workflow gave them. The caller has checked access.
+ */
+export async function buildProcessTimeline(ctx: ServiceContext, processId: string, opts: { raw?: boolean; view?: TimelineView } = {}): Promise<CaseTimeline> {
+  const view = opts.view ?? 'readable';
+  const p = await ctx.prisma.process.findUniqueOrThrow({ where: { id: processId }, select: { workflowId: true } });
+  const audit = await ctx.prisma.auditEvent.findMany({ where: { processId }, orderBy: [{ at: 'asc' }, { id: 'asc' }], take: 5000 });
+  let runs: { runId: string; events: HistoryEvent[] }[] = [];
+  let temporalError: string | null = null;
+  if (view !== 'audit' || opts.raw) {
+    try {
+      runs = await workflowRuns(ctx, p.workflowId, (input) => (input as { processId?: string } | undefined)?.processId === processId);
+    } catch (err) {
+      temporalError = (err as Error).message;
+    }
+  }
+  return { ...(await assembleTimeline(ctx, audit, runs, opts)), temporalError };
+}
+
+type AuditRow = { at: Date; action: string; step: string | null; taskId: string | null; actorId: string | null; onBehalfOfId: string | null; comment: string | null; data: unknown };
+
+async function assembleTimeline(
+  ctx: ServiceContext, audit: AuditRow[], runs: { runId: string; events: HistoryEvent[] }[], opts: { raw?: boolean; view?: TimelineView },
+): Promise<Omit<CaseTimeline, 'temporalError'>> {
+  const view = opts.view ?? 'readable';
   // Names of everyone who appears: audit actors and Update senders.
   const updateArgs = new Map<string, Record<string, any>>();
   const ids = new Set<string>();
@@ -197,13 +231,12 @@ export async function buildTimeline(ctx: ServiceContext, caseId: string, opts: {
   const entries: TimelineEntry[] = audit.map((e) => ({
     at: e.at.toISOString(), source: 'audit', kind: REMINDER_ACTIONS.has(e.action) ? 'reminder' : 'event', action: e.action,
     step: e.step, taskId: e.taskId, actorId: e.actorId, actorName: nameOf(e.actorId), onBehalfOfId: e.onBehalfOfId,
-    onBehalfOfName: nameOf(e.onBehalfOfId), comment: e.comment ?? (e.action === 'OBJECTION_FILED' ? (objectionText.get(e.at.getTime()) ?? null) : null),
-    data: (e.data ?? null) as Record<string, unknown> | null,
+    onBehalfOfName: nameOf(e.onBehalfOfId), comment: e.comment, data: (e.data ?? null) as Record<string, unknown> | null,
   }));
   const raw: RawTemporalEvent[] = [];
 
   for (const run of runs) {
-    const timers = new Map<string, { purpose: TimerPurpose; firesAt: number | null; timerId: string }>();
+    const timers = new Map<string, { purpose: TimerPurpose; firesAt: number | null; timerId: string; summary?: string }>();
     const activities = new Map<number, TimelineEntry>();
     for (const e of run.events) {
       const type = typeName(e);
@@ -234,7 +267,7 @@ export async function buildTimeline(ctx: ServiceContext, caseId: string, opts: {
           const d = a?.startToFireTimeout;
           const firesAt = at === null || !d ? null : at + num(d.seconds) * 1000 + Math.floor((d.nanos ?? 0) / 1e6);
           const summary = decode({ payloads: e.userMetadata?.summary ? [e.userMetadata.summary] : [] })[0];
-          const timer = { purpose: timerPurpose(typeof summary === 'string' ? summary : null), firesAt, timerId: a?.timerId ?? '' };
+          const timer = { purpose: timerPurpose(typeof summary === 'string' ? summary : null), firesAt, timerId: a?.timerId ?? '', ...(typeof summary === 'string' ? { summary } : {}) };
           timers.set(timer.timerId, timer);
           entries.push({ ...base, kind: 'timer', action: 'TIMER_STARTED', timer: { ...timer, firesAt: firesAt === null ? null : new Date(firesAt).toISOString() } });
           break;
@@ -322,5 +355,5 @@ export async function buildTimeline(ctx: ServiceContext, caseId: string, opts: {
   // Audit first at equal instants: the business event reads before the machinery behind it.
   const order = (e: TimelineEntry): number => (e.source === 'audit' ? 0 : 1);
   shown.sort((a, b) => a.at.localeCompare(b.at) || order(a) - order(b) || Number(a.eventId ?? 0) - Number(b.eventId ?? 0));
-  return { entries: shown, raw: opts.raw ? raw : null, temporalError };
+  return { entries: shown, raw: opts.raw ? raw : null };
 }

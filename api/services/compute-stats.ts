@@ -72,7 +72,7 @@ const ts = (d: Date): Prisma.Sql => Prisma.sql`${d.toISOString().slice(0, 23)}::
 export async function caseSetWhere(ctx: ServiceContext, set: CaseSet, official: AuthOfficial | null, now = new Date()): Promise<Prisma.CaseWhereInput> {
   const clock = statsClock(now);
   const monitored: Prisma.CaseWhereInput = { status: { in: MONITORED_STATUSES } };
-  const implemented: Prisma.CaseWhereInput = { measures: { some: { status: 'IMPLEMENTED' } } };
+  const implemented: Prisma.CaseWhereInput = { measureImplemented: true };
   const contacted: Prisma.CaseWhereInput = { lastContactAt: { gte: clock.contactSince } };
   switch (set) {
     case 'sla-approved':
@@ -167,18 +167,18 @@ interface FigureRow {
   over_year: number;
   eliminated: number;
   compliant: number;
+  covered: number;
 }
 
 /**
  * Computes every figure over the cases an official may see (`null`: every case), narrowed by the
- * filter. Four statements at once, each one pass over what it needs:
+ * filter. Three statements at once, each one pass over what it needs:
  * - cases by status, step and township, every other count a `FILTER` of the same scan of the
  *   cases (monitored sets summed over MONITORED and ELIMINATING afterwards), elimination
  *   compliance included (the `eliminationCompliant` column, stored when a case is eliminated: no
- *   probe of measures or policies) — the one pass over the table's rows; grouped by township too,
- *   so SLA and contact compliance per township cost no other scan;
- * - plan coverage: monitored cases with an implemented measure, from two indexes without reading
- *   the table (Case(countyCode, status, …, id) semi-joined to Measure(caseId, status));
+ *   probe of measures or policies) and plan coverage (the `measureImplemented` column, stored by
+ *   the commit activity whenever it writes a measure) included — the one pass over the table's
+ *   rows; grouped by township too, so SLA and contact compliance per township cost no other scan;
  * - open and overdue tasks per township: the open tasks (index on status) joined to their cases;
  * - the latest 50 SLA breaches (newest first, on the list indexes).
  * They replaced about ten counts each scanning the table and every eliminated case loaded with
@@ -189,9 +189,8 @@ export async function computeStats(ctx: ServiceContext, official: AuthOfficial |
   const href = (set: CaseSet): string => casesHref(filter, { set });
   const where = caseFilterSql(official, filter);
   const base = caseListWhere(official, filter);
-  const monitoredSql = Prisma.sql`c.status IN (${Prisma.join(MONITORED_STATUSES)})`;
 
-  const [figures, [coveredRow], taskRows, breachRows] = await Promise.all([
+  const [figures, taskRows, breachRows] = await Promise.all([
     ctx.prisma.$queryRaw<FigureRow[]>`
       SELECT c.status, c.step, c."townshipCode" AS township, count(*)::int AS n,
         count(*) FILTER (WHERE c."approvedAt" IS NOT NULL)::int AS approved,
@@ -200,12 +199,10 @@ export async function computeStats(ctx: ServiceContext, official: AuthOfficial |
         count(*) FILTER (WHERE c."lastContactAt" >= ${ts(clock.contactSince)})::int AS contacted,
         count(*) FILTER (WHERE c."annualCheck" OR c."approvedAt" <= ${ts(clock.overYearBefore)})::int AS over_year,
         count(*) FILTER (WHERE c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL)::int AS eliminated,
-        count(*) FILTER (WHERE c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL AND c."eliminationCompliant")::int AS compliant
+        count(*) FILTER (WHERE c.status = 'ELIMINATED' AND c."eliminatedAt" IS NOT NULL AND c."eliminationCompliant")::int AS compliant,
+        count(*) FILTER (WHERE c."measureImplemented")::int AS covered
       FROM "Case" c WHERE ${where}
       GROUP BY c.status, c.step, c."townshipCode"`,
-    ctx.prisma.$queryRaw<{ covered: number }[]>`
-      SELECT count(*)::int AS covered FROM "Case" c
-      WHERE ${where} AND ${monitoredSql} AND EXISTS (SELECT 1 FROM "Measure" x WHERE x."caseId" = c.id AND x.status = 'IMPLEMENTED')`,
     ctx.prisma.$queryRaw<{ townshipCode: string; open: number; overdue: number }[]>`
       SELECT c."townshipCode", count(*)::int AS open, count(*) FILTER (WHERE t."dueAt" <= ${ts(now)})::int AS overdue
       FROM "Task" t JOIN "Case" c ON c.id = t."caseId"
@@ -231,7 +228,7 @@ export async function computeStats(ctx: ServiceContext, official: AuthOfficial |
   const withinSla = sum('sla_met');
   const breaches = sum('breached');
   const monitored = sum('n', MONITORED_STATUSES);
-  const covered = coveredRow.covered;
+  const covered = sum('covered', MONITORED_STATUSES);
   const contacted = sum('contacted', MONITORED_STATUSES);
   const overYear = sum('over_year', MONITORED_STATUSES);
   const elim = { eliminated: sum('eliminated'), compliant: sum('compliant') };

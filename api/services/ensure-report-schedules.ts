@@ -3,8 +3,10 @@
  * (`report-monthly-<county>`, `report-quarterly-<county>`) and one per city and kind
  * (`report-city-monthly-<city>`, ranking the city's counties), created or brought up to date from
  * the policy at start-up and by `npm run setup -- schedules`. Visible in the Temporal Web UI
- * under Schedules. Missed runs are caught up within the policy's catch-up window, each one once
- * (overlap BUFFER_ALL: a run waits for the one before it, none is dropped), and say they are late.
+ * under Schedules. Each county also gets its monthly confirmation (`report-confirmation-<county>`,
+ * 月调度数据确认) when the month starts, unless the caller names the kinds. Missed runs are caught
+ * up within the policy's catch-up window, each one once (overlap BUFFER_ALL: a run waits for the
+ * one before it, none is dropped), and say they are late.
  */
 import type { PrismaClient } from '@prisma/client';
 import type { Client, ScheduleOptions, ScheduleSpec } from '@temporalio/client';
@@ -13,6 +15,9 @@ import type { TPolicy, TReportCadence } from '../../workflows/policy';
 import type { CityReportInput, ReportInput, ReportKind, ReportLevel } from '../../workflows/report/contracts';
 import { CITY_REPORT_WORKFLOW, REPORT_KINDS, REPORT_WORKFLOW } from '../../workflows/report/contracts';
 import { cadenceOf, reportPolicyOf } from '../../workflows/report/rules';
+import type { ConfirmationInput } from '../../workflows/confirmation/contracts';
+import { CONFIRMATION_WORKFLOW } from '../../workflows/confirmation/contracts';
+import { confirmationPolicyOf } from '../../workflows/confirmation/rules';
 
 /** Options of {@link ensureReportSchedules}. */
 export interface EnsureReportSchedulesOptions {
@@ -29,6 +34,11 @@ export interface EnsureReportSchedulesOptions {
   cities?: string[];
   /** Kinds to schedule. @default both */
   kinds?: readonly ReportKind[];
+  /**
+   * Also each county's monthly confirmation (月调度数据确认, `report-confirmation-<county>`), opening the
+   * villages' and townships' tasks when the month starts. @default true — or false when `kinds` is given
+   */
+  confirmations?: boolean;
   /** Appended to schedule and workflow ids (tests keep theirs apart). @default none */
   idSuffix?: string;
 }
@@ -72,6 +82,32 @@ export function reportScheduleOptions(o: Pick<EnsureReportSchedulesOptions, 'tas
   };
 }
 
+/** Schedule id of a county's monthly confirmation (月调度数据确认). */
+export function confirmationScheduleId(countyCode: string, suffix = ''): string {
+  return `report-confirmation-${countyCode}${suffix ? `-${suffix}` : ''}`;
+}
+
+/**
+ * The options of a county's monthly confirmation schedule: it runs when the month starts (the
+ * monthly report's calendar time), each run opening the confirmation of the month it runs in.
+ */
+export function confirmationScheduleOptions(o: Pick<EnsureReportSchedulesOptions, 'taskQueue' | 'policy' | 'idSuffix'>, countyCode: string): ScheduleOptions {
+  const rp = reportPolicyOf(o.policy);
+  const input: ConfirmationInput = {
+    countyCode, cadence: rp.monthly, due: confirmationPolicyOf(rp),
+    limits: { reminderLead: o.policy.reminderLead, escalationRepeat: o.policy.escalationRepeat }, policyVersion: o.policy.version,
+  };
+  const id = confirmationScheduleId(countyCode, o.idSuffix);
+  const spec = scheduleSpecOf(rp.monthly);
+  return {
+    scheduleId: id,
+    spec: spec.calendars ? { ...spec, calendars: spec.calendars.map((c) => ({ ...c, comment: '月调度数据确认 monthly confirmation' })) } : spec,
+    action: { type: 'startWorkflow', workflowType: CONFIRMATION_WORKFLOW, workflowId: id, taskQueue: o.taskQueue, args: [input] },
+    policies: { overlap: ScheduleOverlapPolicy.BUFFER_ALL, catchupWindow: `${rp.catchupWindowSeconds}s` },
+    memo: { what: '月调度数据确认 monthly confirmation', countyCode },
+  };
+}
+
 /** The regions to schedule, with their level: the options' counties and cities, or by default every county and every city with a county. */
 export async function scheduledRegions(o: Pick<EnsureReportSchedulesOptions, 'prisma' | 'counties' | 'cities'>): Promise<[string, ReportLevel][]> {
   const counties = o.counties ?? (await o.prisma.region.findMany({ where: { level: 'COUNTY' }, select: { code: true }, orderBy: { code: 'asc' } })).map((r) => r.code);
@@ -85,9 +121,11 @@ export async function scheduledRegions(o: Pick<EnsureReportSchedulesOptions, 'pr
 export async function ensureReportSchedules(o: EnsureReportSchedulesOptions): Promise<{ scheduleId: string; outcome: 'created' | 'updated' }[]> {
   const regions = await scheduledRegions(o);
   const out: { scheduleId: string; outcome: 'created' | 'updated' }[] = [];
+  const confirmations = o.confirmations ?? o.kinds === undefined;
   for (const [code, level] of regions) {
-    for (const kind of o.kinds ?? REPORT_KINDS) {
-      const opts = reportScheduleOptions(o, kind, code, level);
+    const all = (o.kinds ?? REPORT_KINDS).map((kind) => reportScheduleOptions(o, kind, code, level));
+    if (confirmations && level === 'COUNTY') all.push(confirmationScheduleOptions(o, code));
+    for (const opts of all) {
       try {
         await o.temporal.schedule.create(opts);
         out.push({ scheduleId: opts.scheduleId, outcome: 'created' });

@@ -68,7 +68,7 @@ export function toCaseDetail(ctx: ServiceContext, c: FullCase): TCaseDetail {
     tasks,
     measures: c.measures.map((m) => ({
       id: m.id, type: m.type as TCaseDetail['measures'][number]['type'], description: m.description, memberName: m.memberName,
-      status: m.status as 'PLANNED' | 'IMPLEMENTED' | 'CANCELLED', implementedOn: iso(m.implementedOn),
+      status: m.status as 'PLANNED' | 'IMPLEMENTED' | 'CANCELLED', implementedOn: iso(m.implementedOn), endedOn: iso(m.endedOn),
     })),
     contacts: c.contacts.map((x) => ({ id: x.id, officialId: x.officialId, contactedOn: x.contactedOn.toISOString(), method: x.method, note: x.note })),
     objections: c.objections.map((o) => ({ id: o.id, step: o.step, text: o.text, filedAt: o.filedAt.toISOString(), outcome: o.outcome })),

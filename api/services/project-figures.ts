@@ -74,3 +74,31 @@ export function projectMatches(r: ProjectRow, f: ProjectFilter): boolean {
     && (!f.behind || r.data.behind === true) && (!f.notStarted || (r.data.notStartedFlagged === true && !r.data.startedOn));
 }
 
+
+/** Sums of one township's projects (summed in SQL by list-fund-processes.ts). */
+export interface TownshipSums {
+  townshipCode: string;
+  projects: number;
+  approved: number;
+  started: number;
+  budgetFen: number;
+  paidFen: number;
+  behind: number;
+  notStarted: number;
+}
+
+/** The same figures and ranking as {@link projectFigures}, from per-township sums instead of every row. */
+export function figuresFromSums(sums: readonly TownshipSums[], today: string, curve: readonly PacePoint[] = DEFAULT_PACE_CURVE): { townships: TownshipFigures[]; expectedPct: number } {
+  const expectedPct = expectedPaidPct(today, curve);
+  const townships = sums.map((s): TownshipFigures => {
+    const paid = s.approved === 0 ? 0 : paidPct(s.paidFen, s.budgetFen);
+    return {
+      townshipCode: s.townshipCode, projects: s.projects, approved: s.approved, started: s.started,
+      startRatePct: s.approved === 0 ? 0 : Math.round((s.started / s.approved) * 1000) / 10,
+      budgetFen: s.budgetFen, paidFen: s.paidFen, paidPct: paid, expectedPct, paceGapPct: Math.round((paid - expectedPct) * 10) / 10,
+      behind: s.behind, notStarted: s.notStarted,
+    };
+  });
+  townships.sort((a, b) => a.paceGapPct - b.paceGapPct || a.startRatePct - b.startRatePct || a.townshipCode.localeCompare(b.townshipCode));
+  return { townships, expectedPct };
+}

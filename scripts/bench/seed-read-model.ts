@@ -143,7 +143,8 @@ export async function seedReadModel(databaseUrl: string, opts: SeedReadModelOpti
               CASE WHEN bucket = 84 THEN approved + interval '5 months' ELSE approved + interval '20 days' END, opened
        FROM seed WHERE status IN ('ELIMINATING','ELIMINATED') OR (status = 'MONITORED' AND i % 7 <> 0)`,
     );
-    // Each eliminated case's compliance, as the commit activity stores it when it eliminates one.
+    // As the commit activity stores them: whether a case has an implemented measure, and each eliminated case's compliance.
+    await client.query(`UPDATE "Case" c SET "measureImplemented" = true WHERE c."countyCode" = $1 AND EXISTS (SELECT 1 FROM "Measure" x WHERE x."caseId" = c.id AND x.status = 'IMPLEMENTED')`, [opts.countyCode]);
     const store = storeComplianceSql(Prisma.sql`c.status = 'ELIMINATED' AND c."countyCode" = ${opts.countyCode}`);
     await client.query(store.text, store.values as unknown[]);
     await client.query('COMMIT');

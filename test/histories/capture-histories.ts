@@ -20,6 +20,9 @@ import { ensureReportSchedules, reportScheduleId } from '../../api/services/ensu
 import type { CityReportInput, ReportInput, ReportResult } from '../../workflows/report/contracts';
 import { CITY_REPORT_WORKFLOW, REPORT_WORKFLOW } from '../../workflows/report/contracts';
 import { periodOfKey } from '../../workflows/report/rules';
+import type { ConfirmationInput } from '../../workflows/confirmation/contracts';
+import { CONFIRMATION_WORKFLOW, confirmationProcessId } from '../../workflows/confirmation/contracts';
+import { processWorkflowId } from '../../workflows/process-contracts';
 import { makeResidentId } from '../../core/resident-id';
 import { applyForLoan, decideProcessTask, microcreditTestPolicy, openProcessTask, todayBeijing, townshipAndBank } from '../support/microcredit-driver';
 
@@ -264,6 +267,44 @@ describe(`capture histories for release ${release}`, () => {
     await saveRuns(h, `city-report-capture-${year}-Q2-${h.taskQueue}`, 'city-report-quarterly-interview', { closed: true });
   });
 
+  it('monthly confirmation (月调度数据确认): villages confirm, flag a discrepancy or answer late after an escalation; a township confirms; the rest close unanswered', async () => {
+    const h = await harness({
+      policy: {
+        ...compressedPolicy({ reminder: 1, escalationRepeat: 3600 }),
+        reports: {
+          monthly: { every: 'SECONDS', seconds: 30 }, quarterly: { every: 'SECONDS', seconds: 3600 }, bottomCount: 1, interviewAfterBottomRuns: 2,
+          lateAfterSeconds: 60, catchupWindowSeconds: 120, confirmation: { every: 'SECONDS', villageSeconds: 6, townshipSeconds: 20 },
+        },
+      },
+    });
+    const rr = String(10 + Math.floor(Math.random() * 89));
+    const [county, t1, t2] = [`45${rr}01000000`, `45${rr}01100000`, `45${rr}01200000`];
+    const [v1, v2, v3, w1] = [`45${rr}01100201`, `45${rr}01100202`, `45${rr}01100203`, `45${rr}01200201`];
+    await h.prisma.region.create({ data: { code: county, name: `确认县${rr}`, level: 'COUNTY', parentCode: null } });
+    for (const [code, parent] of [[t1, county], [t2, county]]) await h.prisma.region.create({ data: { code, name: `镇${code.slice(6, 8)}`, level: 'TOWNSHIP', parentCode: parent } });
+    for (const [code, parent] of [[v1, t1], [v2, t1], [v3, t1], [w1, t2]]) await h.prisma.region.create({ data: { code, name: `村${code.slice(-2)}`, level: 'VILLAGE', parentCode: parent } });
+    for (const [code, role] of [[v1, 'VILLAGE'], [v2, 'VILLAGE'], [v3, 'VILLAGE'], [w1, 'VILLAGE'], [t1, 'TOWNSHIP'], [t2, 'TOWNSHIP']]) {
+      await h.prisma.official.create({ data: { id: `off-cap-${code}`, name: `干部${code.slice(-4)}`, email: `cap-${code}@test.bangfu.local`, role, regionCode: code } });
+    }
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const period = { key: from, from, to: new Date(Date.now() + 30_000).toISOString() };
+    const processId = confirmationProcessId(county, period.key);
+    const input: ConfirmationInput = {
+      countyCode: county, cadence: { every: 'SECONDS', seconds: 30 }, period, due: { every: 'SECONDS', villageSeconds: 6, townshipSeconds: 20 },
+      limits: { reminderLead: h.policy.reminderLead, escalationRepeat: h.policy.escalationRepeat }, policyVersion: h.policy.version,
+    };
+    await h.client.workflow.start(CONFIRMATION_WORKFLOW, { taskQueue: h.taskQueue, workflowId: processWorkflowId(processId), args: [input] });
+    const task = (code: string) => eventually(() => h.prisma.task.findFirst({ where: { processId, regionCode: code, status: 'OPEN' } }), `the task of ${code}`, 40_000);
+    await decideProcessTask(h, await task(v1), 'APPROVE', { note: '务工就业12人', employed: 12 });
+    await decideProcessTask(h, await task(v2), 'REJECT');
+    const late = await task(v3);
+    await eventually(async () => (await h.prisma.task.findUniqueOrThrow({ where: { id: late.id } })).escalations >= 1, 'the late village escalated');
+    const township = await task(t1);
+    await decideProcessTask(h, late, 'APPROVE');
+    await decideProcessTask(h, township, 'APPROVE', { note: '已核对' });
+    await saveWorkflow(h, processWorkflowId(processId), 'monthly-confirmation-late-escalated-closed');
+  });
+
   it('a screening campaign (集中排查): roster, visits with a revisit, grid submitted, ledger closed, township review with its sample, county summary', async () => {
     const h = await harness({
       policy: {
@@ -485,6 +526,85 @@ describe(`capture fund histories for release ${release}`, () => {
     await saveProcess(h, id, 'asset-idle-continue-as-new', [firstRun, (await handle.describe()).runId]);
   });
 
+  it('asset registered before its handover: 确权 disputed, determined again, confirmed, handed over by both sides', async () => {
+    const h = await harness({ policy: fundPolicy() });
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const res = await h.api('POST', '/api/assets', { as: township, body: {
+      reference: `HC-${Date.now().toString(36)}`, name: '冷链仓库', assetClass: 'PUBLIC', assetKind: 'WORKSHOP', valueFen: 800_000, fundingSource: '中央衔接资金',
+      villageCode: DEMO.villageA1,
+    } });
+    expect(res.status).toBe(201);
+    const id = res.body.process.id as string;
+    await decideStep(h, id, 'OWNERSHIP_CONFIRMATION', village, { action: 'RETURN', reason: '跨村使用', data: {} });
+    await decideStep(h, id, 'OWNERSHIP_REDETERMINATION', township, { action: 'DONE', data: { managingLevel: 'TOWNSHIP', ownerName: '东风镇人民政府' } });
+    await decideStep(h, id, 'OWNERSHIP_CONFIRMATION', township, { action: 'APPROVE', data: { ownerName: '东风镇集体资产管理中心', certificateNo: 'QQ-1' } });
+    await decideStep(h, id, 'HANDOVER_OUT', township, { action: 'DONE', data: {} });
+    await decideStep(h, id, 'HANDOVER_IN', township, { action: 'DONE', data: {} });
+    await eventually(async () => (await h.prisma.process.findUniqueOrThrow({ where: { id } })).status === 'IN_USE', 'in use');
+    await new Promise((r) => setTimeout(r, 1500));
+    await saveProcess(h, id, 'asset-ownership-confirmed');
+  });
+
+  it('asset income distribution: plan returned and revised, reviewed, filed; income recorded; a late payout confirmed', async () => {
+    const policy = fundPolicy();
+    const h = await harness({ policy: { ...policy, processSteps: { ...policy.processSteps, PROJECT_ASSET: { ...policy.processSteps.PROJECT_ASSET, PAYOUT_EVERY: secs(3), PAYOUT_CONFIRMATION: secs(2), IDLE_AFTER: secs(3600) } } } });
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const res = await h.api('POST', '/api/assets', { as: township, body: {
+      reference: `HD-${Date.now().toString(36)}`, name: '扶贫车间', assetClass: 'INCOME', assetKind: 'WORKSHOP', valueFen: 1_000_000, fundingSource: '中央衔接资金',
+      ownerName: '一村村集体', villageCode: DEMO.villageA1, handedOverOn: '2026-01-15',
+    } });
+    expect(res.status).toBe(201);
+    const id = res.body.process.id as string;
+    const plan = { resolution: '村民代表大会决议', welfareJobPct: 60, householdPct: 30, collectivePct: 10 };
+    await decideStep(h, id, 'DISTRIBUTION_PLAN', village, { action: 'DONE', data: plan });
+    await decideStep(h, id, 'DISTRIBUTION_TOWNSHIP_REVIEW', township, { action: 'RETURN', reason: '名单未附' });
+    await decideStep(h, id, 'DISTRIBUTION_PLAN', village, { action: 'DONE', data: { ...plan, resolution: '村民代表大会决议（附名单）' } });
+    await decideStep(h, id, 'DISTRIBUTION_TOWNSHIP_REVIEW', township, { action: 'APPROVE', data: {} });
+    await decideStep(h, id, 'DISTRIBUTION_COUNTY_FILING', county, { action: 'APPROVE', data: {} });
+    expect((await h.api('POST', `/api/assets/${id}/income`, { as: village, body: { amountFen: 100_000, receivedOn: '2026-03-31', source: '租金' } })).status).toBe(200);
+    const payout = await eventually(() => h.prisma.task.findFirst({ where: { processId: id, step: 'PAYOUT_CONFIRMATION', status: 'OPEN' } }), 'payout', 20_000);
+    await eventually(async () => (await h.prisma.task.findUniqueOrThrow({ where: { id: payout.id } })).escalations >= 1, 'escalated', 20_000);
+    await decideStep(h, id, 'PAYOUT_CONFIRMATION', village, { action: 'DONE', data: { paidFen: 100_000, households: 40 } });
+    await new Promise((r) => setTimeout(r, 1500));
+    await saveProcess(h, id, 'asset-income-distribution');
+  });
+
+  it('fund project registering two assets, each confirmed by its owner and handed over', async () => {
+    const policy = fundPolicy();
+    const h = await harness({ policy: { ...policy, processSteps: { ...policy.processSteps, FUND_PROJECT: { ...policy.processSteps.FUND_PROJECT, START_WORKS: secs(3600) } } } });
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const reference = `HM-${Date.now().toString(36)}`;
+    const res = await h.api('POST', '/api/projects', { as: village, body: {
+      reference, name: '光伏电站和产业路', type: 'INDUSTRY', villageCode: DEMO.villageA1, location: '一村', budgetFen: 1_000_000,
+      fundingSource: '中央衔接资金', beneficiaries: 100, farmerLinkage: '分红', performanceTargets: '收益 8 万元', year: 2026,
+    } });
+    expect(res.status).toBe(201);
+    const id = res.body.process.id as string;
+    await decideStep(h, id, 'TOWNSHIP_REVIEW', township, { action: 'APPROVE', data: CHECKS });
+    await decideStep(h, id, 'COUNTY_APPRAISAL', county, { action: 'APPROVE', data: {} });
+    await decideStep(h, id, 'COUNTY_DECISION', county, { action: 'APPROVE', data: {} });
+    await decideStep(h, id, 'APPROVAL', county, { action: 'APPROVE', data: { approvalNo: '县〔2026〕2号' } });
+    await decideStep(h, id, 'START_WORKS', township, { action: 'DONE', data: { startedOn: '2026-04-01' } });
+    await decideStep(h, id, 'PROGRESS_REPORT', township, { action: 'DONE', data: { asOf: '2026-11-30', physicalPct: 100, paidFen: 960_000 } });
+    await decideStep(h, id, 'ACCEPTANCE', county, { action: 'APPROVE', data: { acceptedOn: '2026-12-01', record: '合格' } });
+    await decideStep(h, id, 'ASSET_REGISTRATION', township, { action: 'DONE', data: { assets: [
+      { assetName: '光伏电站', assetClass: 'INCOME', valueFen: 600_000, assetKind: 'SOLAR' },
+      { assetName: '产业路', assetClass: 'PUBLIC', valueFen: 400_000, assetKind: 'ROAD', managingLevel: 'TOWNSHIP' },
+    ] } });
+    for (const [assetId, owner] of [[`ZC-${reference}-1`, village], [`ZC-${reference}-2`, township]] as const) {
+      await decideStep(h, assetId, 'OWNERSHIP_CONFIRMATION', owner, { action: 'APPROVE', data: { ownerName: '所有权人' } });
+      await decideStep(h, assetId, 'HANDOVER_OUT', township, { action: 'DONE', data: {} });
+      await decideStep(h, assetId, 'HANDOVER_IN', owner, { action: 'DONE', data: {} });
+    }
+    await h.client.workflow.getHandle(`process-${id}`).result();
+    await saveProcess(h, id, 'fund-project-two-assets');
+  });
+
   it('microcredit: a loan repaid after its reminders, and a loan overdue past 90 days handed to the risk-compensation fund', async () => {
     const h = await harness({ policy: microcreditTestPolicy() });
     const caseId = await createCase(h);
@@ -575,5 +695,111 @@ describe(`capture fund histories for release ${release}`, () => {
     await decideProcessTask(h, await openProcessTask(h, loan, 'EXTENSION_APPROVAL'), 'APPROVE');
     await decideProcessTask(h, await openProcessTask(h, loan, 'REPAYMENT_CHECK', new Set([check.id])), 'DONE', { repaid: true, repaidOn: todayBeijing() });
     await saveProcess(h, loan, 'microcredit-extension-repaid', undefined, true);
+  });
+});
+
+describe(`capture programmes 0.4.0 paths for release ${release}`, () => {
+  const welfarePolicy = (): Parameters<typeof startHarness>[0] => {
+    const base = compressedPolicy({ notice: 1, reminder: 1, escalationRepeat: 30 });
+    return {
+      policy: {
+        ...base,
+        processSteps: { ...base.processSteps, PUBLIC_WELFARE_JOB: { ...base.processSteps.PUBLIC_WELFARE_JOB, WAGE_CONFIRMATION: { unit: 'SECONDS', amount: 4 } } },
+        welfareJobs: { minAge: 16, maxAge: 65, maxTermMonths: 12, notice: { unit: 'SECONDS', amount: 1 }, monthUnit: 'SECONDS' },
+      },
+    };
+  };
+
+  it('programmes 0.4.0: a loan whose use is refused (the finding on the case) continues as new between milestones and is repaid; the case with the finding', async () => {
+    const h = await harness({ policy: microcreditTestPolicy(), maxHistoryEvents: 40 });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const loan = await applyForLoan(h, caseId, { termMonths: 14 });
+    await decideProcessTask(h, await openProcessTask(h, loan, 'VILLAGE_CHECK'), 'APPROVE');
+    await townshipAndBank(h, loan, 14);
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id: loan } });
+    const handle = h.client.workflow.getHandle(row.workflowId);
+    const firstRun = (await handle.describe()).runId;
+    await decideProcessTask(h, await openProcessTask(h, loan, 'USE_CHECK'), 'DONE', { use: 'BUILDING', notes: '用于建房' });
+    await eventually(() => h.prisma.auditEvent.findFirst({ where: { processId: loan, action: 'USE_FINDING_RECORDED_ON_CASE' } }), 'finding on the case');
+    const seen = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, loan, 'REPAYMENT_REMINDER', seen), 'DONE');
+    await eventually(async () => ((await handle.describe()).runId !== firstRun ? true : null), 'continued as new', 40_000);
+    await decideProcessTask(h, await openProcessTask(h, loan, 'REPAYMENT_CHECK'), 'DONE', { repaid: true, repaidOn: todayBeijing() });
+    await handle.result();
+    await saveProcess(h, loan, 'microcredit-use-finding-continue-as-new', [firstRun, (await handle.describe()).runId]);
+    await save(h, caseId, 'case-programme-finding');
+  });
+
+  it('programmes 0.4.0: a job\'s exit ends its measure on the case; an imported post exits too; the case with the ended measures', async () => {
+    const h = await harness(welfarePolicy());
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const res = await h.api('POST', '/api/welfare-jobs', { as: village, body: { caseId, idNumber: makeResidentId('410599', '19800101', '078'), post: '保洁员', monthlyWage: 800, termMonths: 1 } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const job = res.body.process.id as string;
+    await decideProcessTask(h, await openProcessTask(h, job, 'VILLAGE_REVIEW'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, job, 'TOWNSHIP_APPROVAL'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, job, 'AGREEMENT'), 'DONE', { startOn: todayBeijing(), termMonths: 1 });
+    await decideProcessTask(h, await openProcessTask(h, job, 'WAGE_CONFIRMATION'), 'DONE', { attendanceDays: 22, wagePaid: true });
+    await decideProcessTask(h, await openProcessTask(h, job, 'END_OF_TERM'), 'DONE', { outcome: 'EXIT' });
+    await saveProcess(h, job, 'welfare-job-exit-measure-ended', undefined, true);
+
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const csv = ['reference,caseId,idNumber,post,monthlyWage,startOn,termMonths,monthsConfirmed', `CAP-${Date.now().toString(36)},${caseId},${makeResidentId('410599', '19850101', '079')},护林员,700,${todayBeijing()},2,1`].join('\n');
+    const imported = await fetch(`${h.baseUrl}/api/imports/welfare-jobs`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${await h.token(county)}` }, body: csv });
+    const report = await imported.json() as { rows: { outcome: string; processId: string }[] };
+    expect(report.rows[0].outcome, JSON.stringify(report)).toBe('STARTED');
+    const post = report.rows[0].processId;
+    await decideProcessTask(h, await openProcessTask(h, post, 'WAGE_CONFIRMATION'), 'DONE', { attendanceDays: 20, wagePaid: true });
+    await decideProcessTask(h, await openProcessTask(h, post, 'END_OF_TERM'), 'DONE', { outcome: 'EXIT' });
+    await saveProcess(h, post, 'welfare-job-imported-exit', undefined, true);
+    await save(h, caseId, 'case-programme-measure-ended');
+  });
+
+  it('programmes 0.4.0: an imported loan enters disbursed and is repaid at its due date', async () => {
+    const h = await harness({ policy: microcreditTestPolicy() });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const csv = ['reference,caseId,amount,termMonths,annualRatePct,disbursedOn,purpose,bankAccount', `CAP-${Date.now().toString(36)},${caseId},20000,12,3.45,${todayBeijing()},养殖,6228480012345670000`].join('\n');
+    const imported = await fetch(`${h.baseUrl}/api/imports/loans`, { method: 'POST', headers: { 'content-type': 'text/csv', authorization: `Bearer ${await h.token(county)}` }, body: csv });
+    const report = await imported.json() as { rows: { outcome: string; processId: string }[] };
+    expect(report.rows[0].outcome, JSON.stringify(report)).toBe('STARTED');
+    const loan = report.rows[0].processId;
+    const seen = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, loan, 'REPAYMENT_REMINDER', seen), 'DONE');
+    await decideProcessTask(h, await openProcessTask(h, loan, 'REPAYMENT_CHECK'), 'DONE', { repaid: true, repaidOn: todayBeijing() });
+    await saveProcess(h, loan, 'microcredit-imported-repaid', undefined, true);
+  });
+
+  it('programmes 0.4.0: a relocated household visited, one visit late and escalated, employment updated, continued as new', async () => {
+    const base = compressedPolicy({ reminder: 1, escalationRepeat: 30 });
+    const h = await harness({ policy: { ...base, processSteps: { ...base.processSteps, RELOCATED_HOUSEHOLD: { VISIT: { unit: 'SECONDS', amount: 4 } } } }, maxHistoryEvents: 60 });
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const s = await h.api('POST', '/api/settlements', { as: township, body: { name: '安居苑安置点', townshipCode: DEMO.townshipA } });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const reg = await h.api('POST', `/api/settlements/${s.body.process.id}/households`, { as: township, body: { caseId } });
+    expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+    const id = reg.body.process.id as string;
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id } });
+    const handle = h.client.workflow.getHandle(row.workflowId);
+    const firstRun = (await handle.describe()).runId;
+    const seen = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, id, 'VISIT', seen), 'DONE', { visitedOn: todayBeijing(), status: 'EMPLOYED_AWAY', workers: 2 });
+    const late = await openProcessTask(h, id, 'VISIT', seen);
+    await eventually(async () => (await h.prisma.auditEvent.count({ where: { processId: id, taskId: late.id, action: 'TASK_ESCALATED' } })) > 0, 'escalation', 30_000);
+    await decideProcessTask(h, late, 'DONE', { visitedOn: todayBeijing(), status: 'EMPLOYED_LOCAL', workers: 1 });
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    expect((await h.api('POST', `/api/relocated-households/${id}/employment`, { as: village, body: { status: 'PUBLIC_WELFARE_JOB', workers: 1 } })).status).toBe(200);
+    for (let i = 0; i < 6 && (await handle.describe()).runId === firstRun; i++) {
+      await decideProcessTask(h, await openProcessTask(h, id, 'VISIT', seen), 'DONE', { visitedOn: todayBeijing(), status: 'EMPLOYED_LOCAL', workers: 1 });
+    }
+    const secondRun = await eventually(async () => { const r = (await handle.describe()).runId; return r !== firstRun ? r : null; }, 'continued as new', 30_000);
+    await decideProcessTask(h, await openProcessTask(h, id, 'VISIT', seen), 'DONE', { visitedOn: todayBeijing(), status: 'EMPLOYED_LOCAL', workers: 1 });
+    await openProcessTask(h, id, 'VISIT', seen);
+    await saveProcess(h, id, 'relocated-household-visits-continue-as-new', [firstRun, secondRun]);
   });
 });

@@ -73,7 +73,8 @@ export async function seedCases(prisma: PrismaClient, specs: SeedCase[]): Promis
     for (const [i, m] of (s.measures ?? []).entries()) {
       await prisma.measure.create({ data: { id: `${id}-m${i}`, caseId: id, type: 'EMPLOYMENT', description: '公益岗位', status: m.status, implementedOn: m.implementedOn ?? null } });
     }
-    // As the commit activity does when a case is eliminated (the figures count the stored value).
+    // As the commit activity does when it writes a measure, and when a case is eliminated (the figures count the stored values).
+    if (s.measures?.some((m) => m.status === 'IMPLEMENTED')) await prisma.case.update({ where: { id }, data: { measureImplemented: true } });
     if (s.eliminatedAt) await prisma.$executeRaw(storeComplianceSql(Prisma.sql`c.id = ${id}`));
     for (const [i, t] of (s.tasks ?? []).entries()) {
       await prisma.task.create({

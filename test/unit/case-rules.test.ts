@@ -391,6 +391,26 @@ describe('measures (帮扶措施)', () => {
     expect(cancelled.measures[0].status).toBe('CANCELLED');
     expect(refusal(cancelled, update('m1', 'IMPLEMENTED', now), now)).toBe('WRONG_STATE');
   });
+
+  it('a programme records a refused loan use as a finding and a post\'s end on its implemented measure, each once; the measure stays implemented', () => {
+    const now = T0 + 9 * DAY;
+    const outcome = (o: 'LOAN_USE_REFUSED' | 'ENDED', extra: Record<string, unknown> = {}): CaseCommand =>
+      ({ kind: 'recordProgrammeOutcome', args: { measureId: 'm1', processId: 'P1', outcome: o, actor: actor('VILLAGE'), ...extra } } as CaseCommand);
+    const planned = run(monitored(), record('m1'), T0 + 8 * DAY);
+    expect(refusal(planned, outcome('LOAN_USE_REFUSED'), now)).toBe('WRONG_STATE');
+    const s = run(planned, update('m1', 'IMPLEMENTED', now - DAY), now);
+    expect(refusal(s, outcome('LOAN_USE_REFUSED', { measureId: 'nope' }), now)).toBe('NOT_FOUND');
+    const t = applyCommand(s, F, now, outcome('LOAN_USE_REFUSED', { use: 'CONSUMPTION', comment: '买家电' }));
+    expect(t.effects.events.map((e) => [e.action, e.data])).toEqual([['MEASURE_FINDING_RECORDED', { processId: 'P1', measureId: 'm1', type: 'EMPLOYMENT', finding: 'LOAN_USE_REFUSED', use: 'CONSUMPTION' }]]);
+    const found = fakeCommit(t);
+    expect(found.measures[0]).toMatchObject({ status: 'IMPLEMENTED', findings: ['LOAN_USE_REFUSED'] });
+    expect(refusal(found, outcome('LOAN_USE_REFUSED'), now)).toBe('DUPLICATE');
+    expect(refusal(found, outcome('ENDED'), now)).toBe('INVALID_DATE');
+    expect(refusal(found, outcome('ENDED', { endedOn: new Date(now + 3 * DAY).toISOString().slice(0, 10) }), now)).not.toBe('ACCEPTED');
+    const ended = run(found, outcome('ENDED', { endedOn: new Date(now).toISOString().slice(0, 10) }), now);
+    expect(ended.measures[0]).toMatchObject({ status: 'IMPLEMENTED', endedOn: expect.any(String) });
+    expect(refusal(ended, outcome('ENDED', { endedOn: new Date(now).toISOString().slice(0, 10) }), now)).toBe('DUPLICATE');
+  });
 });
 
 describe('a deactivated contact (帮扶责任人) is replaced through the case workflow', () => {

@@ -164,6 +164,52 @@ describe('project figures per township (开工率, 序时进度, ranking)', () =
     expect(rows.filter((r) => projectMatches(r, { notStarted: true })).map((r) => r.id)).toEqual(['b1']);
     expect(rows.filter((r) => projectMatches(r, { behind: true, township: 'B' })).map((r) => r.id)).toEqual(['b2']);
   });
+
+  it('the figures from per-township sums (as SQL sums them) equal the figures from every row', async () => {
+    const { projectFigures, figuresFromSums, APPROVED_STATUSES } = await import('../../api/services/project-figures');
+    const rows = [
+      { id: 'a1', townshipCode: 'A', status: 'IN_PROGRESS', data: { budgetFen: 1000, paidFen: 700, startedOn: '2026-03-01' } },
+      { id: 'a2', townshipCode: 'A', status: 'IN_REVIEW', data: { budgetFen: 5000, paidFen: 0 } },
+      { id: 'b1', townshipCode: 'B', status: 'NOT_STARTED_FLAGGED', data: { budgetFen: 1000, paidFen: 0, notStartedFlagged: true, startedOn: null } },
+      { id: 'b2', townshipCode: 'B', status: 'IN_PROGRESS', data: { budgetFen: 1000, paidFen: 400, startedOn: '2026-04-01', behind: true } },
+    ];
+    const sums = ['A', 'B'].map((code) => {
+      const rs = rows.filter((r) => r.townshipCode === code);
+      const ap = rs.filter((r) => APPROVED_STATUSES.has(r.status));
+      return {
+        townshipCode: code, projects: rs.length, approved: ap.length, started: ap.filter((r) => r.data.startedOn).length,
+        budgetFen: ap.reduce((x, r) => x + r.data.budgetFen, 0), paidFen: ap.reduce((x, r) => x + r.data.paidFen, 0),
+        behind: rs.filter((r) => (r.data as { behind?: boolean }).behind).length, notStarted: rs.filter((r) => (r.data as { notStartedFlagged?: boolean }).notStartedFlagged && !r.data.startedOn).length,
+      };
+    });
+    expect(figuresFromSums(sums, '2026-06-30')).toEqual(projectFigures(rows, '2026-06-30'));
+  });
+});
+
+describe('asset registration (资产登记) of one asset or several', () => {
+  it('takes one asset in its fields or a list of them, naming the field of a wrong item by its place; several are numbered after the project', async () => {
+    const { checkRegisteredAssets, assetsOfRegistration, registeredAssets } = await import('../../workflows/project/steps');
+    const one = { assetName: '光伏电站', assetClass: 'INCOME', valueFen: 100, assetKind: 'SOLAR' };
+    expect(checkRegisteredAssets(one)).toBeNull();
+    expect(checkRegisteredAssets({ assets: [] })?.field).toBe('data.assets');
+    expect(checkRegisteredAssets({ assets: [one, { ...one, assetClass: 'ROADS' }] })?.field).toBe('data.assets.1.assetClass');
+    expect(checkRegisteredAssets({ assets: [one, { ...one, managingLevel: 'CITY' }] })?.field).toBe('data.assets.1.managingLevel');
+    expect(checkRegisteredAssets({})?.field).toBe('data.assetName');
+    const list = assetsOfRegistration({ assets: [one, { assetName: '产业路', assetClass: 'PUBLIC', valueFen: 50, managingLevel: 'TOWNSHIP' }] });
+    expect(list).toEqual([
+      { name: '光伏电站', assetClass: 'INCOME', valueFen: 100, kind: 'SOLAR', managingLevel: 'VILLAGE' },
+      { name: '产业路', assetClass: 'PUBLIC', valueFen: 50, kind: 'GENERAL', managingLevel: 'TOWNSHIP' },
+    ]);
+    expect(registeredAssets({ assets: list }, 'P1').map((a) => a.assetId)).toEqual(['ZC-P1-1', 'ZC-P1-2']);
+    expect(registeredAssets({ asset: list[0] }, 'P1').map((a) => a.assetId)).toEqual(['ZC-P1']);
+    // The form's further assets, one a line, in Chinese or English words.
+    expect(checkRegisteredAssets({ ...one, moreAssets: '产业路|公益性|50||乡镇\n冷库|INCOME|70' })).toBeNull();
+    expect(checkRegisteredAssets({ ...one, moreAssets: '产业路|道路|50' })).toMatchObject({ field: 'data.moreAssets', message: expect.stringContaining('line 1') });
+    expect(checkRegisteredAssets({ ...one, moreAssets: '产业路|公益性|五十' })?.field).toBe('data.moreAssets');
+    expect(assetsOfRegistration({ ...one, moreAssets: '产业路|公益性|50||乡镇\n\n冷库|INCOME|70' }).map((a) => [a.name, a.assetClass, a.valueFen, a.kind, a.managingLevel])).toEqual([
+      ['光伏电站', 'INCOME', 100, 'SOLAR', 'VILLAGE'], ['产业路', 'PUBLIC', 50, 'GENERAL', 'TOWNSHIP'], ['冷库', 'INCOME', 70, 'GENERAL', 'VILLAGE'],
+    ]);
+  });
 });
 
 describe('asset disposal (处置)', () => {

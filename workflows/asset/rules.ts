@@ -52,3 +52,40 @@ export function isIdleIncomeAsset(a: { assetClass: AssetClass; lastIncomeOn: str
   if (a.assetClass !== 'INCOME') return false;
   return monthsBetween(a.lastIncomeOn ?? a.handedOverOn, today) >= idleAfterMonths;
 }
+
+/** 主管层级 — the level that manages an asset (village, township for assets across villages, county department). */
+export const MANAGING_LEVELS = ['VILLAGE', 'TOWNSHIP', 'COUNTY'] as const;
+export type ManagingLevel = (typeof MANAGING_LEVELS)[number];
+
+/** 所有权人类型 — a village collective (村集体经济组织), the township, a county department (行业主管部门), or the households (到户类). */
+export type OwnerType = 'VILLAGE_COLLECTIVE' | 'TOWNSHIP' | 'DEPARTMENT' | 'HOUSEHOLDS';
+
+/** Who owns an asset and which level confirms it (确权). */
+export interface ResponsibleOwner {
+  ownerType: OwnerType;
+  /** The level whose official confirms the ownership and receives the asset. */
+  level: ManagingLevel;
+}
+
+/**
+ * 谁主管谁负责 — the owner of an asset follows its class and managing level: an asset given to
+ * households (到户类) is the households', confirmed by their village on their behalf; any other is
+ * owned by the level that manages it — the village collective, the township (assets across
+ * villages), or the county's competent department.
+ */
+export function responsibleOwner(assetClass: AssetClass, managingLevel: ManagingLevel = 'VILLAGE'): ResponsibleOwner {
+  if (assetClass === 'HOUSEHOLD') return { ownerType: 'HOUSEHOLDS', level: 'VILLAGE' };
+  if (managingLevel === 'COUNTY') return { ownerType: 'DEPARTMENT', level: 'COUNTY' };
+  if (managingLevel === 'TOWNSHIP') return { ownerType: 'TOWNSHIP', level: 'TOWNSHIP' };
+  return { ownerType: 'VILLAGE_COLLECTIVE', level: 'VILLAGE' };
+}
+
+/** The owner's name the rule proposes before 确权 (the owner confirms or corrects it), in Chinese. */
+export function proposedOwnerName(ownerType: OwnerType, names: { village: string; township: string }): string {
+  switch (ownerType) {
+    case 'HOUSEHOLDS': return `${names.village}受益农户`;
+    case 'TOWNSHIP': return `${names.township}人民政府`;
+    case 'DEPARTMENT': return '县级行业主管部门';
+    default: return `${names.village}村集体经济组织`;
+  }
+}

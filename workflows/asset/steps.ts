@@ -13,6 +13,9 @@ import { ASSET_STEPS as S, DISPOSAL_METHODS } from './contracts';
 import type { ProcessCoreState } from '../process/state';
 import type { ProcessDraft } from '../process/draft';
 import { refuse } from '../refusals';
+import type { AssetClass, ManagingLevel } from './rules';
+import { MANAGING_LEVELS, responsibleOwner } from './rules';
+import { DEFAULT_DISTRIBUTION_POLICY, distributionRules } from './distribution';
 
 /** 设施状况 — conditions an inspection records. */
 export const ASSET_CONDITIONS = ['GOOD', 'NEEDS_UPKEEP', 'DAMAGED'] as const;
@@ -31,9 +34,10 @@ export function idleDueAt(data: { lastIncomeAt?: unknown; idleClockFrom?: unknow
 
 const DEFAULT_DISPOSAL_LIMIT: TLimit = { unit: 'WORKING_DAYS', amount: 10 };
 
-/** Refuses a disposal request of a disposed asset, one already under review, or without a reason. */
+/** Refuses a disposal request of a disposed asset, one not handed over yet, one already under review, or without a reason. */
 export function validateDisposalRequest(s: ProcessCoreState, args: RequestDisposalArgs): void {
   if (s.finished) refuse('WRONG_STATE', `the asset is ${s.status} and takes no more actions`);
+  if (s.data.handedOverOn === null) refuse('WRONG_STATE', 'the asset awaits the confirmation of its ownership and its handover');
   if (s.data.disposal) refuse('WRONG_STATE', 'a disposal request of this asset is already under review');
   if (!DISPOSAL_METHODS.includes(args.method)) refuse('ACTION_NOT_ALLOWED', `method: one of ${DISPOSAL_METHODS.join(', ')}`, 'method');
   if (typeof args.reason !== 'string' || args.reason.trim() === '' || args.reason.length > 1000) refuse('REASON_REQUIRED', 'reason: why the asset is disposed of (1 to 1000 characters)', 'reason');
@@ -54,10 +58,96 @@ function disposalRefused(draft: ProcessDraft): void {
   draft.setStatus(before);
 }
 
+const DEFAULT_OWNERSHIP_LIMIT: TLimit = { unit: 'WORKING_DAYS', amount: 10 };
+type OwnershipLimits = NonNullable<AssetPolicy['ownership']>;
+const ownershipLimit = (policy: Pick<AssetPolicy, 'ownership'>, k: keyof OwnershipLimits): TLimit => policy.ownership?.[k] ?? DEFAULT_OWNERSHIP_LIMIT;
+
+function text(data: Record<string, unknown>, field: string, max: number, required: boolean): Refusal | null {
+  const v = data[field];
+  if (v === undefined || v === null || v === '') return required ? { code: 'REASON_REQUIRED', message: `data.${field}: required`, field: `data.${field}` } : null;
+  if (typeof v !== 'string' || v.trim() === '' || v.length > max) return { code: 'ACTION_NOT_ALLOWED', message: `data.${field}: a text of at most ${max} characters`, field: `data.${field}` };
+  return null;
+}
+
+/**
+ * 确权 opens: the owner named by 谁主管谁负责 (class and managing level) is recorded and gets the
+ * confirmation task at its level. Used at registration and after a re-determination.
+ */
+export function openOwnershipConfirmation(d: ProcessDraft, o: { assetClass: AssetClass; managingLevel: ManagingLevel; ownerName: string }, policy: Pick<AssetPolicy, 'ownership'>): void {
+  const owner = responsibleOwner(o.assetClass, o.managingLevel);
+  d.setData({ managingLevel: o.managingLevel, ownerType: owner.ownerType, ownerLevel: owner.level, ownerName: o.ownerName, ownershipConfirmed: false });
+  d.setStatus('CONFIRMING_OWNERSHIP', S.OWNERSHIP_CONFIRMATION);
+  d.event({ action: 'OWNERSHIP_DETERMINED', data: { managingLevel: o.managingLevel, ownerType: owner.ownerType, level: owner.level } });
+  d.openTask({ step: S.OWNERSHIP_CONFIRMATION, level: owner.level, limit: ownershipLimit(policy, 'confirmation') });
+}
+
+/** Whether both sides of the handover have confirmed (the asset is then in upkeep). */
+function handoverDone(draft: ProcessDraft, side: 'out' | 'in', at: string): void {
+  const h = { ...(draft.s.data.handover as Record<string, string> | undefined), [side]: at };
+  draft.setData({ handover: h });
+  if (h.out && h.in) {
+    const on = beijingDate(Date.parse(at));
+    draft.setData({ handedOverOn: on, idleClockFrom: at });
+    draft.setStatus('IN_USE', S.INSPECTION);
+    draft.event({ action: 'ASSET_HANDED_OVER', data: { handedOverOn: on } });
+  }
+}
+
+function beijingDate(ms: number): string {
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** The rules of 确权 and 移交 under `policy`. */
+export function ownershipRules(policy: Pick<AssetPolicy, 'ownership'>): ProcessStepRules {
+  return {
+    [S.OWNERSHIP_CONFIRMATION]: {
+      actions: ['APPROVE', 'RETURN'],
+      check: (d) => {
+        if (d.action !== 'APPROVE') return null;
+        const n = d.data.households;
+        if (n !== undefined && (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 100_000)) {
+          return { code: 'ACTION_NOT_ALLOWED', message: 'data.households: a whole number from 1', field: 'data.households' };
+        }
+        return text(d.data, 'ownerName', 200, true) ?? text(d.data, 'certificateNo', 100, false);
+      },
+      auditAction: (d) => (d.action === 'APPROVE' ? 'OWNERSHIP_CONFIRMED' : 'OWNERSHIP_DISPUTED'),
+      onDecision: (d, draft) => {
+        if (d.action === 'RETURN') {
+          draft.setStatus('OWNERSHIP_DISPUTED', S.OWNERSHIP_REDETERMINATION);
+          draft.openTask({ step: S.OWNERSHIP_REDETERMINATION, level: 'TOWNSHIP', limit: ownershipLimit(policy, 'redetermination') });
+          return;
+        }
+        const level = draft.s.data.ownerLevel as ManagingLevel;
+        draft.setData({
+          ownerName: String(d.data.ownerName).trim(), ownershipConfirmed: true,
+          ownership: { certificateNo: d.data.certificateNo ?? null, households: d.data.households ?? null, confirmedAt: d.at, confirmedById: d.actorId },
+        });
+        draft.setStatus('HANDING_OVER', S.HANDOVER_IN);
+        draft.openTask({ step: S.HANDOVER_OUT, level: 'TOWNSHIP', limit: ownershipLimit(policy, 'handoverOut') });
+        draft.openTask({ step: S.HANDOVER_IN, level, limit: ownershipLimit(policy, 'handoverIn') });
+      },
+    },
+    [S.OWNERSHIP_REDETERMINATION]: {
+      actions: ['DONE'],
+      check: (d) => (MANAGING_LEVELS.includes(d.data.managingLevel as never) ? null
+        : { code: 'ACTION_NOT_ALLOWED', message: `data.managingLevel: one of ${MANAGING_LEVELS.join(', ')}`, field: 'data.managingLevel' })
+        ?? text(d.data, 'ownerName', 200, true),
+      auditAction: () => 'OWNERSHIP_REDETERMINED',
+      onDecision: (d, draft) => openOwnershipConfirmation(draft, {
+        assetClass: draft.s.data.assetClass as AssetClass, managingLevel: d.data.managingLevel as ManagingLevel, ownerName: String(d.data.ownerName).trim(),
+      }, policy),
+    },
+    [S.HANDOVER_OUT]: { actions: ['DONE'], check: (d) => text(d.data, 'note', 1000, false), auditAction: () => 'HANDOVER_CONFIRMED_OUT', onDecision: (d, draft) => handoverDone(draft, 'out', d.at) },
+    [S.HANDOVER_IN]: { actions: ['DONE'], check: (d) => text(d.data, 'note', 1000, false), auditAction: () => 'HANDOVER_CONFIRMED_IN', onDecision: (d, draft) => handoverDone(draft, 'in', d.at) },
+  };
+}
+
 /** The step rules of an asset under `policy`. */
-export function assetRules(policy: Pick<AssetPolicy, 'disposal'>): ProcessStepRules {
+export function assetRules(policy: Pick<AssetPolicy, 'disposal' | 'ownership' | 'distribution'>): ProcessStepRules {
   return {
     ...ASSET_RULES,
+    ...ownershipRules(policy),
+    ...distributionRules(policy.distribution ?? DEFAULT_DISTRIBUTION_POLICY),
     [S.DISPOSAL_TOWNSHIP_REVIEW]: {
       actions: ['APPROVE', 'REJECT'],
       onDecision: (d, draft) => {

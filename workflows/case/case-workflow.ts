@@ -40,6 +40,8 @@ const UPDATES: [UpdateDefinition<any, [any]>, CaseCommand['kind']][] = [
   [c.closeCaseUpdate, 'closeCase'], [c.transferTaskUpdate, 'transferTask'], [c.nudgeTaskUpdate, 'nudgeTask'],
   [c.requestEliminationUpdate, 'requestElimination'], [c.rollbackEliminationUpdate, 'rollbackElimination'],
   [c.endRollbackWindowUpdate, 'endRollbackWindow'], [c.reassignContactUpdate, 'reassignContact'],
+  // Added after release 0.3.0: a new handler only, so existing histories replay unchanged.
+  [c.recordProgrammeOutcomeUpdate, 'recordProgrammeOutcome'],
 ];
 
 /** The household case workflow. Returns the final snapshot. */

@@ -4,7 +4,7 @@
  * when the Update's turn comes, since an earlier Update may have changed the case meanwhile.
  */
 import type {
-  CaseInput, CloseArgs, DecideArgs, FileObjectionArgs, NudgeArgs, ReassignContactArgs, RecordContactArgs, RecordMeasureArgs,
+  CaseInput, CloseArgs, DecideArgs, FileObjectionArgs, NudgeArgs, ProgrammeOutcomeArgs, ReassignContactArgs, RecordContactArgs, RecordMeasureArgs,
   RequestEliminationArgs, RollbackArgs, TaskState, TransferArgs, UpdateMeasureArgs, WithdrawArgs,
 } from '../contracts';
 import { TERMINAL_STATUSES } from '../contracts';
@@ -120,6 +120,23 @@ export function validateUpdateMeasure(state: CaseState, args: UpdateMeasureArgs,
   if (args.status === 'IMPLEMENTED') {
     if (!args.implementedOn) refuse('INVALID_DATE', 'implementedOn: required to mark a measure implemented', 'implementedOn');
     assertNotFuture(args.implementedOn, 'implementedOn', nowMs);
+  }
+}
+
+/** A programme's outcome on its measure: the measure exists and is implemented; each finding and the end are recorded once (DUPLICATE after). */
+export function validateProgrammeOutcome(state: CaseState, args: ProgrammeOutcomeArgs, nowMs: number): void {
+  assertActive(state);
+  const m = state.measures.find((x) => x.measureId === args.measureId);
+  if (!m) refuse('NOT_FOUND', `measure ${args.measureId} not found`, 'measureId');
+  if (m.status !== 'IMPLEMENTED') refuse('WRONG_STATE', `measure ${args.measureId} is ${m.status}, not implemented`);
+  if (args.outcome === 'ENDED') {
+    if (m.endedOn) refuse('DUPLICATE', `measure ${args.measureId} already ended`);
+    if (!args.endedOn) refuse('INVALID_DATE', 'endedOn: required to end a measure', 'endedOn');
+    assertNotFuture(args.endedOn, 'endedOn', nowMs);
+  } else if (args.outcome === 'LOAN_USE_REFUSED') {
+    if (m.findings?.includes(args.outcome)) refuse('DUPLICATE', `measure ${args.measureId} already has this finding`);
+  } else {
+    refuse('ACTION_NOT_ALLOWED', 'outcome: LOAN_USE_REFUSED or ENDED', 'outcome');
   }
 }
 

@@ -8,6 +8,7 @@ import type { Actor, Level } from '../contracts';
 import type { TLimit } from '../policy';
 import type { TMicrocreditPolicy } from '../policy-schema';
 import type { ProcessTaskLimits, ProcessUpdateResult } from '../process-contracts';
+import type { ProcessCoreState } from '../process/state';
 
 /** Process kind of a microcredit loan. */
 export const MICROCREDIT_KIND = 'MICROCREDIT';
@@ -68,6 +69,14 @@ export interface LoanApplication {
   purposeNote?: string;
 }
 
+/** What the bank lent: amount (yuan), term (months), annual rate (%), the date lent (YYYY-MM-DD). */
+export interface LoanDisbursement {
+  amount: number;
+  termMonths: number;
+  annualRatePct: number;
+  disbursedOn: string;
+}
+
 /** Input of the microcredit workflow, pinned at its start. */
 export interface MicrocreditInput {
   processId: string;
@@ -84,6 +93,12 @@ export interface MicrocreditInput {
   limits: ProcessTaskLimits;
   policy: TMicrocreditPolicy;
   policyVersion?: string;
+  /** 存量贷款导入 — a loan lent before Bangfu: it enters disbursed, its checks and use check done elsewhere. */
+  imported?: LoanDisbursement;
+  /** State carried over by continue-as-new (a long loan with many reminders and follow-ups). */
+  carried?: { core: ProcessCoreState };
+  /** Continue-as-new threshold (history events). @default 4000 */
+  maxHistoryEvents?: number;
 }
 
 /** What the microcredit workflow returns. */

@@ -17,6 +17,8 @@ export interface MicrocreditRequest {
   villageName: string;
   application: LoanApplication;
   appliedById: string;
+  /** An existing loan imported disbursed. */
+  imported?: MicrocreditInput['imported'];
 }
 
 /** The microcredit values of a policy (the defaults where it has none). */
@@ -33,7 +35,7 @@ export function microcreditInput(r: MicrocreditRequest, policy: Pick<TPolicy, 'p
     processId: r.processId, householdId: r.householdId, ...(r.caseId ? { caseId: r.caseId } : {}), region: r.region, villageName: r.villageName,
     application: r.application, appliedById: r.appliedById, stepLimits,
     limits: { reminderLead: policy.reminderLead, escalationRepeat: policy.escalationRepeat },
-    policy: microcreditPolicyOf(policy), policyVersion: policy.version,
+    policy: microcreditPolicyOf(policy), policyVersion: policy.version, ...(r.imported ? { imported: r.imported } : {}),
   };
 }
 

@@ -7,7 +7,7 @@ import type { Refusal } from '../refusals';
 import type { TMicrocreditPolicy } from '../policy-schema';
 import type { ProcessDraft } from '../process/draft';
 import type { ProcessStepRules } from '../process/transitions';
-import type { LoanApplication, LoanExtensionArgs, MicrocreditInput, MicrocreditStep } from './contracts';
+import type { LoanApplication, LoanDisbursement, LoanExtensionArgs, MicrocreditInput, MicrocreditStep } from './contracts';
 import { LOAN_USES, MICROCREDIT_STEPS as S, OVERDUE_GRADE_LEVEL, OVERDUE_GRADE_STATUS } from './contracts';
 
 const DAY_MS = 86_400_000;
@@ -230,6 +230,32 @@ function onRepayment(d: ProcessDraft, data: Record<string, unknown>, actorId: st
   }
 }
 
+/** What the bank lent. */
+export type Disbursement = LoanDisbursement;
+
+/** Records a disbursement: the loan with its interest subsidy and the repayment schedule from the date lent. */
+export function disburse(d: ProcessDraft, p: TMicrocreditPolicy, l: Disbursement): void {
+  const { amount, termMonths, annualRatePct, disbursedOn } = l;
+  const { dueAt, milestones } = repaymentSchedule(p, termMonths, disbursedOn, d.now);
+  d.setData({
+    loan: { amount, termMonths, annualRatePct, disbursedOn, subsidy: interestSubsidy(amount, annualRatePct, termMonths, p.interestSubsidyShare) },
+    disbursedYear: disbursedOn.slice(0, 4), overdueGrade: 0,
+    schedule: { dueAt: d.iso(dueAt), milestones: milestones.map((m) => ({ ...m, at: d.iso(m.at) })), done: [] } satisfies LoanSchedule,
+  });
+}
+
+/**
+ * 存量贷款导入 — a loan lent before Bangfu enters disbursed: its checks, the bank's decision and the
+ * use check happened elsewhere; the schedule runs from its date lent (milestones already past are
+ * applied at once by the workflow).
+ */
+export function importDisbursedLoan(d: ProcessDraft, p: TMicrocreditPolicy, l: Disbursement, actorId: string): void {
+  disburse(d, p, l);
+  d.setData({ imported: true });
+  d.setStatus('DISBURSED', null);
+  d.event({ action: 'LOAN_IMPORTED', actorId, data: { ...l } });
+}
+
 /** The step rules of a loan; decisions open the next steps only through the workflow, except endings. */
 export function microcreditRules(input: Pick<MicrocreditInput, 'policy'>): ProcessStepRules {
   const p = input.policy;
@@ -249,16 +275,7 @@ export function microcreditRules(input: Pick<MicrocreditInput, 'policy'>): Proce
           d.finish('BANK_DECLINED');
           return;
         }
-        const amount = dec.data.amount as number;
-        const termMonths = dec.data.termMonths as number;
-        const annualRatePct = dec.data.annualRatePct as number;
-        const disbursedOn = dec.data.disbursedOn as string;
-        const { dueAt, milestones } = repaymentSchedule(p, termMonths, disbursedOn, d.now);
-        d.setData({
-          loan: { amount, termMonths, annualRatePct, disbursedOn, subsidy: interestSubsidy(amount, annualRatePct, termMonths, p.interestSubsidyShare) },
-          disbursedYear: disbursedOn.slice(0, 4), overdueGrade: 0,
-          schedule: { dueAt: d.iso(dueAt), milestones: milestones.map((m) => ({ ...m, at: d.iso(m.at) })), done: [] } satisfies LoanSchedule,
-        });
+        disburse(d, p, dec.data as unknown as Disbursement);
         d.setStatus('DISBURSED', S.USE_CHECK);
       },
     },

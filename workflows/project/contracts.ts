@@ -44,6 +44,13 @@ export const PROJECT_STEPS = {
   INVESTIGATION: 'INVESTIGATION',
 } as const;
 
+/**
+ * Patch of the project workflow: after 资产登记 every registered asset starts its own workflow at
+ * registration (确权 by its owner, then the two-sided handover) and the project ends once each one
+ * reported its handover; before it, the project ran one handover itself and started one asset.
+ */
+export const PROJECT_ASSETS_PATCH = 'project-assets-confirmed-by-owners';
+
 /** Arguments of {@link fileProjectObjectionUpdate}. */
 export interface ProjectObjectionArgs {
   text: string;

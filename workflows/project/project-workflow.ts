@@ -7,7 +7,7 @@
  * supervisor) → acceptance (验收) → announcement → asset registration → two-sided handover (移交).
  * Wiring only: the process-steps block runs the tasks; the rules are in ./steps and ./rules.
  */
-import { condition, setHandler, sleep } from '@temporalio/workflow';
+import { condition, patched, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { ProcessSteps } from '../blocks/process-steps';
 import type { ProcessDecision, ProcessUpdateResult } from '../process-contracts';
 import { INTERVIEW_KIND, INTERVIEW_STEP } from '../process-contracts';
@@ -16,11 +16,12 @@ import { addLimitWithoutCalendar } from '../policy';
 import type { Level } from '../contracts';
 import { startInterviewChild } from '../interview/interview-workflow';
 import type { ProjectInput, ProjectResult, ProjectStatus } from './contracts';
-import { PROJECT_KIND, PROJECT_NOTICES as N, PROJECT_STEPS as S, fileProjectObjectionUpdate } from './contracts';
-import { fileProjectObjection, projectRules, validateProjectObjection } from './steps';
+import { PROJECT_ASSETS_PATCH, PROJECT_KIND, PROJECT_NOTICES as N, PROJECT_STEPS as S, fileProjectObjectionUpdate } from './contracts';
+import { fileProjectObjection, projectRules, registeredAssets, validateProjectObjection } from './steps';
 import { beijingDate, notStartedByDeadline, yuan } from './rules';
 import type { AssetClass } from '../asset/rules';
-import { assetProcessId } from '../asset/contracts';
+import { proposedOwnerName, responsibleOwner } from '../asset/rules';
+import { assetHandedOverSignal, assetProcessId } from '../asset/contracts';
 import { startAssetChild } from '../asset/asset-workflow';
 
 /** A notice's length (calendar units; a working-day limit counts its days as calendar days). */
@@ -81,6 +82,11 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectResul
     const st = steps.state;
     return { processId: st.processId, status: st.status, step: st.step, openTasks: st.openTasks.map((t) => ({ taskId: t.taskId, step: t.step, assigneeId: t.assigneeId })) };
   }, { validator: (args) => validateProjectObjection(steps.state, args) });
+  // Assets registered by this project report their handover (no command until one arrives).
+  const handedOver = new Map<string, string>();
+  setHandler(assetHandedOverSignal, (a) => {
+    handedOver.set(a.assetId, a.handedOverOn);
+  });
   const rejected = async (): Promise<ProjectResult> => {
     await steps.end();
     return { processId: input.processId, status: 'REJECTED' };
@@ -182,6 +188,34 @@ export async function projectWorkflow(input: ProjectInput): Promise<ProjectResul
 
   // 资产登记与移交: registered by the township, then confirmed by both sides.
   await task(S.ASSET_REGISTRATION, 'TOWNSHIP', 'ACCEPTED');
+  if (patched(PROJECT_ASSETS_PATCH)) {
+    // Each registered asset runs 确权 and the two-sided 移交 in its own workflow, then tells this project.
+    const assets = registeredAssets(steps.state.data, pr.reference);
+    for (const x of assets) {
+      const owner = responsibleOwner(x.assetClass, x.managingLevel);
+      await startAssetChild({
+        processId: x.assetId, region: input.region, limits: input.limits, policy: p.assetPolicies[x.kind] ?? p.assetPolicies.GENERAL,
+        stage: 'REGISTERED', reportHandoverTo: workflowInfo().workflowId,
+        asset: {
+          reference: x.reference, name: x.name, assetClass: x.assetClass, assetKind: x.kind, valueFen: x.valueFen, fundingSource: pr.fundingSource,
+          ownerName: proposedOwnerName(owner.ownerType, { village: pr.location, township: input.townshipName }), managingLevel: x.managingLevel,
+          projectId: input.processId, handedOverOn: null,
+        },
+      });
+    }
+    const assetIds = assets.map((x) => x.assetId);
+    await steps.transition((d) => {
+      d.setStatus('HANDING_OVER', null);
+      d.setData({ assetId: assetIds[0], assetIds });
+      d.event({ action: 'ASSETS_TO_OWNERS', data: { assetIds } });
+    });
+    await condition(() => assetIds.every((id) => handedOver.has(id)));
+    await steps.transition((d) => {
+      d.setData({ assetsHandedOver: assetIds.map((id) => ({ assetId: id, handedOverOn: handedOver.get(id) })) });
+      d.event({ action: 'ASSET_HANDED_OVER', data: { assetIds } });
+    });
+    return end('HANDED_OVER');
+  }
   const ids = await steps.openTasks([
     { step: S.HANDOVER_OUT, level: 'TOWNSHIP', limit: p.steps[S.HANDOVER_OUT] },
     { step: S.HANDOVER_IN, level: 'VILLAGE', limit: p.steps[S.HANDOVER_IN] },

@@ -12,7 +12,9 @@ import type { ProcessCoreState } from '../process/state';
 import { refuse } from '../refusals';
 import { PROJECT_STEPS as S } from './contracts';
 import { behindPaceEffects, beijingDate, checkPace, isDate, nextBehindStreak } from './rules';
-import { ASSET_CLASSES } from '../asset/rules';
+import type { AssetClass, ManagingLevel } from '../asset/rules';
+import { ASSET_CLASSES, MANAGING_LEVELS } from '../asset/rules';
+import { assetProcessId } from '../asset/contracts';
 
 /** 乡镇审核六项 — the six checks of the township review. */
 export const TOWNSHIP_CHECKS = ['authenticity', 'necessity', 'feasibility', 'budgetEstimate', 'farmerLinkage', 'performanceTargets'] as const;
@@ -129,11 +131,12 @@ export function projectRules(budgetFen: number, policy: ProjectPolicy): ProcessS
     },
     [S.ASSET_REGISTRATION]: {
       actions: ['DONE'],
-      check: (d) => text(d.data, 'assetName', 200, true)
-        ?? (ASSET_CLASSES.includes(d.data.assetClass as never) ? null : { code: 'ACTION_NOT_ALLOWED', message: `data.assetClass: one of ${ASSET_CLASSES.join(', ')}`, field: 'data.assetClass' })
-        ?? int(d.data, 'valueFen', 0, 1e13) ?? text(d.data, 'assetKind', 40, false),
+      check: (d) => checkRegisteredAssets(d.data),
       auditAction: () => 'ASSET_REGISTERED',
-      onDecision: (d, draft) => draft.setData({ asset: { name: d.data.assetName, assetClass: d.data.assetClass, valueFen: d.data.valueFen, kind: d.data.assetKind ?? 'GENERAL' } }),
+      onDecision: (d, draft) => {
+        const assets = assetsOfRegistration(d.data);
+        draft.setData({ asset: assets[0], ...(assets.length > 1 || Array.isArray(d.data.assets) ? { assets } : {}) });
+      },
     },
     [S.INVESTIGATION]: {
       actions: ['APPROVE', 'RETURN', 'REJECT'],
@@ -146,4 +149,103 @@ export function projectRules(budgetFen: number, policy: ProjectPolicy): ProcessS
     [S.HANDOVER_OUT]: { actions: ['DONE'], auditAction: () => 'HANDOVER_CONFIRMED_OUT' },
     [S.HANDOVER_IN]: { actions: ['DONE'], auditAction: () => 'HANDOVER_CONFIRMED_IN' },
   };
+}
+
+/** Most assets one registration lists. */
+export const MAX_ASSETS_PER_PROJECT = 50;
+
+function checkOneAsset(a: Record<string, unknown>, at: string): Refusal | null {
+  const r = text(a, 'assetName', 200, true)
+    ?? (ASSET_CLASSES.includes(a.assetClass as never) ? null : { code: 'ACTION_NOT_ALLOWED', message: `data.assetClass: one of ${ASSET_CLASSES.join(', ')}`, field: 'data.assetClass' })
+    ?? int(a, 'valueFen', 0, 1e13) ?? text(a, 'assetKind', 40, false)
+    ?? (a.managingLevel === undefined || MANAGING_LEVELS.includes(a.managingLevel as never) ? null
+      : { code: 'ACTION_NOT_ALLOWED', message: `data.managingLevel: one of ${MANAGING_LEVELS.join(', ')}`, field: 'data.managingLevel' });
+  if (!r || !at) return r;
+  const field = r.field?.replace(/^data\./, `data.${at}.`);
+  return { ...r, field, message: r.message.replace(/^data\./, `data.${at}.`) };
+}
+
+const CLASS_WORDS: Record<string, AssetClass> = { 经营性: 'INCOME', 公益性: 'PUBLIC', 到户类: 'HOUSEHOLD' };
+const LEVEL_WORDS: Record<string, ManagingLevel> = { 村: 'VILLAGE', 村级: 'VILLAGE', 乡镇: 'TOWNSHIP', 乡镇级: 'TOWNSHIP', 县: 'COUNTY', 县级: 'COUNTY' };
+
+/**
+ * The further assets of the task-link form: one per line, `名称|类别|价值（分）[|种类][|主管层级]`
+ * (类别 经营性/公益性/到户类 or INCOME/PUBLIC/HOUSEHOLD; 层级 村/乡镇/县 or VILLAGE/TOWNSHIP/COUNTY).
+ * Lines become assets in the API's shape; a line that is not one keeps its text so the check names it.
+ */
+export function parseAssetLines(text: string): Record<string, unknown>[] {
+  return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '').map((line) => {
+    const [name, cls, value, kind, level] = line.split(/[|｜]/).map((x) => x.trim());
+    const fen = /^\d{1,13}$/.test(value ?? '') ? Number(value) : value;
+    return {
+      assetName: name, assetClass: CLASS_WORDS[cls] ?? cls, valueFen: fen,
+      ...(kind ? { assetKind: kind } : {}), ...(level ? { managingLevel: LEVEL_WORDS[level] ?? level } : {}),
+    };
+  });
+}
+
+/**
+ * 资产登记 takes one asset (assetName, assetClass, valueFen …, plus further ones as lines of
+ * `moreAssets` on the form) or a list `assets` of them (the API); each is checked, the field named by its place.
+ */
+export function checkRegisteredAssets(data: Record<string, unknown>): Refusal | null {
+  if (data.assets === undefined) {
+    const first = checkOneAsset(data, '');
+    if (first || data.moreAssets === undefined || data.moreAssets === '') return first;
+    if (typeof data.moreAssets !== 'string' || data.moreAssets.length > 10_000) return { code: 'ACTION_NOT_ALLOWED', message: 'data.moreAssets: lines of text', field: 'data.moreAssets' };
+    const lines = parseAssetLines(data.moreAssets);
+    if (lines.length + 1 > MAX_ASSETS_PER_PROJECT) return { code: 'ACTION_NOT_ALLOWED', message: `data.moreAssets: at most ${MAX_ASSETS_PER_PROJECT - 1} further assets`, field: 'data.moreAssets' };
+    for (const [i, a] of lines.entries()) {
+      const r = checkOneAsset(a, '');
+      // CRITERIA_NOT_MET: the task-link page shows this message (the line and what is wrong), not only the code's sentence.
+      if (r) return { code: 'CRITERIA_NOT_MET', field: 'data.moreAssets', message: `data.moreAssets line ${i + 1} (名称|类别|价值（分）|种类|主管层级): ${r.message}` };
+    }
+    return null;
+  }
+  const list = data.assets;
+  if (!Array.isArray(list) || list.length === 0 || list.length > MAX_ASSETS_PER_PROJECT) {
+    return { code: 'ACTION_NOT_ALLOWED', message: `data.assets: a list of 1 to ${MAX_ASSETS_PER_PROJECT} assets`, field: 'data.assets' };
+  }
+  for (const [i, a] of list.entries()) {
+    if (typeof a !== 'object' || a === null) return { code: 'ACTION_NOT_ALLOWED', message: `data.assets.${i}: an asset`, field: `data.assets.${i}` };
+    const r = checkOneAsset(a as Record<string, unknown>, `assets.${i}`);
+    if (r) return r;
+  }
+  return null;
+}
+
+type StoredAsset = { name: string; assetClass: AssetClass; valueFen: number; kind: string; managingLevel: ManagingLevel };
+
+/** The assets of a registration's (checked) data, as the project keeps them. */
+export function assetsOfRegistration(data: Record<string, unknown>): StoredAsset[] {
+  const more = typeof data.moreAssets === 'string' ? parseAssetLines(data.moreAssets) : [];
+  const list = (Array.isArray(data.assets) ? data.assets : [data, ...more]) as Record<string, unknown>[];
+  return list.map((a) => ({
+    name: String(a.assetName), assetClass: a.assetClass as AssetClass, valueFen: a.valueFen as number, kind: (a.assetKind as string | undefined) ?? 'GENERAL',
+    managingLevel: (a.managingLevel as ManagingLevel | undefined) ?? 'VILLAGE',
+  }));
+}
+
+/** An asset a project registered (资产登记), with its reference and process id. */
+export interface RegisteredAsset {
+  reference: string;
+  assetId: string;
+  name: string;
+  assetClass: AssetClass;
+  valueFen: number;
+  kind: string;
+  managingLevel: ManagingLevel;
+}
+
+/**
+ * The assets a project registered, from its data: one keeps the project's reference, several are
+ * numbered `<reference>-1`, `<reference>-2` … in the order listed.
+ */
+export function registeredAssets(data: Record<string, unknown>, reference: string): RegisteredAsset[] {
+  type Stored = { name: string; assetClass: AssetClass; valueFen: number; kind?: string; managingLevel?: ManagingLevel };
+  const list = (Array.isArray(data.assets) ? data.assets : data.asset ? [data.asset] : []) as Stored[];
+  return list.map((a, i) => {
+    const ref = list.length === 1 ? reference : `${reference}-${i + 1}`;
+    return { reference: ref, assetId: assetProcessId(ref), name: a.name, assetClass: a.assetClass, valueFen: a.valueFen, kind: a.kind ?? 'GENERAL', managingLevel: a.managingLevel ?? 'VILLAGE' };
+  });
 }

@@ -56,6 +56,17 @@ export interface WelfareJobInput {
   limits: ProcessTaskLimits;
   policy: TWelfareJobPolicy;
   policyVersion?: string;
+  /** 存量岗位导入 — a post held before Bangfu: it enters in post from its agreement. */
+  imported?: ImportedPost;
+}
+
+/** An existing post: its agreement and the months already confirmed elsewhere (the monthly confirmations go on from the next one). */
+export interface ImportedPost {
+  /** YYYY-MM-DD */
+  startOn: string;
+  termMonths: number;
+  /** @default 0 */
+  monthsConfirmed?: number;
 }
 
 /** What the welfare-job workflow returns. */

@@ -16,6 +16,8 @@ export interface WelfareJobRequest {
   villageName: string;
   application: WelfareJobApplication;
   appliedById: string;
+  /** An existing post imported in post. */
+  imported?: WelfareJobInput['imported'];
 }
 
 /** The welfare-job values of a policy (the defaults where it has none). */
@@ -30,6 +32,6 @@ export function welfareJobInput(r: WelfareJobRequest, policy: Pick<TPolicy, 'pro
     processId: r.processId, householdId: r.householdId, ...(r.caseId ? { caseId: r.caseId } : {}), region: r.region, villageName: r.villageName,
     application: r.application, appliedById: r.appliedById, stepLimits,
     limits: { reminderLead: policy.reminderLead, escalationRepeat: policy.escalationRepeat },
-    policy: welfareJobPolicyOf(policy), policyVersion: policy.version,
+    policy: welfareJobPolicyOf(policy), policyVersion: policy.version, ...(r.imported ? { imported: r.imported } : {}),
   };
 }

@@ -6,6 +6,7 @@ import type { Refusal } from '../refusals';
 import type { TWelfareJobPolicy } from '../policy-schema';
 import type { ProcessDraft } from '../process/draft';
 import type { ProcessStepRules } from '../process/transitions';
+import type { ImportedPost } from './contracts';
 import { WELFARE_JOB_STEPS as S } from './contracts';
 
 const DAY_MS = 86_400_000;
@@ -79,6 +80,14 @@ export function recordWageMonth(d: ProcessDraft, month: number, data: Record<str
     d.event({ action: 'WAGE_UNPAID', comment: typeof data.notes === 'string' ? data.notes : undefined, data: { month } });
     d.openTask({ step: S.WAGE_ARREARS, level: 'TOWNSHIP', limit: arrearsLimit });
   }
+}
+
+/** 存量岗位导入 — a post held before Bangfu enters in post: its agreement recorded, the months confirmed elsewhere counted. */
+export function importPost(d: ProcessDraft, post: ImportedPost, actorId: string): void {
+  const confirmed = post.monthsConfirmed ?? 0;
+  d.setData({ agreement: { startOn: post.startOn, termMonths: post.termMonths, agreedAt: d.iso() }, wages: [], monthsConfirmed: 0, monthsLate: 0, imported: { monthsConfirmedBefore: confirmed } });
+  d.setStatus('IN_POST', S.WAGE_CONFIRMATION);
+  d.event({ action: 'JOB_IMPORTED', actorId, data: { startOn: post.startOn, termMonths: post.termMonths, monthsConfirmedBefore: confirmed } });
 }
 
 /** The step rules of a public-welfare job. */

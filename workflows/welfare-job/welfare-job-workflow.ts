@@ -7,14 +7,18 @@
  * recorded; an unpaid one opens a township task) → renewal or exit at the end of the term.
  * Wiring only: the process-steps block runs the tasks; ./rules holds the rules.
  */
-import { proxyActivities, sleep } from '@temporalio/workflow';
+import { patched, proxyActivities, sleep } from '@temporalio/workflow';
 import { ProcessSteps } from '../blocks/process-steps';
-import type { CaseMeasureOutcome, ProgrammeActivities } from '../programme-contracts';
+import type { ProcessDraft } from '../process/draft';
+import type { CaseMeasureArgs, CaseMeasureOutcome, ProgrammeActivities } from '../programme-contracts';
 import type { WelfareJobInput, WelfareJobResult } from './contracts';
 import { WELFARE_JOB_KIND, WELFARE_JOB_STEPS as S } from './contracts';
-import { monthClosesAt, noticeMs, recordWageMonth, welfareJobRules, welfareJobTitle } from './rules';
+import { importPost, monthClosesAt, noticeMs, recordWageMonth, welfareJobRules, welfareJobTitle } from './rules';
 
-const { recordCaseMeasure } = proxyActivities<ProgrammeActivities>({
+/** Patch: an exit records the PUBLIC_WELFARE_JOB measure as ended on the case (added after release 0.3.0). */
+export const EXIT_ENDS_MEASURE_PATCH = 'welfare-job-exit-ends-measure';
+
+const { recordCaseMeasure, recordCaseMeasureOutcome } = proxyActivities<ProgrammeActivities>({
   startToCloseTimeout: '30 seconds',
   // The case may be busy or the server briefly away: retry, but not for ever (the job goes on without the measure).
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 20 },
@@ -29,8 +33,31 @@ export async function welfareJobWorkflow(input: WelfareJobInput): Promise<Welfar
       processId: input.processId, kind: WELFARE_JOB_KIND, title: welfareJobTitle(input.villageName, input.application.post, input.processId), region: input.region,
       limits: input.limits, policyVersion: input.policyVersion, householdId: input.householdId, caseId: input.caseId,
     },
-    { rules: welfareJobRules(input), initial: { status: 'APPLIED', step: S.VILLAGE_REVIEW, data: { application: input.application } } },
+    { rules: welfareJobRules(input), initial: { status: input.imported ? 'IN_POST' : 'APPLIED', step: input.imported ? S.WAGE_CONFIRMATION : S.VILLAGE_REVIEW, data: { application: input.application } } },
   );
+  if (input.imported) {
+    // 存量岗位: enters in post; the measure and the monthly confirmations as for a post appointed through Bangfu.
+    const post = input.imported;
+    await steps.start((d) => importPost(d, post, input.appliedById));
+    const outcome = await recordMeasure(input, post.startOn, { id: input.appliedById, role: 'COUNTY', regionCode: input.region.countyCode });
+    await steps.transition((d) => {
+      d.setData({ measure: outcome });
+      d.event(measureEvent(input, outcome));
+    });
+    const agreedAt = Date.parse((steps.state.data.agreement as { agreedAt: string }).agreedAt);
+    await confirmMonths(steps, input, post.startOn, agreedAt, (post.monthsConfirmed ?? 0) + 1, post.termMonths);
+  } else {
+    await appointedThroughBangfu(steps, input);
+  }
+  const end = await steps.end();
+  return {
+    processId: input.processId, status: end.status, measureRecorded: (end.data.measure as CaseMeasureOutcome | undefined)?.recorded === true,
+    monthsConfirmed: (end.data.monthsConfirmed as number | undefined) ?? 0, monthsLate: (end.data.monthsLate as number | undefined) ?? 0,
+  };
+}
+
+/** Review, approval, notice and agreement, then the months — the path of a post appointed through Bangfu. */
+async function appointedThroughBangfu(steps: ProcessSteps, input: WelfareJobInput): Promise<void> {
   await steps.start((d) => d.event({ action: 'JOB_APPLIED', actorId: input.appliedById, data: { ...input.application } }));
 
   for (let i = 0; i < CHAIN.length && !steps.state.finished;) {
@@ -52,35 +79,59 @@ export async function welfareJobWorkflow(input: WelfareJobInput): Promise<Welfar
     const agreement = await steps.runTask({ step: S.AGREEMENT, level: 'TOWNSHIP', limit: input.stepLimits.AGREEMENT });
     const startOn = agreement.data.startOn as string;
     const termMonths = agreement.data.termMonths as number;
-    const outcome: CaseMeasureOutcome = await recordCaseMeasure({
-      householdId: input.householdId, measureId: `${input.processId}-M`, type: 'PUBLIC_WELFARE_JOB',
-      description: `公益岗位 ${input.application.post}（${input.processId}）`, implementedOn: startOn,
-      actor: { id: agreement.actorId, role: 'TOWNSHIP', regionCode: input.region.townshipCode },
-    }).catch((err: unknown) => ({ recorded: false as const, reason: String((err as Error).message ?? err).slice(0, 200) }));
+    const outcome = await recordMeasure(input, startOn, { id: agreement.actorId, role: 'TOWNSHIP', regionCode: input.region.townshipCode });
     await steps.transition((d) => {
       d.setData({ measure: outcome });
-      d.event(outcome.recorded
-        ? { action: 'MEASURE_RECORDED_ON_CASE', data: { caseId: outcome.caseId, measureId: `${input.processId}-M`, type: 'PUBLIC_WELFARE_JOB' } }
-        : { action: 'MEASURE_NOT_RECORDED', comment: outcome.reason });
+      d.event(measureEvent(input, outcome));
     });
 
-    const agreedAt = Date.parse(agreement.at);
-    for (let month = 1; month <= termMonths; month++) {
-      const closes = monthClosesAt(input.policy, startOn, agreedAt, month);
-      if (closes > Date.now()) await sleep(closes - Date.now(), { summary: `公益岗位第${month}月 month ${month} closes` });
-      const [taskId] = await steps.openTasks([{ step: S.WAGE_CONFIRMATION, level: 'VILLAGE', limit: input.stepLimits.WAGE_CONFIRMATION }],
-        (d) => d.event({ action: 'WAGE_MONTH_CLOSED', data: { month } }));
-      const dueAt = steps.state.openTasks.find((t) => t.taskId === taskId)?.dueAt;
-      const decision = await steps.waitForDecision(taskId);
-      const late = dueAt !== undefined && Date.parse(decision.at) > Date.parse(dueAt);
-      await steps.transition((d) => recordWageMonth(d, month, decision.data, late, input.stepLimits.WAGE_ARREARS));
-    }
-    await steps.transition((d) => d.setStatus('IN_POST', S.END_OF_TERM));
-    await steps.runTask({ step: S.END_OF_TERM, level: 'TOWNSHIP', limit: input.stepLimits.END_OF_TERM });
+    await confirmMonths(steps, input, startOn, Date.parse(agreement.at), 1, termMonths);
   }
-  const end = await steps.end();
-  return {
-    processId: input.processId, status: end.status, measureRecorded: (end.data.measure as CaseMeasureOutcome | undefined)?.recorded === true,
-    monthsConfirmed: (end.data.monthsConfirmed as number | undefined) ?? 0, monthsLate: (end.data.monthsLate as number | undefined) ?? 0,
-  };
+}
+
+/** Each month from `from` to `termMonths`: the month closes, the village confirms attendance and wage; then renewal or exit. */
+async function confirmMonths(steps: ProcessSteps, input: WelfareJobInput, startOn: string, agreedAt: number, from: number, termMonths: number): Promise<void> {
+  for (let month = from; month <= termMonths; month++) {
+    const closes = monthClosesAt(input.policy, startOn, agreedAt, month);
+    if (closes > Date.now()) await sleep(closes - Date.now(), { summary: `公益岗位第${month}月 month ${month} closes` });
+    const [taskId] = await steps.openTasks([{ step: S.WAGE_CONFIRMATION, level: 'VILLAGE', limit: input.stepLimits.WAGE_CONFIRMATION }],
+      (d) => d.event({ action: 'WAGE_MONTH_CLOSED', data: { month } }));
+    const dueAt = steps.state.openTasks.find((t) => t.taskId === taskId)?.dueAt;
+    const decision = await steps.waitForDecision(taskId);
+    const late = dueAt !== undefined && Date.parse(decision.at) > Date.parse(dueAt);
+    await steps.transition((d) => recordWageMonth(d, month, decision.data, late, input.stepLimits.WAGE_ARREARS));
+  }
+  await steps.transition((d) => d.setStatus('IN_POST', S.END_OF_TERM));
+  const end = await steps.runTask({ step: S.END_OF_TERM, level: 'TOWNSHIP', limit: input.stepLimits.END_OF_TERM });
+  const measure = steps.state.data.measure as CaseMeasureOutcome | undefined;
+  if (end.data.outcome === 'EXIT' && measure?.recorded && patched(EXIT_ENDS_MEASURE_PATCH)) {
+    const r: CaseMeasureOutcome = await recordCaseMeasureOutcome({
+      householdId: input.householdId, measureId: `${input.processId}-M`, processId: input.processId, outcome: 'ENDED', endedOn: beijingDate(Date.parse(end.at)),
+      actor: { id: end.actorId, role: 'TOWNSHIP', regionCode: input.region.townshipCode },
+    }).catch((err: unknown) => ({ recorded: false as const, reason: String((err as Error).message ?? err).slice(0, 200) }));
+    await steps.transition((d) => {
+      d.setData({ measureEnded: r.recorded });
+      d.event(r.recorded ? { action: 'MEASURE_ENDED_ON_CASE', data: { caseId: r.caseId } } : { action: 'MEASURE_END_NOT_RECORDED', comment: r.reason });
+    });
+  }
+}
+
+/** The date (Beijing) at `ms`, YYYY-MM-DD. */
+function beijingDate(ms: number): string {
+  return new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/** Records the IMPLEMENTED PUBLIC_WELFARE_JOB measure on the household's open case; a failure is an outcome (the job goes on). */
+function recordMeasure(input: WelfareJobInput, startOn: string, actor: CaseMeasureArgs['actor']): Promise<CaseMeasureOutcome> {
+  return recordCaseMeasure({
+    householdId: input.householdId, measureId: `${input.processId}-M`, type: 'PUBLIC_WELFARE_JOB',
+    description: `公益岗位 ${input.application.post}（${input.processId}）`, implementedOn: startOn, actor,
+  }).catch((err: unknown) => ({ recorded: false as const, reason: String((err as Error).message ?? err).slice(0, 200) }));
+}
+
+/** The job's audit line of what recording the measure did. */
+function measureEvent(input: WelfareJobInput, outcome: CaseMeasureOutcome): Parameters<ProcessDraft['event']>[0] {
+  return outcome.recorded
+    ? { action: 'MEASURE_RECORDED_ON_CASE', data: { caseId: outcome.caseId, measureId: `${input.processId}-M`, type: 'PUBLIC_WELFARE_JOB' } }
+    : { action: 'MEASURE_NOT_RECORDED', comment: outcome.reason };
 }

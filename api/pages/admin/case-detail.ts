@@ -121,7 +121,7 @@ ${c.openTasks.length === 0 ? html`<p class="muted">${w(lang, 'noOpenTasks')}</p>
 <td>${due(t.dueAt, lang)}${t.overdue ? html` <span class="badge overdue">${w(lang, 'overdueCount')}</span>` : ''}</td><td class="num">${t.escalations}</td><td>${taskForms(c, t, official, lang, csrf, colleagues[i])}</td></tr>`)}</tbody></table></div>`}
 </section>
 <section class="card" aria-labelledby="measures"><h2 id="measures">${w(lang, 'measures')}</h2>
-${c.measures.length === 0 ? html`<p class="muted">${w(lang, 'none')}</p>` : html`<ul>${c.measures.map((m) => html`<li>${lbl(MEASURE_LABELS, m.type, lang)} — ${m.description}${m.memberName ? ` (${m.memberName})` : ''} · <strong>${m.status}</strong>${m.implementedOn ? ` ${when(m.implementedOn, lang)}` : ''}</li>`)}</ul>`}
+${c.measures.length === 0 ? html`<p class="muted">${w(lang, 'none')}</p>` : html`<ul>${c.measures.map((m) => html`<li>${lbl(MEASURE_LABELS, m.type, lang)} — ${m.description}${m.memberName ? ` (${m.memberName})` : ''} · <strong>${m.status}</strong>${m.implementedOn ? ` ${when(m.implementedOn, lang)}` : ''}${m.endedOn ? ` · ${lang === 'en' ? 'ended' : '已结束'} ${when(m.endedOn, lang)}` : ''}</li>`)}</ul>`}
 <h2>${w(lang, 'contacts')}</h2>
 ${c.contacts.length === 0 ? html`<p class="muted">${w(lang, 'none')}</p>` : html`<ul>${c.contacts.map((x) => html`<li>${when(x.contactedOn, lang)} · ${x.method} · ${nameOf(x.officialId)}${x.note ? html` — ${x.note}` : ''}</li>`)}</ul>`}
 <h2>${w(lang, 'objections')}</h2>

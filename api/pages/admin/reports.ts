@@ -22,6 +22,8 @@ import {
   CAMPAIGN_COLUMNS, FIGURE_COLUMNS, FUND_COLUMNS, countingNote, fig, fundRates, levelWords, pct, producedLine, programmeNote, rankingOf, reportTitle, t, unitsOf,
 } from '../../services/report-documents/report-view';
 import { complianceSvg } from '../../services/report-documents/compliance-chart';
+import { confirmationSvg } from '../../services/report-documents/confirmation-chart';
+import type { ReportConfirmations } from '../../../workflows/confirmation/contracts';
 import type { UnitFigures } from '../../../workflows/report/contracts';
 import { reportXlsx } from '../../services/report-documents/report-xlsx';
 import type { SafeHtml } from '../html';
@@ -65,6 +67,23 @@ function programmeSections(u: ReportUnits, lang: Lang): SafeHtml {
 </table></div><p class="muted">${programmeNote(lang)}</p></section>`;
 }
 
+const TIMING = { ON_TIME: ['按时', 'on time'], LATE: ['逾期', 'late'], NONE: ['未确认', 'not confirmed'] } as const;
+
+/** 月调度数据确认: the villages' and townships' confirmations (a chart and the units not on time), when the report has them. */
+function confirmationSection(figures: unknown, lang: Lang): SafeHtml | '' {
+  const c = (figures as { confirmations?: ReportConfirmations } | null)?.confirmations;
+  if (!c) return '';
+  const notOnTime = c.units.filter((x) => x.timing !== 'ON_TIME');
+  const line = (k: 'villages' | 'townships', zh: string, en: string) => html`<li data-level="${k}" data-on-time="${String(c[k].onTime)}" data-late="${String(c[k].late)}" data-none="${String(c[k].none)}">${t(lang,
+    `${zh}：按时确认 ${c[k].onTime}，逾期确认 ${c[k].late}，未确认 ${c[k].none}（其中报告数据有误 ${c[k].discrepancies}）`,
+    `${en}: on time ${c[k].onTime}, late ${c[k].late}, not confirmed ${c[k].none} (discrepancies flagged ${c[k].discrepancies})`)}</li>`;
+  return html`<section class="card" id="report-confirmations"><h2>${t(lang, '村、乡镇数据确认情况', 'Confirmations by villages and townships')}</h2>
+<figure style="margin:0">${raw(confirmationSvg(c, lang))}</figure>
+<ul>${line('villages', '村', 'Villages')}${line('townships', '乡镇', 'Townships')}${c.employed && c.employed.villages > 0 ? html`<li data-employed="${String(c.employed.total)}">${t(lang, `务工就业（村报）：${c.employed.total}人（${c.employed.villages}个村填报）`, `Employment of lifted labour (villages' own numbers): ${c.employed.total} (${c.employed.villages} villages reported)`)}</li>` : ''}</ul>
+${notOnTime.length > 0 ? html`<ul>${notOnTime.map((x) => html`<li data-unit="${x.code}" data-timing="${x.timing}">${x.name} · ${t(lang, TIMING[x.timing][0], TIMING[x.timing][1])}</li>`)}</ul>` : ''}
+${c.units.some((x) => x.outcome === 'DISCREPANCY') ? html`<ul>${c.units.filter((x) => x.outcome === 'DISCREPANCY').map((x) => html`<li data-discrepancy="${x.code}">${x.name} · ${t(lang, '报告数据有误', 'discrepancy')}${x.note ? `：${x.note}` : ''}</li>`)}</ul>` : ''}</section>`;
+}
+
 /** GET /admin/reports/:id */
 export function reportPage(ctx: ServiceContext): RequestHandler {
   return async (req, res) => {
@@ -90,6 +109,7 @@ ${r.bottom.length > 0 ? html`<p>${t(lang, '末位：', 'Bottom: ')}<strong>${r.b
 <tbody>${[u.head, ...u.ranked].map((x) => html`<tr data-unit="${x.code}"><td>${x.name}</td>${FIGURE_COLUMNS.map((c) => html`<td class="num" data-figure="${c.key}">${x[c.key] as number}</td>`)}</tr>`)}</tbody>
 </table></div></section>
 ${programmeSections(u, lang)}
+${confirmationSection(r.figures, lang)}
 <section class="card"><h2>${t(lang, '排名明细', 'Ranking')}</h2><ol>${ranking.filter((x) => x.rank > 0).map((x) => html`<li>${x.name}: ${pct(x.score)} (${t(lang, '时效', 'SLA')} ${pct(x.slaRate)} · ${t(lang, '应帮尽帮', 'coverage')} ${pct(x.coverageRate)} · ${t(lang, '走访', 'contact')} ${pct(x.contactRate)})</li>`)}</ol></section>
 ${changes ? html`<section class="card" id="report-changes"><h2>${t(lang, `较第${changes.previousVersion}版的变化`, `Changes since version ${changes.previousVersion}`)}</h2>
 ${changes.figures.length === 0 ? html`<p>${t(lang, '数据无变化', 'No figure changed')}</p>` : html`<ul>${changes.figures.map((c) => html`<li>${unitName.get(c.unit) ?? c.unit} · ${label.get(c.figure) ?? c.figure}: ${c.before} → ${c.after}</li>`)}</ul>`}</section>` : ''}

@@ -28,6 +28,7 @@ import { handbookPage, handbookPdf } from './handbook';
 import { draftPage, draftDocxDownload, draftPdfDownload, reportListPage, reportPage, reportPdfDownload, reportXlsxDownload } from './reports';
 import { campaignDetailPage, campaignLedgerXlsx, campaignsPage } from './campaigns';
 import { assetsPage, processPage, projectsPage } from './fund-pages';
+import { programmeDetailPage, programmeListPage } from './programmes';
 
 /** Headers of every admin page: no caching (personal data), no framing, no scripts. */
 export const pageSecurityHeaders: RequestHandler = (_req, res, next) => {
@@ -105,6 +106,12 @@ export function adminRouter(ctx: ServiceContext): Router {
   r.get('/projects', projectsPage(ctx));
   r.get('/assets', assetsPage(ctx));
   r.get('/processes/:id', processPage(ctx));
+  r.get('/loans', programmeListPage(ctx, 'loans'));
+  r.get('/loans/:id', programmeDetailPage(ctx, 'loans'));
+  r.get('/welfare-jobs', programmeListPage(ctx, 'posts'));
+  r.get('/welfare-jobs/:id', programmeDetailPage(ctx, 'posts'));
+  r.get('/settlements', programmeListPage(ctx, 'settlements'));
+  r.get('/settlements/:id', programmeDetailPage(ctx, 'settlements'));
   r.get('/outbox', outboxPage(ctx));
   r.get('/reports', reportListPage(ctx));
   r.get('/reports/draft', draftPage(ctx));

@@ -76,6 +76,9 @@ export function adminPage(o: AdminPageOptions): string {
 <a href="/admin/tasks">${w(o.lang, 'overdue')}</a>
 <a href="/admin/projects">${o.lang === 'en' ? 'Projects' : '衔接资金项目'}</a>
 <a href="/admin/assets">${o.lang === 'en' ? 'Assets' : '项目资产'}</a>
+<a href="/admin/loans">${o.lang === 'en' ? 'Loans' : '小额信贷'}</a>
+<a href="/admin/welfare-jobs">${o.lang === 'en' ? 'Posts' : '公益岗位'}</a>
+<a href="/admin/settlements">${o.lang === 'en' ? 'Settlements' : '安置点'}</a>
 <a href="/admin/outbox">${w(o.lang, 'outbox')}</a>
 ${o.official.role === 'ADMIN' || o.official.role === 'COUNTY' ? html`<a href="/admin/reports">${o.lang === 'en' ? 'Reports' : '报表'}</a>` : ''}
 <a href="/admin/campaigns">${o.lang === 'en' ? 'Campaigns' : '集中排查'}</a>

@@ -33,6 +33,9 @@ import { ZLinkFormSchema, executeLinkAction, formValues, linkOfficial, refusalMe
 import { CAMPAIGN_KIND, CAMPAIGN_STEPS } from '../../../workflows/campaign/contracts';
 import { ledgerRows } from '../../services/campaign/read-campaign';
 import { recordVisit } from '../../services/campaign/record-visit';
+import { CONFIRMATION_KIND } from '../../../workflows/confirmation/contracts';
+import { confirmationTaskView } from '../../services/read-confirmation';
+import { confirmationCard } from './confirmation-card';
 import { ZGridVisitFormSchema, gridHouseholdsCard, reviewSampleCard, riskTypesRefusal } from './grid-page';
 import { householdHandbook } from '../../services/household-handbook';
 import { resolveCjkFont } from '../../services/report-documents/cjk-font';
@@ -121,7 +124,8 @@ export function taskLinkPages(ctx: ServiceContext, opts: TaskLinkPagesOptions = 
     const gridId = r.process.kind === CAMPAIGN_KIND && task.step === CAMPAIGN_STEPS.GRID ? ((r.process.data as { gridTasks?: Record<string, string> } | null)?.gridTasks?.[task.id]) : undefined;
     const extra = gridId
       ? gridHouseholdsCard(lang, (await ledgerRows(ctx, linkOfficial(r.official), r.process.id, { gridId })).rows, { action: `${self}/visit${typeof req.query.lang === 'string' ? `?lang=${lang}` : ''}`, csrf: props.form.csrf })
-      : r.process.kind === CAMPAIGN_KIND && task.step === CAMPAIGN_STEPS.REVIEW ? await reviewCard(lang, r.process.id, task.regionCode) : undefined;
+      : r.process.kind === CAMPAIGN_KIND && task.step === CAMPAIGN_STEPS.REVIEW ? await reviewCard(lang, r.process.id, task.regionCode)
+        : r.process.kind === CONFIRMATION_KIND ? confirmationCard(lang, await confirmationTaskView(ctx.prisma, r.process, task)) : undefined;
     send(res, status, processDecidePage({ ...props, step, extra }));
   }
 

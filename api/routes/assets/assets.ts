@@ -7,8 +7,8 @@ import { defineRoute, ZIdParam } from '../../http/define-route';
 import { ZProcessDetail } from '../processes/processes.types';
 import type { ServiceContext } from '../../services/context';
 import { getProcess } from '../../services/get-process';
-import { registerAsset, requestAssetDisposal } from '../../services/start-asset';
-import { ZRegisterAssetRequestSchema, ZRegisterAssetResponseSchema, ZRequestDisposalSchema } from './assets.types';
+import { recordAssetIncome, registerAsset, requestAssetDisposal } from '../../services/start-asset';
+import { ZRecordIncomeSchema, ZRegisterAssetRequestSchema, ZRegisterAssetResponseSchema, ZRequestDisposalSchema } from './assets.types';
 
 export const assetRoutes = (ctx: ServiceContext) => [
   defineRoute({
@@ -31,6 +31,17 @@ export const assetRoutes = (ctx: ServiceContext) => [
     params: ZIdParam, body: ZRequestDisposalSchema, response: ZProcessDetail,
     handler: async ({ params, body, req }) => {
       await requestAssetDisposal(ctx, req.official!, params.id, body);
+      return getProcess(ctx, req.official!, params.id);
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/assets/:id/income', summary: 'Record income of an income-producing asset (收益登记)', tags: ['assets'],
+    description: 'Adds to the asset\'s income (an idle asset goes back to use); the next quarterly payout under its filed distribution plan counts it. '
+      + 'Refused (409) for a public asset, one not handed over yet, or one disposed of.',
+    roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN'],
+    params: ZIdParam, body: ZRecordIncomeSchema, response: ZProcessDetail,
+    handler: async ({ params, body, req }) => {
+      await recordAssetIncome(ctx, req.official!, params.id, body);
       return getProcess(ctx, req.official!, params.id);
     },
   }),

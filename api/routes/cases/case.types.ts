@@ -37,6 +37,8 @@ export const ZMeasure = z.object({
   memberName: z.string().nullable(),
   status: z.enum(['PLANNED', 'IMPLEMENTED', 'CANCELLED']),
   implementedOn: z.string().nullable(),
+  /** A programme's measure that ended (公益岗位 left); it stays IMPLEMENTED. */
+  endedOn: z.string().nullable(),
 });
 
 export const ZContact = z.object({ id: z.string(), officialId: z.string(), contactedOn: z.string(), method: z.string(), note: z.string().nullable() });

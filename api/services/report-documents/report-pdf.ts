@@ -9,7 +9,7 @@ import type { Report } from '@prisma/client';
 import type { CjkFont } from './cjk-font';
 import type { UnitFigures } from '../../../workflows/report/contracts';
 import type { ReportLang } from './report-view';
-import { CAMPAIGN_COLUMNS, FIGURE_COLUMNS, countingNote, fig, fundRates, levelWords, pct, producedLine, programmeNote, rankingOf, reportTitle, t, unitsOf } from './report-view';
+import { CAMPAIGN_COLUMNS, CONFIRMATION_LABELS, confirmationLines, confirmationsOf, FIGURE_COLUMNS, countingNote, fig, fundRates, levelWords, pct, producedLine, programmeNote, rankingOf, reportTitle, t, unitsOf } from './report-view';
 
 /** A table of units with a name column and the given columns (text cells), from the current y. */
 function unitTable(doc: PDFKit.PDFDocument, first: string, cols: { label: string; value: (u: UnitFigures) => string }[], units: UnitFigures[]): void {
@@ -105,6 +105,17 @@ export function reportPdf(r: Report, countyName: string, lang: ReportLang, font:
         doc.y = by + 9;
       }
       doc.moveDown(0.3);
+    }
+    const confirmations = confirmationsOf(r.figures);
+    if (confirmations) {
+      if (doc.y > doc.page.height - 140) doc.addPage();
+      doc.moveDown(0.3).fontSize(12).fillColor('#000000').text(t(lang, '村、乡镇数据确认情况', 'Confirmations by villages and townships'), x0);
+      doc.fontSize(9);
+      for (const line of confirmationLines(confirmations, lang)) doc.text(line, x0);
+      for (const x of confirmations.units.filter((y) => y.timing !== 'ON_TIME' || y.outcome === 'DISCREPANCY')) {
+        const timing = CONFIRMATION_LABELS[x.timing];
+        doc.text(`${x.name}：${t(lang, timing.zh, timing.en)}${x.outcome === 'DISCREPANCY' ? ` · ${t(lang, '报告数据有误', 'discrepancy')}${x.note ? `：${x.note}` : ''}` : ''}`, x0);
+      }
     }
     doc.moveDown(0.6).fontSize(8).fillColor('#333333').text(countingNote(lang), x0).moveDown(0.3).text(programmeNote(lang), x0);
   }, title);

@@ -3,6 +3,7 @@
  * Chinese or English, and the rates. Shared by the page, the XLSX and the PDF so all three show
  * the same figures.
  */
+import type { ReportConfirmations } from '../../../workflows/confirmation/contracts';
 import type { Report } from '@prisma/client';
 import type { RankedUnit, UnitFigures } from '../../../workflows/report/contracts';
 
@@ -149,4 +150,26 @@ export function programmeNote(lang: ReportLang): string {
 export function rankingOf(r: Pick<Report, 'ranking'>): RankedUnit[] {
   const ranking = r.ranking as { townships?: RankedUnit[]; counties?: RankedUnit[] } | null;
   return ranking?.townships ?? ranking?.counties ?? [];
+}
+
+/** 月调度数据确认 of a monthly county report (absent in reports before 0.4 and in city reports). */
+export function confirmationsOf(figures: unknown): ReportConfirmations | null {
+  return (figures as { confirmations?: ReportConfirmations } | null)?.confirmations ?? null;
+}
+
+/** Labels of a unit's confirmation timing and outcome. */
+export const CONFIRMATION_LABELS = {
+  ON_TIME: { zh: '按时确认', en: 'On time' }, LATE: { zh: '逾期确认', en: 'Late' }, NONE: { zh: '未确认', en: 'Not confirmed' },
+  CONFIRMED: { zh: '确认无误', en: 'Confirmed' }, DISCREPANCY: { zh: '报告数据有误', en: 'Discrepancy' },
+} as const;
+
+/** One line per level: `村：按时确认 2，逾期确认 1，未确认 1（其中报告数据有误 1）`. */
+export function confirmationLines(c: ReportConfirmations, lang: ReportLang): string[] {
+  return (['villages', 'townships'] as const).map((k) => {
+    const n = c[k];
+    return t(lang, `${k === 'villages' ? '村' : '乡镇'}：按时确认 ${n.onTime}，逾期确认 ${n.late}，未确认 ${n.none}（其中报告数据有误 ${n.discrepancies}）`,
+      `${k === 'villages' ? 'Villages' : 'Townships'}: on time ${n.onTime}, late ${n.late}, not confirmed ${n.none} (discrepancies flagged ${n.discrepancies})`);
+  }).concat(c.employed && c.employed.villages > 0
+    ? [t(lang, `务工就业（村报）：${c.employed.total}人（${c.employed.villages}个村填报）`, `Employment of lifted labour (villages' own numbers): ${c.employed.total} (${c.employed.villages} villages reported)`)]
+    : []);
 }

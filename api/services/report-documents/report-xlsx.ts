@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import type { Report } from '@prisma/client';
 import type { UnitFigures } from '../../../workflows/report/contracts';
 import type { ReportLang } from './report-view';
-import { CAMPAIGN_COLUMNS, FIGURE_COLUMNS, FUND_COLUMNS, countingNote, fig, fundRates, levelWords, pct, producedLine, programmeNote, rankingOf, reportTitle, t, unitsOf } from './report-view';
+import { CAMPAIGN_COLUMNS, CONFIRMATION_LABELS, confirmationLines, confirmationsOf, FIGURE_COLUMNS, FUND_COLUMNS, countingNote, fig, fundRates, levelWords, pct, producedLine, programmeNote, rankingOf, reportTitle, t, unitsOf } from './report-view';
 
 /** A sheet of units: the monitoring figures, then the campaign's, then the projects' and assets' (blank in a report before 0.4). */
 function figureSheet(wb: ExcelJS.Workbook, name: string, units: UnitFigures[], lang: ReportLang): void {
@@ -50,6 +50,26 @@ export async function reportXlsx(r: Report, countyName: string, lang: ReportLang
   rank.getRow(1).font = { bold: true };
   for (const u of rankingOf(r)) {
     rank.addRow({ rank: u.rank || '—', name: u.name, score: u.score === null ? '—' : Number(u.score.toFixed(4)), sla: pct(u.slaRate), coverage: pct(u.coverageRate), contact: pct(u.contactRate), overdue: u.overdueTasks, bottom: r.bottom.includes(u.code) ? t(lang, '是', 'yes') : '' });
+  }
+  const confirmations = confirmationsOf(r.figures);
+  if (confirmations) {
+    const cs = wb.addWorksheet(t(lang, '数据确认', 'Confirmations'));
+    cs.columns = [
+      { header: t(lang, '层级', 'Level'), key: 'level', width: 8 },
+      { header: t(lang, '代码', 'Code'), key: 'code', width: 16 },
+      { header: t(lang, '单位', 'Unit'), key: 'name', width: 18 },
+      { header: t(lang, '确认情况', 'Timing'), key: 'timing', width: 12 },
+      { header: t(lang, '结果', 'Outcome'), key: 'outcome', width: 14 },
+      { header: t(lang, '务工就业（人）', 'Employed'), key: 'employed', width: 12 },
+      { header: t(lang, '说明', 'Note'), key: 'note', width: 40 },
+    ];
+    cs.getRow(1).font = { bold: true };
+    for (const x of confirmations.units) {
+      const timing = CONFIRMATION_LABELS[x.timing];
+      const outcome = x.outcome ? CONFIRMATION_LABELS[x.outcome] : null;
+      cs.addRow({ level: x.level === 'VILLAGE' ? t(lang, '村', 'Village') : t(lang, '乡镇', 'Township'), code: x.code, name: x.name, timing: t(lang, timing.zh, timing.en), outcome: outcome ? t(lang, outcome.zh, outcome.en) : '', employed: x.employed ?? '', note: x.note ?? '' });
+    }
+    for (const line of confirmationLines(confirmations, lang)) cs.addRow({ level: line });
   }
   const about = wb.addWorksheet(t(lang, '说明', 'About'));
   about.getColumn(1).width = 120;

@@ -3,7 +3,7 @@
  * commit's results (deadlines from the calendar, opened tasks) land in the state.
  */
 import type {
-  CloseArgs, DecideArgs, EndRollbackWindowArgs, FileObjectionArgs, NudgeArgs, RecordContactArgs, RecordMeasureArgs,
+  CloseArgs, DecideArgs, EndRollbackWindowArgs, FileObjectionArgs, NudgeArgs, ProgrammeOutcomeArgs, RecordContactArgs, RecordMeasureArgs,
   ReassignContactArgs, RequestEliminationArgs, RollbackArgs, TransferArgs, UpdateMeasureArgs, WithdrawArgs,
 } from '../../contracts';
 import type { CommitResult } from '../../../activities/types';
@@ -15,6 +15,7 @@ import { decide } from './decision';
 import { requestElimination } from './elimination';
 import { recordContact, recordMeasure, updateMeasure } from './monitoring';
 import { fileObjection } from './objection';
+import { recordProgrammeOutcome } from './programme';
 import { endRollbackWindow, rollbackElimination } from './rollback';
 
 /** A command from an Update. */
@@ -31,7 +32,8 @@ export type CaseCommand =
   | { kind: 'reassignContact'; args: ReassignContactArgs }
   | { kind: 'requestElimination'; args: RequestEliminationArgs }
   | { kind: 'rollbackElimination'; args: RollbackArgs }
-  | { kind: 'endRollbackWindow'; args: EndRollbackWindowArgs };
+  | { kind: 'endRollbackWindow'; args: EndRollbackWindowArgs }
+  | { kind: 'recordProgrammeOutcome'; args: ProgrammeOutcomeArgs };
 
 /** Throws the typed refusal when the policy forbids the command now. */
 export function validateCommand(state: CaseState, facts: CaseFacts, now: number, cmd: CaseCommand): void {
@@ -49,6 +51,7 @@ export function validateCommand(state: CaseState, facts: CaseFacts, now: number,
     case 'requestElimination': return v.validateRequestElimination(facts, state, cmd.args, now);
     case 'rollbackElimination': return v.validateRollback(state, cmd.args, now);
     case 'endRollbackWindow': return v.validateEndRollbackWindow(state);
+    case 'recordProgrammeOutcome': return v.validateProgrammeOutcome(state, cmd.args, now);
   }
 }
 
@@ -68,6 +71,7 @@ export function applyCommand(state: CaseState, facts: CaseFacts, now: number, cm
     case 'requestElimination': return requestElimination(state, facts, now, cmd.args);
     case 'rollbackElimination': return rollbackElimination(state, facts, now, cmd.args);
     case 'endRollbackWindow': return endRollbackWindow(state, facts, now, cmd.args);
+    case 'recordProgrammeOutcome': return recordProgrammeOutcome(state, facts, now, cmd.args);
   }
 }
 

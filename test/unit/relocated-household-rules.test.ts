@@ -1,0 +1,48 @@
+/** 易地搬迁户后续扶持 rules: a visit needs a past date and the employment; a change of status is its own line; a late visit is counted; the history is bounded. */
+import { describe, expect, it } from 'vitest';
+import type { ProcessFacts } from '../../workflows/process/draft';
+import { ProcessDraft } from '../../workflows/process/draft';
+import { initialProcessState } from '../../workflows/process/state';
+import { EMPLOYMENT_KEPT, applyEmploymentUpdate, employmentRefusal, recordVisit, relocatedHouseholdRules, visitRefusal } from '../../workflows/relocated-household/rules';
+
+const facts: ProcessFacts = { processId: 'YD1', region: { villageCode: 'v', townshipCode: 't', countyCode: 'c' }, limits: { reminderLead: { unit: 'SECONDS', amount: 60 }, escalationRepeat: { unit: 'SECONDS', amount: 60 } } };
+const NOW = Date.parse('2026-03-10T02:00:00Z');
+const fresh = () => initialProcessState({ processId: 'YD1', kind: 'RELOCATED_HOUSEHOLD', status: 'FOLLOWING_UP', step: 'VISIT', data: { visits: 0, lateVisits: 0, employment: null } });
+const actor = { id: 'v1', role: 'VILLAGE' as const, regionCode: 'v' };
+
+describe('relocated household rules', () => {
+  it('a visit needs a real date not in the future and a known employment status with the members in work', () => {
+    expect(visitRefusal({ visitedOn: '2026-03-10', status: 'EMPLOYED_AWAY', workers: 2 }, NOW)).toBeNull();
+    expect(visitRefusal({ visitedOn: '2026-03-11', status: 'EMPLOYED_AWAY', workers: 2 }, NOW)?.field).toBe('data.visitedOn');
+    expect(visitRefusal({ visitedOn: '2026-02-30', status: 'EMPLOYED_AWAY', workers: 2 }, NOW)?.field).toBe('data.visitedOn');
+    expect(visitRefusal({ visitedOn: '2026-03-10', status: 'RICH', workers: 2 }, NOW)?.field).toBe('data.status');
+    expect(visitRefusal({ visitedOn: '2026-03-10', status: 'EMPLOYED_AWAY', workers: 1.5 }, NOW)?.field).toBe('data.workers');
+    expect(employmentRefusal({ status: 'NO_LABOUR', workers: 1 })?.field).toBe('workers');
+    expect(employmentRefusal({ status: 'NO_LABOUR', workers: 0 })).toBeNull();
+  });
+
+  it('a visit records the employment; a change of status between records is its own audit line; a late visit is counted', () => {
+    const rules = relocatedHouseholdRules();
+    const d = new ProcessDraft(fresh(), facts, NOW);
+    rules.VISIT.onDecision!({ taskId: 't1', step: 'VISIT', action: 'DONE', data: { visitedOn: '2026-03-10', status: 'EMPLOYED_AWAY', workers: 2 }, actorId: 'v1', at: new Date(NOW).toISOString() }, d);
+    recordVisit(d, { visitedOn: '2026-03-10' }, true);
+    const first = d.done();
+    expect(first.state.data).toMatchObject({ visits: 1, lateVisits: 1, employment: { status: 'EMPLOYED_AWAY', workers: 2 } });
+    expect(first.effects.events.map((e) => e.action)).toEqual(['VISIT_LATE']);
+    const d2 = new ProcessDraft(first.state, facts, NOW + 1000);
+    applyEmploymentUpdate(d2, { status: 'SEEKING_WORK', workers: 0, notes: ' 返乡 ', actor });
+    const second = d2.done();
+    expect(second.effects.events.map((e) => [e.action, e.data])).toEqual([['EMPLOYMENT_UPDATED', { status: 'SEEKING_WORK', workers: 0 }], ['EMPLOYMENT_STATUS_CHANGED', { from: 'EMPLOYED_AWAY', to: 'SEEKING_WORK' }]]);
+    expect(second.effects.events[0].comment).toBe('返乡');
+  });
+
+  it('the employment history keeps the latest records only', () => {
+    let s = fresh();
+    for (let i = 0; i < EMPLOYMENT_KEPT + 5; i++) {
+      const d = new ProcessDraft(s, facts, NOW + i);
+      applyEmploymentUpdate(d, { status: i % 2 ? 'EMPLOYED_LOCAL' : 'EMPLOYED_AWAY', workers: 1, actor });
+      s = d.done().state;
+    }
+    expect((s.data.employmentHistory as unknown[]).length).toBe(EMPLOYMENT_KEPT);
+  });
+});
