@@ -122,7 +122,8 @@ describe('admin pages under hostile query strings', () => {
     const ids = ['..%2F..%2Fetc%2Fpasswd', '%2e%2e%2f', 'x'.repeat(5000), '%27%20OR%201%3D1--', 'BF-%E4%B8%AD', ...(otherCounty ? [otherCounty.id] : [])];
     for (const id of ids) {
       for (const p of ['/admin/cases/ID', '/admin/cases/ID/handbook', '/admin/cases/ID/handbook/pdf', '/admin/reports/ID', '/admin/reports/ID/xlsx', '/admin/reports/ID/pdf',
-        '/admin/campaigns/ID', '/admin/campaigns/ID/ledger.xlsx?villageCode=..%2F', '/admin/imports/ID', '/admin/processes/ID', '/admin/mail/ID']) {
+        '/admin/campaigns/ID', '/admin/campaigns/ID/ledger.xlsx?villageCode=..%2F', '/admin/imports/ID', '/admin/processes/ID', '/admin/mail/ID',
+        '/admin/loans/ID', '/admin/welfare-jobs/ID', '/admin/settlements/ID']) {
         const a = await pages.get(p.replace('ID', id));
         expectSafe(a, `GET ${p} with ${id.slice(0, 30)}`);
         expect(a.status, `${p} ${id.slice(0, 30)}`).toBeGreaterThanOrEqual(300);
@@ -509,8 +510,8 @@ describe('file imports with hostile bytes', () => {
     await expectReady();
   }, 60_000);
 
-  it('roster and fund ledger imports with hostile bytes answer below 500 naming the field, and a 40 MB body is refused', async () => {
-    for (const path of ['/api/roster', '/api/imports/projects', '/api/imports/assets']) {
+  it('roster, fund ledger and programme imports with hostile bytes answer below 500 naming the field, and a 40 MB body is refused', async () => {
+    for (const path of ['/api/roster', '/api/imports/projects', '/api/imports/assets', '/api/imports/loans', '/api/imports/welfare-jobs']) {
       for (const body of [
         Buffer.from([0x00, 0xff, 0xfe, 0x00]),
         `村代码,网格,网格员,户主,身份证号,人口,类别\n${DEMO.villageA1},\u0000,,=cmd|' /C calc'!A0,${ID_NUMBER},x,一般农户\n`,
