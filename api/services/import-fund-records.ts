@@ -76,13 +76,19 @@ async function started(run: () => Promise<{ processId: string; started: boolean 
   }
 }
 
-async function report<C extends string>(
+/**
+ * The per-row report of a table import (projects, assets, loans, posts): reads the file, runs each
+ * row (four at a time; rows sharing a key — the reference, or what `extraKeys` names — one after
+ * the other, in file order) and counts the outcomes.
+ */
+export async function tableImportReport<C extends string>(
   bytes: Uint8Array, columns: Record<C, readonly string[]>, row: (cells: Partial<Record<C, string>>) => Promise<Omit<FundImportRow, 'line' | 'reference'>>,
+  extraKeys: (cells: Partial<Record<C, string>>) => string[] = () => [],
 ): Promise<FundImportReport> {
   const file = readTableFile(bytes, columns);
   const rows: FundImportRow[] = [];
   const summary = { rows: 0, STARTED: 0, ALREADY_IMPORTED: 0, REJECTED: 0, FAILED: 0 };
-  const results = mapInOrder(file.rows, 4, (r) => [`ref:${(r.cells as Record<string, string>).reference ?? r.line}`], async (r) => ({
+  const results = mapInOrder(file.rows, 4, (r) => [`ref:${(r.cells as Record<string, string>).reference ?? r.line}`, ...extraKeys(r.cells)], async (r) => ({
     line: r.line, reference: (r.cells as Record<string, string | undefined>).reference ?? null, ...(await row(r.cells)),
   }));
   for await (const r of results) {
@@ -96,7 +102,7 @@ async function report<C extends string>(
 /** Imports a project library (项目库) CSV. */
 export function importProjects(ctx: ServiceContext, official: AuthOfficial, bytes: Uint8Array): Promise<FundImportReport> {
   const columnOf = (p: string): string => (p === 'budgetFen' ? 'budgetYuan' : p);
-  return report(bytes, PROJECT_COLUMNS, async (c) => {
+  return tableImportReport(bytes, PROJECT_COLUMNS, async (c) => {
     const body = {
       reference: c.reference, name: c.name, type: c.type ? TYPE_ALIASES[c.type] ?? c.type : undefined, villageCode: c.villageCode, location: c.location,
       budgetFen: money(c.budgetYuan), fundingSource: c.fundingSource, beneficiaries: num(c.beneficiaries), farmerLinkage: c.farmerLinkage,
@@ -116,7 +122,7 @@ export function importProjects(ctx: ServiceContext, official: AuthOfficial, byte
 /** Imports an asset ledger (资产台账) CSV. */
 export function importAssets(ctx: ServiceContext, official: AuthOfficial, bytes: Uint8Array): Promise<FundImportReport> {
   const columnOf = (p: string): string => (p === 'valueFen' ? 'valueYuan' : p === 'projectId' ? 'projectRef' : p);
-  return report(bytes, ASSET_COLUMNS, async (c) => {
+  return tableImportReport(bytes, ASSET_COLUMNS, async (c) => {
     const body = {
       reference: c.reference, name: c.name, assetClass: c.assetClass ? CLASS_ALIASES[c.assetClass] ?? c.assetClass : undefined,
       ...(c.assetKind ? { assetKind: KIND_ALIASES[c.assetKind] ?? c.assetKind } : {}), valueFen: money(c.valueYuan), fundingSource: c.fundingSource,

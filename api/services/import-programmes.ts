@@ -21,9 +21,8 @@ import { applyForMicrocredit } from './apply-microcredit';
 import { applyForWelfareJob } from './apply-welfare-job';
 import type { ServiceContext } from './context';
 import type { FundImportReport, FundImportRow } from './import-fund-records';
+import { tableImportReport } from './import-fund-records';
 import { householdIdFromKey, householdKey } from './ids';
-import { mapInOrder } from './map-in-order';
-import { readTableFile } from './read-table-file';
 
 /** Loan columns: canonical name → accepted Chinese headers. */
 export const LOAN_COLUMNS = {
@@ -101,30 +100,20 @@ async function started(run: () => Promise<{ processId: string; started: boolean 
   }
 }
 
-async function report<C extends string>(
+/** A table import whose rows are parsed by `schema` first (a refused row names its column, never its value). */
+function report<C extends string>(
   bytes: Uint8Array, columns: Record<C, readonly string[]>, schema: z.ZodType, row: (data: any) => Promise<Omit<FundImportRow, 'line' | 'reference'>>,
   extraKeys: (cells: Record<string, string | undefined>) => string[] = () => [],
 ): Promise<FundImportReport> {
-  const file = readTableFile(bytes, columns);
-  const rows: FundImportRow[] = [];
-  const summary = { rows: 0, STARTED: 0, ALREADY_IMPORTED: 0, REJECTED: 0, FAILED: 0 };
   // Rows of one reference (or one person) run one after the other, so a check-then-start (one post per person) sees the row before it.
-  const results = mapInOrder(file.rows, 4, (r) => [`ref:${(r.cells as Record<string, string>).reference ?? r.line}`, ...extraKeys(r.cells as Record<string, string | undefined>)], async (r) => {
-    const cells = r.cells as Record<string, string | undefined>;
-    const reference = cells.reference ?? null;
+  return tableImportReport(bytes, columns, async (cells) => {
     const parsed = schema.safeParse(cells);
     if (!parsed.success) {
       const field = String(parsed.error.issues[0].path[0] ?? 'reference');
-      return { line: r.line, reference, outcome: 'REJECTED' as const, field, reason: `${field}: ${parsed.error.issues[0].message}` };
+      return { outcome: 'REJECTED' as const, field, reason: `${field}: ${parsed.error.issues[0].message}` };
     }
-    return { line: r.line, reference, ...(await row(parsed.data)) };
-  });
-  for await (const r of results) {
-    rows.push(r);
-    summary.rows += 1;
-    summary[r.outcome] += 1;
-  }
-  return { encoding: file.encoding, ignoredColumns: file.ignoredColumns, rows, summary };
+    return row(parsed.data);
+  }, (cells) => extraKeys(cells as Record<string, string | undefined>));
 }
 
 /** Imports existing loans (小额信贷台账): each enters disbursed. */

@@ -3,25 +3,10 @@
  * CSV in, a per-row JSON report out; idempotent by reference; personal data sealed at rest.
  */
 import { defineRoute } from '../../http/define-route';
-import { AppError } from '../../http/app-error';
 import type { ServiceContext } from '../../services/context';
 import { importLoans, importPosts } from '../../services/import-programmes';
-import { TableFileError } from '../../services/read-table-file';
+import { readableTable, tableBytesOf } from './table-import-body';
 import { FUND_IMPORT_CONSUMES, ZFundImportReportSchema } from './fund-imports.types';
-
-function bytesOf(body: unknown): Uint8Array {
-  if (Buffer.isBuffer(body)) return new Uint8Array(body);
-  throw new AppError('INVALID_INPUT', 'body: send the CSV file as the request body (Content-Type: text/csv)', { field: 'body' });
-}
-
-async function readable<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof TableFileError) throw new AppError('INVALID_INPUT', `body: ${err.message}`, { field: 'body' });
-    throw err;
-  }
-}
 
 export const programmeImportRoutes = (ctx: ServiceContext) => [
   defineRoute({
@@ -31,7 +16,7 @@ export const programmeImportRoutes = (ctx: ServiceContext) => [
       + '(checks, bank decision and use check done before Bangfu), records its MICROCREDIT measure on the household\'s open case and follows its repayment schedule. '
       + 'The bank account is sealed at rest and never echoed; a refused row names its column, never its value. The same reference again is ALREADY_IMPORTED.',
     roles: ['COUNTY', 'ADMIN'], consumes: FUND_IMPORT_CONSUMES, response: ZFundImportReportSchema,
-    handler: ({ req }) => readable(() => importLoans(ctx, req.official!, bytesOf(req.body))),
+    handler: ({ req }) => readableTable(() => importLoans(ctx, req.official!, tableBytesOf(req.body))),
   }),
   defineRoute({
     method: 'post', path: '/api/imports/welfare-jobs', summary: 'Import existing public-welfare posts (存量公益岗位) from CSV', tags: ['imports', 'welfare-jobs'],
@@ -40,6 +25,6 @@ export const programmeImportRoutes = (ctx: ServiceContext) => [
       + 'Each post enters in post, records its PUBLIC_WELFARE_JOB measure and takes monthly confirmations from the next month. Age and one post per person are '
       + 'checked; the ID number is sealed at rest and never echoed. The same reference again is ALREADY_IMPORTED.',
     roles: ['COUNTY', 'ADMIN'], consumes: FUND_IMPORT_CONSUMES, response: ZFundImportReportSchema,
-    handler: ({ req }) => readable(() => importPosts(ctx, req.official!, bytesOf(req.body))),
+    handler: ({ req }) => readableTable(() => importPosts(ctx, req.official!, tableBytesOf(req.body))),
   }),
 ];
