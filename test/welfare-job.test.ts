@@ -117,6 +117,44 @@ describe('公益岗位 public-welfare job', () => {
     expect(a.jobs).toBeGreaterThanOrEqual(2);
   });
 
+  it('an early exit (提前退出) during the term ends the job EXITED with its reason, cancels the open month and ends the measure on the case', async () => {
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const idNumber = idOf('19850505');
+    const res = await apply(caseId, idNumber, { termMonths: 12 });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const processId = res.body.process.id as string;
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    // Not in post yet: refused.
+    const early = await h.api('POST', `/api/welfare-jobs/${processId}/exit`, { as: village, body: { reason: '辞职' } });
+    expect(early.status).toBe(409);
+    await decideProcessTask(h, await openProcessTask(h, processId, 'VILLAGE_REVIEW'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, processId, 'TOWNSHIP_APPROVAL'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, processId, 'AGREEMENT'), 'DONE', { startOn: todayBeijing(), termMonths: 12 });
+    await eventually(async () => ((await h.state(caseId)).measures.some((m) => m.measureId === `${processId}-M`) ? true : null), 'the measure on the case');
+    const m1 = await openProcessTask(h, processId, 'WAGE_CONFIRMATION');
+    const noReason = await h.api('POST', `/api/welfare-jobs/${processId}/exit`, { as: village, body: { reason: ' ' } });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.field).toBe('body.reason');
+    const exit = await h.api('POST', `/api/welfare-jobs/${processId}/exit`, { as: village, body: { reason: '外出务工' } });
+    expect(exit.status, JSON.stringify(exit.body)).toBe(200);
+    expect(exit.body).toMatchObject({ id: processId, status: 'EXITED' });
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+    expect(row.closedAt).not.toBeNull();
+    expect((row.data as any).exit).toMatchObject({ early: true, reason: '外出务工' });
+    expect((await h.prisma.task.findUniqueOrThrow({ where: { id: m1.id } })).status).toBe('CANCELLED');
+    // The workflow ends at once (no month left to wait out) and the measure is ended on the case.
+    expect(await h.client.workflow.getHandle(row.workflowId).result()).toMatchObject({ processId, status: 'EXITED', measureRecorded: true });
+    const measureRow = await h.prisma.measure.findUniqueOrThrow({ where: { id: `${processId}-M` } });
+    expect(measureRow.endedOn).not.toBeNull();
+    const actions = (await h.prisma.auditEvent.findMany({ where: { processId } })).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['JOB_EXITED_EARLY', 'MEASURE_ENDED_ON_CASE']));
+    expect((await h.prisma.task.count({ where: { processId, status: 'OPEN' } }))).toBe(0);
+    // Once ended, a second exit is a conflict; the person may hold a post again.
+    expect((await h.api('POST', `/api/welfare-jobs/${processId}/exit`, { as: village, body: { reason: '辞职' } })).status).toBe(409);
+    expect((await apply(caseId, idNumber)).status).toBe(201);
+  });
+
   it('an applicant outside the policy ages, or a household not monitored, is refused naming the field', async () => {
     const caseId = await createCase(h);
     const notMonitored = await apply(caseId, idOf('19800101'));

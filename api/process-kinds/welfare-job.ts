@@ -95,6 +95,7 @@ export const WELFARE_JOB: ProcessKindDef = {
     WAGE_UNPAID: b('工资未发放，转乡镇处理', 'Wage unpaid; sent to the township'),
     WAGE_ARREARS_SETTLED: b('拖欠工资已处理', 'Unpaid wage settled'),
     JOB_EXITED: b('期满退出', 'Exited at the end of the term'),
+    JOB_EXITED_EARLY: b('提前退出', 'Exited during the term'),
     JOB_RENEWAL_REQUESTED: b('申请续聘', 'Renewal requested'),
   },
 };

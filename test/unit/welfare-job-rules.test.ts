@@ -6,7 +6,7 @@ import { initialProcessState } from '../../workflows/process/state';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import { parsePolicy } from '../../workflows/policy-schema';
 import {
-  DEFAULT_WELFARE_JOB_POLICY, agreementRefusal, monthClosesAt, noticeMs, recordWageMonth, wageConfirmationRefusal, welfareJobRules,
+  DEFAULT_WELFARE_JOB_POLICY, agreementRefusal, exitEarly, monthClosesAt, noticeMs, recordWageMonth, validateEarlyExit, wageConfirmationRefusal, welfareJobRules,
 } from '../../workflows/welfare-job/rules';
 import { welfareJobInput, welfareJobPolicyOf } from '../../workflows/welfare-job/input';
 import { ageOf } from '../../api/services/apply-welfare-job';
@@ -52,6 +52,26 @@ describe('public-welfare job rules', () => {
     rules.END_OF_TERM.onDecision!({ taskId: 'x', step: 'END_OF_TERM', action: 'DONE', data: { outcome: 'EXIT' }, actorId: 't', at: '' }, d);
     expect(d.s).toMatchObject({ status: 'EXITED', finished: true });
     expect(rules.END_OF_TERM.check!({ taskId: 'x', action: 'DONE', data: { outcome: 'MAYBE' } }, 0)?.field).toBe('data.outcome');
+  });
+
+  it('an early exit (提前退出) during the term ends the job EXITED with its reason and cancels its open tasks', () => {
+    const actor = { id: 'v1', role: 'VILLAGE' as const, regionCode: 'v' };
+    const s = { ...state(), data: { wages: [], monthsConfirmed: 1 } };
+    const open = { ...s, openTasks: [{ taskId: 'GY1-T1', step: 'WAGE_CONFIRMATION', level: 'VILLAGE', regionCode: 'v' }] } as unknown as typeof s;
+    const e = new ProcessDraft(open, facts, 2000);
+    validateEarlyExit(e.s, { reason: '外出务工', actor });
+    exitEarly(e, { reason: ' 外出务工 ', actor });
+    expect(e.s).toMatchObject({ status: 'EXITED', finished: true });
+    expect(e.s.data.exit).toMatchObject({ early: true, reason: '外出务工', afterMonths: 1, by: actor });
+    expect(e.fx.events.map((x) => x.action)).toEqual(expect.arrayContaining(['TASK_CANCELLED', 'JOB_EXITED_EARLY']));
+    expect(e.s.openTasks).toEqual([]);
+  });
+
+  it('an early exit is refused without a reason, or outside the term', () => {
+    const actor = { id: 'v1', role: 'VILLAGE' as const, regionCode: 'v' };
+    expect(() => validateEarlyExit(state(), { reason: ' ', actor })).toThrow(/reason/);
+    expect(() => validateEarlyExit({ ...state(), status: 'NOTICE' }, { reason: '辞职', actor })).toThrow(/in post/);
+    expect(() => validateEarlyExit({ ...state(), status: 'EXITED', finished: true }, { reason: '辞职', actor })).toThrow(/in post/);
   });
 
   it('age is counted in Beijing whole years from the ID number', () => {

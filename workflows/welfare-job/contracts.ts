@@ -2,9 +2,11 @@
  * Contracts of the 公益岗位 (public-welfare job) process, shared by `api/`, `worker/` and
  * `workflows/`. Nothing here pulls in Prisma, the Temporal client, zod or Node built-ins.
  */
+import { defineUpdate } from '@temporalio/workflow';
+import type { Actor } from '../contracts';
 import type { TLimit } from '../policy';
 import type { TWelfareJobPolicy } from '../policy-schema';
-import type { ProcessTaskLimits } from '../process-contracts';
+import type { ProcessTaskLimits, ProcessUpdateResult } from '../process-contracts';
 
 /** Process kind of a public-welfare job. */
 export const WELFARE_JOB_KIND = 'PUBLIC_WELFARE_JOB';
@@ -68,6 +70,22 @@ export interface ImportedPost {
   /** @default 0 */
   monthsConfirmed?: number;
 }
+
+/** Arguments of {@link exitWelfareJobUpdate}. */
+export interface WelfareJobExitArgs {
+  /** Why the holder leaves (辞职, 不再符合条件 …); no personal data. */
+  reason: string;
+  actor: Actor;
+}
+
+/**
+ * 提前退出 — during the term the village (or township) records an exit with a reason: the job ends
+ * EXITED, its open tasks are cancelled and the PUBLIC_WELFARE_JOB measure is ended on the case.
+ */
+export const exitWelfareJobUpdate = defineUpdate<ProcessUpdateResult, [WelfareJobExitArgs]>('exitWelfareJob');
+
+/** Patch: a month's wait ends early when the job has ended (提前退出, added after release 0.3.0). */
+export const EARLY_EXIT_PATCH = 'welfare-job-early-exit';
 
 /** What the welfare-job workflow returns. */
 export interface WelfareJobResult {

@@ -6,7 +6,9 @@ import type { Refusal } from '../refusals';
 import type { TWelfareJobPolicy } from '../policy-schema';
 import type { ProcessDraft } from '../process/draft';
 import type { ProcessStepRules } from '../process/transitions';
-import type { ImportedPost } from './contracts';
+import type { ProcessCoreState } from '../process/state';
+import { refuse } from '../refusals';
+import type { ImportedPost, WelfareJobExitArgs } from './contracts';
 import { WELFARE_JOB_STEPS as S } from './contracts';
 
 const DAY_MS = 86_400_000;
@@ -88,6 +90,20 @@ export function importPost(d: ProcessDraft, post: ImportedPost, actorId: string)
   d.setData({ agreement: { startOn: post.startOn, termMonths: post.termMonths, agreedAt: d.iso() }, wages: [], monthsConfirmed: 0, monthsLate: 0, imported: { monthsConfirmedBefore: confirmed } });
   d.setStatus('IN_POST', S.WAGE_CONFIRMATION);
   d.event({ action: 'JOB_IMPORTED', actorId, data: { startOn: post.startOn, termMonths: post.termMonths, monthsConfirmedBefore: confirmed } });
+}
+
+/** Refuses an early exit (提前退出) outside the term, or without a reason. */
+export function validateEarlyExit(s: ProcessCoreState, args: WelfareJobExitArgs): void {
+  if (s.finished || s.status !== 'IN_POST') refuse('WRONG_STATE', `an exit is recorded only while the holder is in post (the job is ${s.status})`);
+  if (typeof args.reason !== 'string' || args.reason.trim() === '' || args.reason.length > 1000) refuse('REASON_REQUIRED', 'reason: why the holder leaves (1 to 1000 characters)', 'reason');
+}
+
+/** 提前退出: the job ends EXITED (its open tasks cancelled), the month it left in recorded. */
+export function exitEarly(d: ProcessDraft, args: WelfareJobExitArgs): void {
+  const monthsConfirmed = (d.s.data.monthsConfirmed as number | undefined) ?? 0;
+  d.setData({ exit: { early: true, reason: args.reason.trim(), at: d.iso(), by: { id: args.actor.id, role: args.actor.role, regionCode: args.actor.regionCode }, afterMonths: monthsConfirmed } });
+  d.event({ action: 'JOB_EXITED_EARLY', actorId: args.actor.id, comment: args.reason.trim(), data: { afterMonths: monthsConfirmed } });
+  d.finish('EXITED');
 }
 
 /** The step rules of a public-welfare job. */
