@@ -1,6 +1,6 @@
 /**
  * 公益岗位 (public-welfare job) on the process core, with a real worker, Temporal and PostgreSQL
- * and a compressed policy (a "month" is a second, the notice two seconds, a wage confirmation due
+ * and a compressed policy (a "month" is a second, the notice six seconds (time to object), a wage confirmation due
  * four seconds after the month closes): application → village review → township approval → notice
  * → agreement → the PUBLIC_WELFARE_JOB measure on the case → two monthly wage confirmations, the
  * second late and escalated → exit.
@@ -20,7 +20,7 @@ const base = compressedPolicy({ notice: 1, reminder: 1, escalationRepeat: 30 });
 const policy: TPolicy = {
   ...base,
   processSteps: { ...base.processSteps, PUBLIC_WELFARE_JOB: { ...base.processSteps.PUBLIC_WELFARE_JOB, WAGE_CONFIRMATION: { unit: 'SECONDS', amount: 4 } } },
-  welfareJobs: { minAge: 16, maxAge: 65, maxTermMonths: 12, notice: { unit: 'SECONDS', amount: 2 }, monthUnit: 'SECONDS' },
+  welfareJobs: { minAge: 16, maxAge: 65, maxTermMonths: 12, notice: { unit: 'SECONDS', amount: 6 }, monthUnit: 'SECONDS' },
 };
 
 beforeAll(async () => {
@@ -153,6 +153,48 @@ describe('公益岗位 public-welfare job', () => {
     // Once ended, a second exit is a conflict; the person may hold a post again.
     expect((await h.api('POST', `/api/welfare-jobs/${processId}/exit`, { as: village, body: { reason: '辞职' } })).status).toBe(409);
     expect((await apply(caseId, idNumber)).status).toBe(201);
+  });
+
+  it('an objection during the notice (公示异议) opens a township investigation: dismissed, the notice completes and the agreement follows; upheld, the application is rejected', async () => {
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const toNotice = async (birth: string): Promise<string> => {
+      const res = await apply(caseId, idOf(birth));
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const id = res.body.process.id as string;
+      // Before the notice: refused.
+      expect((await h.api('POST', `/api/welfare-jobs/${id}/objections`, { as: village, body: { text: '不符合条件' } })).status).toBe(409);
+      await decideProcessTask(h, await openProcessTask(h, id, 'VILLAGE_REVIEW'), 'APPROVE');
+      await decideProcessTask(h, await openProcessTask(h, id, 'TOWNSHIP_APPROVAL'), 'APPROVE');
+      return id;
+    };
+    const dismissed = await toNotice('19900101');
+    const empty = await h.api('POST', `/api/welfare-jobs/${dismissed}/objections`, { as: village, body: { text: '' } });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.field).toBe('body.text');
+    const o1 = await h.api('POST', `/api/welfare-jobs/${dismissed}/objections`, { as: village, body: { text: '家庭收入已超标' } });
+    expect(o1.status, JSON.stringify(o1.body)).toBe(201);
+    expect(o1.body).toMatchObject({ status: 'NOTICE' });
+    const inv1 = await openProcessTask(h, dismissed, 'INVESTIGATION');
+    expect(inv1.level).toBe('TOWNSHIP');
+    // The notice's period passes; it stays open while the investigation is.
+    await new Promise((r) => setTimeout(r, 7000));
+    expect((await h.prisma.process.findUniqueOrThrow({ where: { id: dismissed } })).status).toBe('NOTICE');
+    await decideProcessTask(h, inv1, 'APPROVE');
+    const agreement = await openProcessTask(h, dismissed, 'AGREEMENT');
+    expect(agreement.level).toBe('TOWNSHIP');
+    expect((await h.api('POST', `/api/welfare-jobs/${dismissed}/objections`, { as: village, body: { text: '再次异议' } })).status).toBe(409);
+
+    const upheld = await toNotice('19910101');
+    expect((await h.api('POST', `/api/welfare-jobs/${upheld}/objections`, { as: village, body: { text: '已在其他岗位任职' } })).status).toBe(201);
+    const r = await decideProcessTask(h, await openProcessTask(h, upheld, 'INVESTIGATION'), 'REJECT');
+    expect(r).toMatchObject({ processId: upheld, status: 'REJECTED' });
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id: upheld } });
+    expect(row.closedAt).not.toBeNull();
+    expect(await h.client.workflow.getHandle(row.workflowId).result()).toMatchObject({ processId: upheld, status: 'REJECTED', measureRecorded: false });
+    const actions = (await h.prisma.auditEvent.findMany({ where: { processId: { in: [dismissed, upheld] } } })).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['OBJECTION_FILED', 'OBJECTION_DISMISSED', 'OBJECTION_UPHELD_REJECTED', 'JOB_NOTICE_ENDED']));
   });
 
   it('an applicant outside the policy ages, or a household not monitored, is refused naming the field', async () => {

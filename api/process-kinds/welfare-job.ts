@@ -73,6 +73,12 @@ export const WELFARE_JOB: ProcessKindDef = {
         { name: 'notes', type: 'textarea', label: b('情况说明', 'Notes'), maxLength: 1000 },
       ],
     },
+    [S.INVESTIGATION]: {
+      label: b('公益岗位公示异议核查', 'Investigate an objection to the job'), level: 'TOWNSHIP',
+      help: b('核查公示期间收到的异议：不成立则驳回，公示期满后签订协议；成立则不予聘用。', 'Investigate the objection filed during the notice: dismiss it (the notice completes), or uphold it and reject the application.'),
+      actions: [{ action: 'APPROVE', label: b('异议不成立', 'Dismiss') }, { action: 'REJECT', label: b('异议成立，不予聘用', 'Uphold; reject') }],
+      data: EMPTY, fields: [],
+    },
   },
   statuses: {
     APPLIED: b('审核中', 'Being reviewed'), NOTICE: b('公示中', 'On notice'), AGREEMENT: b('待签协议', 'Agreement due'), IN_POST: b('在岗', 'In post'),
@@ -96,6 +102,8 @@ export const WELFARE_JOB: ProcessKindDef = {
     WAGE_ARREARS_SETTLED: b('拖欠工资已处理', 'Unpaid wage settled'),
     JOB_EXITED: b('期满退出', 'Exited at the end of the term'),
     JOB_EXITED_EARLY: b('提前退出', 'Exited during the term'),
+    OBJECTION_FILED: b('公示异议', 'Objection filed'), OBJECTION_DISMISSED: b('异议不成立', 'Objection dismissed'),
+    OBJECTION_UPHELD_REJECTED: b('异议成立，不予聘用', 'Objection upheld; rejected'),
     JOB_RENEWAL_REQUESTED: b('申请续聘', 'Renewal requested'),
   },
 };

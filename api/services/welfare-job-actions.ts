@@ -1,10 +1,10 @@
 /**
- * 公益岗位 actions outside a task: 提前退出 (an early exit during the term). Each is an Update to
+ * 公益岗位 actions outside a task: 提前退出 (an early exit during the term) and 公示异议 (an objection during the notice). Each is an Update to
  * the job's workflow; refusals come back as typed 4xx errors.
  */
 import type { AuthOfficial } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
-import { WELFARE_JOB_KIND, exitWelfareJobUpdate } from '../../workflows/welfare-job/contracts';
+import { WELFARE_JOB_KIND, exitWelfareJobUpdate, fileWelfareJobObjectionUpdate } from '../../workflows/welfare-job/contracts';
 import { actorOf } from './case-actions';
 import type { ServiceContext } from './context';
 import { loadProcessRow, sendProcessUpdate } from './process-actions';
@@ -20,4 +20,10 @@ async function loadJob(ctx: ServiceContext, official: AuthOfficial, processId: s
 export async function exitWelfareJob(ctx: ServiceContext, official: AuthOfficial, processId: string, reason: string): Promise<void> {
   const p = await loadJob(ctx, official, processId);
   await sendProcessUpdate(ctx, official, p, exitWelfareJobUpdate, { reason, actor: actorOf(official) });
+}
+
+/** 公示异议 — files an objection during the job's notice; a township investigation opens. */
+export async function fileWelfareJobObjection(ctx: ServiceContext, official: AuthOfficial, processId: string, text: string): Promise<void> {
+  const p = await loadJob(ctx, official, processId);
+  await sendProcessUpdate(ctx, official, p, fileWelfareJobObjectionUpdate, { text, actor: actorOf(official) });
 }

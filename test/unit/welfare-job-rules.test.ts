@@ -6,7 +6,7 @@ import { initialProcessState } from '../../workflows/process/state';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import { parsePolicy } from '../../workflows/policy-schema';
 import {
-  DEFAULT_WELFARE_JOB_POLICY, agreementRefusal, exitEarly, monthClosesAt, noticeMs, recordWageMonth, validateEarlyExit, wageConfirmationRefusal, welfareJobRules,
+  DEFAULT_WELFARE_JOB_POLICY, agreementRefusal, exitEarly, fileJobObjection, monthClosesAt, noticeMs, recordWageMonth, validateEarlyExit, validateJobObjection, wageConfirmationRefusal, welfareJobRules,
 } from '../../workflows/welfare-job/rules';
 import { welfareJobInput, welfareJobPolicyOf } from '../../workflows/welfare-job/input';
 import { ageOf } from '../../api/services/apply-welfare-job';
@@ -72,6 +72,25 @@ describe('public-welfare job rules', () => {
     expect(() => validateEarlyExit(state(), { reason: ' ', actor })).toThrow(/reason/);
     expect(() => validateEarlyExit({ ...state(), status: 'NOTICE' }, { reason: '辞职', actor })).toThrow(/in post/);
     expect(() => validateEarlyExit({ ...state(), status: 'EXITED', finished: true }, { reason: '辞职', actor })).toThrow(/in post/);
+  });
+
+  it('an objection is taken only during the notice and opens a township investigation; upheld, the application is rejected; dismissed, nothing ends', () => {
+    const actor = { id: 'v1', role: 'VILLAGE' as const, regionCode: 'v' };
+    const notice = { ...state(), status: 'NOTICE', step: 'PUBLIC_NOTICE' };
+    expect(() => validateJobObjection(state(), { text: '异议', actor })).toThrow(/notice/);
+    expect(() => validateJobObjection(notice, { text: '  ', actor })).toThrow(/text/);
+    const d = new ProcessDraft(notice, facts, 1000);
+    validateJobObjection(d.s, { text: '异议', actor });
+    fileJobObjection(d, { text: ' 收入超标 ', actor }, { unit: 'SECONDS', amount: 10 });
+    expect(d.fx.events.map((e) => [e.action, e.comment])).toEqual([['OBJECTION_FILED', '收入超标']]);
+    expect(d.fx.openTasks.map((t) => `${t.step}:${t.level}`)).toEqual(['INVESTIGATION:TOWNSHIP']);
+    const rules = welfareJobRules({ policy: P });
+    const up = new ProcessDraft(notice, facts, 1000);
+    rules.INVESTIGATION.onDecision!({ taskId: 'x', step: 'INVESTIGATION', action: 'REJECT', data: {}, actorId: 't', at: '' }, up);
+    expect(up.s).toMatchObject({ status: 'REJECTED', finished: true });
+    const down = new ProcessDraft(notice, facts, 1000);
+    rules.INVESTIGATION.onDecision!({ taskId: 'x', step: 'INVESTIGATION', action: 'APPROVE', data: {}, actorId: 't', at: '' }, down);
+    expect(down.s).toMatchObject({ status: 'NOTICE', finished: false });
   });
 
   it('age is counted in Beijing whole years from the ID number', () => {

@@ -27,6 +27,8 @@ export const WELFARE_JOB_STEPS = {
   WAGE_ARREARS: 'WAGE_ARREARS',
   /** 期满续聘或退出 — at the end of the term the township records renewal or exit. */
   END_OF_TERM: 'END_OF_TERM',
+  /** 公示异议核查 — an objection filed during the notice: dismiss (APPROVE, the notice completes) or uphold (REJECT, the application is rejected). */
+  INVESTIGATION: 'INVESTIGATION',
 } as const;
 export type WelfareJobStep = (typeof WELFARE_JOB_STEPS)[keyof typeof WELFARE_JOB_STEPS];
 
@@ -83,6 +85,16 @@ export interface WelfareJobExitArgs {
  * EXITED, its open tasks are cancelled and the PUBLIC_WELFARE_JOB measure is ended on the case.
  */
 export const exitWelfareJobUpdate = defineUpdate<ProcessUpdateResult, [WelfareJobExitArgs]>('exitWelfareJob');
+
+/** Arguments of {@link fileWelfareJobObjectionUpdate}. */
+export interface WelfareJobObjectionArgs {
+  /** The objection (no personal data). */
+  text: string;
+  actor: Actor;
+}
+
+/** 公示异议 — an objection during the job's notice: a township investigation opens; the notice cannot end until it is settled. */
+export const fileWelfareJobObjectionUpdate = defineUpdate<ProcessUpdateResult, [WelfareJobObjectionArgs]>('fileWelfareJobObjection');
 
 /** Patch: a month's wait ends early when the job has ended (提前退出, added after release 0.3.0). */
 export const EARLY_EXIT_PATCH = 'welfare-job-early-exit';

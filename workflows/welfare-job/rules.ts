@@ -8,7 +8,7 @@ import type { ProcessDraft } from '../process/draft';
 import type { ProcessStepRules } from '../process/transitions';
 import type { ProcessCoreState } from '../process/state';
 import { refuse } from '../refusals';
-import type { ImportedPost, WelfareJobExitArgs } from './contracts';
+import type { ImportedPost, WelfareJobExitArgs, WelfareJobObjectionArgs } from './contracts';
 import { WELFARE_JOB_STEPS as S } from './contracts';
 
 const DAY_MS = 86_400_000;
@@ -106,6 +106,18 @@ export function exitEarly(d: ProcessDraft, args: WelfareJobExitArgs): void {
   d.finish('EXITED');
 }
 
+/** Refuses an objection outside the notice (公示期), or without a text. */
+export function validateJobObjection(s: ProcessCoreState, args: WelfareJobObjectionArgs): void {
+  if (s.finished || s.status !== 'NOTICE') refuse('WRONG_STATE', `objections are taken only during the notice (the job is ${s.status})`);
+  if (typeof args.text !== 'string' || args.text.trim() === '' || args.text.length > 1000) refuse('REASON_REQUIRED', 'text: the objection (1 to 1000 characters)', 'text');
+}
+
+/** 公示异议: recorded, and a township investigation opens; the notice ends only once it is settled. */
+export function fileJobObjection(d: ProcessDraft, args: WelfareJobObjectionArgs, limit: Parameters<ProcessDraft['openTask']>[0]['limit']): void {
+  d.event({ action: 'OBJECTION_FILED', actorId: args.actor.id, comment: args.text.trim() });
+  d.openTask({ step: S.INVESTIGATION, level: 'TOWNSHIP', limit });
+}
+
 /** The step rules of a public-welfare job. */
 export function welfareJobRules(input: { policy: TWelfareJobPolicy }): ProcessStepRules {
   const reject = (dec: { action: string }, d: ProcessDraft) => {
@@ -129,6 +141,11 @@ export function welfareJobRules(input: { policy: TWelfareJobPolicy }): ProcessSt
       auditAction: (dec) => (dec.data.wagePaid === true ? 'WAGE_CONFIRMED' : 'WAGE_CONFIRMED_UNPAID'),
     },
     [S.WAGE_ARREARS]: { actions: ['DONE'], auditAction: () => 'WAGE_ARREARS_SETTLED' },
+    [S.INVESTIGATION]: {
+      actions: ['APPROVE', 'REJECT'],
+      auditAction: (dec) => (dec.action === 'APPROVE' ? 'OBJECTION_DISMISSED' : 'OBJECTION_UPHELD_REJECTED'),
+      onDecision: reject,
+    },
     [S.END_OF_TERM]: {
       actions: ['DONE'],
       check: (dec) => (dec.data.outcome === 'EXIT' || dec.data.outcome === 'RENEW' ? null : { code: 'ACTION_NOT_ALLOWED', message: 'data.outcome: EXIT or RENEW', field: 'data.outcome' }),

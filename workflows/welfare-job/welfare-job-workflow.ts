@@ -13,8 +13,8 @@ import type { ProcessDraft } from '../process/draft';
 import type { CaseMeasureArgs, CaseMeasureOutcome, ProgrammeActivities } from '../programme-contracts';
 import type { ProcessDecision, ProcessUpdateResult } from '../process-contracts';
 import type { WelfareJobInput, WelfareJobResult } from './contracts';
-import { EARLY_EXIT_PATCH, WELFARE_JOB_KIND, WELFARE_JOB_STEPS as S, exitWelfareJobUpdate } from './contracts';
-import { exitEarly, importPost, monthClosesAt, noticeMs, recordWageMonth, validateEarlyExit, welfareJobRules, welfareJobTitle } from './rules';
+import { EARLY_EXIT_PATCH, WELFARE_JOB_KIND, WELFARE_JOB_STEPS as S, exitWelfareJobUpdate, fileWelfareJobObjectionUpdate } from './contracts';
+import { exitEarly, fileJobObjection, importPost, monthClosesAt, noticeMs, recordWageMonth, validateEarlyExit, validateJobObjection, welfareJobRules, welfareJobTitle } from './rules';
 
 /** Patch: an exit records the PUBLIC_WELFARE_JOB measure as ended on the case (added after release 0.3.0). */
 export const EXIT_ENDS_MEASURE_PATCH = 'welfare-job-exit-ends-measure';
@@ -24,6 +24,9 @@ const { recordCaseMeasure, recordCaseMeasureOutcome } = proxyActivities<Programm
   // The case may be busy or the server briefly away: retry, but not for ever (the job goes on without the measure).
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 20 },
 });
+
+/** The investigation's limit for a job started before objections were taken (its input has none). */
+const INVESTIGATION_LIMIT = { unit: 'WORKING_DAYS', amount: 5 } as const;
 
 const CHAIN = [{ step: S.VILLAGE_REVIEW, level: 'VILLAGE' as const }, { step: S.TOWNSHIP_APPROVAL, level: 'TOWNSHIP' as const }];
 
@@ -45,6 +48,16 @@ export async function welfareJobWorkflow(input: WelfareJobInput): Promise<Welfar
     const st = steps.state;
     return { processId: st.processId, status: st.status, step: st.step, openTasks: [] };
   }, { validator: (args) => validateEarlyExit(steps.state, args) });
+  // 公示异议: no command until one arrives; its investigation task holds the notice open.
+  const investigationLimit = input.stepLimits.INVESTIGATION ?? INVESTIGATION_LIMIT;
+  setHandler(fileWelfareJobObjectionUpdate, async (args): Promise<ProcessUpdateResult> => {
+    await steps.transition((d) => {
+      validateJobObjection(d.s, args);
+      fileJobObjection(d, args, investigationLimit);
+    });
+    const st = steps.state;
+    return { processId: st.processId, status: st.status, step: st.step, openTasks: st.openTasks.map((t) => ({ taskId: t.taskId, step: t.step, assigneeId: t.assigneeId })) };
+  }, { validator: (args) => validateJobObjection(steps.state, args) });
   if (input.imported) {
     // 存量岗位: enters in post; the measure and the monthly confirmations as for a post appointed through Bangfu.
     const post = input.imported;
@@ -82,6 +95,9 @@ async function appointedThroughBangfu(steps: ProcessSteps, input: WelfareJobInpu
       d.event({ action: 'JOB_NOTICE_STARTED', data: { endsAt: d.iso(d.now + ms) } });
     });
     await sleep(ms, { summary: '公益岗位公示 public-welfare job notice' });
+    // No command: the notice ends only once every objection is investigated; an upheld one rejected the application.
+    await condition(() => steps.state.finished || !steps.state.openTasks.some((t) => t.step === S.INVESTIGATION));
+    if (steps.state.finished) return;
     await steps.transition((d) => {
       d.setStatus('AGREEMENT', S.AGREEMENT);
       d.event({ action: 'JOB_NOTICE_ENDED' });

@@ -4,12 +4,12 @@
  */
 import { defineRoute, ZIdParam } from '../../http/define-route';
 import { ZProcessDetail } from '../processes/processes.types';
-import { exitWelfareJob } from '../../services/welfare-job-actions';
+import { exitWelfareJob, fileWelfareJobObjection } from '../../services/welfare-job-actions';
 import type { ServiceContext } from '../../services/context';
 import { applyForWelfareJob } from '../../services/apply-welfare-job';
 import { getProcess } from '../../services/get-process';
 import { welfareJobFigures } from '../../services/welfare-job-figures';
-import { ZApplyWelfareJobRequestSchema, ZApplyWelfareJobResponseSchema, ZWelfareJobExitSchema, ZWelfareJobFiguresResponseSchema } from './welfare-jobs.types';
+import { ZApplyWelfareJobRequestSchema, ZApplyWelfareJobResponseSchema, ZWelfareJobExitSchema, ZWelfareJobFiguresResponseSchema, ZWelfareJobObjectionSchema } from './welfare-jobs.types';
 
 export const welfareJobRoutes = (ctx: ServiceContext) => [
   defineRoute({
@@ -34,6 +34,17 @@ export const welfareJobRoutes = (ctx: ServiceContext) => [
     params: ZIdParam, body: ZWelfareJobExitSchema, response: ZProcessDetail,
     handler: async ({ params, body, req }) => {
       await exitWelfareJob(ctx, req.official!, params.id, body.reason);
+      return getProcess(ctx, req.official!, params.id);
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/welfare-jobs/:id/objections', summary: 'Object to a public-welfare job during its notice (公示异议)', tags: ['welfare-jobs'],
+    description: 'Only during the 10-day notice (409 otherwise). Opens an investigation task for the township; the notice ends only when every objection '
+      + 'is investigated: dismissed, the agreement follows; upheld, the application is rejected.',
+    roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN'], status: 201,
+    params: ZIdParam, body: ZWelfareJobObjectionSchema, response: ZProcessDetail,
+    handler: async ({ params, body, req }) => {
+      await fileWelfareJobObjection(ctx, req.official!, params.id, body.text);
       return getProcess(ctx, req.official!, params.id);
     },
   }),

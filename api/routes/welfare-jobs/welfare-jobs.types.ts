@@ -26,6 +26,9 @@ export const ZWelfareJobExitSchema = z.object({
   reason: safeText().trim().min(1).max(1000),
 }).strict();
 
+/** POST /api/welfare-jobs/:id/objections — 公示异议. */
+export const ZWelfareJobObjectionSchema = z.object({ text: safeText().trim().min(1).max(1000) }).strict();
+
 /** GET /api/welfare-jobs/figures */
 export const ZWelfareJobFiguresResponseSchema = z.object({
   townships: z.array(z.object({
