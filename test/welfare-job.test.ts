@@ -197,6 +197,47 @@ describe('公益岗位 public-welfare job', () => {
     expect(actions).toEqual(expect.arrayContaining(['OBJECTION_FILED', 'OBJECTION_DISMISSED', 'OBJECTION_UPHELD_REJECTED', 'JOB_NOTICE_ENDED']));
   });
 
+  it('a renewal (续聘) at the end of the term starts the next term as a new run: a new agreement, months counted again, the post still held by the person', async () => {
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const idNumber = idOf('19870707');
+    const res = await apply(caseId, idNumber, { termMonths: 1 });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const processId = res.body.process.id as string;
+    await decideProcessTask(h, await openProcessTask(h, processId, 'VILLAGE_REVIEW'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, processId, 'TOWNSHIP_APPROVAL'), 'APPROVE');
+    const seenAgreements = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, processId, 'AGREEMENT', seenAgreements), 'DONE', { startOn: todayBeijing(), termMonths: 1 });
+    const seen = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, processId, 'WAGE_CONFIRMATION', seen), 'DONE', { attendanceDays: 22, wagePaid: true });
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+    const handle = h.client.workflow.getHandle(row.workflowId);
+    const firstRun = (await handle.describe()).runId;
+    const renewed = await decideProcessTask(h, await openProcessTask(h, processId, 'END_OF_TERM'), 'DONE', { outcome: 'RENEW', notes: '表现良好' });
+    expect(renewed).toMatchObject({ processId, status: 'IN_POST', step: 'AGREEMENT' });
+    await eventually(async () => ((await handle.describe()).runId !== firstRun ? true : null), 'the next term as a new run', 40_000);
+
+    // The post is still held: the same person cannot apply for another one.
+    const again = await apply(caseId, idNumber);
+    expect(again.status).toBe(422);
+    expect(again.body.error.field).toBe('idNumber');
+
+    // The next term: a new agreement, its months counted from 1 again.
+    await decideProcessTask(h, await openProcessTask(h, processId, 'AGREEMENT', seenAgreements), 'DONE', { startOn: todayBeijing(), termMonths: 2 });
+    await decideProcessTask(h, await openProcessTask(h, processId, 'WAGE_CONFIRMATION', seen), 'DONE', { attendanceDays: 21, wagePaid: true });
+    await decideProcessTask(h, await openProcessTask(h, processId, 'WAGE_CONFIRMATION', seen), 'DONE', { attendanceDays: 20, wagePaid: true });
+    await decideProcessTask(h, await openProcessTask(h, processId, 'END_OF_TERM'), 'DONE', { outcome: 'EXIT' });
+    expect(await handle.result()).toEqual({ processId, status: 'EXITED', measureRecorded: true, monthsConfirmed: 2, monthsLate: 0 });
+    const data = (await h.prisma.process.findUniqueOrThrow({ where: { id: processId } })).data as any;
+    expect(data.term).toBe(2);
+    expect(data.terms).toEqual([expect.objectContaining({ term: 1, monthsConfirmed: 1, monthsLate: 0 })]);
+    expect(data.agreement.termMonths).toBe(2);
+    expect(data.wages.map((w: any) => w.month)).toEqual([1, 2]);
+    const actions = (await h.prisma.auditEvent.findMany({ where: { processId } })).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['JOB_RENEWAL_REQUESTED', 'JOB_RENEWED', 'JOB_EXITED', 'MEASURE_ENDED_ON_CASE']));
+    expect(actions.filter((a) => a === 'JOB_AGREEMENT_SIGNED')).toHaveLength(2);
+  });
+
   it('an applicant outside the policy ages, or a household not monitored, is refused naming the field', async () => {
     const caseId = await createCase(h);
     const notMonitored = await apply(caseId, idOf('19800101'));

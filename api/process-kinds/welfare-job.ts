@@ -69,7 +69,7 @@ export const WELFARE_JOB: ProcessKindDef = {
       level: 'TOWNSHIP', actions: [{ action: 'DONE', label: b('提交', 'Record') }],
       data: z.object({ outcome: z.enum(['EXIT', 'RENEW']), notes: NOTES.optional() }).strict(),
       fields: [
-        { name: 'outcome', type: 'select', label: b('结果', 'Outcome'), required: true, options: [{ value: 'EXIT', label: b('退出', 'Exit') }, { value: 'RENEW', label: b('申请续聘', 'Renew') }] },
+        { name: 'outcome', type: 'select', label: b('结果', 'Outcome'), required: true, options: [{ value: 'EXIT', label: b('退出', 'Exit') }, { value: 'RENEW', label: b('续聘', 'Renew') }] },
         { name: 'notes', type: 'textarea', label: b('情况说明', 'Notes'), maxLength: 1000 },
       ],
     },
@@ -102,6 +102,7 @@ export const WELFARE_JOB: ProcessKindDef = {
     WAGE_ARREARS_SETTLED: b('拖欠工资已处理', 'Unpaid wage settled'),
     JOB_EXITED: b('期满退出', 'Exited at the end of the term'),
     JOB_EXITED_EARLY: b('提前退出', 'Exited during the term'),
+    JOB_RENEWED: b('续聘，进入下一聘期', 'Renewed; the next term starts'),
     OBJECTION_FILED: b('公示异议', 'Objection filed'), OBJECTION_DISMISSED: b('异议不成立', 'Objection dismissed'),
     OBJECTION_UPHELD_REJECTED: b('异议成立，不予聘用', 'Objection upheld; rejected'),
     JOB_RENEWAL_REQUESTED: b('申请续聘', 'Renewal requested'),

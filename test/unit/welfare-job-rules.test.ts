@@ -93,6 +93,19 @@ describe('public-welfare job rules', () => {
     expect(down.s).toMatchObject({ status: 'NOTICE', finished: false });
   });
 
+  it('a renewal at the end of the term keeps the term ending and makes the next agreement due, the job still in post; without the patch flag it ends RENEWAL_REQUESTED', () => {
+    const rules = welfareJobRules({ policy: P });
+    const ending = { ...state(), step: 'END_OF_TERM', data: { renewal: 'NEXT_TERM', agreement: { startOn: '2026-01-01', termMonths: 12 }, wages: [], monthsConfirmed: 12, monthsLate: 2 } };
+    const d = new ProcessDraft(ending, facts, 1000);
+    rules.END_OF_TERM.onDecision!({ taskId: 'x', step: 'END_OF_TERM', action: 'DONE', data: { outcome: 'RENEW' }, actorId: 't', at: '' }, d);
+    expect(d.s).toMatchObject({ status: 'IN_POST', step: 'AGREEMENT', finished: false });
+    expect(d.s.data).toMatchObject({ term: 2, renewal: null, terms: [{ term: 1, monthsConfirmed: 12, monthsLate: 2, agreement: { startOn: '2026-01-01', termMonths: 12 } }] });
+    expect(d.fx.events.map((e) => e.action)).toContain('JOB_RENEWED');
+    const old = new ProcessDraft({ ...ending, data: { ...ending.data, renewal: undefined } }, facts, 1000);
+    rules.END_OF_TERM.onDecision!({ taskId: 'x', step: 'END_OF_TERM', action: 'DONE', data: { outcome: 'RENEW' }, actorId: 't', at: '' }, old);
+    expect(old.s).toMatchObject({ status: 'RENEWAL_REQUESTED', finished: true });
+  });
+
   it('age is counted in Beijing whole years from the ID number', () => {
     expect(ageOf('410599198003150011', new Date('2026-03-14T16:00:00Z'))).toBe(46);
     expect(ageOf('410599198003150011', new Date('2026-03-14T15:59:59Z'))).toBe(45);

@@ -7,6 +7,7 @@ import type { Actor } from '../contracts';
 import type { TLimit } from '../policy';
 import type { TWelfareJobPolicy } from '../policy-schema';
 import type { ProcessTaskLimits, ProcessUpdateResult } from '../process-contracts';
+import type { ProcessCoreState } from '../process/state';
 
 /** Process kind of a public-welfare job. */
 export const WELFARE_JOB_KIND = 'PUBLIC_WELFARE_JOB';
@@ -32,7 +33,10 @@ export const WELFARE_JOB_STEPS = {
 } as const;
 export type WelfareJobStep = (typeof WELFARE_JOB_STEPS)[keyof typeof WELFARE_JOB_STEPS];
 
-/** Statuses: APPLIED → NOTICE → AGREEMENT → IN_POST; ends EXITED, RENEWAL_REQUESTED or REJECTED. */
+/**
+ * Statuses: APPLIED → NOTICE → AGREEMENT → IN_POST; ends EXITED or REJECTED. A renewal stays IN_POST
+ * (the next term's agreement, then its months); RENEWAL_REQUESTED only ends jobs started before that.
+ */
 export const WELFARE_JOB_STATUSES = ['APPLIED', 'NOTICE', 'AGREEMENT', 'IN_POST', 'EXITED', 'RENEWAL_REQUESTED', 'REJECTED'] as const;
 
 /** The application (no personal data: the person's ID number is sealed in the API's table). */
@@ -62,6 +66,8 @@ export interface WelfareJobInput {
   policyVersion?: string;
   /** 存量岗位导入 — a post held before Bangfu: it enters in post from its agreement. */
   imported?: ImportedPost;
+  /** 续聘 — the next term's run (continue-as-new): the job's state and the term it starts. */
+  carried?: { core: ProcessCoreState; term: number };
 }
 
 /** An existing post: its agreement and the months already confirmed elsewhere (the monthly confirmations go on from the next one). */
@@ -98,6 +104,9 @@ export const fileWelfareJobObjectionUpdate = defineUpdate<ProcessUpdateResult, [
 
 /** Patch: a month's wait ends early when the job has ended (提前退出, added after release 0.3.0). */
 export const EARLY_EXIT_PATCH = 'welfare-job-early-exit';
+
+/** Patch: RENEW at the end of the term starts the next term (continue-as-new) instead of ending RENEWAL_REQUESTED. */
+export const RENEWAL_PATCH = 'welfare-job-renewal-next-term';
 
 /** What the welfare-job workflow returns. */
 export interface WelfareJobResult {

@@ -118,6 +118,27 @@ export function fileJobObjection(d: ProcessDraft, args: WelfareJobObjectionArgs,
   d.openTask({ step: S.INVESTIGATION, level: 'TOWNSHIP', limit });
 }
 
+/** One finished term as kept in the job's data when it is renewed. */
+export interface WelfareJobTerm {
+  term: number;
+  agreement: unknown;
+  monthsConfirmed: number;
+  monthsLate: number;
+}
+
+/**
+ * 续聘 — the next term: the one ending is kept in `terms`, the post stays held (IN_POST, the job
+ * open: one post per person), and the next agreement is due; its months are counted again.
+ */
+export function renewForNextTerm(d: ProcessDraft): void {
+  const term = (d.s.data.term as number | undefined) ?? 1;
+  const terms = [...((d.s.data.terms as WelfareJobTerm[] | undefined) ?? [])];
+  terms.push({ term, agreement: d.s.data.agreement ?? null, monthsConfirmed: (d.s.data.monthsConfirmed as number | undefined) ?? 0, monthsLate: (d.s.data.monthsLate as number | undefined) ?? 0 });
+  d.setData({ terms, term: term + 1, renewal: null });
+  d.setStatus('IN_POST', S.AGREEMENT);
+  d.event({ action: 'JOB_RENEWED', data: { term: term + 1 } });
+}
+
 /** The step rules of a public-welfare job. */
 export function welfareJobRules(input: { policy: TWelfareJobPolicy }): ProcessStepRules {
   const reject = (dec: { action: string }, d: ProcessDraft) => {
@@ -150,7 +171,10 @@ export function welfareJobRules(input: { policy: TWelfareJobPolicy }): ProcessSt
       actions: ['DONE'],
       check: (dec) => (dec.data.outcome === 'EXIT' || dec.data.outcome === 'RENEW' ? null : { code: 'ACTION_NOT_ALLOWED', message: 'data.outcome: EXIT or RENEW', field: 'data.outcome' }),
       auditAction: (dec) => (dec.data.outcome === 'RENEW' ? 'JOB_RENEWAL_REQUESTED' : 'JOB_EXITED'),
-      onDecision: (dec, d) => d.finish(dec.data.outcome === 'RENEW' ? 'RENEWAL_REQUESTED' : 'EXITED'),
+      onDecision: (dec, d) => {
+        if (dec.data.outcome === 'RENEW' && d.s.data.renewal === 'NEXT_TERM') renewForNextTerm(d);
+        else d.finish(dec.data.outcome === 'RENEW' ? 'RENEWAL_REQUESTED' : 'EXITED');
+      },
     },
   };
 }

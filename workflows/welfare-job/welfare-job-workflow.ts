@@ -7,13 +7,13 @@
  * recorded; an unpaid one opens a township task) → renewal or exit at the end of the term.
  * Wiring only: the process-steps block runs the tasks; ./rules holds the rules.
  */
-import { condition, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { condition, continueAsNew, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import { ProcessSteps } from '../blocks/process-steps';
 import type { ProcessDraft } from '../process/draft';
 import type { CaseMeasureArgs, CaseMeasureOutcome, ProgrammeActivities } from '../programme-contracts';
 import type { ProcessDecision, ProcessUpdateResult } from '../process-contracts';
 import type { WelfareJobInput, WelfareJobResult } from './contracts';
-import { EARLY_EXIT_PATCH, WELFARE_JOB_KIND, WELFARE_JOB_STEPS as S, exitWelfareJobUpdate, fileWelfareJobObjectionUpdate } from './contracts';
+import { EARLY_EXIT_PATCH, RENEWAL_PATCH, WELFARE_JOB_KIND, WELFARE_JOB_STEPS as S, exitWelfareJobUpdate, fileWelfareJobObjectionUpdate } from './contracts';
 import { exitEarly, fileJobObjection, importPost, monthClosesAt, noticeMs, recordWageMonth, validateEarlyExit, validateJobObjection, welfareJobRules, welfareJobTitle } from './rules';
 
 /** Patch: an exit records the PUBLIC_WELFARE_JOB measure as ended on the case (added after release 0.3.0). */
@@ -35,7 +35,7 @@ export async function welfareJobWorkflow(input: WelfareJobInput): Promise<Welfar
   const steps = new ProcessSteps(
     {
       processId: input.processId, kind: WELFARE_JOB_KIND, title: welfareJobTitle(input.villageName, input.application.post, input.processId), region: input.region,
-      limits: input.limits, policyVersion: input.policyVersion, householdId: input.householdId, caseId: input.caseId,
+      limits: input.limits, policyVersion: input.policyVersion, householdId: input.householdId, caseId: input.caseId, carried: input.carried?.core,
     },
     { rules: welfareJobRules(input), initial: { status: input.imported ? 'IN_POST' : 'APPLIED', step: input.imported ? S.WAGE_CONFIRMATION : S.VILLAGE_REVIEW, data: { application: input.application } } },
   );
@@ -58,7 +58,11 @@ export async function welfareJobWorkflow(input: WelfareJobInput): Promise<Welfar
     const st = steps.state;
     return { processId: st.processId, status: st.status, step: st.step, openTasks: st.openTasks.map((t) => ({ taskId: t.taskId, step: t.step, assigneeId: t.assigneeId })) };
   }, { validator: (args) => validateJobObjection(steps.state, args) });
-  if (input.imported) {
+  if (input.carried) {
+    // 续聘: the next term's agreement, then its months (the measure stays recorded on the case).
+    await steps.start();
+    await nextTerm(steps, input);
+  } else if (input.imported) {
     // 存量岗位: enters in post; the measure and the monthly confirmations as for a post appointed through Bangfu.
     const post = input.imported;
     await steps.start((d) => importPost(d, post, input.appliedById));
@@ -141,9 +145,37 @@ async function confirmMonths(steps: ProcessSteps, input: WelfareJobInput, startO
     if (steps.state.data.exit) await endMeasureOnCase(steps, input, (steps.state.data.exit as { at: string }).at, exitActor(steps, input));
     return;
   }
-  await steps.transition((d) => d.setStatus('IN_POST', S.END_OF_TERM));
-  const end = await steps.runTask({ step: S.END_OF_TERM, level: 'TOWNSHIP', limit: input.stepLimits.END_OF_TERM });
-  if (end.data.outcome === 'EXIT') await endMeasureOnCase(steps, input, end.at, { id: end.actorId, role: 'TOWNSHIP', regionCode: input.region.townshipCode });
+  const renewsInPlace = patched(RENEWAL_PATCH);
+  await steps.transition((d) => {
+    d.setStatus('IN_POST', S.END_OF_TERM);
+    if (renewsInPlace) d.setData({ renewal: 'NEXT_TERM' });
+  });
+  // runTask as before the renewal patch (same command order on replay); an early exit meanwhile ends the wait.
+  const end = await steps.runTask({ step: S.END_OF_TERM, level: 'TOWNSHIP', limit: input.stepLimits.END_OF_TERM }).catch((err: unknown) => {
+    if (steps.state.finished && steps.state.data.exit) return null;
+    throw err;
+  });
+  if (!end) {
+    await endMeasureOnCase(steps, input, (steps.state.data.exit as { at: string }).at, exitActor(steps, input));
+  } else if (end.data.outcome === 'EXIT') {
+    await endMeasureOnCase(steps, input, end.at, { id: end.actorId, role: 'TOWNSHIP', regionCode: input.region.townshipCode });
+  } else if (!steps.state.finished) {
+    // 续聘: the next term runs as a new run of the same workflow (its history starts afresh); the job stays open.
+    const term = steps.state.data.term as number;
+    const { imported: _imported, ...rest } = input;
+    await continueAsNew<typeof welfareJobWorkflow>({ ...rest, carried: { core: await steps.carried(), term } });
+  }
+}
+
+/** The next term of a renewed job: the township records its agreement, then its months run (an early exit may end it first). */
+async function nextTerm(steps: ProcessSteps, input: WelfareJobInput): Promise<void> {
+  const [id] = await steps.openTasks([{ step: S.AGREEMENT, level: 'TOWNSHIP', limit: input.stepLimits.AGREEMENT }]);
+  const agreement = await decisionOrEnd(steps, id);
+  if (!agreement) {
+    if (steps.state.data.exit) await endMeasureOnCase(steps, input, (steps.state.data.exit as { at: string }).at, exitActor(steps, input));
+    return;
+  }
+  await confirmMonths(steps, input, agreement.data.startOn as string, Date.parse(agreement.at), 1, agreement.data.termMonths as number);
 }
 
 /** A task's decision, or null when the job ended first (提前退出 cancels the open tasks). */
