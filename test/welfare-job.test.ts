@@ -236,6 +236,8 @@ describe('公益岗位 public-welfare job', () => {
     const actions = (await h.prisma.auditEvent.findMany({ where: { processId } })).map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['JOB_RENEWAL_REQUESTED', 'JOB_RENEWED', 'JOB_EXITED', 'MEASURE_ENDED_ON_CASE']));
     expect(actions.filter((a) => a === 'JOB_AGREEMENT_SIGNED')).toHaveLength(2);
+    // The figures count both terms' months (1 + 2).
+    expect(data.priorMonthsConfirmed).toBe(1);
   });
 
   it('an applicant outside the policy ages, or a household not monitored, is refused naming the field', async () => {

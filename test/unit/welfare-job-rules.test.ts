@@ -99,7 +99,7 @@ describe('public-welfare job rules', () => {
     const d = new ProcessDraft(ending, facts, 1000);
     rules.END_OF_TERM.onDecision!({ taskId: 'x', step: 'END_OF_TERM', action: 'DONE', data: { outcome: 'RENEW' }, actorId: 't', at: '' }, d);
     expect(d.s).toMatchObject({ status: 'IN_POST', step: 'AGREEMENT', finished: false });
-    expect(d.s.data).toMatchObject({ term: 2, renewal: null, terms: [{ term: 1, monthsConfirmed: 12, monthsLate: 2, agreement: { startOn: '2026-01-01', termMonths: 12 } }] });
+    expect(d.s.data).toMatchObject({ term: 2, renewal: null, priorMonthsConfirmed: 12, priorMonthsLate: 2, terms: [{ term: 1, monthsConfirmed: 12, monthsLate: 2, agreement: { startOn: '2026-01-01', termMonths: 12 } }] });
     expect(d.fx.events.map((e) => e.action)).toContain('JOB_RENEWED');
     const old = new ProcessDraft({ ...ending, data: { ...ending.data, renewal: undefined } }, facts, 1000);
     rules.END_OF_TERM.onDecision!({ taskId: 'x', step: 'END_OF_TERM', action: 'DONE', data: { outcome: 'RENEW' }, actorId: 't', at: '' }, old);

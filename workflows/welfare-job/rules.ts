@@ -134,7 +134,10 @@ export function renewForNextTerm(d: ProcessDraft): void {
   const term = (d.s.data.term as number | undefined) ?? 1;
   const terms = [...((d.s.data.terms as WelfareJobTerm[] | undefined) ?? [])];
   terms.push({ term, agreement: d.s.data.agreement ?? null, monthsConfirmed: (d.s.data.monthsConfirmed as number | undefined) ?? 0, monthsLate: (d.s.data.monthsLate as number | undefined) ?? 0 });
-  d.setData({ terms, term: term + 1, renewal: null });
+  // Earlier terms' months, so the township's figures still count them once this term's restart from 0.
+  const priorMonthsConfirmed = terms.reduce((n, t) => n + t.monthsConfirmed, 0);
+  const priorMonthsLate = terms.reduce((n, t) => n + t.monthsLate, 0);
+  d.setData({ terms, term: term + 1, renewal: null, priorMonthsConfirmed, priorMonthsLate });
   d.setStatus('IN_POST', S.AGREEMENT);
   d.event({ action: 'JOB_RENEWED', data: { term: term + 1 } });
 }
