@@ -1,6 +1,6 @@
 /**
  * 公益岗位 (public-welfare job) on the process core, with a real worker, Temporal and PostgreSQL
- * and a compressed policy (a "month" is a second, the notice two seconds, a wage confirmation due
+ * and a compressed policy (a "month" is a second, the notice six seconds (time to object), a wage confirmation due
  * four seconds after the month closes): application → village review → township approval → notice
  * → agreement → the PUBLIC_WELFARE_JOB measure on the case → two monthly wage confirmations, the
  * second late and escalated → exit.
@@ -20,7 +20,7 @@ const base = compressedPolicy({ notice: 1, reminder: 1, escalationRepeat: 30 });
 const policy: TPolicy = {
   ...base,
   processSteps: { ...base.processSteps, PUBLIC_WELFARE_JOB: { ...base.processSteps.PUBLIC_WELFARE_JOB, WAGE_CONFIRMATION: { unit: 'SECONDS', amount: 4 } } },
-  welfareJobs: { minAge: 16, maxAge: 65, maxTermMonths: 12, notice: { unit: 'SECONDS', amount: 2 }, monthUnit: 'SECONDS' },
+  welfareJobs: { minAge: 16, maxAge: 65, maxTermMonths: 12, notice: { unit: 'SECONDS', amount: 6 }, monthUnit: 'SECONDS' },
 };
 
 beforeAll(async () => {
@@ -115,6 +115,129 @@ describe('公益岗位 public-welfare job', () => {
     expect(a.monthsLate).toBeGreaterThanOrEqual(1);
     expect(a.onTimeRate).toBeLessThan(1);
     expect(a.jobs).toBeGreaterThanOrEqual(2);
+  });
+
+  it('an early exit (提前退出) during the term ends the job EXITED with its reason, cancels the open month and ends the measure on the case', async () => {
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const idNumber = idOf('19850505');
+    const res = await apply(caseId, idNumber, { termMonths: 12 });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const processId = res.body.process.id as string;
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    // Not in post yet: refused.
+    const early = await h.api('POST', `/api/welfare-jobs/${processId}/exit`, { as: village, body: { reason: '辞职' } });
+    expect(early.status).toBe(409);
+    await decideProcessTask(h, await openProcessTask(h, processId, 'VILLAGE_REVIEW'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, processId, 'TOWNSHIP_APPROVAL'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, processId, 'AGREEMENT'), 'DONE', { startOn: todayBeijing(), termMonths: 12 });
+    await eventually(async () => ((await h.state(caseId)).measures.some((m) => m.measureId === `${processId}-M`) ? true : null), 'the measure on the case');
+    const m1 = await openProcessTask(h, processId, 'WAGE_CONFIRMATION');
+    const noReason = await h.api('POST', `/api/welfare-jobs/${processId}/exit`, { as: village, body: { reason: ' ' } });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.field).toBe('body.reason');
+    const exit = await h.api('POST', `/api/welfare-jobs/${processId}/exit`, { as: village, body: { reason: '外出务工' } });
+    expect(exit.status, JSON.stringify(exit.body)).toBe(200);
+    expect(exit.body).toMatchObject({ id: processId, status: 'EXITED' });
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+    expect(row.closedAt).not.toBeNull();
+    expect((row.data as any).exit).toMatchObject({ early: true, reason: '外出务工' });
+    expect((await h.prisma.task.findUniqueOrThrow({ where: { id: m1.id } })).status).toBe('CANCELLED');
+    // The workflow ends at once (no month left to wait out) and the measure is ended on the case.
+    expect(await h.client.workflow.getHandle(row.workflowId).result()).toMatchObject({ processId, status: 'EXITED', measureRecorded: true });
+    const measureRow = await h.prisma.measure.findUniqueOrThrow({ where: { id: `${processId}-M` } });
+    expect(measureRow.endedOn).not.toBeNull();
+    const actions = (await h.prisma.auditEvent.findMany({ where: { processId } })).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['JOB_EXITED_EARLY', 'MEASURE_ENDED_ON_CASE']));
+    expect((await h.prisma.task.count({ where: { processId, status: 'OPEN' } }))).toBe(0);
+    // Once ended, a second exit is a conflict; the person may hold a post again.
+    expect((await h.api('POST', `/api/welfare-jobs/${processId}/exit`, { as: village, body: { reason: '辞职' } })).status).toBe(409);
+    expect((await apply(caseId, idNumber)).status).toBe(201);
+  });
+
+  it('an objection during the notice (公示异议) opens a township investigation: dismissed, the notice completes and the agreement follows; upheld, the application is rejected', async () => {
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const toNotice = async (birth: string): Promise<string> => {
+      const res = await apply(caseId, idOf(birth));
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      const id = res.body.process.id as string;
+      // Before the notice: refused.
+      expect((await h.api('POST', `/api/welfare-jobs/${id}/objections`, { as: village, body: { text: '不符合条件' } })).status).toBe(409);
+      await decideProcessTask(h, await openProcessTask(h, id, 'VILLAGE_REVIEW'), 'APPROVE');
+      await decideProcessTask(h, await openProcessTask(h, id, 'TOWNSHIP_APPROVAL'), 'APPROVE');
+      return id;
+    };
+    const dismissed = await toNotice('19900101');
+    const empty = await h.api('POST', `/api/welfare-jobs/${dismissed}/objections`, { as: village, body: { text: '' } });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.field).toBe('body.text');
+    const o1 = await h.api('POST', `/api/welfare-jobs/${dismissed}/objections`, { as: village, body: { text: '家庭收入已超标' } });
+    expect(o1.status, JSON.stringify(o1.body)).toBe(201);
+    expect(o1.body).toMatchObject({ status: 'NOTICE' });
+    const inv1 = await openProcessTask(h, dismissed, 'INVESTIGATION');
+    expect(inv1.level).toBe('TOWNSHIP');
+    // The notice's period passes; it stays open while the investigation is.
+    await new Promise((r) => setTimeout(r, 7000));
+    expect((await h.prisma.process.findUniqueOrThrow({ where: { id: dismissed } })).status).toBe('NOTICE');
+    await decideProcessTask(h, inv1, 'APPROVE');
+    const agreement = await openProcessTask(h, dismissed, 'AGREEMENT');
+    expect(agreement.level).toBe('TOWNSHIP');
+    expect((await h.api('POST', `/api/welfare-jobs/${dismissed}/objections`, { as: village, body: { text: '再次异议' } })).status).toBe(409);
+
+    const upheld = await toNotice('19910101');
+    expect((await h.api('POST', `/api/welfare-jobs/${upheld}/objections`, { as: village, body: { text: '已在其他岗位任职' } })).status).toBe(201);
+    const r = await decideProcessTask(h, await openProcessTask(h, upheld, 'INVESTIGATION'), 'REJECT');
+    expect(r).toMatchObject({ processId: upheld, status: 'REJECTED' });
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id: upheld } });
+    expect(row.closedAt).not.toBeNull();
+    expect(await h.client.workflow.getHandle(row.workflowId).result()).toMatchObject({ processId: upheld, status: 'REJECTED', measureRecorded: false });
+    const actions = (await h.prisma.auditEvent.findMany({ where: { processId: { in: [dismissed, upheld] } } })).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['OBJECTION_FILED', 'OBJECTION_DISMISSED', 'OBJECTION_UPHELD_REJECTED', 'JOB_NOTICE_ENDED']));
+  });
+
+  it('a renewal (续聘) at the end of the term starts the next term as a new run: a new agreement, months counted again, the post still held by the person', async () => {
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const idNumber = idOf('19870707');
+    const res = await apply(caseId, idNumber, { termMonths: 1 });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const processId = res.body.process.id as string;
+    await decideProcessTask(h, await openProcessTask(h, processId, 'VILLAGE_REVIEW'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, processId, 'TOWNSHIP_APPROVAL'), 'APPROVE');
+    const seenAgreements = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, processId, 'AGREEMENT', seenAgreements), 'DONE', { startOn: todayBeijing(), termMonths: 1 });
+    const seen = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, processId, 'WAGE_CONFIRMATION', seen), 'DONE', { attendanceDays: 22, wagePaid: true });
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id: processId } });
+    const handle = h.client.workflow.getHandle(row.workflowId);
+    const firstRun = (await handle.describe()).runId;
+    const renewed = await decideProcessTask(h, await openProcessTask(h, processId, 'END_OF_TERM'), 'DONE', { outcome: 'RENEW', notes: '表现良好' });
+    expect(renewed).toMatchObject({ processId, status: 'IN_POST', step: 'AGREEMENT' });
+    await eventually(async () => ((await handle.describe()).runId !== firstRun ? true : null), 'the next term as a new run', 40_000);
+
+    // The post is still held: the same person cannot apply for another one.
+    const again = await apply(caseId, idNumber);
+    expect(again.status).toBe(422);
+    expect(again.body.error.field).toBe('idNumber');
+
+    // The next term: a new agreement, its months counted from 1 again.
+    await decideProcessTask(h, await openProcessTask(h, processId, 'AGREEMENT', seenAgreements), 'DONE', { startOn: todayBeijing(), termMonths: 2 });
+    await decideProcessTask(h, await openProcessTask(h, processId, 'WAGE_CONFIRMATION', seen), 'DONE', { attendanceDays: 21, wagePaid: true });
+    await decideProcessTask(h, await openProcessTask(h, processId, 'WAGE_CONFIRMATION', seen), 'DONE', { attendanceDays: 20, wagePaid: true });
+    await decideProcessTask(h, await openProcessTask(h, processId, 'END_OF_TERM'), 'DONE', { outcome: 'EXIT' });
+    expect(await handle.result()).toEqual({ processId, status: 'EXITED', measureRecorded: true, monthsConfirmed: 2, monthsLate: 0 });
+    const data = (await h.prisma.process.findUniqueOrThrow({ where: { id: processId } })).data as any;
+    expect(data.term).toBe(2);
+    expect(data.terms).toEqual([expect.objectContaining({ term: 1, monthsConfirmed: 1, monthsLate: 0 })]);
+    expect(data.agreement.termMonths).toBe(2);
+    expect(data.wages.map((w: any) => w.month)).toEqual([1, 2]);
+    const actions = (await h.prisma.auditEvent.findMany({ where: { processId } })).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['JOB_RENEWAL_REQUESTED', 'JOB_RENEWED', 'JOB_EXITED', 'MEASURE_ENDED_ON_CASE']));
+    expect(actions.filter((a) => a === 'JOB_AGREEMENT_SIGNED')).toHaveLength(2);
+    // The figures count both terms' months (1 + 2).
+    expect(data.priorMonthsConfirmed).toBe(1);
   });
 
   it('an applicant outside the policy ages, or a household not monitored, is refused naming the field', async () => {

@@ -81,6 +81,7 @@ export const DEFAULT_POLICY: TPolicy = {
       WAGE_CONFIRMATION: { unit: 'CALENDAR_DAYS', amount: 9 },
       WAGE_ARREARS: { unit: 'WORKING_DAYS', amount: 5 },
       END_OF_TERM: { unit: 'WORKING_DAYS', amount: 10 },
+      INVESTIGATION: { unit: 'WORKING_DAYS', amount: 5 },
     },
     /** 易地搬迁后扶: each item of a settlement's information checklist, entered by the township. */
     RELOCATION_SETTLEMENT: {

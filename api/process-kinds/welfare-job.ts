@@ -69,9 +69,15 @@ export const WELFARE_JOB: ProcessKindDef = {
       level: 'TOWNSHIP', actions: [{ action: 'DONE', label: b('提交', 'Record') }],
       data: z.object({ outcome: z.enum(['EXIT', 'RENEW']), notes: NOTES.optional() }).strict(),
       fields: [
-        { name: 'outcome', type: 'select', label: b('结果', 'Outcome'), required: true, options: [{ value: 'EXIT', label: b('退出', 'Exit') }, { value: 'RENEW', label: b('申请续聘', 'Renew') }] },
+        { name: 'outcome', type: 'select', label: b('结果', 'Outcome'), required: true, options: [{ value: 'EXIT', label: b('退出', 'Exit') }, { value: 'RENEW', label: b('续聘', 'Renew') }] },
         { name: 'notes', type: 'textarea', label: b('情况说明', 'Notes'), maxLength: 1000 },
       ],
+    },
+    [S.INVESTIGATION]: {
+      label: b('公益岗位公示异议核查', 'Investigate an objection to the job'), level: 'TOWNSHIP',
+      help: b('核查公示期间收到的异议：不成立则驳回，公示期满后签订协议；成立则不予聘用。', 'Investigate the objection filed during the notice: dismiss it (the notice completes), or uphold it and reject the application.'),
+      actions: [{ action: 'APPROVE', label: b('异议不成立', 'Dismiss') }, { action: 'REJECT', label: b('异议成立，不予聘用', 'Uphold; reject') }],
+      data: EMPTY, fields: [],
     },
   },
   statuses: {
@@ -95,6 +101,10 @@ export const WELFARE_JOB: ProcessKindDef = {
     WAGE_UNPAID: b('工资未发放，转乡镇处理', 'Wage unpaid; sent to the township'),
     WAGE_ARREARS_SETTLED: b('拖欠工资已处理', 'Unpaid wage settled'),
     JOB_EXITED: b('期满退出', 'Exited at the end of the term'),
+    JOB_EXITED_EARLY: b('提前退出', 'Exited during the term'),
+    JOB_RENEWED: b('续聘，进入下一聘期', 'Renewed; the next term starts'),
+    OBJECTION_FILED: b('公示异议', 'Objection filed'), OBJECTION_DISMISSED: b('异议不成立', 'Objection dismissed'),
+    OBJECTION_UPHELD_REJECTED: b('异议成立，不予聘用', 'Objection upheld; rejected'),
     JOB_RENEWAL_REQUESTED: b('申请续聘', 'Renewal requested'),
   },
 };

@@ -31,8 +31,8 @@ export async function welfareJobFigures(ctx: ServiceContext, official: AuthOffic
   const rows = await ctx.prisma.$queryRaw<Omit<TownshipJobs, 'onTimeRate'>[]>`
     SELECT t.code AS "townshipCode", t.name AS "townshipName",
       COUNT(p.id) FILTER (WHERE p.status = 'IN_POST')::int AS "postsFilled", COUNT(p.id)::int AS jobs,
-      COALESCE(SUM((p.data->>'monthsConfirmed')::int), 0)::int AS "monthsConfirmed",
-      COALESCE(SUM((p.data->>'monthsLate')::int), 0)::int AS "monthsLate"
+      COALESCE(SUM(COALESCE((p.data->>'monthsConfirmed')::int, 0) + COALESCE((p.data->>'priorMonthsConfirmed')::int, 0)), 0)::int AS "monthsConfirmed",
+      COALESCE(SUM(COALESCE((p.data->>'monthsLate')::int, 0) + COALESCE((p.data->>'priorMonthsLate')::int, 0)), 0)::int AS "monthsLate"
     FROM "Region" t
     LEFT JOIN "Process" p ON p.kind = 'PUBLIC_WELFARE_JOB' AND p."townshipCode" = t.code
     WHERE t.level = 'TOWNSHIP' AND ${townshipScope(official)}

@@ -758,6 +758,42 @@ describe(`capture programmes 0.4.0 paths for release ${release}`, () => {
     await save(h, caseId, 'case-programme-measure-ended');
   });
 
+  it('programmes 0.4.0: a job with an objection dismissed during the notice, renewed into a second term (continue-as-new), then an early exit', async () => {
+    const base = compressedPolicy({ notice: 1, reminder: 1, escalationRepeat: 30 });
+    const h = await harness({
+      policy: {
+        ...base,
+        processSteps: { ...base.processSteps, PUBLIC_WELFARE_JOB: { ...base.processSteps.PUBLIC_WELFARE_JOB, WAGE_CONFIRMATION: { unit: 'SECONDS', amount: 4 } } },
+        welfareJobs: { minAge: 16, maxAge: 65, maxTermMonths: 12, notice: { unit: 'SECONDS', amount: 5 }, monthUnit: 'SECONDS' },
+      },
+    });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    const res = await h.api('POST', '/api/welfare-jobs', { as: village, body: { caseId, idNumber: makeResidentId('410599', '19820202', '081'), post: '护林员', monthlyWage: 800, termMonths: 1 } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const job = res.body.process.id as string;
+    await decideProcessTask(h, await openProcessTask(h, job, 'VILLAGE_REVIEW'), 'APPROVE');
+    await decideProcessTask(h, await openProcessTask(h, job, 'TOWNSHIP_APPROVAL'), 'APPROVE');
+    expect((await h.api('POST', `/api/welfare-jobs/${job}/objections`, { as: village, body: { text: '家庭收入已超标' } })).status).toBe(201);
+    await decideProcessTask(h, await openProcessTask(h, job, 'INVESTIGATION'), 'APPROVE');
+    const agreements = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, job, 'AGREEMENT', agreements), 'DONE', { startOn: todayBeijing(), termMonths: 1 });
+    const seen = new Set<string>();
+    await decideProcessTask(h, await openProcessTask(h, job, 'WAGE_CONFIRMATION', seen), 'DONE', { attendanceDays: 22, wagePaid: true });
+    const row = await h.prisma.process.findUniqueOrThrow({ where: { id: job } });
+    const handle = h.client.workflow.getHandle(row.workflowId);
+    const firstRun = (await handle.describe()).runId;
+    await decideProcessTask(h, await openProcessTask(h, job, 'END_OF_TERM'), 'DONE', { outcome: 'RENEW' });
+    await eventually(async () => ((await handle.describe()).runId !== firstRun ? true : null), 'the next term as a new run', 40_000);
+    await decideProcessTask(h, await openProcessTask(h, job, 'AGREEMENT', agreements), 'DONE', { startOn: todayBeijing(), termMonths: 3 });
+    await decideProcessTask(h, await openProcessTask(h, job, 'WAGE_CONFIRMATION', seen), 'DONE', { attendanceDays: 20, wagePaid: true });
+    await openProcessTask(h, job, 'WAGE_CONFIRMATION', seen);
+    expect((await h.api('POST', `/api/welfare-jobs/${job}/exit`, { as: village, body: { reason: '外出务工' } })).status).toBe(200);
+    expect(await handle.result()).toMatchObject({ status: 'EXITED' });
+    await saveProcess(h, job, 'welfare-job-objection-renewal-early-exit', [firstRun, (await handle.describe()).runId]);
+  });
+
   it('programmes 0.4.0: an imported loan enters disbursed and is repaid at its due date', async () => {
     const h = await harness({ policy: microcreditTestPolicy() });
     const caseId = await createCase(h);

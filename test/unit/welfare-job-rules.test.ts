@@ -6,7 +6,7 @@ import { initialProcessState } from '../../workflows/process/state';
 import { DEFAULT_POLICY } from '../../workflows/policy';
 import { parsePolicy } from '../../workflows/policy-schema';
 import {
-  DEFAULT_WELFARE_JOB_POLICY, agreementRefusal, monthClosesAt, noticeMs, recordWageMonth, wageConfirmationRefusal, welfareJobRules,
+  DEFAULT_WELFARE_JOB_POLICY, agreementRefusal, exitEarly, fileJobObjection, monthClosesAt, noticeMs, recordWageMonth, validateEarlyExit, validateJobObjection, wageConfirmationRefusal, welfareJobRules,
 } from '../../workflows/welfare-job/rules';
 import { welfareJobInput, welfareJobPolicyOf } from '../../workflows/welfare-job/input';
 import { ageOf } from '../../api/services/apply-welfare-job';
@@ -52,6 +52,58 @@ describe('public-welfare job rules', () => {
     rules.END_OF_TERM.onDecision!({ taskId: 'x', step: 'END_OF_TERM', action: 'DONE', data: { outcome: 'EXIT' }, actorId: 't', at: '' }, d);
     expect(d.s).toMatchObject({ status: 'EXITED', finished: true });
     expect(rules.END_OF_TERM.check!({ taskId: 'x', action: 'DONE', data: { outcome: 'MAYBE' } }, 0)?.field).toBe('data.outcome');
+  });
+
+  it('an early exit (提前退出) during the term ends the job EXITED with its reason and cancels its open tasks', () => {
+    const actor = { id: 'v1', role: 'VILLAGE' as const, regionCode: 'v' };
+    const s = { ...state(), data: { wages: [], monthsConfirmed: 1 } };
+    const open = { ...s, openTasks: [{ taskId: 'GY1-T1', step: 'WAGE_CONFIRMATION', level: 'VILLAGE', regionCode: 'v' }] } as unknown as typeof s;
+    const e = new ProcessDraft(open, facts, 2000);
+    validateEarlyExit(e.s, { reason: '外出务工', actor });
+    exitEarly(e, { reason: ' 外出务工 ', actor });
+    expect(e.s).toMatchObject({ status: 'EXITED', finished: true });
+    expect(e.s.data.exit).toMatchObject({ early: true, reason: '外出务工', afterMonths: 1, by: actor });
+    expect(e.fx.events.map((x) => x.action)).toEqual(expect.arrayContaining(['TASK_CANCELLED', 'JOB_EXITED_EARLY']));
+    expect(e.s.openTasks).toEqual([]);
+  });
+
+  it('an early exit is refused without a reason, or outside the term', () => {
+    const actor = { id: 'v1', role: 'VILLAGE' as const, regionCode: 'v' };
+    expect(() => validateEarlyExit(state(), { reason: ' ', actor })).toThrow(/reason/);
+    expect(() => validateEarlyExit({ ...state(), status: 'NOTICE' }, { reason: '辞职', actor })).toThrow(/in post/);
+    expect(() => validateEarlyExit({ ...state(), status: 'EXITED', finished: true }, { reason: '辞职', actor })).toThrow(/in post/);
+  });
+
+  it('an objection is taken only during the notice and opens a township investigation; upheld, the application is rejected; dismissed, nothing ends', () => {
+    const actor = { id: 'v1', role: 'VILLAGE' as const, regionCode: 'v' };
+    const notice = { ...state(), status: 'NOTICE', step: 'PUBLIC_NOTICE' };
+    expect(() => validateJobObjection(state(), { text: '异议', actor })).toThrow(/notice/);
+    expect(() => validateJobObjection(notice, { text: '  ', actor })).toThrow(/text/);
+    const d = new ProcessDraft(notice, facts, 1000);
+    validateJobObjection(d.s, { text: '异议', actor });
+    fileJobObjection(d, { text: ' 收入超标 ', actor }, { unit: 'SECONDS', amount: 10 });
+    expect(d.fx.events.map((e) => [e.action, e.comment])).toEqual([['OBJECTION_FILED', '收入超标']]);
+    expect(d.fx.openTasks.map((t) => `${t.step}:${t.level}`)).toEqual(['INVESTIGATION:TOWNSHIP']);
+    const rules = welfareJobRules({ policy: P });
+    const up = new ProcessDraft(notice, facts, 1000);
+    rules.INVESTIGATION.onDecision!({ taskId: 'x', step: 'INVESTIGATION', action: 'REJECT', data: {}, actorId: 't', at: '' }, up);
+    expect(up.s).toMatchObject({ status: 'REJECTED', finished: true });
+    const down = new ProcessDraft(notice, facts, 1000);
+    rules.INVESTIGATION.onDecision!({ taskId: 'x', step: 'INVESTIGATION', action: 'APPROVE', data: {}, actorId: 't', at: '' }, down);
+    expect(down.s).toMatchObject({ status: 'NOTICE', finished: false });
+  });
+
+  it('a renewal at the end of the term keeps the term ending and makes the next agreement due, the job still in post; without the patch flag it ends RENEWAL_REQUESTED', () => {
+    const rules = welfareJobRules({ policy: P });
+    const ending = { ...state(), step: 'END_OF_TERM', data: { renewal: 'NEXT_TERM', agreement: { startOn: '2026-01-01', termMonths: 12 }, wages: [], monthsConfirmed: 12, monthsLate: 2 } };
+    const d = new ProcessDraft(ending, facts, 1000);
+    rules.END_OF_TERM.onDecision!({ taskId: 'x', step: 'END_OF_TERM', action: 'DONE', data: { outcome: 'RENEW' }, actorId: 't', at: '' }, d);
+    expect(d.s).toMatchObject({ status: 'IN_POST', step: 'AGREEMENT', finished: false });
+    expect(d.s.data).toMatchObject({ term: 2, renewal: null, priorMonthsConfirmed: 12, priorMonthsLate: 2, terms: [{ term: 1, monthsConfirmed: 12, monthsLate: 2, agreement: { startOn: '2026-01-01', termMonths: 12 } }] });
+    expect(d.fx.events.map((e) => e.action)).toContain('JOB_RENEWED');
+    const old = new ProcessDraft({ ...ending, data: { ...ending.data, renewal: undefined } }, facts, 1000);
+    rules.END_OF_TERM.onDecision!({ taskId: 'x', step: 'END_OF_TERM', action: 'DONE', data: { outcome: 'RENEW' }, actorId: 't', at: '' }, old);
+    expect(old.s).toMatchObject({ status: 'RENEWAL_REQUESTED', finished: true });
   });
 
   it('age is counted in Beijing whole years from the ID number', () => {

@@ -6,7 +6,9 @@ import type { Refusal } from '../refusals';
 import type { TWelfareJobPolicy } from '../policy-schema';
 import type { ProcessDraft } from '../process/draft';
 import type { ProcessStepRules } from '../process/transitions';
-import type { ImportedPost } from './contracts';
+import type { ProcessCoreState } from '../process/state';
+import { refuse } from '../refusals';
+import type { ImportedPost, WelfareJobExitArgs, WelfareJobObjectionArgs } from './contracts';
 import { WELFARE_JOB_STEPS as S } from './contracts';
 
 const DAY_MS = 86_400_000;
@@ -90,6 +92,56 @@ export function importPost(d: ProcessDraft, post: ImportedPost, actorId: string)
   d.event({ action: 'JOB_IMPORTED', actorId, data: { startOn: post.startOn, termMonths: post.termMonths, monthsConfirmedBefore: confirmed } });
 }
 
+/** Refuses an early exit (提前退出) outside the term, or without a reason. */
+export function validateEarlyExit(s: ProcessCoreState, args: WelfareJobExitArgs): void {
+  if (s.finished || s.status !== 'IN_POST') refuse('WRONG_STATE', `an exit is recorded only while the holder is in post (the job is ${s.status})`);
+  if (typeof args.reason !== 'string' || args.reason.trim() === '' || args.reason.length > 1000) refuse('REASON_REQUIRED', 'reason: why the holder leaves (1 to 1000 characters)', 'reason');
+}
+
+/** 提前退出: the job ends EXITED (its open tasks cancelled), the month it left in recorded. */
+export function exitEarly(d: ProcessDraft, args: WelfareJobExitArgs): void {
+  const monthsConfirmed = (d.s.data.monthsConfirmed as number | undefined) ?? 0;
+  d.setData({ exit: { early: true, reason: args.reason.trim(), at: d.iso(), by: { id: args.actor.id, role: args.actor.role, regionCode: args.actor.regionCode }, afterMonths: monthsConfirmed } });
+  d.event({ action: 'JOB_EXITED_EARLY', actorId: args.actor.id, comment: args.reason.trim(), data: { afterMonths: monthsConfirmed } });
+  d.finish('EXITED');
+}
+
+/** Refuses an objection outside the notice (公示期), or without a text. */
+export function validateJobObjection(s: ProcessCoreState, args: WelfareJobObjectionArgs): void {
+  if (s.finished || s.status !== 'NOTICE') refuse('WRONG_STATE', `objections are taken only during the notice (the job is ${s.status})`);
+  if (typeof args.text !== 'string' || args.text.trim() === '' || args.text.length > 1000) refuse('REASON_REQUIRED', 'text: the objection (1 to 1000 characters)', 'text');
+}
+
+/** 公示异议: recorded, and a township investigation opens; the notice ends only once it is settled. */
+export function fileJobObjection(d: ProcessDraft, args: WelfareJobObjectionArgs, limit: Parameters<ProcessDraft['openTask']>[0]['limit']): void {
+  d.event({ action: 'OBJECTION_FILED', actorId: args.actor.id, comment: args.text.trim() });
+  d.openTask({ step: S.INVESTIGATION, level: 'TOWNSHIP', limit });
+}
+
+/** One finished term as kept in the job's data when it is renewed. */
+export interface WelfareJobTerm {
+  term: number;
+  agreement: unknown;
+  monthsConfirmed: number;
+  monthsLate: number;
+}
+
+/**
+ * 续聘 — the next term: the one ending is kept in `terms`, the post stays held (IN_POST, the job
+ * open: one post per person), and the next agreement is due; its months are counted again.
+ */
+export function renewForNextTerm(d: ProcessDraft): void {
+  const term = (d.s.data.term as number | undefined) ?? 1;
+  const terms = [...((d.s.data.terms as WelfareJobTerm[] | undefined) ?? [])];
+  terms.push({ term, agreement: d.s.data.agreement ?? null, monthsConfirmed: (d.s.data.monthsConfirmed as number | undefined) ?? 0, monthsLate: (d.s.data.monthsLate as number | undefined) ?? 0 });
+  // Earlier terms' months, so the township's figures still count them once this term's restart from 0.
+  const priorMonthsConfirmed = terms.reduce((n, t) => n + t.monthsConfirmed, 0);
+  const priorMonthsLate = terms.reduce((n, t) => n + t.monthsLate, 0);
+  d.setData({ terms, term: term + 1, renewal: null, priorMonthsConfirmed, priorMonthsLate });
+  d.setStatus('IN_POST', S.AGREEMENT);
+  d.event({ action: 'JOB_RENEWED', data: { term: term + 1 } });
+}
+
 /** The step rules of a public-welfare job. */
 export function welfareJobRules(input: { policy: TWelfareJobPolicy }): ProcessStepRules {
   const reject = (dec: { action: string }, d: ProcessDraft) => {
@@ -113,11 +165,19 @@ export function welfareJobRules(input: { policy: TWelfareJobPolicy }): ProcessSt
       auditAction: (dec) => (dec.data.wagePaid === true ? 'WAGE_CONFIRMED' : 'WAGE_CONFIRMED_UNPAID'),
     },
     [S.WAGE_ARREARS]: { actions: ['DONE'], auditAction: () => 'WAGE_ARREARS_SETTLED' },
+    [S.INVESTIGATION]: {
+      actions: ['APPROVE', 'REJECT'],
+      auditAction: (dec) => (dec.action === 'APPROVE' ? 'OBJECTION_DISMISSED' : 'OBJECTION_UPHELD_REJECTED'),
+      onDecision: reject,
+    },
     [S.END_OF_TERM]: {
       actions: ['DONE'],
       check: (dec) => (dec.data.outcome === 'EXIT' || dec.data.outcome === 'RENEW' ? null : { code: 'ACTION_NOT_ALLOWED', message: 'data.outcome: EXIT or RENEW', field: 'data.outcome' }),
       auditAction: (dec) => (dec.data.outcome === 'RENEW' ? 'JOB_RENEWAL_REQUESTED' : 'JOB_EXITED'),
-      onDecision: (dec, d) => d.finish(dec.data.outcome === 'RENEW' ? 'RENEWAL_REQUESTED' : 'EXITED'),
+      onDecision: (dec, d) => {
+        if (dec.data.outcome === 'RENEW' && d.s.data.renewal === 'NEXT_TERM') renewForNextTerm(d);
+        else d.finish(dec.data.outcome === 'RENEW' ? 'RENEWAL_REQUESTED' : 'EXITED');
+      },
     },
   };
 }

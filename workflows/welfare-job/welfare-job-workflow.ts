@@ -7,13 +7,14 @@
  * recorded; an unpaid one opens a township task) → renewal or exit at the end of the term.
  * Wiring only: the process-steps block runs the tasks; ./rules holds the rules.
  */
-import { patched, proxyActivities, sleep } from '@temporalio/workflow';
+import { condition, continueAsNew, patched, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
 import { ProcessSteps } from '../blocks/process-steps';
 import type { ProcessDraft } from '../process/draft';
 import type { CaseMeasureArgs, CaseMeasureOutcome, ProgrammeActivities } from '../programme-contracts';
+import type { ProcessDecision, ProcessUpdateResult } from '../process-contracts';
 import type { WelfareJobInput, WelfareJobResult } from './contracts';
-import { WELFARE_JOB_KIND, WELFARE_JOB_STEPS as S } from './contracts';
-import { importPost, monthClosesAt, noticeMs, recordWageMonth, welfareJobRules, welfareJobTitle } from './rules';
+import { EARLY_EXIT_PATCH, RENEWAL_PATCH, WELFARE_JOB_KIND, WELFARE_JOB_STEPS as S, exitWelfareJobUpdate, fileWelfareJobObjectionUpdate } from './contracts';
+import { exitEarly, fileJobObjection, importPost, monthClosesAt, noticeMs, recordWageMonth, validateEarlyExit, validateJobObjection, welfareJobRules, welfareJobTitle } from './rules';
 
 /** Patch: an exit records the PUBLIC_WELFARE_JOB measure as ended on the case (added after release 0.3.0). */
 export const EXIT_ENDS_MEASURE_PATCH = 'welfare-job-exit-ends-measure';
@@ -24,6 +25,9 @@ const { recordCaseMeasure, recordCaseMeasureOutcome } = proxyActivities<Programm
   retry: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 20 },
 });
 
+/** The investigation's limit for a job started before objections were taken (its input has none). */
+const INVESTIGATION_LIMIT = { unit: 'WORKING_DAYS', amount: 5 } as const;
+
 const CHAIN = [{ step: S.VILLAGE_REVIEW, level: 'VILLAGE' as const }, { step: S.TOWNSHIP_APPROVAL, level: 'TOWNSHIP' as const }];
 
 /** The public-welfare job workflow. */
@@ -31,11 +35,34 @@ export async function welfareJobWorkflow(input: WelfareJobInput): Promise<Welfar
   const steps = new ProcessSteps(
     {
       processId: input.processId, kind: WELFARE_JOB_KIND, title: welfareJobTitle(input.villageName, input.application.post, input.processId), region: input.region,
-      limits: input.limits, policyVersion: input.policyVersion, householdId: input.householdId, caseId: input.caseId,
+      limits: input.limits, policyVersion: input.policyVersion, householdId: input.householdId, caseId: input.caseId, carried: input.carried?.core,
     },
     { rules: welfareJobRules(input), initial: { status: input.imported ? 'IN_POST' : 'APPLIED', step: input.imported ? S.WAGE_CONFIRMATION : S.VILLAGE_REVIEW, data: { application: input.application } } },
   );
-  if (input.imported) {
+  // 提前退出: no command until an exit arrives; it ends the job in one commit, the months' loop then stops.
+  setHandler(exitWelfareJobUpdate, async (args): Promise<ProcessUpdateResult> => {
+    await steps.transition((d) => {
+      validateEarlyExit(d.s, args);
+      exitEarly(d, args);
+    });
+    const st = steps.state;
+    return { processId: st.processId, status: st.status, step: st.step, openTasks: [] };
+  }, { validator: (args) => validateEarlyExit(steps.state, args) });
+  // 公示异议: no command until one arrives; its investigation task holds the notice open.
+  const investigationLimit = input.stepLimits.INVESTIGATION ?? INVESTIGATION_LIMIT;
+  setHandler(fileWelfareJobObjectionUpdate, async (args): Promise<ProcessUpdateResult> => {
+    await steps.transition((d) => {
+      validateJobObjection(d.s, args);
+      fileJobObjection(d, args, investigationLimit);
+    });
+    const st = steps.state;
+    return { processId: st.processId, status: st.status, step: st.step, openTasks: st.openTasks.map((t) => ({ taskId: t.taskId, step: t.step, assigneeId: t.assigneeId })) };
+  }, { validator: (args) => validateJobObjection(steps.state, args) });
+  if (input.carried) {
+    // 续聘: the next term's agreement, then its months (the measure stays recorded on the case).
+    await steps.start();
+    await nextTerm(steps, input);
+  } else if (input.imported) {
     // 存量岗位: enters in post; the measure and the monthly confirmations as for a post appointed through Bangfu.
     const post = input.imported;
     await steps.start((d) => importPost(d, post, input.appliedById));
@@ -72,6 +99,9 @@ async function appointedThroughBangfu(steps: ProcessSteps, input: WelfareJobInpu
       d.event({ action: 'JOB_NOTICE_STARTED', data: { endsAt: d.iso(d.now + ms) } });
     });
     await sleep(ms, { summary: '公益岗位公示 public-welfare job notice' });
+    // No command: the notice ends only once every objection is investigated; an upheld one rejected the application.
+    await condition(() => steps.state.finished || !steps.state.openTasks.some((t) => t.step === S.INVESTIGATION));
+    if (steps.state.finished) return;
     await steps.transition((d) => {
       d.setStatus('AGREEMENT', S.AGREEMENT);
       d.event({ action: 'JOB_NOTICE_ENDED' });
@@ -89,31 +119,90 @@ async function appointedThroughBangfu(steps: ProcessSteps, input: WelfareJobInpu
   }
 }
 
-/** Each month from `from` to `termMonths`: the month closes, the village confirms attendance and wage; then renewal or exit. */
+/** Each month from `from` to `termMonths`: the month closes, the village confirms attendance and wage; then renewal or exit. An early exit stops the months. */
 async function confirmMonths(steps: ProcessSteps, input: WelfareJobInput, startOn: string, agreedAt: number, from: number, termMonths: number): Promise<void> {
-  for (let month = from; month <= termMonths; month++) {
+  for (let month = from; month <= termMonths && !steps.state.finished; month++) {
     const closes = monthClosesAt(input.policy, startOn, agreedAt, month);
-    if (closes > Date.now()) await sleep(closes - Date.now(), { summary: `公益岗位第${month}月 month ${month} closes` });
-    const [taskId] = await steps.openTasks([{ step: S.WAGE_CONFIRMATION, level: 'VILLAGE', limit: input.stepLimits.WAGE_CONFIRMATION }],
-      (d) => d.event({ action: 'WAGE_MONTH_CLOSED', data: { month } }));
+    if (closes > Date.now()) {
+      if (patched(EARLY_EXIT_PATCH)) await condition(() => steps.state.finished, closes - Date.now());
+      else await sleep(closes - Date.now(), { summary: `公益岗位第${month}月 month ${month} closes` });
+    }
+    if (steps.state.finished) break;
+    let taskId = '';
+    await steps.transition((d) => {
+      if (d.s.finished) return;
+      taskId = d.openTask({ step: S.WAGE_CONFIRMATION, level: 'VILLAGE', limit: input.stepLimits.WAGE_CONFIRMATION });
+      d.event({ action: 'WAGE_MONTH_CLOSED', data: { month } });
+    });
+    if (!taskId) break;
     const dueAt = steps.state.openTasks.find((t) => t.taskId === taskId)?.dueAt;
-    const decision = await steps.waitForDecision(taskId);
+    const decision = await decisionOrEnd(steps, taskId);
+    if (!decision) break;
     const late = dueAt !== undefined && Date.parse(decision.at) > Date.parse(dueAt);
     await steps.transition((d) => recordWageMonth(d, month, decision.data, late, input.stepLimits.WAGE_ARREARS));
   }
-  await steps.transition((d) => d.setStatus('IN_POST', S.END_OF_TERM));
-  const end = await steps.runTask({ step: S.END_OF_TERM, level: 'TOWNSHIP', limit: input.stepLimits.END_OF_TERM });
-  const measure = steps.state.data.measure as CaseMeasureOutcome | undefined;
-  if (end.data.outcome === 'EXIT' && measure?.recorded && patched(EXIT_ENDS_MEASURE_PATCH)) {
-    const r: CaseMeasureOutcome = await recordCaseMeasureOutcome({
-      householdId: input.householdId, measureId: `${input.processId}-M`, processId: input.processId, outcome: 'ENDED', endedOn: beijingDate(Date.parse(end.at)),
-      actor: { id: end.actorId, role: 'TOWNSHIP', regionCode: input.region.townshipCode },
-    }).catch((err: unknown) => ({ recorded: false as const, reason: String((err as Error).message ?? err).slice(0, 200) }));
-    await steps.transition((d) => {
-      d.setData({ measureEnded: r.recorded });
-      d.event(r.recorded ? { action: 'MEASURE_ENDED_ON_CASE', data: { caseId: r.caseId } } : { action: 'MEASURE_END_NOT_RECORDED', comment: r.reason });
-    });
+  if (steps.state.finished) {
+    if (steps.state.data.exit) await endMeasureOnCase(steps, input, (steps.state.data.exit as { at: string }).at, exitActor(steps, input));
+    return;
   }
+  const renewsInPlace = patched(RENEWAL_PATCH);
+  await steps.transition((d) => {
+    d.setStatus('IN_POST', S.END_OF_TERM);
+    if (renewsInPlace) d.setData({ renewal: 'NEXT_TERM' });
+  });
+  // runTask as before the renewal patch (same command order on replay); an early exit meanwhile ends the wait.
+  const end = await steps.runTask({ step: S.END_OF_TERM, level: 'TOWNSHIP', limit: input.stepLimits.END_OF_TERM }).catch((err: unknown) => {
+    if (steps.state.finished && steps.state.data.exit) return null;
+    throw err;
+  });
+  if (!end) {
+    await endMeasureOnCase(steps, input, (steps.state.data.exit as { at: string }).at, exitActor(steps, input));
+  } else if (end.data.outcome === 'EXIT') {
+    await endMeasureOnCase(steps, input, end.at, { id: end.actorId, role: 'TOWNSHIP', regionCode: input.region.townshipCode });
+  } else if (!steps.state.finished) {
+    // 续聘: the next term runs as a new run of the same workflow (its history starts afresh); the job stays open.
+    const term = steps.state.data.term as number;
+    const { imported: _imported, ...rest } = input;
+    await continueAsNew<typeof welfareJobWorkflow>({ ...rest, carried: { core: await steps.carried(), term } });
+  }
+}
+
+/** The next term of a renewed job: the township records its agreement, then its months run (an early exit may end it first). */
+async function nextTerm(steps: ProcessSteps, input: WelfareJobInput): Promise<void> {
+  const [id] = await steps.openTasks([{ step: S.AGREEMENT, level: 'TOWNSHIP', limit: input.stepLimits.AGREEMENT }]);
+  const agreement = await decisionOrEnd(steps, id);
+  if (!agreement) {
+    if (steps.state.data.exit) await endMeasureOnCase(steps, input, (steps.state.data.exit as { at: string }).at, exitActor(steps, input));
+    return;
+  }
+  await confirmMonths(steps, input, agreement.data.startOn as string, Date.parse(agreement.at), 1, agreement.data.termMonths as number);
+}
+
+/** A task's decision, or null when the job ended first (提前退出 cancels the open tasks). */
+async function decisionOrEnd(steps: ProcessSteps, taskId: string): Promise<ProcessDecision | null> {
+  const found = (): ProcessDecision | undefined => steps.state.decisions.find((d) => d.taskId === taskId);
+  // No command: a condition without a timeout adds nothing to the history.
+  await condition(() => found() !== undefined || steps.state.finished);
+  return found() ?? null;
+}
+
+/** Who recorded the early exit, as the case's measure activity takes the actor. */
+function exitActor(steps: ProcessSteps, input: WelfareJobInput): CaseMeasureArgs['actor'] {
+  const by = (steps.state.data.exit as { by?: CaseMeasureArgs['actor'] }).by;
+  return by && ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN'].includes(by.role) ? by : { id: input.appliedById, role: 'TOWNSHIP', regionCode: input.region.townshipCode };
+}
+
+/** Ends the PUBLIC_WELFARE_JOB measure on the case when the job ends (期满退出 or 提前退出); a failure is an outcome. */
+async function endMeasureOnCase(steps: ProcessSteps, input: WelfareJobInput, at: string, actor: CaseMeasureArgs['actor']): Promise<void> {
+  const measure = steps.state.data.measure as CaseMeasureOutcome | undefined;
+  if (!(measure?.recorded && patched(EXIT_ENDS_MEASURE_PATCH))) return;
+  const r: CaseMeasureOutcome = await recordCaseMeasureOutcome({
+    householdId: input.householdId, measureId: `${input.processId}-M`, processId: input.processId, outcome: 'ENDED', endedOn: beijingDate(Date.parse(at)), actor,
+  }).catch((err: unknown) => ({ recorded: false as const, reason: String((err as Error).message ?? err).slice(0, 200) }));
+  await steps.transition((d) => {
+    d.setData({ measureEnded: r.recorded });
+    d.event(r.recorded ? { action: 'MEASURE_ENDED_ON_CASE', data: { caseId: r.caseId } } : { action: 'MEASURE_END_NOT_RECORDED', comment: r.reason });
+  });
 }
 
 /** The date (Beijing) at `ms`, YYYY-MM-DD. */

@@ -2,12 +2,14 @@
  * 公益岗位 route: POST /api/welfare-jobs (apply through the village) and GET /api/welfare-jobs/figures. A job's tasks are decided
  * through POST /api/tasks/:id/decision; jobs are listed with GET /api/processes?kind=PUBLIC_WELFARE_JOB.
  */
-import { defineRoute } from '../../http/define-route';
+import { defineRoute, ZIdParam } from '../../http/define-route';
+import { ZProcessDetail } from '../processes/processes.types';
+import { exitWelfareJob, fileWelfareJobObjection } from '../../services/welfare-job-actions';
 import type { ServiceContext } from '../../services/context';
 import { applyForWelfareJob } from '../../services/apply-welfare-job';
 import { getProcess } from '../../services/get-process';
 import { welfareJobFigures } from '../../services/welfare-job-figures';
-import { ZApplyWelfareJobRequestSchema, ZApplyWelfareJobResponseSchema, ZWelfareJobFiguresResponseSchema } from './welfare-jobs.types';
+import { ZApplyWelfareJobRequestSchema, ZApplyWelfareJobResponseSchema, ZWelfareJobExitSchema, ZWelfareJobFiguresResponseSchema, ZWelfareJobObjectionSchema } from './welfare-jobs.types';
 
 export const welfareJobRoutes = (ctx: ServiceContext) => [
   defineRoute({
@@ -22,6 +24,28 @@ export const welfareJobRoutes = (ctx: ServiceContext) => [
       const r = await applyForWelfareJob(ctx, req.official!, body);
       if (!r.started) res.locals.status = 200;
       return { started: r.started, process: await getProcess(ctx, req.official!, r.processId) };
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/welfare-jobs/:id/exit', summary: 'Record an early exit from a public-welfare job (提前退出) with its reason', tags: ['welfare-jobs'],
+    description: 'Only while the holder is in post (409 otherwise). The job ends EXITED, its open tasks (monthly confirmation, wage arrears) are cancelled, '
+      + 'and the PUBLIC_WELFARE_JOB measure on the household\'s case is marked ended, as at the end of the term. The reason carries no personal data.',
+    roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN'],
+    params: ZIdParam, body: ZWelfareJobExitSchema, response: ZProcessDetail,
+    handler: async ({ params, body, req }) => {
+      await exitWelfareJob(ctx, req.official!, params.id, body.reason);
+      return getProcess(ctx, req.official!, params.id);
+    },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/welfare-jobs/:id/objections', summary: 'Object to a public-welfare job during its notice (公示异议)', tags: ['welfare-jobs'],
+    description: 'Only during the 10-day notice (409 otherwise). Opens an investigation task for the township; the notice ends only when every objection '
+      + 'is investigated: dismissed, the agreement follows; upheld, the application is rejected.',
+    roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN'], status: 201,
+    params: ZIdParam, body: ZWelfareJobObjectionSchema, response: ZProcessDetail,
+    handler: async ({ params, body, req }) => {
+      await fileWelfareJobObjection(ctx, req.official!, params.id, body.text);
+      return getProcess(ctx, req.official!, params.id);
     },
   }),
   defineRoute({

@@ -20,6 +20,15 @@ export const ZApplyWelfareJobRequestSchema = z.object({
 }).strict();
 export const ZApplyWelfareJobResponseSchema = z.object({ started: z.boolean(), process: ZProcessDetail });
 
+/** POST /api/welfare-jobs/:id/exit — 提前退出. */
+export const ZWelfareJobExitSchema = z.object({
+  /** Why the holder leaves (辞职, 外出务工, 不再符合条件 …); no names or ID numbers. */
+  reason: safeText().trim().min(1).max(1000),
+}).strict();
+
+/** POST /api/welfare-jobs/:id/objections — 公示异议. */
+export const ZWelfareJobObjectionSchema = z.object({ text: safeText().trim().min(1).max(1000) }).strict();
+
 /** GET /api/welfare-jobs/figures */
 export const ZWelfareJobFiguresResponseSchema = z.object({
   townships: z.array(z.object({
