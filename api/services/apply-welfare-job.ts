@@ -18,6 +18,7 @@ import type { ServiceContext } from './context';
 import { cipherOf } from './context';
 import { loadCaseRow } from './get-case';
 import { householdKey, newProcessId } from './ids';
+import { assertQuotaAllows } from './welfare-job-quota';
 
 /** Statuses of a case whose household may hold a post: monitored, in elimination review, or eliminated (lifted, still supported). */
 const ELIGIBLE_STATUSES = ['MONITORED', 'ELIMINATING', 'ELIMINATED'];
@@ -59,7 +60,10 @@ export async function applyForWelfareJob(ctx: ServiceContext, official: AuthOffi
   // 一人一岗 holds under concurrent applications: the check and the application's row are one
   // transaction serialized per person (an advisory lock on the person's key), and an application
   // whose process row is not written yet (its start in flight, up to 10 minutes) counts as held.
+  // 公益岗位指标: the township's quota for the year (when set) must be announced and not yet taken;
+  // its lock is taken before the person's, always in that order. Imported posts are not checked.
   await ctx.prisma.$transaction(async (tx) => {
+    if (!o.imported) await assertQuotaAllows(tx, region.townshipCode, processId, new Date());
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`welfare-job:${personKey}`}, 0))`;
     const held = await tx.$queryRaw<{ processId: string }[]>`
       SELECT d."processId" FROM "ProgrammePersonalData" d LEFT JOIN "Process" p ON p.id = d."processId"

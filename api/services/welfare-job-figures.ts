@@ -5,6 +5,7 @@
 import { Prisma } from '@prisma/client';
 import type { AuthOfficial } from '../auth/authenticate';
 import type { ServiceContext } from './context';
+import { quotasOf } from './welfare-job-quota';
 
 /** One township's figures. */
 export interface TownshipJobs {
@@ -17,6 +18,10 @@ export interface TownshipJobs {
   monthsLate: number;
   /** Months confirmed on time as a share of months confirmed (1 when none). */
   onTimeRate: number;
+  /** This year's quota (公益岗位指标), null when none is set. */
+  quota: number | null;
+  /** Whether the township announced this year's quota. */
+  announced: boolean;
 }
 
 function townshipScope(o: AuthOfficial): Prisma.Sql {
@@ -28,7 +33,7 @@ function townshipScope(o: AuthOfficial): Prisma.Sql {
 
 /** The figures per township in the official's region. */
 export async function welfareJobFigures(ctx: ServiceContext, official: AuthOfficial): Promise<{ townships: TownshipJobs[] }> {
-  const rows = await ctx.prisma.$queryRaw<Omit<TownshipJobs, 'onTimeRate'>[]>`
+  const rows = await ctx.prisma.$queryRaw<Omit<TownshipJobs, 'onTimeRate' | 'quota' | 'announced'>[]>`
     SELECT t.code AS "townshipCode", t.name AS "townshipName",
       COUNT(p.id) FILTER (WHERE p.status = 'IN_POST')::int AS "postsFilled", COUNT(p.id)::int AS jobs,
       COALESCE(SUM(COALESCE((p.data->>'monthsConfirmed')::int, 0) + COALESCE((p.data->>'priorMonthsConfirmed')::int, 0)), 0)::int AS "monthsConfirmed",
@@ -38,5 +43,11 @@ export async function welfareJobFigures(ctx: ServiceContext, official: AuthOffic
     WHERE t.level = 'TOWNSHIP' AND ${townshipScope(official)}
     GROUP BY t.code, t.name
     ORDER BY t.code`;
-  return { townships: rows.map((r) => ({ ...r, onTimeRate: r.monthsConfirmed === 0 ? 1 : (r.monthsConfirmed - r.monthsLate) / r.monthsConfirmed })) };
+  const quotas = await quotasOf(ctx, rows.map((r) => r.townshipCode), new Date());
+  return {
+    townships: rows.map((r) => ({
+      ...r, onTimeRate: r.monthsConfirmed === 0 ? 1 : (r.monthsConfirmed - r.monthsLate) / r.monthsConfirmed,
+      quota: quotas.get(r.townshipCode)?.posts ?? null, announced: quotas.get(r.townshipCode)?.announced ?? false,
+    })),
+  };
 }

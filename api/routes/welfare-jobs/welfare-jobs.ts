@@ -9,7 +9,8 @@ import type { ServiceContext } from '../../services/context';
 import { applyForWelfareJob } from '../../services/apply-welfare-job';
 import { getProcess } from '../../services/get-process';
 import { welfareJobFigures } from '../../services/welfare-job-figures';
-import { ZApplyWelfareJobRequestSchema, ZApplyWelfareJobResponseSchema, ZWelfareJobExitSchema, ZWelfareJobFiguresResponseSchema, ZWelfareJobObjectionSchema } from './welfare-jobs.types';
+import { announceWelfareJobQuota, setWelfareJobQuotas } from '../../services/welfare-job-quota';
+import { ZAnnounceWelfareJobQuotaSchema, ZSetWelfareJobQuotasResponseSchema, ZSetWelfareJobQuotasSchema, ZTownshipCodeParam, ZTownshipQuotaSchema, ZApplyWelfareJobRequestSchema, ZApplyWelfareJobResponseSchema, ZWelfareJobExitSchema, ZWelfareJobFiguresResponseSchema, ZWelfareJobObjectionSchema } from './welfare-jobs.types';
 
 export const welfareJobRoutes = (ctx: ServiceContext) => [
   defineRoute({
@@ -47,6 +48,22 @@ export const welfareJobRoutes = (ctx: ServiceContext) => [
       await fileWelfareJobObjection(ctx, req.official!, params.id, body.text);
       return getProcess(ctx, req.official!, params.id);
     },
+  }),
+  defineRoute({
+    method: 'post', path: '/api/welfare-jobs/quotas', summary: 'Set the public-welfare posts per township for a year (公益岗位指标)', tags: ['welfare-jobs'],
+    description: 'The county sets, per township of its county, the number of posts for the year and optionally their names; sending it again replaces them. '
+      + 'Once a township has a quota for the current year, its villages may apply only after the township announced it and while its open jobs are fewer '
+      + 'than the quota (422 naming caseId); a township without a quota applies as before.',
+    roles: ['COUNTY', 'ADMIN'],
+    body: ZSetWelfareJobQuotasSchema, response: ZSetWelfareJobQuotasResponseSchema,
+    handler: async ({ body, req }) => ({ quotas: await setWelfareJobQuotas(ctx, req.official!, body.year, body.townships) }),
+  }),
+  defineRoute({
+    method: 'post', path: '/api/welfare-jobs/quotas/:townshipCode/announce', summary: 'Record the township\'s announcement of its public-welfare posts (乡镇公告)', tags: ['welfare-jobs'],
+    description: 'The township (or the county above it) records the day and text of its announcement of the year\'s quota (404 when none is set); applications open then.',
+    roles: ['TOWNSHIP', 'COUNTY', 'ADMIN'],
+    params: ZTownshipCodeParam, body: ZAnnounceWelfareJobQuotaSchema, response: ZTownshipQuotaSchema,
+    handler: ({ params, body, req }) => announceWelfareJobQuota(ctx, req.official!, params.townshipCode, body),
   }),
   defineRoute({
     method: 'get', path: '/api/welfare-jobs/figures', summary: 'Public-welfare job figures per township: posts filled, months confirmed, months late, on-time rate', tags: ['welfare-jobs'],
