@@ -107,6 +107,18 @@ describe('公益岗位指标 public-welfare posts per township', () => {
     expect(rows.find((t) => t.townshipCode === b.township)).toMatchObject({ quota: null, announced: false });
   });
 
+  it('the last post goes to one of two applications arriving at once (the quota holds under concurrency)', async () => {
+    const t = await ownTownship();
+    const county = await h.officialOf('COUNTY', DEMO.county);
+    const [c1, c2] = await Promise.all([monitoredCaseIn(t.village), monitoredCaseIn(t.village)]);
+    expect((await h.api('POST', '/api/welfare-jobs/quotas', { as: county, body: { year, townships: [{ townshipCode: t.township, posts: 1 }] } })).status).toBe(200);
+    // The county above may announce for the township.
+    expect((await h.api('POST', `/api/welfare-jobs/quotas/${t.township}/announce`, { as: county, body: { year, announcedOn: today, text: '公益岗位公告' } })).status).toBe(200);
+    const both = await Promise.all([apply(t.villageOfficial, c1), apply(t.villageOfficial, c2)]);
+    expect(both.map((r) => r.status).sort(), JSON.stringify(both.map((r) => r.body))).toEqual([201, 422]);
+    expect(both.find((r) => r.status === 422)!.body.error.details?.refusal).toBe('QUOTA_FULL');
+  });
+
   it('hostile quota values (a negative count, an unknown township, a township twice, an announcement without a quota) are refused with a 4xx naming the field', async () => {
     const county = await h.officialOf('COUNTY', DEMO.county);
     const negative = await h.api('POST', '/api/welfare-jobs/quotas', { as: county, body: { year, townships: [{ townshipCode: DEMO.townshipA, posts: -1 }] } });
