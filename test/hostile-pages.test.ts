@@ -25,9 +25,9 @@ const PHONE = '13912345678';
 
 /** A stranger's private county for the campaign (its own roster, grid worker and township). */
 const rr = String(10 + Math.floor(Math.random() * 89));
-const COUNTY = `46${rr}01000000`;
-const TOWNSHIP = `46${rr}01100000`;
-const VILLAGE = `46${rr}01100201`;
+const COUNTY = `48${rr}01000000`;
+const TOWNSHIP = `48${rr}01100000`;
+const VILLAGE = `48${rr}01100201`;
 const COUNTY_OFF = `off-hp-cty-${rr}`;
 const GRID_OFF = `off-hp-gri-${rr}`;
 const ROSTER_IDS = [randomIdNumber(), randomIdNumber()];
