@@ -85,7 +85,7 @@ export async function tableImportReport<C extends string>(
   bytes: Uint8Array, columns: Record<C, readonly string[]>, row: (cells: Partial<Record<C, string>>) => Promise<Omit<FundImportRow, 'line' | 'reference'>>,
   extraKeys: (cells: Partial<Record<C, string>>) => string[] = () => [],
 ): Promise<FundImportReport> {
-  const file = readTableFile(bytes, columns);
+  const file = await readTableFile(bytes, columns);
   const rows: FundImportRow[] = [];
   const summary = { rows: 0, STARTED: 0, ALREADY_IMPORTED: 0, REJECTED: 0, FAILED: 0 };
   const results = mapInOrder(file.rows, 4, (r) => [`ref:${(r.cells as Record<string, string>).reference ?? r.line}`, ...extraKeys(r.cells)], async (r) => ({

@@ -41,7 +41,7 @@ const ZRow = z.object({
 
 /** Loads officials from CSV bytes. @throws TableFileError when the file as a whole is unreadable */
 export async function loadOfficials(prisma: PrismaClient, bytes: Uint8Array): Promise<LoadReport> {
-  const file = readTableFile<Column>(bytes, ALIASES);
+  const file = await readTableFile<Column>(bytes, ALIASES);
   const out: LoadRowReport[] = [];
   const present = new Set(file.rows.flatMap((r) => Object.keys(r.cells)));
   if (file.rows.length > 0 && !present.has('email')) throw new TableFileError('no email column (email or 邮箱)');

@@ -100,7 +100,7 @@ interface Candidate {
  * @throws TableFileError when the file as a whole is unreadable or lacks the code or name column
  */
 export async function loadRegions(prisma: PrismaClient, bytes: Uint8Array): Promise<LoadReport> {
-  const file = readTableFile<Column>(bytes, ALIASES, {
+  const file = await readTableFile<Column>(bytes, ALIASES, {
     isData: (first) => /^\d{12}$/.test(first[0] ?? ''),
     columns: (first) => (/^\d{3}$/.test(first[1] ?? '') ? ['code', 'urbanRural', 'name'] : ['code', 'name', 'level']),
   });

@@ -83,7 +83,7 @@ export async function mailGridWorkers(prisma: PrismaClient, assigned: Map<string
 /** Loads a roster from CSV bytes. @throws TableFileError when the file as a whole is unreadable */
 export async function importRoster(deps: RosterImportDeps, bytes: Uint8Array): Promise<LoadReport> {
   const { prisma, cipher } = deps;
-  const file = readTableFile<Column>(bytes, ALIASES);
+  const file = await readTableFile<Column>(bytes, ALIASES);
   const present = new Set(file.rows.flatMap((r) => Object.keys(r.cells)));
   for (const c of ['villageCode', 'grid', 'headName', 'idNumber'] as const) {
     if (file.rows.length > 0 && !present.has(c)) throw new TableFileError(`no ${c} column (${c} or ${ALIASES[c][0]})`);
