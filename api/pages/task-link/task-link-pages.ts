@@ -248,13 +248,20 @@ ${handbookSections(hb, lang).map((s) => html`<section class="card"><h2>${s.title
     send(res, 200, resultPage({ lang, selfPath: `/t/${token}/done`, outcome, view, ...(link.purpose === 'CONTACT' ? { handbookHref: `/t/${token}/handbook` } : {}) }));
   });
 
+  /** A form posted to a link: the link resolved and its CSRF token checked, else the problem page sent and undefined. */
+  async function postedLink(req: Request, res: Response, token: string, body: Record<string, unknown>): Promise<Ok | undefined> {
+    const r = await resolveLink(ctx.prisma, links, token);
+    if (r.state !== 'OK') return void problem(req, res, token, r);
+    if (!checkCsrf(links.keys, r.tokenHash, body.csrf)) return void problem(req, res, token, { state: 'CSRF', official: r.official });
+    return r;
+  }
+
   // 网格员页面: one household's visit result from the grid task's link; the link stays usable until the grid is submitted.
   router.post('/t/:token/visit', async (req, res) => {
     const token = req.params.token;
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const r = await resolveLink(ctx.prisma, links, token);
-    if (r.state !== 'OK') return problem(req, res, token, r);
-    if (!checkCsrf(links.keys, r.tokenHash, body.csrf)) return problem(req, res, token, { state: 'CSRF', official: r.official });
+    const r = await postedLink(req, res, token, body);
+    if (!r) return;
     const lang = pickLang(req, r.official.language);
     if (!r.process || r.process.kind !== CAMPAIGN_KIND || r.link.purpose !== 'DECIDE' || r.task?.step !== CAMPAIGN_STEPS.GRID) {
       return problem(req, res, token, { state: 'NOT_YOURS', link: r.link, official: r.official });
@@ -285,9 +292,8 @@ ${handbookSections(hb, lang).map((s) => html`<section class="card"><h2>${s.title
   router.post('/t/:token', async (req, res) => {
     const token = req.params.token;
     const body = (req.body ?? {}) as Record<string, unknown>;
-    const r = await resolveLink(ctx.prisma, links, token);
-    if (r.state !== 'OK') return problem(req, res, token, r);
-    if (!checkCsrf(links.keys, r.tokenHash, body.csrf)) return problem(req, res, token, { state: 'CSRF', official: r.official });
+    const r = await postedLink(req, res, token, body);
+    if (!r) return;
     const lang = pickLang(req, r.official.language);
     const values = formValues(body);
     const parsed = ZLinkFormSchema.safeParse(body);
