@@ -219,6 +219,7 @@ describe('提前退出 on the job page', () => {
     expect((await township.get(jobPath)).text).not.toContain(`action="${jobPath}/exit"`);
     const tooEarly = await township.post(`${jobPath}/exit`, { _csrf: csrf, reason: '辞职' });
     expect(tooEarly.status).toBe(409);
+    expect(tooEarly.text).toContain('只有在岗期间才能办理提前退出');
 
     await decideProcessTask(h, await openProcessTask(h, processId, 'VILLAGE_REVIEW'), 'APPROVE');
     await decideProcessTask(h, await openProcessTask(h, processId, 'TOWNSHIP_APPROVAL'), 'APPROVE');
@@ -259,5 +260,6 @@ describe('提前退出 on the job page', () => {
     // Once ended, a second exit is refused (409), not a 500.
     const again = await township.post(`${jobPath}/exit`, { _csrf: csrf, reason: '辞职' });
     expect(again.status).toBe(409);
+    expect(again.text).toContain('该岗位已结束');
   });
 });

@@ -179,7 +179,11 @@ export function exitWelfareJobAction(ctx: ServiceContext): RequestHandler {
     try {
       await exitWelfareJob(ctx, req.official!, String(req.params.id), body.reason);
     } catch (err) {
-      throw err instanceof AppError ? inChinese(err, lang, { FORBIDDEN: '只有村级及以上干部可以办理提前退出', NOT_FOUND: '找不到该公益岗位' }) : err;
+      if (err instanceof AppError && err.details?.refusal === 'WRONG_STATE' && lang === 'zh-CN') {
+        // The shared refusal text speaks of a case (案件); here it is a job.
+        throw new AppError(err.code, '只有在岗期间才能办理提前退出（该岗位尚未上岗或已结束）。', { field: err.field });
+      }
+      throw err instanceof AppError ? inChinese(err, lang, { FORBIDDEN: '只有村级及以上干部可以办理提前退出', NOT_FOUND: '找不到该公益岗位', CONFLICT: '该岗位已结束，不能再办理提前退出。' }) : err;
     }
     return `${jobPath(req)}?done=1`;
   });
