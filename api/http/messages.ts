@@ -36,6 +36,7 @@ export const FIELD_LABELS_ZH: Record<string, string> = {
   measureId: '措施编号', page: '页码', pageSize: '每页条数', step: '环节', townshipCode: '乡镇代码', region: '区域代码',
   overdue: '是否逾期', openedFrom: '起始日期', openedTo: '截止日期', scope: '范围', q: '搜索内容', format: '格式',
   firstRow: '起始行号', raw: '原始事件', body: '请求内容', token: '令牌', transferReason: '转交理由', set: '统计口径',
+  year: '年度', posts: '岗位数', postNames: '岗位名称', announcedOn: '公告日期', announcementText: '公告内容',
 };
 
 const TYPE_ZH: Record<string, string> = {
@@ -49,6 +50,7 @@ const CUSTOM_ZH: Record<string, string> = {
   'at least one risk type': '至少选择一种风险类型',
   'reason is required': '必填',
   'must be a 12-digit region code': '应为 12 位区划代码',
+  'must be a whole number': '应为整数',
 };
 
 /** True when the value at `path` of `input` is missing (undefined, null or an empty string). */

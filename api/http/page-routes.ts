@@ -76,7 +76,11 @@ export const PAGE_ROUTES: DocumentedRoute[] = [
       ['get', '/admin/loans', 'Microcredit loans (小额信贷台账): filters (township, village, status, overdue grade, overdue tasks) and paging'],
       ['get', '/admin/loans/{id}', 'A loan\'s page: facts, open tasks and timeline (audit trail and named timers)'],
       ['get', '/admin/welfare-jobs', 'Public-welfare posts (公益岗位台账): filters (township, village, status, late confirmations, overdue tasks) and paging'],
+      ['get', '/admin/welfare-jobs/quotas', 'Public-welfare posts per township (公益岗位指标) this year: set, announced, in post, jobs; the county\'s form and the township\'s announce button'],
+      ['post', '/admin/welfare-jobs/quotas', 'Set a township\'s posts for a year (county or administrator; form: year, townshipCode, posts, postNames)'],
+      ['post', '/admin/welfare-jobs/quotas/{townshipCode}/announce', 'Record the township\'s announcement (乡镇公告) of its posts (form: year, announcedOn, announcementText)'],
       ['get', '/admin/welfare-jobs/{id}', 'A post\'s page: facts, monthly confirmations, open tasks and timeline'],
+      ['post', '/admin/welfare-jobs/{id}/exit', 'Record an early exit (提前退出) from a post in post (form: reason)'],
       ['get', '/admin/settlements', 'Relocation settlements (易地搬迁安置点): filters (township, completeness, overdue items) and paging'],
       ['get', '/admin/settlements/{id}', 'A settlement\'s page: its checklist, open tasks and timeline'],
       ['get', '/admin/outbox', 'Notification outbox'],
@@ -106,7 +110,8 @@ export const PAGE_ROUTES: DocumentedRoute[] = [
   ).map(([method, path, summary]): DocumentedRoute => ({
     method, path, summary, tags: ['pages'], roles: path === '/admin/grid' ? ['GRID'] : ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN', 'CONTACT'],
     description: 'Needs the admin session cookie (sign in at /admin/login); a POST needs the session\'s CSRF token in `_csrf`.',
-    ...(path.includes('{tokenId}') ? { params: idParam.extend({ tokenId: safeText() }) } : path.includes('{id}') ? { params: idParam } : {}),
+    ...(path.includes('{tokenId}') ? { params: idParam.extend({ tokenId: safeText() }) } : path.includes('{id}') ? { params: idParam }
+      : path.includes('{townshipCode}') ? { params: z.object({ townshipCode: safeText() }) } : {}),
     query: lang,
     ...(method === 'post' ? { status: 303, consumes: { 'application/x-www-form-urlencoded': z.object({ _csrf: csrf }).catchall(safeText()) }, produces: redirect } : { produces: page }),
     response: z.string(),

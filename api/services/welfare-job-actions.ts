@@ -4,6 +4,7 @@
  */
 import type { AuthOfficial } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
+import type { Role } from '../../workflows/contracts';
 import { WELFARE_JOB_KIND, exitWelfareJobUpdate, fileWelfareJobObjectionUpdate } from '../../workflows/welfare-job/contracts';
 import { actorOf } from './case-actions';
 import type { ServiceContext } from './context';
@@ -16,8 +17,12 @@ async function loadJob(ctx: ServiceContext, official: AuthOfficial, processId: s
   return p;
 }
 
+/** Who records an early exit (village or above); the API route and the admin page both use it. */
+export const WELFARE_JOB_EXIT_ROLES: Role[] = ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN'];
+
 /** 提前退出 — records the holder's exit during the term, with its reason. */
 export async function exitWelfareJob(ctx: ServiceContext, official: AuthOfficial, processId: string, reason: string): Promise<void> {
+  if (!WELFARE_JOB_EXIT_ROLES.includes(official.role)) throw new AppError('FORBIDDEN', `only ${WELFARE_JOB_EXIT_ROLES.join(', ')} officials record an early exit`);
   const p = await loadJob(ctx, official, processId);
   await sendProcessUpdate(ctx, official, p, exitWelfareJobUpdate, { reason, actor: actorOf(official) });
 }

@@ -7,12 +7,22 @@
 import type { Prisma } from '@prisma/client';
 import type { AuthOfficial } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
+import type { Role } from '../../workflows/contracts';
 import { WELFARE_JOB_KIND } from '../../workflows/welfare-job/contracts';
 import type { ServiceContext } from './context';
 
 /** The calendar year in Beijing time on `now`. */
 export function quotaYearOf(now: Date): number {
   return new Date(now.getTime() + 8 * 3_600_000).getUTCFullYear();
+}
+
+/** Who sets quotas (the county or an administrator); the API route and the admin page both use it. */
+export const QUOTA_SETTER_ROLES: Role[] = ['COUNTY', 'ADMIN'];
+/** Who records a township's announcement (the township itself, or the county above it). */
+export const QUOTA_ANNOUNCER_ROLES: Role[] = ['TOWNSHIP', 'COUNTY', 'ADMIN'];
+
+function requireRoleOf(official: AuthOfficial, roles: Role[], what: string): void {
+  if (!roles.includes(official.role)) throw new AppError('FORBIDDEN', `only ${roles.join(', ')} officials ${what}`);
 }
 
 /** What the county sends for one township. */
@@ -48,6 +58,7 @@ async function townshipInScope(ctx: ServiceContext, official: AuthOfficial, code
 
 /** Sets (or replaces) the year's quotas of the given townships; idempotent per (year, township). */
 export async function setWelfareJobQuotas(ctx: ServiceContext, official: AuthOfficial, year: number, townships: TownshipQuotaInput[]): Promise<TownshipQuota[]> {
+  requireRoleOf(official, QUOTA_SETTER_ROLES, 'set public-welfare job quotas');
   for (const [i, t] of townships.entries()) await townshipInScope(ctx, official, t.townshipCode, `body.townships.${i}.townshipCode`);
   const rows = await ctx.prisma.$transaction(townships.map((t) => ctx.prisma.welfareJobQuota.upsert({
     where: { year_townshipCode: { year, townshipCode: t.townshipCode } },
@@ -59,6 +70,7 @@ export async function setWelfareJobQuotas(ctx: ServiceContext, official: AuthOff
 
 /** 乡镇公告 — records the township's announcement of its quota for the year (404 when none is set). Announcing again replaces the date and text. */
 export async function announceWelfareJobQuota(ctx: ServiceContext, official: AuthOfficial, townshipCode: string, a: { year: number; announcedOn: string; text: string }): Promise<TownshipQuota> {
+  requireRoleOf(official, QUOTA_ANNOUNCER_ROLES, 'announce public-welfare job quotas');
   await townshipInScope(ctx, official, townshipCode, 'params.townshipCode');
   const found = await ctx.prisma.welfareJobQuota.findUnique({ where: { year_townshipCode: { year: a.year, townshipCode } }, select: { year: true } });
   if (!found) throw new AppError('NOT_FOUND', `townshipCode: no public-welfare job quota set for ${townshipCode} in ${a.year}`, { field: 'params.townshipCode' });
@@ -99,4 +111,10 @@ export async function assertQuotaAllows(tx: Prisma.TransactionClient, townshipCo
 export async function quotasOf(ctx: ServiceContext, townshipCodes: string[], now: Date): Promise<Map<string, { posts: number; announced: boolean }>> {
   const rows = await ctx.prisma.welfareJobQuota.findMany({ where: { year: quotaYearOf(now), townshipCode: { in: townshipCodes } }, select: { townshipCode: true, posts: true, announcedAt: true } });
   return new Map(rows.map((r) => [r.townshipCode, { posts: r.posts, announced: r.announcedAt !== null }]));
+}
+
+/** The quotas set for `year` of the given townships (the admin page's table), by township code. */
+export async function quotasForYear(ctx: ServiceContext, townshipCodes: string[], year: number): Promise<Map<string, TownshipQuota>> {
+  const rows = await ctx.prisma.welfareJobQuota.findMany({ where: { year, townshipCode: { in: townshipCodes } } });
+  return new Map(rows.map((r) => [r.townshipCode, quotaOut(r)]));
 }

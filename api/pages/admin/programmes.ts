@@ -32,6 +32,7 @@ import { dropEmpty } from './case-list';
 import { TEMPORAL_LABELS, w } from './labels';
 import { describeEntry } from './timeline';
 import { adminPage, due, options, regionNames, regionsInScope, when } from './shell';
+import { welfareJobExitForm } from './welfare-job-quotas';
 
 const t = (lang: Lang, zh: string, en: string): string => (lang === 'en' ? en : zh);
 const CODE = safeText().regex(/^\d{6,12}$/, 'a region code');
@@ -138,7 +139,8 @@ ${rows.length === 0 ? html`<p class="notice">${t(lang, '没有符合条件的记
 <td>${r.overdueTasks > 0 ? html`<span class="badge overdue" data-overdue="${r.overdueTasks}">${t(lang, `超期待办 ${r.overdueTasks}`, `${r.overdueTasks} overdue`)}</span>` : ''}</td></tr>`)}</tbody></table></div>`}
 <nav class="pager" aria-label="${w(lang, 'page')}">${opts.page > 1 ? html`<a rel="prev" href="${pageHref(def.path, raw, opts.page - 1)}">${w(lang, 'prev')}</a>` : ''}${opts.page < pages ? html`<a rel="next" href="${pageHref(def.path, raw, opts.page + 1)}">${w(lang, 'next')}</a>` : ''}</nav>`;
     }
-    res.type('html').send(adminPage({ lang, req, official, csrf: res.locals.csrf, title: t(lang, ...def.title), body: html`${form}${results}` }));
+    const quotasLink = list === 'posts' ? html`<p><a class="button secondary" href="/admin/welfare-jobs/quotas">${t(lang, '各乡镇岗位指标与公告', 'Posts per township and announcements')}</a></p>` : '';
+    res.type('html').send(adminPage({ lang, req, official, csrf: res.locals.csrf, title: t(lang, ...def.title), body: html`${quotasLink}${form}${results}` }));
   };
 }
 
@@ -220,11 +222,13 @@ export function programmeDetailPage(ctx: ServiceContext, list: ProgrammeList): R
     const now = Date.now();
     const self = `${def.path}/${encodeURIComponent(p.id)}`;
     const body = html`<p><a href="${def.path}">← ${t(lang, ...def.title)}</a></p>
+${req.query.done === '1' ? html`<p class="notice ok" role="status">${t(lang, '已办理。', 'Done.')}</p>` : ''}
 <section class="card" aria-labelledby="facts"><h2 id="facts">${p.title}</h2>
 <p data-status="${p.status}">${processStatusLabel(kind, p.status, lang)}${p.step ? html` · ${processStepLabel(kind, p.step, lang)}` : ''} · ${region(p.townshipCode, lang)}${p.villageCode ? html` · ${region(p.villageCode, lang)}` : ''}</p>
 ${p.caseId ? html`<p>${t(lang, '帮扶案件', 'Case')}: <a href="/admin/cases/${encodeURIComponent(p.caseId)}">${p.caseId}</a></p>` : ''}
 ${detailFacts(list, dataOf(p), lang)}
 </section>
+${list === 'posts' ? welfareJobExitForm(official, p.id, p.status, res.locals.csrf, lang) : ''}
 ${list === 'settlements' ? html`<section class="card" id="relocated"><h2>${t(lang, '搬迁户后续扶持', 'Relocated households')} (${relocated.length})</h2>
 ${relocated.length === 0 ? html`<p class="muted">${t(lang, '尚未登记搬迁户。', 'No relocated household registered yet.')}</p>` : html`<div class="table-wrap"><table class="data"><thead><tr><th>${t(lang, '帮扶案件', 'Case')}</th><th>${t(lang, '就业状况', 'Employment')}</th><th class="num">${t(lang, '走访次数', 'Visits')}</th><th class="num">${t(lang, '逾期走访', 'Late visits')}</th><th></th></tr></thead>
 <tbody>${relocated.map((r) => {

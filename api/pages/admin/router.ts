@@ -29,6 +29,7 @@ import { draftPage, draftDocxDownload, draftPdfDownload, reportListPage, reportP
 import { campaignDetailPage, campaignLedgerXlsx, campaignsPage } from './campaigns';
 import { assetsPage, processPage, projectsPage } from './fund-pages';
 import { programmeDetailPage, programmeListPage } from './programmes';
+import { announceWelfareJobQuotaAction, exitWelfareJobAction, setWelfareJobQuotaAction, welfareJobQuotasPage } from './welfare-job-quotas';
 
 /** Headers of every admin page: no caching (personal data), no framing, no scripts. */
 export const pageSecurityHeaders: RequestHandler = (_req, res, next) => {
@@ -109,7 +110,11 @@ export function adminRouter(ctx: ServiceContext): Router {
   r.get('/loans', programmeListPage(ctx, 'loans'));
   r.get('/loans/:id', programmeDetailPage(ctx, 'loans'));
   r.get('/welfare-jobs', programmeListPage(ctx, 'posts'));
+  r.get('/welfare-jobs/quotas', welfareJobQuotasPage(ctx));
+  r.post('/welfare-jobs/quotas', setWelfareJobQuotaAction(ctx));
+  r.post('/welfare-jobs/quotas/:townshipCode/announce', announceWelfareJobQuotaAction(ctx));
   r.get('/welfare-jobs/:id', programmeDetailPage(ctx, 'posts'));
+  r.post('/welfare-jobs/:id/exit', exitWelfareJobAction(ctx));
   r.get('/settlements', programmeListPage(ctx, 'settlements'));
   r.get('/settlements/:id', programmeDetailPage(ctx, 'settlements'));
   r.get('/outbox', outboxPage(ctx));

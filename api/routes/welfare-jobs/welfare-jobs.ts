@@ -4,12 +4,12 @@
  */
 import { defineRoute, ZIdParam } from '../../http/define-route';
 import { ZProcessDetail } from '../processes/processes.types';
-import { exitWelfareJob, fileWelfareJobObjection } from '../../services/welfare-job-actions';
+import { WELFARE_JOB_EXIT_ROLES, exitWelfareJob, fileWelfareJobObjection } from '../../services/welfare-job-actions';
 import type { ServiceContext } from '../../services/context';
 import { applyForWelfareJob } from '../../services/apply-welfare-job';
 import { getProcess } from '../../services/get-process';
 import { welfareJobFigures } from '../../services/welfare-job-figures';
-import { announceWelfareJobQuota, setWelfareJobQuotas } from '../../services/welfare-job-quota';
+import { QUOTA_ANNOUNCER_ROLES, QUOTA_SETTER_ROLES, announceWelfareJobQuota, setWelfareJobQuotas } from '../../services/welfare-job-quota';
 import { ZAnnounceWelfareJobQuotaSchema, ZSetWelfareJobQuotasResponseSchema, ZSetWelfareJobQuotasSchema, ZTownshipCodeParam, ZTownshipQuotaSchema, ZApplyWelfareJobRequestSchema, ZApplyWelfareJobResponseSchema, ZWelfareJobExitSchema, ZWelfareJobFiguresResponseSchema, ZWelfareJobObjectionSchema } from './welfare-jobs.types';
 
 export const welfareJobRoutes = (ctx: ServiceContext) => [
@@ -31,7 +31,7 @@ export const welfareJobRoutes = (ctx: ServiceContext) => [
     method: 'post', path: '/api/welfare-jobs/:id/exit', summary: 'Record an early exit from a public-welfare job (提前退出) with its reason', tags: ['welfare-jobs'],
     description: 'Only while the holder is in post (409 otherwise). The job ends EXITED, its open tasks (monthly confirmation, wage arrears) are cancelled, '
       + 'and the PUBLIC_WELFARE_JOB measure on the household\'s case is marked ended, as at the end of the term. The reason carries no personal data.',
-    roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'ADMIN'],
+    roles: WELFARE_JOB_EXIT_ROLES,
     params: ZIdParam, body: ZWelfareJobExitSchema, response: ZProcessDetail,
     handler: async ({ params, body, req }) => {
       await exitWelfareJob(ctx, req.official!, params.id, body.reason);
@@ -54,14 +54,14 @@ export const welfareJobRoutes = (ctx: ServiceContext) => [
     description: 'The county sets, per township of its county, the number of posts for the year and optionally their names; sending it again replaces them. '
       + 'Once a township has a quota for the current year, its villages may apply only after the township announced it and while its open jobs are fewer '
       + 'than the quota (422 naming caseId); a township without a quota applies as before.',
-    roles: ['COUNTY', 'ADMIN'],
+    roles: QUOTA_SETTER_ROLES,
     body: ZSetWelfareJobQuotasSchema, response: ZSetWelfareJobQuotasResponseSchema,
     handler: async ({ body, req }) => ({ quotas: await setWelfareJobQuotas(ctx, req.official!, body.year, body.townships) }),
   }),
   defineRoute({
     method: 'post', path: '/api/welfare-jobs/quotas/:townshipCode/announce', summary: 'Record the township\'s announcement of its public-welfare posts (乡镇公告)', tags: ['welfare-jobs'],
     description: 'The township (or the county above it) records the day and text of its announcement of the year\'s quota (404 when none is set); applications open then.',
-    roles: ['TOWNSHIP', 'COUNTY', 'ADMIN'],
+    roles: QUOTA_ANNOUNCER_ROLES,
     params: ZTownshipCodeParam, body: ZAnnounceWelfareJobQuotaSchema, response: ZTownshipQuotaSchema,
     handler: ({ params, body, req }) => announceWelfareJobQuota(ctx, req.official!, params.townshipCode, body),
   }),
