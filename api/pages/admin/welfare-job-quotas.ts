@@ -27,7 +27,8 @@ const t = (lang: Lang, zh: string, en: string): string => (lang === 'en' ? en : 
 const QUOTAS_PATH = '/admin/welfare-jobs/quotas';
 
 /** A form's whole number as typed (digits, maybe a sign); its range is the route schema's. */
-const ZWholeNumber = safeText().trim().max(30).regex(/^-?\d+$/, 'must be a whole number').transform(Number);
+/** A whole number; one of 30 digits is clamped so that the route's schema names its own bound (不能大于 100000), not JS's. */
+const ZWholeNumber = safeText().trim().max(30).regex(/^-?\d+$/, 'must be a whole number').transform((v) => Math.max(-1e12, Math.min(1e12, Number(v))));
 const ZQuotaForm = z.object({
   year: ZWholeNumber,
   townshipCode: safeText().trim().max(30),
