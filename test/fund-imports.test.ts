@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compressedPolicy } from '../workflows/policy';
 import type { Harness } from './support/harness';
-import { DEMO, startHarness } from './support/harness';
+import { DEMO, eventually, startHarness } from './support/harness';
 
 let h: Harness;
 let county: string;
@@ -54,23 +54,30 @@ describe('project library and asset ledger imports', () => {
     expect(await h.prisma.task.count({ where: { processId: `XM-P1-${run}` } })).toBe(1);
   });
 
-  it('an asset ledger imports row by row with the same report, idempotent by reference', async () => {
+  it('an asset ledger imports row by row with the same report, idempotent by reference; a row without a handover date goes through 确权 first', async () => {
     const csv = [
       'reference,name,assetClass,assetKind,valueYuan,fundingSource,ownerName,villageCode,handedOverOn,projectRef',
       `S1-${run},一村光伏电站,经营性,光伏,800000,中央衔接资金,一村村集体,${DEMO.villageA1},2025-06-30,P1-${run}`,
       `S2-${run},二村便民桥,公益性,,120000.5,县级衔接资金,二村村集体,${DEMO.villageA2},2025-09-01,`,
       `S3-${run},坏类别,其他,,1,x,y,${DEMO.villageA1},2025-09-01,`,
       `S4-${run},坏日期,公益性,,1,x,y,${DEMO.villageA1},2025/09/01,`,
+      `S5-${run},一村冷库,经营性,,300000,中央衔接资金,一村村集体,${DEMO.villageA1},,`,
     ].join('\n');
     const first = await post('/api/imports/assets', csv);
     expect(first.status, JSON.stringify(first.body)).toBe(200);
-    expect(first.body.rows.map((r: any) => [r.outcome, r.field ?? null])).toEqual([['STARTED', null], ['STARTED', null], ['REJECTED', 'assetClass'], ['REJECTED', 'handedOverOn']]);
+    expect(first.body.rows.map((r: any) => [r.outcome, r.field ?? null])).toEqual([['STARTED', null], ['STARTED', null], ['REJECTED', 'assetClass'], ['REJECTED', 'handedOverOn'], ['STARTED', null]]);
     const s1 = await h.prisma.process.findUniqueOrThrow({ where: { id: `ZC-S1-${run}` } });
     expect(s1).toMatchObject({ kind: 'PROJECT_ASSET', status: 'IN_USE' });
     expect(s1.data).toMatchObject({ assetClass: 'INCOME', assetKind: 'SOLAR', valueFen: 80_000_000, projectId: `XM-P1-${run}` });
     expect((await h.prisma.process.findUniqueOrThrow({ where: { id: `ZC-S2-${run}` } })).data).toMatchObject({ assetClass: 'PUBLIC', assetKind: 'GENERAL', valueFen: 12_000_050 });
+    // Not yet handed over in the ledger: registered, its ownership to be confirmed (确权) before the handover.
+    const s5 = await eventually(async () => {
+      const p = await h.prisma.process.findUnique({ where: { id: `ZC-S5-${run}` } });
+      return p && (await h.prisma.task.count({ where: { processId: p.id, step: 'OWNERSHIP_CONFIRMATION', status: 'OPEN' } })) === 1 ? p : undefined;
+    }, 'the 确权 task of the asset imported without a handover date');
+    expect(s5).toMatchObject({ status: 'CONFIRMING_OWNERSHIP' });
     const again = await post('/api/imports/assets', csv);
-    expect(again.body.summary).toMatchObject({ STARTED: 0, ALREADY_IMPORTED: 2, REJECTED: 2 });
+    expect(again.body.summary).toMatchObject({ STARTED: 0, ALREADY_IMPORTED: 3, REJECTED: 2 });
   });
 
   it('an unreadable body is a 400 naming the body; a village official may not import', async () => {
