@@ -15,6 +15,7 @@ import { DEMO, eventually, startHarness } from './support/harness';
 import { createCase, driveToMonitored } from './support/driver';
 import { decideProcessTask, openProcessTask, todayBeijing } from './support/microcredit-driver';
 import { adminLogin } from './support/admin';
+import { csrfOf, getPage, postForm, textOf } from './support/link-client';
 import type { TestSmtp } from './support/smtp';
 import { startTestSmtp } from './support/smtp';
 
@@ -58,14 +59,14 @@ async function official(role: string, regionCode: string, n: string): Promise<st
 }
 
 /** A monitored case of the village, registered as relocated at a settlement of its township; the follow-up's process id. */
-async function relocatedIn(v: OwnVillage): Promise<{ caseId: string; processId: string }> {
+async function relocatedIn(v: OwnVillage): Promise<{ caseId: string; processId: string; settlementId: string }> {
   const s = await h.api('POST', '/api/settlements', { as: v.townshipOfficial, body: { name: '新村安置点', townshipCode: v.township } });
   expect(s.status, JSON.stringify(s.body)).toBe(201);
   const caseId = await createCase(h, { household: { villageCode: v.village } });
   await driveToMonitored(h, caseId);
   const reg = await h.api('POST', `/api/settlements/${s.body.process.id}/households`, { as: v.townshipOfficial, body: { caseId } });
   expect(reg.status, JSON.stringify(reg.body)).toBe(201);
-  return { caseId, processId: reg.body.process.id as string };
+  return { caseId, processId: reg.body.process.id as string, settlementId: s.body.process.id as string };
 }
 
 const kindsTo = (email: string): string[] => smtp.to(email).map((m) => m.kind);
@@ -150,13 +151,18 @@ describe('易地搬迁户后续扶持 relocated household follow-up', () => {
     const v = await ownVillage();
     const n = v.village.slice(6, 9);
     const contact = await official('CONTACT', v.village, n);
-    const { caseId, processId } = await relocatedIn(v);
+    const { caseId, processId, settlementId } = await relocatedIn(v);
     expect((await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } })).contactId).toBe(contact);
 
     const seen = new Set<string>();
     const v1 = await openProcessTask(h, processId, 'VISIT', seen);
     expect(v1).toMatchObject({ level: 'CONTACT', regionCode: v.village, assigneeId: contact, allowedIds: [contact] });
     await smtp.waitFor((m) => m.kind === 'NEW_TASK' && m.to.includes(v.email(contact)), 'the visit mailed to the contact');
+    // The settlement's page names who holds the visit.
+    const admin = await adminLogin(h, 'off-admin');
+    const page = await admin.get(`/admin/settlements/${settlementId}`);
+    expect(page.text).toContain(`data-visit-assignee="${contact}"`);
+    expect(page.text).toContain('帮扶责任人');
     await smtp.waitFor((m) => m.kind === 'REMINDER' && m.to.includes(v.email(contact)), 'the reminder to the contact', 30_000);
     // Overdue: the first escalation goes to the village (and the contact), the repeat to the township.
     await smtp.waitFor((m) => m.kind === 'ESCALATION' && m.to.includes(v.email(v.villageOfficial)), 'the escalation to the village', 30_000);
@@ -193,18 +199,24 @@ describe('易地搬迁户后续扶持 relocated household follow-up', () => {
       return t.assigneeId === colleague ? t : null;
     }, 'the open visit with the colleague');
     await eventually(async () => ((await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } })).contactId === colleague ? true : null), 'the colleague the case\'s contact');
-    await smtp.waitFor((m) => m.kind === 'NEW_TASK' && m.to.includes(v.email(colleague)), 'the moved visit mailed to the colleague');
-    await decideProcessTask(h, moved, 'DONE', { visitedOn: todayBeijing(), status: 'SEEKING_WORK', workers: 0 });
+    const mail = await smtp.waitFor((m) => m.kind === 'NEW_TASK' && m.to.includes(v.email(colleague)), 'the moved visit mailed to the colleague');
+    expect(moved.level).toBe('CONTACT');
+    // The colleague records the visit through the mail's task link.
+    const form = await getPage(`${mail.link!}?lang=zh-CN`);
+    expect(form.status).toBe(200);
+    const posted = await postForm(mail.link!, { csrf: csrfOf(form.html), action: 'DONE', f_visitedOn: todayBeijing(), f_status: 'SEEKING_WORK', f_workers: '0' });
+    expect(posted.status, textOf(posted.html).slice(0, 300)).toBe(303);
     const v2 = await openProcessTask(h, processId, 'VISIT', seen);
     expect([v2.level, v2.assigneeId]).toEqual(['CONTACT', colleague]);
   });
 
   it('a relocated household whose case has no assistance contact is visited by the village: reminded to the village official, escalated to the township', async () => {
     const v = await ownVillage();
-    const { caseId, processId } = await relocatedIn(v);
+    const { caseId, processId, settlementId } = await relocatedIn(v);
     expect((await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } })).contactId).toBeNull();
     const v1 = await openProcessTask(h, processId, 'VISIT');
     expect(v1).toMatchObject({ level: 'VILLAGE', regionCode: v.village, assigneeId: v.villageOfficial });
+    expect((await (await adminLogin(h, 'off-admin')).get(`/admin/settlements/${settlementId}`)).text).toContain(`data-visit-assignee="${v.villageOfficial}"`);
     await smtp.waitFor((m) => m.kind === 'REMINDER' && m.to.includes(v.email(v.villageOfficial)), 'the reminder to the village official', 30_000);
     await smtp.waitFor((m) => m.kind === 'ESCALATION' && m.to.includes(v.email(v.townshipOfficial)), 'the escalation to the township', 30_000);
     await decideProcessTask(h, v1, 'DONE', { visitedOn: todayBeijing(), status: 'NO_LABOUR', workers: 0 });
