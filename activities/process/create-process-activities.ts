@@ -40,5 +40,11 @@ export async function inProcessTransaction<T>(pool: Pool, fn: (tx: PoolClient) =
 export function processActivitiesOn(sql: Pool, calendar: () => WorkingCalendar): ProcessActivities {
   return {
     commitProcessTransition: (a: ProcessCommitArgs): Promise<ProcessCommitResult> => inProcessTransaction(sql, (tx) => commitProcessCore(tx, a, calendar())),
+    activeCaseContact: async (caseId: string): Promise<string | null> => {
+      const r = await sql.query<{ id: string }>(
+        `SELECT o.id FROM "Case" c JOIN "Official" o ON o.id = c."contactId" WHERE c.id = $1 AND o.active`, [caseId],
+      );
+      return r.rows[0]?.id ?? null;
+    },
   };
 }

@@ -69,4 +69,6 @@ export interface ProcessCommitResult {
 export interface ProcessActivities {
   /** Applies one transition of a process atomically (audit, process row, tasks, outbox). A retry changes nothing. */
   commitProcessTransition(args: ProcessCommitArgs): Promise<ProcessCommitResult>;
+  /** The active assistance contact (帮扶责任人) of a household case, or null (none, or deactivated). Reads only. */
+  activeCaseContact(caseId: string): Promise<string | null>;
 }

@@ -839,3 +839,30 @@ describe(`capture programmes 0.4.0 paths for release ${release}`, () => {
     await saveProcess(h, id, 'relocated-household-visits-continue-as-new', [firstRun, secondRun]);
   });
 });
+
+describe(`capture relocated-visit-to-contact paths for release ${release}`, () => {
+  it('relocated visit to contact: each visit opens for the case\'s assistance contact, one late, reminded and escalated, recorded by the contact', async () => {
+    const base = compressedPolicy({ reminder: 1, escalationRepeat: 30 });
+    const h = await harness({ policy: { ...base, processSteps: { ...base.processSteps, RELOCATED_HOUSEHOLD: { VISIT: { unit: 'SECONDS', amount: 4 } } } } });
+    const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
+    const s = await h.api('POST', '/api/settlements', { as: township, body: { name: '幸福家园安置点', townshipCode: DEMO.townshipA } });
+    const caseId = await createCase(h);
+    await driveToMonitored(h, caseId);
+    const contactId = (await h.prisma.case.findUniqueOrThrow({ where: { id: caseId } })).contactId;
+    expect(contactId).toBeTruthy();
+    const reg = await h.api('POST', `/api/settlements/${s.body.process.id}/households`, { as: township, body: { caseId } });
+    expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+    const id = reg.body.process.id as string;
+    const seen = new Set<string>();
+    const first = await openProcessTask(h, id, 'VISIT', seen);
+    expect([first.level, first.assigneeId]).toEqual(['CONTACT', contactId]);
+    await decideProcessTask(h, first, 'DONE', { visitedOn: todayBeijing(), status: 'EMPLOYED_AWAY', workers: 2 });
+    const late = await openProcessTask(h, id, 'VISIT', seen);
+    await eventually(async () => (await h.prisma.auditEvent.count({ where: { processId: id, taskId: late.id, action: 'TASK_ESCALATED' } })) > 0, 'escalation', 30_000);
+    await decideProcessTask(h, late, 'DONE', { visitedOn: todayBeijing(), status: 'EMPLOYED_LOCAL', workers: 1 });
+    const village = await h.officialOf('VILLAGE', DEMO.villageA1);
+    expect((await h.api('POST', `/api/relocated-households/${id}/employment`, { as: village, body: { status: 'PUBLIC_WELFARE_JOB', workers: 1 } })).status).toBe(200);
+    expect((await openProcessTask(h, id, 'VISIT', seen)).assigneeId).toBe(contactId);
+    await saveProcess(h, id, 'relocated-household-visit-to-contact');
+  });
+});

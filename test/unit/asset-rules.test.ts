@@ -32,7 +32,7 @@ const facts: ProcessFacts = { processId: 'ZC-U1', region: { villageCode: 'v', to
 const now = Date.parse('2026-04-01T00:00:00Z');
 const actors = { VILLAGE: { id: 'vo', role: 'VILLAGE' as const, regionCode: 'v' }, TOWNSHIP: { id: 'to', role: 'TOWNSHIP' as const, regionCode: 't' }, COUNTY: { id: 'co', role: 'COUNTY' as const, regionCode: 'c' } };
 
-function task(step: string, level: AnyTaskState['level']): AnyTaskState {
+function task(step: string, level: keyof typeof actors): AnyTaskState {
   const who = actors[level].id;
   return {
     taskId: `ZC-U1-${step}`, step, level, regionCode: level === 'VILLAGE' ? 'v' : level === 'TOWNSHIP' ? 't' : 'c', assigneeId: who, allowedIds: [who],
@@ -45,11 +45,11 @@ function stateWith(tasks: AnyTaskState[], data: Record<string, unknown>, status 
 /** Decides the open task of `step` and returns the transition (the opened tasks are in its effects). */
 function decide(st: ProcessCoreState, step: string, action: ProcessAction, data: Record<string, unknown> = {}, reason?: string): ProcessTransition {
   const t = st.openTasks.find((x) => x.step === step) as AnyTaskState;
-  return decideProcessTask(st, facts, rules, { taskId: t.taskId, action, data, reason, actor: actors[t.level] }, now);
+  return decideProcessTask(st, facts, rules, { taskId: t.taskId, action, data, reason, actor: actors[t.level as keyof typeof actors] }, now);
 }
 /** The state after a transition, with the tasks it opened as open tasks (what the commit would return). */
 function adopt(tr: ProcessTransition): ProcessCoreState {
-  return { ...tr.state, openTasks: [...tr.state.openTasks, ...tr.effects.openTasks.map((o) => task(o.step, o.level))] };
+  return { ...tr.state, openTasks: [...tr.state.openTasks, ...tr.effects.openTasks.map((o) => task(o.step, o.level as keyof typeof actors))] };
 }
 function refusal(fn: () => void): string | undefined {
   try {

@@ -33,9 +33,10 @@ export function fakeCommit(t: Transition): CaseState {
   const opened: TaskState[] = t.effects.openTasks.map((o) => {
     const limit = o.limit.unit === 'WORKING_DAYS' ? { ...o.limit, unit: 'CALENDAR_DAYS' as const } : o.limit;
     const due = addLimitWithoutCalendar(Date.parse(o.openedAt), limit)!;
-    const assignee = ASSIGNEE[o.level];
+    const level = o.level as TaskState['level'];
+    const assignee = ASSIGNEE[level];
     return {
-      taskId: o.taskId, step: o.step as TaskState['step'], level: o.level, regionCode: o.regionCode, assigneeId: assignee, allowedIds: [assignee],
+      taskId: o.taskId, step: o.step as TaskState['step'], level, regionCode: o.regionCode, assigneeId: assignee, allowedIds: [assignee],
       openedAt: o.openedAt, dueAt: new Date(due).toISOString(), remindAt: new Date(due - DAY).toISOString(), reminded: false, escalations: 0, nextEscalationAt: null,
     };
   });

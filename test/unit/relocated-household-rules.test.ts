@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { ProcessFacts } from '../../workflows/process/draft';
 import { ProcessDraft } from '../../workflows/process/draft';
 import { initialProcessState } from '../../workflows/process/state';
-import { EMPLOYMENT_KEPT, applyEmploymentUpdate, employmentRefusal, recordVisit, relocatedHouseholdRules, visitRefusal } from '../../workflows/relocated-household/rules';
+import { EMPLOYMENT_KEPT, applyEmploymentUpdate, employmentRefusal, recordVisit, relocatedHouseholdRules, visitRefusal, visitTaskSpec } from '../../workflows/relocated-household/rules';
+import type { AnyTaskState } from '../../workflows/blocks/task';
+import { evaluateTaskDeadline } from '../../workflows/blocks/task';
+import { assertActsOnTask, assertTransferable } from '../../workflows/blocks/task-rules';
 
 const facts: ProcessFacts = { processId: 'YD1', region: { villageCode: 'v', townshipCode: 't', countyCode: 'c' }, limits: { reminderLead: { unit: 'SECONDS', amount: 60 }, escalationRepeat: { unit: 'SECONDS', amount: 60 } } };
 const NOW = Date.parse('2026-03-10T02:00:00Z');
@@ -44,5 +47,39 @@ describe('relocated household rules', () => {
       s = d.done().state;
     }
     expect((s.data.employmentHistory as unknown[]).length).toBe(EMPLOYMENT_KEPT);
+  });
+
+  it('the visit is the case\'s assistance contact\'s, reminded to them and escalated to the village first; the village\'s when the case has none', () => {
+    const month = { unit: 'SECONDS' as const, amount: 6 };
+    expect(visitTaskSpec(month, null)).toEqual({ step: 'VISIT', level: 'VILLAGE', limit: month });
+    expect(visitTaskSpec(month, 'ctc1')).toEqual({ step: 'VISIT', level: 'CONTACT', assigneeId: 'ctc1', limit: month });
+
+    const d = new ProcessDraft(fresh(), facts, NOW);
+    d.openTask(visitTaskSpec(month, 'ctc1'));
+    d.openTask(visitTaskSpec(month, null));
+    const [byContact, byVillage] = d.fx.openTasks;
+    expect(byContact).toMatchObject({ level: 'CONTACT', regionCode: 'v', assigneeId: 'ctc1' });
+    expect(byContact.escalationChain).toEqual([{ role: 'VILLAGE', regionCode: 'v' }, { role: 'TOWNSHIP', regionCode: 't' }, { role: 'COUNTY', regionCode: 'c' }, { role: 'ADMIN', regionCode: 'c' }]);
+    expect(byVillage).toMatchObject({ level: 'VILLAGE', regionCode: 'v' });
+    expect(byVillage.assigneeId).toBeUndefined();
+    expect(byVillage.escalationChain[0]).toEqual({ role: 'TOWNSHIP', regionCode: 't' });
+
+    const task: AnyTaskState = {
+      taskId: 'YD1-t1', step: 'VISIT', level: 'CONTACT', regionCode: 'v', assigneeId: 'ctc1', allowedIds: ['ctc1'],
+      openedAt: new Date(NOW).toISOString(), dueAt: new Date(NOW + 6000).toISOString(), remindAt: new Date(NOW + 5000).toISOString(), reminded: false, escalations: 0, nextEscalationAt: null,
+    };
+    const times = { dueAt: NOW + 6000, remindAt: NOW + 5000 };
+    const reminder = evaluateTaskDeadline(task, NOW + 5500, times, (f) => f + 30_000, byContact.escalationChain);
+    expect([reminder.action, reminder.to]).toEqual(['REMINDER_SENT', [{ officialId: 'ctc1' }]]);
+    const first = evaluateTaskDeadline(reminder.task, NOW + 6500, times, (f) => f + 30_000, byContact.escalationChain);
+    expect([first.action, first.to]).toEqual(['TASK_ESCALATED', [{ role: 'VILLAGE', regionCode: 'v' }, { officialId: 'ctc1' }]]);
+    const second = evaluateTaskDeadline(first.task, NOW + 40_000, times, (f) => f + 30_000, byContact.escalationChain);
+    expect(second.to[0]).toEqual({ role: 'TOWNSHIP', regionCode: 't' });
+
+    // The contact acts on it; the village official does not; it moves to a contact colleague of the village only.
+    expect(() => assertActsOnTask(task, { id: 'ctc1', role: 'CONTACT', regionCode: 'v' })).not.toThrow();
+    expect(() => assertActsOnTask(task, { id: 'v1', role: 'VILLAGE', regionCode: 'v' })).toThrow(/CONTACT level/);
+    expect(() => assertTransferable(task, { toOfficialId: 'ctc2', toRole: 'CONTACT', toRegionCode: 'v', actor: { id: 'adm', role: 'ADMIN', regionCode: 'c' } })).not.toThrow();
+    expect(() => assertTransferable(task, { toOfficialId: 'v1', toRole: 'VILLAGE', toRegionCode: 'v', actor: { id: 'adm', role: 'ADMIN', regionCode: 'c' } })).toThrow(/CONTACT colleague/);
   });
 });

@@ -6,6 +6,13 @@
  * applies {@link evaluateTaskDeadline} to decide a reminder or an escalation once.
  */
 import type { Level, Role, TaskState } from '../contracts';
+
+/**
+ * The level a task is decided at: an official level, or `CONTACT` — a household's assistance
+ * contact (帮扶责任人), placed on its village, who holds a task by name (e.g. a relocated
+ * household's monthly visit) and escalates to the village first.
+ */
+export type TaskLevel = Level | 'CONTACT';
 import type { TLimit } from '../policy';
 
 /** Who gets a notification: one official, the case's assistance contact, or every active official of a role in a region. */
@@ -22,14 +29,14 @@ export interface TaskRegion {
  * A task as a workflow tracks it, whatever its process: the household case narrows `step` to its
  * steps ({@link TaskState}); other processes use their own step names.
  */
-export type AnyTaskState = Omit<TaskState, 'step'> & { step: string };
+export type AnyTaskState = Omit<TaskState, 'step' | 'level'> & { step: string; level: TaskLevel };
 
 /** What the transition activity needs to open a task. */
 export interface OpenTaskSpec {
   taskId: string;
   /** The process step the task decides (e.g. `VERIFICATION`). */
   step: string;
-  level: Level;
+  level: TaskLevel;
   regionCode: string;
   openedAt: string;
   limit: TLimit;
@@ -43,23 +50,27 @@ export interface OpenTaskSpec {
   assigneeId?: string;
 }
 
-/** Escalation goes up the hierarchy: village → township → county → the county's and city's administrators. */
-export function escalationChain(level: Level, region: TaskRegion): Recipient[] {
+/**
+ * Escalation goes up the hierarchy: village → township → county → the county's and city's
+ * administrators; a contact's task goes to the village first.
+ */
+export function escalationChain(level: TaskLevel, region: TaskRegion): Recipient[] {
   const township: Recipient = { role: 'TOWNSHIP', regionCode: region.townshipCode };
   const county: Recipient = { role: 'COUNTY', regionCode: region.countyCode };
   const admins: Recipient = { role: 'ADMIN', regionCode: region.countyCode };
+  if (level === 'CONTACT') return [{ role: 'VILLAGE', regionCode: region.villageCode }, township, county, admins];
   if (level === 'VILLAGE') return [township, county, admins];
   if (level === 'TOWNSHIP') return [county, admins];
   return [admins];
 }
 
-/** The region code of the officials who act at a level. */
-export function regionOfLevel(level: Level, region: TaskRegion): string {
-  return level === 'VILLAGE' ? region.villageCode : level === 'TOWNSHIP' ? region.townshipCode : region.countyCode;
+/** The region code of the officials who act at a level (a contact is placed on a village). */
+export function regionOfLevel(level: TaskLevel, region: TaskRegion): string {
+  return level === 'VILLAGE' || level === 'CONTACT' ? region.villageCode : level === 'TOWNSHIP' ? region.townshipCode : region.countyCode;
 }
 
 /** A task spec for a step, with the policy's limit and reminder lead. */
-export function taskSpec(a: { taskId: string; step: string; level: Level; region: TaskRegion; openedAt: string; limit: TLimit; reminderLead: TLimit }): OpenTaskSpec {
+export function taskSpec(a: { taskId: string; step: string; level: TaskLevel; region: TaskRegion; openedAt: string; limit: TLimit; reminderLead: TLimit }): OpenTaskSpec {
   return {
     taskId: a.taskId, step: a.step, level: a.level, regionCode: regionOfLevel(a.level, a.region), openedAt: a.openedAt,
     limit: a.limit, reminderLead: a.reminderLead, escalationChain: escalationChain(a.level, a.region),

@@ -5,9 +5,8 @@
  */
 import type { ProcessCommitArgs, ProcessEventSpec, ProcessPatch } from '../../activities/process/types';
 import type { TaskCheckSpec } from '../../activities/types';
-import type { Level } from '../contracts';
 import type { TLimit } from '../policy';
-import type { AnyTaskState, OpenTaskSpec, Recipient, TaskRegion } from '../blocks/task';
+import type { AnyTaskState, OpenTaskSpec, Recipient, TaskLevel, TaskRegion } from '../blocks/task';
 import { escalationChain, regionOfLevel, taskIdOf } from '../blocks/task';
 import type { ProcessTaskLimits } from '../process-contracts';
 import type { ProcessCoreState } from './state';
@@ -38,7 +37,8 @@ export interface ProcessFacts {
 /** A person's step as a task: who, where, how long. */
 export interface ProcessTaskSpec {
   step: string;
-  level: Level;
+  /** `CONTACT`: a household's assistance contact holds it by name ({@link assigneeId}), escalated to the village first. */
+  level: TaskLevel;
   /** Region of the officials who act; @default the process region's code of `level` */
   regionCode?: string;
   /** A named official (with their stand-ins) instead of the level's first in the region. */

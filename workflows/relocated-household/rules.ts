@@ -3,7 +3,8 @@
  * record (the latest employment, a bounded history, visits counted, late visits). Unit-tested.
  */
 import type { Refusal } from '../refusals';
-import type { ProcessDraft } from '../process/draft';
+import type { TLimit } from '../policy';
+import type { ProcessDraft, ProcessTaskSpec } from '../process/draft';
 import type { ProcessStepRules } from '../process/transitions';
 import type { EmploymentArgs, EmploymentRecord, EmploymentStatus } from './contracts';
 import { EMPLOYMENT_STATUSES, RELOCATED_VISIT_STEP } from './contracts';
@@ -63,6 +64,18 @@ export function relocatedHouseholdRules(): ProcessStepRules {
       onDecision: (dec, d) => recordEmployment(d, dec.data.status as EmploymentStatus, dec.data.workers as number, dec.actorId, 'VISIT'),
     },
   };
+}
+
+/**
+ * Who holds a visit (入户走访): the household's assistance contact (帮扶责任人) by name when its case
+ * has an active one — reminded before the due time, escalated to the village, then the township,
+ * the county and the administrators when overdue — else the village, as before `contactId` was
+ * looked up (village → township → …).
+ */
+export function visitTaskSpec(limit: TLimit, contactId: string | null): ProcessTaskSpec {
+  return contactId
+    ? { step: RELOCATED_VISIT_STEP, level: 'CONTACT', assigneeId: contactId, limit }
+    : { step: RELOCATED_VISIT_STEP, level: 'VILLAGE', limit };
 }
 
 /** Title (no personal data): `易地搬迁户后续扶持：幸福家园安置点 YD-…`. */

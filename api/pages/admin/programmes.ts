@@ -27,7 +27,7 @@ import { SETTLEMENT_ITEMS } from '../../../workflows/relocation/contracts';
 import type { SafeHtml } from '../html';
 import { html } from '../html';
 import type { Lang } from '../i18n';
-import { AUDIT_LABELS, label } from '../i18n';
+import { AUDIT_LABELS, LEVEL_LABELS, label } from '../i18n';
 import { dropEmpty } from './case-list';
 import { TEMPORAL_LABELS, w } from './labels';
 import { describeEntry } from './timeline';
@@ -212,11 +212,15 @@ export function programmeDetailPage(ctx: ServiceContext, list: ProgrammeList): R
         ? ctx.prisma.process.findMany({
           where: { AND: [{ kind: RELOCATED_HOUSEHOLD_KIND, data: { path: ['settlementId'], equals: p.id } }, processScopeWhere(official)] },
           orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: 500,
-          select: { id: true, caseId: true, status: true, data: true, _count: { select: { tasks: { where: { status: 'OPEN', dueAt: { lt: new Date() } } } } } },
+          select: {
+            id: true, caseId: true, status: true, data: true, _count: { select: { tasks: { where: { status: 'OPEN', dueAt: { lt: new Date() } } } } },
+            // Who holds the open visit: the case's assistance contact (帮扶责任人), else the village.
+            tasks: { where: { status: 'OPEN' }, select: { assigneeId: true, level: true }, orderBy: { openedAt: 'asc' }, take: 1 },
+          },
         })
         : Promise.resolve([]),
     ]);
-    const ids = new Set([...tasks.map((k) => k.assigneeId), ...timeline.entries.flatMap((e) => [e.actorId, e.onBehalfOfId])].filter((x): x is string => typeof x === 'string'));
+    const ids = new Set([...tasks.map((k) => k.assigneeId), ...relocated.flatMap((r) => r.tasks.map((k) => k.assigneeId)), ...timeline.entries.flatMap((e) => [e.actorId, e.onBehalfOfId])].filter((x): x is string => typeof x === 'string'));
     const names = new Map((await ctx.prisma.official.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } })).map((o) => [o.id, o.name]));
     const region = await regionNames(ctx.prisma, [p.villageCode, p.townshipCode, p.countyCode].filter((c): c is string => !!c));
     const now = Date.now();
@@ -230,11 +234,12 @@ ${detailFacts(list, dataOf(p), lang)}
 </section>
 ${list === 'posts' ? welfareJobExitForm(official, p.id, p.status, res.locals.csrf, lang) : ''}
 ${list === 'settlements' ? html`<section class="card" id="relocated"><h2>${t(lang, '搬迁户后续扶持', 'Relocated households')} (${relocated.length})</h2>
-${relocated.length === 0 ? html`<p class="muted">${t(lang, '尚未登记搬迁户。', 'No relocated household registered yet.')}</p>` : html`<div class="table-wrap"><table class="data"><thead><tr><th>${t(lang, '帮扶案件', 'Case')}</th><th>${t(lang, '就业状况', 'Employment')}</th><th class="num">${t(lang, '走访次数', 'Visits')}</th><th class="num">${t(lang, '逾期走访', 'Late visits')}</th><th></th></tr></thead>
+${relocated.length === 0 ? html`<p class="muted">${t(lang, '尚未登记搬迁户。', 'No relocated household registered yet.')}</p>` : html`<div class="table-wrap"><table class="data"><thead><tr><th>${t(lang, '帮扶案件', 'Case')}</th><th>${t(lang, '就业状况', 'Employment')}</th><th class="num">${t(lang, '走访次数', 'Visits')}</th><th class="num">${t(lang, '逾期走访', 'Late visits')}</th><th>${t(lang, '走访责任人', 'Visit held by')}</th><th></th></tr></thead>
 <tbody>${relocated.map((r) => {
     const d = dataOf(r);
     const status = d.employment?.status as keyof typeof EMPLOYMENT_LABELS | undefined;
-    return html`<tr data-relocated="${r.id}"><td>${r.caseId ? html`<a href="/admin/cases/${encodeURIComponent(r.caseId)}">${r.caseId}</a>` : '—'}</td><td>${status ? `${EMPLOYMENT_LABELS[status]?.[lang] ?? status}${lang === 'en' ? ` (${d.employment.workers})` : `（${d.employment.workers}）`}` : '—'}</td><td class="num">${Number(d.visits ?? 0)}</td><td class="num">${Number(d.lateVisits ?? 0)}</td><td>${r._count.tasks > 0 ? html`<span class="badge overdue">${t(lang, '走访超期', 'visit overdue')}</span>` : ''}</td></tr>`;
+    const visit = r.tasks[0];
+    return html`<tr data-relocated="${r.id}"><td>${r.caseId ? html`<a href="/admin/cases/${encodeURIComponent(r.caseId)}">${r.caseId}</a>` : '—'}</td><td>${status ? `${EMPLOYMENT_LABELS[status]?.[lang] ?? status}${lang === 'en' ? ` (${d.employment.workers})` : `（${d.employment.workers}）`}` : '—'}</td><td class="num">${Number(d.visits ?? 0)}</td><td class="num">${Number(d.lateVisits ?? 0)}</td><td data-visit-assignee="${visit?.assigneeId ?? ''}">${visit ? `${visit.assigneeId ? names.get(visit.assigneeId) ?? visit.assigneeId : '—'}${lang === 'en' ? ` (${label(LEVEL_LABELS, visit.level, lang)})` : `（${label(LEVEL_LABELS, visit.level, lang)}）`}` : '—'}</td><td>${r._count.tasks > 0 ? html`<span class="badge overdue">${t(lang, '走访超期', 'visit overdue')}</span>` : ''}</td></tr>`;
   })}</tbody></table></div>`}
 </section>` : ''}
 <section class="card" aria-labelledby="tasks"><h2 id="tasks">${w(lang, 'openTasks')}</h2>

@@ -44,8 +44,9 @@ export const taskRoutes = (ctx: ServiceContext) => [
     method: 'post', path: '/api/tasks/:id/decision', summary: 'Decide a task (approve, reject, return, dismiss, done)', tags: ['tasks'],
     description: 'A case task takes APPROVE, REJECT, RETURN or DISMISS with the case fields; a task of another process takes the actions of its step '
       + '(e.g. DONE for 约谈) with `data` as its kind declares it (GET /api/processes/{id} lists the open tasks).',
-    // GRID: a grid worker submits their grid's screening (the workflow refuses them every other step).
-    roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'GRID'],
+    // GRID: a grid worker submits their grid's screening; CONTACT: an assistance contact records the
+    // visit of a relocated household they hold (the workflows refuse them every other step).
+    roles: ['VILLAGE', 'TOWNSHIP', 'COUNTY', 'GRID', 'CONTACT'],
     params: ZIdParam, body: ZDecisionRequestSchema, response: ZTaskActionResponseSchema,
     handler: async ({ params, body, req }) => {
       // A case's task in one prepared statement (the hot path); anything else is a process's task or unknown.
