@@ -130,6 +130,47 @@ describe('易地搬迁户后续扶持 relocated household follow-up', () => {
     await openProcessTask(h, processId, 'VISIT', seen);
   });
 
+  it('the settlement\'s employment figures (安置点就业统计) count its households in work, their workers, those seeking work and those not yet recorded, in the API and on its page', async () => {
+    const v = await ownVillage();
+    const s = await h.api('POST', '/api/settlements', { as: v.townshipOfficial, body: { name: '就业安置点', townshipCode: v.township } });
+    expect(s.status, JSON.stringify(s.body)).toBe(201);
+    const settlementId = s.body.process.id as string;
+    const followUps: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const caseId = await createCase(h, { household: { villageCode: v.village } });
+      await driveToMonitored(h, caseId);
+      const reg = await h.api('POST', `/api/settlements/${settlementId}/households`, { as: v.townshipOfficial, body: { caseId } });
+      expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+      followUps.push(reg.body.process.id as string);
+    }
+    const figuresOf = async (as: string): Promise<any> => {
+      const r = await h.api('GET', '/api/settlements/figures', { as });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body.settlements.find((x: any) => x.settlementId === settlementId);
+    };
+    expect(await figuresOf(v.townshipOfficial)).toMatchObject({ name: '就业安置点', townshipCode: v.township, households: 3, employedHouseholds: 0, notRecorded: 3, employmentRate: 1, checklist: { done: 0, total: 6 } });
+
+    // Two households in work (3 and 1 members), one seeking work.
+    for (const [id, status, workers] of [[followUps[0], 'EMPLOYED_LOCAL', 3], [followUps[1], 'PUBLIC_WELFARE_JOB', 1], [followUps[2], 'SEEKING_WORK', 0]] as const) {
+      const r = await h.api('POST', `/api/relocated-households/${id}/employment`, { as: v.villageOfficial, body: { status, workers } });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+    }
+    const f = await eventually(async () => {
+      const x = await figuresOf(v.townshipOfficial);
+      return x?.notRecorded === 0 ? x : undefined;
+    }, 'the three employment records in the figures');
+    expect(f).toMatchObject({ households: 3, employedHouseholds: 2, workers: 4, seekingWork: 1, noLabour: 0, notRecorded: 0 });
+    expect(f.employmentRate).toBeCloseTo(2 / 3);
+    // Another township's official sees no figures of this settlement.
+    expect(await figuresOf(await h.officialOf('TOWNSHIP', DEMO.townshipA))).toBeUndefined();
+
+    const admin = await adminLogin(h, v.townshipOfficial);
+    const page = await admin.get(`/admin/settlements/${encodeURIComponent(settlementId)}`);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('data-employed="2" data-workers="4" data-seeking="1" data-not-recorded="0"');
+    expect(textOf(page.text)).toContain('有劳动力就业 2 户（就业 4 人），待业 1 户');
+  });
+
   it('only a township or the county registers, only households of the settlement\'s county, and a village of another township may not update', async () => {
     const township = await h.officialOf('TOWNSHIP', DEMO.townshipA);
     const s = await h.api('POST', '/api/settlements', { as: township, body: { name: '第二安置点', townshipCode: DEMO.townshipA } });

@@ -25,6 +25,8 @@ import { MICROCREDIT_STATUSES } from '../../../workflows/microcredit/contracts';
 import { WELFARE_JOB_STATUSES } from '../../../workflows/welfare-job/contracts';
 import { SETTLEMENT_ITEMS } from '../../../workflows/relocation/contracts';
 import type { SafeHtml } from '../html';
+import type { SettlementEmployment } from '../../services/settlement-figures';
+import { employmentOf, relocatedRows } from '../../services/settlement-figures';
 import { html } from '../html';
 import type { Lang } from '../i18n';
 import { AUDIT_LABELS, LEVEL_LABELS, label } from '../i18n';
@@ -205,7 +207,7 @@ export function programmeDetailPage(ctx: ServiceContext, list: ProgrammeList): R
     const p = await loadProcessRow(ctx, official, String(req.params.id));
     if (p.kind !== kind) throw new AppError('NOT_FOUND', `${list} ${p.id} not found`, { field: 'id' });
     const view: TimelineView = req.query.view === 'audit' || req.query.view === 'full' ? req.query.view : 'readable';
-    const [timeline, tasks, relocated] = await Promise.all([
+    const [timeline, tasks, relocated, employment] = await Promise.all([
       buildProcessTimeline(ctx, p.id, { view }),
       ctx.prisma.task.findMany({ where: { processId: p.id, status: 'OPEN' }, orderBy: { openedAt: 'asc' } }),
       list === 'settlements'
@@ -219,6 +221,7 @@ export function programmeDetailPage(ctx: ServiceContext, list: ProgrammeList): R
           },
         })
         : Promise.resolve([]),
+      list === 'settlements' ? relocatedRows(ctx, official, [p.id]).then(employmentOf) : Promise.resolve(null),
     ]);
     const ids = new Set([...tasks.map((k) => k.assigneeId), ...relocated.flatMap((r) => r.tasks.map((k) => k.assigneeId)), ...timeline.entries.flatMap((e) => [e.actorId, e.onBehalfOfId])].filter((x): x is string => typeof x === 'string'));
     const names = new Map((await ctx.prisma.official.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } })).map((o) => [o.id, o.name]));
@@ -234,6 +237,7 @@ ${detailFacts(list, dataOf(p), lang)}
 </section>
 ${list === 'posts' ? welfareJobExitForm(official, p.id, p.status, res.locals.csrf, lang) : ''}
 ${list === 'settlements' ? html`<section class="card" id="relocated"><h2>${t(lang, '搬迁户后续扶持', 'Relocated households')} (${relocated.length})</h2>
+${employment && employment.households > 0 ? employmentFacts(employment, lang) : ''}
 ${relocated.length === 0 ? html`<p class="muted">${t(lang, '尚未登记搬迁户。', 'No relocated household registered yet.')}</p>` : html`<div class="table-wrap"><table class="data"><thead><tr><th>${t(lang, '帮扶案件', 'Case')}</th><th>${t(lang, '就业状况', 'Employment')}</th><th class="num">${t(lang, '走访次数', 'Visits')}</th><th class="num">${t(lang, '逾期走访', 'Late visits')}</th><th>${t(lang, '走访责任人', 'Visit held by')}</th><th></th></tr></thead>
 <tbody>${relocated.map((r) => {
     const d = dataOf(r);
@@ -255,4 +259,12 @@ ${timeline.temporalError ? html`<p class="notice warn">${w(lang, 'temporalUnavai
 </section>`;
     res.type('html').send(adminPage({ lang, req, official, csrf: res.locals.csrf, title: p.title, body }));
   };
+}
+
+/** 安置点就业统计 — the settlement's households' employment in one line of figures. */
+function employmentFacts(e: SettlementEmployment, lang: Lang): SafeHtml {
+  const pct = `${Math.round(e.employmentRate * 1000) / 10}%`;
+  return html`<p class="figures" data-employment data-households="${e.households}" data-employed="${e.employedHouseholds}" data-workers="${e.workers}" data-seeking="${e.seekingWork}" data-not-recorded="${e.notRecorded}">${lang === 'en'
+    ? `${e.households} households followed up: ${e.employedHouseholds} with labour in work (${e.workers} members working), ${e.seekingWork} seeking work, ${e.noLabour} without labour, ${e.notRecorded} not yet recorded; employment rate ${pct}; ${e.overdueVisits} visits overdue, ${e.lateVisits} late so far.`
+    : `后续扶持 ${e.households} 户：有劳动力就业 ${e.employedHouseholds} 户（就业 ${e.workers} 人），待业 ${e.seekingWork} 户，无劳动力 ${e.noLabour} 户，未录入 ${e.notRecorded} 户；就业率 ${pct}；走访超期 ${e.overdueVisits} 户，累计逾期走访 ${e.lateVisits} 次。`}</p>`;
 }

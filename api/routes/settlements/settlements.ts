@@ -1,13 +1,15 @@
 /**
  * 易地搬迁后扶 route: POST /api/settlements starts a settlement's information checklist. Its items
  * are completed through POST /api/tasks/:id/decision (DONE with `details`); GET /api/processes/:id
- * shows the settlement's completeness (`data.completeness`, `data.items`).
+ * shows the settlement's completeness (`data.completeness`, `data.items`); GET /api/settlements/figures
+ * each settlement's households' employment.
  */
 import { defineRoute } from '../../http/define-route';
 import type { ServiceContext } from '../../services/context';
 import { getProcess } from '../../services/get-process';
+import { settlementFigures } from '../../services/settlement-figures';
 import { startSettlement } from '../../services/start-settlement';
-import { ZStartSettlementRequestSchema, ZStartSettlementResponseSchema } from './settlements.types';
+import { ZSettlementFiguresResponseSchema, ZStartSettlementRequestSchema, ZStartSettlementResponseSchema } from './settlements.types';
 
 export const settlementRoutes = (ctx: ServiceContext) => [
   defineRoute({
@@ -22,5 +24,12 @@ export const settlementRoutes = (ctx: ServiceContext) => [
       if (!r.started) res.locals.status = 200;
       return { started: r.started, process: await getProcess(ctx, req.official!, r.processId) };
     },
+  }),
+  defineRoute({
+    method: 'get', path: '/api/settlements/figures', summary: 'Employment figures per relocation settlement (安置点就业统计) and each checklist\'s completeness', tags: ['settlements'],
+    description: 'Per settlement in the official\'s region: relocated households followed up, households with labour in work and members in work, '
+      + 'seeking work, without labour, not yet recorded, the employment rate, visits, late visits and visits overdue now.',
+    response: ZSettlementFiguresResponseSchema,
+    handler: ({ req }) => settlementFigures(ctx, req.official!),
   }),
 ];
