@@ -6,6 +6,7 @@
  * applies {@link evaluateTaskDeadline} to decide a reminder or an escalation once.
  */
 import type { Level, Role, TaskState } from '../contracts';
+import type { TLimit } from '../policy';
 
 /**
  * The level a task is decided at: an official level, or `CONTACT` — a household's assistance
@@ -13,7 +14,6 @@ import type { Level, Role, TaskState } from '../contracts';
  * household's monthly visit) and escalates to the village first.
  */
 export type TaskLevel = Level | 'CONTACT';
-import type { TLimit } from '../policy';
 
 /** Who gets a notification: one official, the case's assistance contact, or every active official of a role in a region. */
 export type Recipient = { officialId: string } | { caseContact: true } | { role: Role; regionCode?: string };
