@@ -111,7 +111,7 @@ export async function writeEventRecord(db: SqlTx, key: string, owner: Owner, at:
   });
 }
 
-/** The official a task goes to (with stand-ins): the named one when active, else the level's first in the region. */
+/** The official a task goes to (with stand-ins): the named one when active, else the level's first in the region (a contact's task: the village's). */
 async function assigneesOf(db: SqlTx, t: OpenTaskSpec): Promise<{ primary: string | null; allowedIds: string[] }> {
   if (t.assigneeId) {
     const named = (await db.query<{ id: string; standsInForId: string | null }>(
@@ -119,8 +119,10 @@ async function assigneesOf(db: SqlTx, t: OpenTaskSpec): Promise<{ primary: strin
     )).rows;
     if (named.some((o) => o.id === t.assigneeId)) return { primary: t.assigneeId, allowedIds: [t.assigneeId, ...named.filter((o) => o.id !== t.assigneeId).map((o) => o.id)] };
   }
+  // A contact's task whose contact is gone goes to the village's official, not to any contact of the village.
+  const role = t.level === 'CONTACT' ? 'VILLAGE' : t.level;
   const officials = (await db.query<{ id: string; standsInForId: string | null }>(
-    `SELECT id, "standsInForId" FROM "Official" WHERE role = $1 AND "regionCode" = $2 AND active ORDER BY "createdAt", id`, [t.level, t.regionCode],
+    `SELECT id, "standsInForId" FROM "Official" WHERE role = $1 AND "regionCode" = $2 AND active ORDER BY "createdAt", id`, [role, t.regionCode],
   )).rows;
   const primary = officials.find((o) => !o.standsInForId) ?? officials[0];
   return { primary: primary?.id ?? null, allowedIds: primary ? [primary.id, ...officials.filter((o) => o.standsInForId === primary.id).map((s) => s.id)] : [] };

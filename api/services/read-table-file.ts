@@ -58,7 +58,9 @@ export async function readTableFile<C extends string>(
   let records: { record: string[]; info: { lines: number } }[] = [];
   try {
     // Bounded rows: one 32 MB line would still be one record held in memory.
-    const parser = Readable.from(pieces(decoded.text, PIECE_CHARS)).pipe(
+    // One line break, \n: the parser counts a quoted CRLF as two lines, an unquoted one as one.
+    const text = decoded.text.replace(/\r\n?/g, '\n');
+    const parser = Readable.from(pieces(text, PIECE_CHARS)).pipe(
       parse({ delimiter, bom: true, relax_column_count: true, skip_empty_lines: true, trim: true, info: true, max_record_size: MAX_ROW_CHARS }),
     );
     for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -69,7 +71,9 @@ export async function readTableFile<C extends string>(
     }
   } catch (err) {
     if ((err as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') throw new TableFileError(`a row longer than ${MAX_ROW_CHARS / 1024} KiB (a line without its line break?)`);
-    throw new TableFileError(`not a readable CSV file: ${(err as Error).message.split('\n')[0]}`);
+    // The parser's message quotes the cell (a roster's ID number): only its code and line go out.
+    const e = err as { code?: string; lines?: number };
+    throw new TableFileError(`not a readable CSV file (${e.code ?? 'CSV_ERROR'}${typeof e.lines === 'number' ? ` at line ${e.lines}` : ''})`);
   }
   records = records.filter((r) => r.record.some((c) => c !== ''));
   if (records.length === 0) throw new TableFileError('the file is empty');

@@ -37,8 +37,8 @@ export interface SettlementEmployment {
   noLabour: number;
   /** Households whose employment was never recorded. */
   notRecorded: number;
-  /** Employed households as a share of those with labour and a record (1 when none). */
-  employmentRate: number;
+  /** Employed households as a share of those with labour and a record (null when none has). */
+  employmentRate: number | null;
   visits: number;
   lateVisits: number;
   overdueVisits: number;
@@ -58,7 +58,7 @@ export function employmentOf(rows: readonly RelocatedRow[]): SettlementEmploymen
     seekingWork,
     noLabour: open.filter((r) => statusIs(r, ['NO_LABOUR'])).length,
     notRecorded: open.filter((r) => !r.employment).length,
-    employmentRate: withLabour === 0 ? 1 : employed.length / withLabour,
+    employmentRate: withLabour === 0 ? null : employed.length / withLabour,
     visits: open.reduce((n, r) => n + r.visits, 0),
     lateVisits: open.reduce((n, r) => n + r.lateVisits, 0),
     overdueVisits: open.filter((r) => r.visitOverdue).length,
@@ -77,23 +77,24 @@ export interface SettlementFigures extends SettlementEmployment {
 type Json = Record<string, any>;
 const dataOf = (d: unknown): Json => (d && typeof d === 'object' ? (d as Json) : {});
 
-/** The relocated households of `settlementIds` the official may see, as rows of {@link employmentOf}. */
-export async function relocatedRows(ctx: ServiceContext, official: AuthOfficial, settlementIds: readonly string[]): Promise<RelocatedRow[]> {
+/**
+ * Every relocated household of `settlementIds`, as rows of {@link employmentOf}. The caller has
+ * checked that the official may see the settlements: a settlement's households come from villages
+ * all over the county, and its figures count them all.
+ */
+export async function relocatedRows(ctx: ServiceContext, settlementIds: readonly string[]): Promise<RelocatedRow[]> {
   if (settlementIds.length === 0) return [];
-  const now = new Date();
-  const rows = await ctx.prisma.process.findMany({
-    where: { AND: [{ kind: RELOCATED_HOUSEHOLD_KIND, OR: settlementIds.map((id) => ({ data: { path: ['settlementId'], equals: id } })) }, processScopeWhere(official)] },
-    select: { status: true, closedAt: true, data: true, _count: { select: { tasks: { where: { step: RELOCATED_VISIT_STEP, status: 'OPEN', dueAt: { lt: now } } } } } },
-  });
-  return rows.map((r) => {
-    const d = dataOf(r.data);
-    const e = dataOf(d.employment);
-    return {
-      settlementId: String(d.settlementId),
-      employment: typeof e.status === 'string' ? { status: e.status, workers: Number(e.workers ?? 0) } : null,
-      visits: Number(d.visits ?? 0), lateVisits: Number(d.lateVisits ?? 0), visitOverdue: r._count.tasks > 0, ended: r.closedAt !== null,
-    };
-  });
+  const rows = await ctx.prisma.$queryRaw<{ settlementId: string; closed: boolean; employment: Json | null; visits: number; lateVisits: number; overdue: boolean }[]>`
+    SELECT p.data->>'settlementId' AS "settlementId", p."closedAt" IS NOT NULL AS closed, p.data->'employment' AS employment,
+      COALESCE((p.data->>'visits')::int, 0) AS visits, COALESCE((p.data->>'lateVisits')::int, 0) AS "lateVisits",
+      EXISTS (SELECT 1 FROM "Task" t WHERE t."processId" = p.id AND t.step = ${RELOCATED_VISIT_STEP} AND t.status = 'OPEN' AND t."dueAt" < now()) AS overdue
+    FROM "Process" p
+    WHERE p.kind = ${RELOCATED_HOUSEHOLD_KIND} AND p.data->>'settlementId' = ANY(${[...settlementIds]}::text[])`;
+  return rows.map((r) => ({
+    settlementId: r.settlementId,
+    employment: r.employment && typeof r.employment.status === 'string' ? { status: r.employment.status, workers: Number(r.employment.workers ?? 0) } : null,
+    visits: r.visits, lateVisits: r.lateVisits, visitOverdue: r.overdue, ended: r.closed,
+  }));
 }
 
 /** The figures of every settlement in the official's region, oldest first. */
@@ -102,7 +103,7 @@ export async function settlementFigures(ctx: ServiceContext, official: AuthOffic
     where: { AND: [{ kind: SETTLEMENT_KIND }, processScopeWhere(official)] }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], take: 1000,
     select: { id: true, title: true, townshipCode: true, status: true, data: true },
   });
-  const rows = await relocatedRows(ctx, official, settlements.map((s) => s.id));
+  const rows = await relocatedRows(ctx, settlements.map((s) => s.id));
   return {
     settlements: settlements.map((s) => {
       const d = dataOf(s.data);

@@ -22,6 +22,22 @@ describe('reading a table file', () => {
     ]);
   });
 
+  it('a file saved with CRLF line breaks names the same lines, also after a quoted cell spanning lines', async () => {
+    const file = await readTableFile<Col>(utf8('代码,名称,备注\r\n1,甲村,"第一行\r\n第二行"\r\n2,乙村,\r\n'), ALIASES);
+    expect(file.rows).toEqual([
+      { line: 2, cells: { code: '1', name: '甲村', note: '第一行\n第二行' } },
+      { line: 4, cells: { code: '2', name: '乙村' } },
+    ]);
+  });
+
+  it('a file the parser cannot read is refused by its error code and line, never quoting a cell (an ID number)', async () => {
+    const id = '11010519491231002X';
+    const err = await readTableFile<Col>(utf8(`代码,名称\n1,甲村\n2,x${id}"z"\n`), ALIASES).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TableFileError);
+    expect((err as Error).message).toMatch(/^not a readable CSV file \([A-Z_]+ at line 3\)$/);
+    expect((err as Error).message).not.toContain(id);
+  });
+
   it('reads GBK and semicolon- or tab-separated files', async () => {
     const gbk = await readTableFile<Col>(new Uint8Array(iconv.encode('代码;名称\n7;丙村\n', 'gbk')), ALIASES);
     expect(gbk.rows[0].cells).toEqual({ code: '7', name: '丙村' });

@@ -76,9 +76,12 @@ describe('relocated household rules', () => {
     const second = evaluateTaskDeadline(first.task, NOW + 40_000, times, (f) => f + 30_000, byContact.escalationChain);
     expect(second.to[0]).toEqual({ role: 'TOWNSHIP', regionCode: 't' });
 
-    // The contact acts on it; the village official does not; it moves to a contact colleague of the village only.
+    // The contact acts on it, and so does the official of its village (not of another village, not a
+    // contact not holding it); it moves to a contact colleague of the village only.
     expect(() => assertActsOnTask(task, { id: 'ctc1', role: 'CONTACT', regionCode: 'v' })).not.toThrow();
-    expect(() => assertActsOnTask(task, { id: 'v1', role: 'VILLAGE', regionCode: 'v' })).toThrow(/CONTACT level/);
+    expect(() => assertActsOnTask(task, { id: 'v1', role: 'VILLAGE', regionCode: 'v' })).not.toThrow();
+    expect(() => assertActsOnTask(task, { id: 'w1', role: 'VILLAGE', regionCode: 'w' })).toThrow(/another village/);
+    expect(() => assertActsOnTask(task, { id: 'ctc9', role: 'CONTACT', regionCode: 'v' })).toThrow(/assigned to another official/);
     expect(() => assertTransferable(task, { toOfficialId: 'ctc2', toRole: 'CONTACT', toRegionCode: 'v', actor: { id: 'adm', role: 'ADMIN', regionCode: 'c' } })).not.toThrow();
     expect(() => assertTransferable(task, { toOfficialId: 'v1', toRole: 'VILLAGE', toRegionCode: 'v', actor: { id: 'adm', role: 'ADMIN', regionCode: 'c' } })).toThrow(/CONTACT colleague/);
   });

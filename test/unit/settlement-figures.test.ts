@@ -19,9 +19,9 @@ describe('settlement employment figures', () => {
     });
   });
 
-  it('follow-ups that ended are not counted, and a settlement with no household with labour has rate 1', () => {
+  it('follow-ups that ended are not counted, and a settlement with no household with labour recorded has no rate', () => {
     const e = employmentOf([row({ status: 'EMPLOYED_LOCAL', workers: 4 }, { ended: true }), row({ status: 'NO_LABOUR', workers: 0 })]);
-    expect(e).toMatchObject({ households: 1, employedHouseholds: 0, workers: 0, noLabour: 1, employmentRate: 1 });
-    expect(employmentOf([])).toMatchObject({ households: 0, employmentRate: 1 });
+    expect(e).toMatchObject({ households: 1, employedHouseholds: 0, workers: 0, noLabour: 1, employmentRate: null });
+    expect(employmentOf([])).toMatchObject({ households: 0, employmentRate: null });
   });
 });

@@ -14,9 +14,16 @@ export const LEVEL_RANK: Record<Role, number> = { VILLAGE: 1, TOWNSHIP: 2, COUNT
 /**
  * Refuses an actor who is not of the task's level or not its assignee (or a stand-in). A grid
  * worker (网格员, role GRID) acts at village level only on a task assigned to them by name (their
- * grid's screening), never on a step the village decides as such (ledger, identification …).
+ * grid's screening), never on a step the village decides as such (ledger, identification …). A
+ * contact's task (level CONTACT) is also decided by an official of its village.
  */
 export function assertActsOnTask(task: AnyTaskState, actor: Actor): void {
+  if (task.level === 'CONTACT' && actor.role === 'VILLAGE') {
+    // The village answers for its contacts' tasks (it did the visits before they were the contact's):
+    // its official may record one that is overdue or whose contact is away, never another village's.
+    if (actor.regionCode !== task.regionCode) refuse('WRONG_LEVEL', `step ${task.step} is a task of village ${task.regionCode}; another village's official cannot decide it`);
+    return;
+  }
   if (actor.role === 'GRID' && task.level === 'VILLAGE') {
     if (task.assigneeId !== actor.id && !(task.assigneeId && task.allowedIds.includes(actor.id))) {
       refuse('WRONG_LEVEL', `step ${task.step} is decided by the village; a grid worker (GRID) acts only on the tasks of their own grid`);

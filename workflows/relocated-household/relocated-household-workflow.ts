@@ -1,7 +1,8 @@
 /**
  * 易地搬迁户后续扶持工作流 — one relocated household's follow-up: a visit task (入户走访) for the
  * household's assistance contact (帮扶责任人, the case's active contact; the village when it has
- * none; runs before the patch `relocated-visit-to-contact` keep the village) at a time, due a
+ * none; a run started before the patch `relocated-visit-to-contact` keeps the visit it had open
+ * with the village, and the visits it opens after the upgrade are the contact's) at a time, due a
  * month after the previous visit, reminded before its due time and
  * escalated up the hierarchy when overdue (the task block), recording the household's employment
  * status; employment updates between visits through an Update; a late visit is recorded. Ends

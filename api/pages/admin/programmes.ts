@@ -221,7 +221,7 @@ export function programmeDetailPage(ctx: ServiceContext, list: ProgrammeList): R
           },
         })
         : Promise.resolve([]),
-      list === 'settlements' ? relocatedRows(ctx, official, [p.id]).then(employmentOf) : Promise.resolve(null),
+      list === 'settlements' ? relocatedRows(ctx, [p.id]).then(employmentOf) : Promise.resolve(null),
     ]);
     const ids = new Set([...tasks.map((k) => k.assigneeId), ...relocated.flatMap((r) => r.tasks.map((k) => k.assigneeId)), ...timeline.entries.flatMap((e) => [e.actorId, e.onBehalfOfId])].filter((x): x is string => typeof x === 'string'));
     const names = new Map((await ctx.prisma.official.findMany({ where: { id: { in: [...ids] } }, select: { id: true, name: true } })).map((o) => [o.id, o.name]));
@@ -263,7 +263,7 @@ ${timeline.temporalError ? html`<p class="notice warn">${w(lang, 'temporalUnavai
 
 /** 安置点就业统计 — the settlement's households' employment in one line of figures. */
 function employmentFacts(e: SettlementEmployment, lang: Lang): SafeHtml {
-  const pct = `${Math.round(e.employmentRate * 1000) / 10}%`;
+  const pct = e.employmentRate === null ? '—' : `${Math.round(e.employmentRate * 1000) / 10}%`;
   return html`<p class="figures" data-employment data-households="${e.households}" data-employed="${e.employedHouseholds}" data-workers="${e.workers}" data-seeking="${e.seekingWork}" data-not-recorded="${e.notRecorded}">${lang === 'en'
     ? `${e.households} households followed up: ${e.employedHouseholds} with labour in work (${e.workers} members working), ${e.seekingWork} seeking work, ${e.noLabour} without labour, ${e.notRecorded} not yet recorded; employment rate ${pct}; ${e.overdueVisits} visits overdue, ${e.lateVisits} late so far.`
     : `后续扶持 ${e.households} 户：有劳动力就业 ${e.employedHouseholds} 户（就业 ${e.workers} 人），待业 ${e.seekingWork} 户，无劳动力 ${e.noLabour} 户，未录入 ${e.notRecorded} 户；就业率 ${pct}；走访超期 ${e.overdueVisits} 户，累计逾期走访 ${e.lateVisits} 次。`}</p>`;

@@ -23,7 +23,7 @@ export const ZSettlementFiguresResponseSchema = z.object({
     employedHouseholds: z.number().describe('households with labour in work: EMPLOYED_LOCAL, EMPLOYED_AWAY, SELF_EMPLOYED, PUBLIC_WELFARE_JOB'),
     workers: z.number().describe('members in work over those households'),
     seekingWork: z.number(), noLabour: z.number(), notRecorded: z.number().describe('households whose employment was never recorded'),
-    employmentRate: z.number().describe('employed households / (employed + seeking work); 1 when none'),
+    employmentRate: z.number().nullable().describe('employed households / (employed + seeking work); null when no household has labour recorded'),
     visits: z.number(), lateVisits: z.number(), overdueVisits: z.number().describe('households whose visit is open past its due time'),
   })),
 });
