@@ -314,10 +314,12 @@ try {
   console.log(`ratio (decision p50 / lead intake p50): ${(pct(decisions, 50) / pct(intake, 50)).toFixed(2)}×`);
 
   // Issue 10 §2–3: lists and figures at 100,000 seeded cases; worker memory per cached workflow (bench/scale.ts).
-  await benchScale({ serverUrl: pg.url, databaseUrl: pg.url, temporalAddress: temporal.address, prisma, client, argv: process.argv });
-
+  // The case worker stops first: the thousands of cases the sections above started run a compressed
+  // policy (reminders, escalations every few seconds) and would share the two cores with the lists.
   server.close();
   await stopWorker(caseWorker);
+  await benchScale({ serverUrl: pg.url, databaseUrl: pg.url, temporalAddress: temporal.address, prisma, client, argv: process.argv });
+
   await client.connection.close();
   await prisma.$disconnect();
 } finally {
