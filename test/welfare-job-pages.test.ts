@@ -147,6 +147,20 @@ describe('公益岗位指标 pages', () => {
     // English where the pages offer it.
     const en = await county.get('/admin/welfare-jobs/quotas?lang=en');
     expect(en.text).toContain(`Posts per township in ${year}`);
+
+    // Next year's quotas on their own page (?year=), set through the same form; a bad year is a 400 naming 年度.
+    const next = await county.post('/admin/welfare-jobs/quotas', { _csrf: csrf, year: String(year + 1), townshipCode: T1, posts: '3' });
+    expect(next.status, next.text).toBe(303);
+    const nextPage = await county.get(`/admin/welfare-jobs/quotas?year=${year + 1}`);
+    expect(nextPage.status).toBe(200);
+    expect(nextPage.text).toContain(`${year + 1}年度各乡镇公益岗位指标`);
+    expect(rowOf(nextPage.text, T1)).toMatchObject({ quota: '3', announced: '0' });
+    expect(rowOf((await county.get('/admin/welfare-jobs/quotas')).text, T1)).toMatchObject({ quota: '1', announced: '1' });
+    for (const [q, says] of [['abc', '年度：应为整数'], ['1999', '年度：不能小于 2000'], ['99999999999999999999', '年度：不能大于 2100']] as const) {
+      const bad = await county.get(`/admin/welfare-jobs/quotas?year=${q}`);
+      expect(bad.status, q).toBe(400);
+      expect(bad.text, q).toContain(says);
+    }
   });
 
   it('bad form values (non-digits, negative, huge, NUL bytes, an unknown township, a village, a bad date, no text, no CSRF) are a 4xx page naming the field, never a 500, and store nothing', async () => {

@@ -36,6 +36,7 @@ const ZQuotaForm = z.object({
   /** Post names separated by 、 , ， ; or spaces. */
   postNames: safeText().max(2000).optional(),
 });
+const ZYearQuery = z.object({ year: ZWholeNumber.pipe(z.number().min(2000).max(2100)).optional() });
 const ZAnnounceForm = z.object({ year: ZWholeNumber, announcedOn: safeText().trim().max(30), announcementText: safeText().max(4000) });
 
 /** The form's fields without the CSRF token, empty ones as missing. */
@@ -86,7 +87,13 @@ export function welfareJobQuotasPage(ctx: ServiceContext): RequestHandler {
     const official = req.official!;
     const lang: Lang = res.locals.lang;
     const csrf: string = res.locals.csrf;
-    const year = quotaYearOf(new Date());
+    // ?year= shows another year's quotas (the figures stay those of today's jobs).
+    let year = quotaYearOf(new Date());
+    try {
+      year = parse(ZYearQuery, req.query, lang).year ?? year;
+    } catch (err) {
+      return actionErrorPage(req, res, err as AppError, QUOTAS_PATH);
+    }
     const { townships } = await welfareJobFigures(ctx, official);
     const quotas = await quotasForYear(ctx, townships.map((r) => r.townshipCode), year);
     const hidden = html`<input type="hidden" name="_csrf" value="${csrf}">`;
@@ -117,6 +124,7 @@ export function welfareJobQuotasPage(ctx: ServiceContext): RequestHandler {
     const body = html`<p><a href="/admin/welfare-jobs">← ${t(lang, '公益岗位台账', 'Public-welfare posts')}</a></p>
 ${req.query.done === '1' ? html`<p class="notice ok" role="status">${t(lang, '已保存。', 'Saved.')}</p>` : ''}
 <section class="card"><h2>${t(lang, `${year}年度各乡镇公益岗位指标`, `Posts per township in ${year}`)}</h2>
+<p class="actions"><a class="button secondary" href="${QUOTAS_PATH}?year=${year - 1}">← ${t(lang, `${year - 1}年度`, String(year - 1))}</a> <a class="button secondary" href="${QUOTAS_PATH}?year=${year + 1}">${t(lang, `${year + 1}年度`, String(year + 1))} →</a></p>
 <p class="muted">${t(lang, '在岗：目前在岗人数；累计：本乡镇全部岗位（含申请中和已结束）。未设定指标的乡镇照常申请。', 'In post: holders now; jobs: all of the township\'s jobs (applications and ended ones included). A township without a quota applies as before.')}</p>
 ${townships.length === 0 ? html`<p class="notice">${t(lang, '辖区内没有乡镇。', 'No township in your region.')}</p>` : html`<div class="table-wrap"><table class="data" id="quotas">
 <thead><tr><th>${t(lang, '乡镇', 'Township')}</th><th class="num">${t(lang, '指标岗位数', 'Posts set')}</th><th>${t(lang, '岗位名称', 'Post names')}</th><th>${t(lang, '乡镇公告', 'Announcement')}</th><th class="num">${t(lang, '在岗', 'In post')}</th><th class="num">${t(lang, '累计', 'Jobs')}</th><th></th></tr></thead>
