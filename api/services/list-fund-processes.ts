@@ -10,6 +10,7 @@ import type { AuthOfficial } from '../auth/authenticate';
 import { AppError } from '../http/app-error';
 import type { ServiceContext } from './context';
 import { caseFilterSql } from './case-filter-sql';
+import type { TownshipSums } from './project-figures';
 import { APPROVED_STATUSES } from './project-figures';
 import { PROJECT_KIND } from '../../workflows/project/contracts';
 import { ASSET_KIND, ASSET_STEPS } from '../../workflows/asset/contracts';
@@ -118,16 +119,8 @@ export function listAssets(ctx: ServiceContext, official: AuthOfficial, f: Asset
   return page(ctx, where, o);
 }
 
-/** Sums of a township's projects, as SQL returns them. */
-export interface TownshipProjectSums {
-  townshipCode: string;
-  projects: number;
-  approved: number;
-  started: number;
-  budgetFen: number;
-  paidFen: number;
-  behind: number;
-  notStarted: number;
+/** Sums of a township's projects, as SQL returns them: the figures' sums and the annual plan's budgets. */
+export interface TownshipProjectSums extends TownshipSums {
   /** Budgets of the annual plan (approved or in the plan): industry and all. */
   planIndustryFen: number;
   planTotalFen: number;
