@@ -6,6 +6,7 @@
  */
 import type { ReportLang } from './report-view';
 import { pct, t } from './report-view';
+import { chartHead, esc } from './svg-parts';
 
 /** One unit of the chart: its counts (rates are computed here). */
 export interface ComplianceRow {
@@ -19,7 +20,6 @@ export interface ComplianceRow {
   contacted: number;
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const rate = (n: number, d: number): number | null => (d === 0 ? null : n / d);
 
 /** SVG of SLA and contact compliance per unit, in the given order. */
@@ -30,8 +30,7 @@ export function complianceSvg(rows: ComplianceRow[], lang: ReportLang): string {
   const groupH = 20 + 2 * (bar + 4) + 6;
   const height = 24 + Math.max(1, rows.length) * groupH;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${esc(t(lang, '各乡镇认定时效与走访达标率', 'SLA and contact compliance per township'))}" font-family="Noto Sans CJK SC, sans-serif" font-size="13">`);
-  parts.push('<defs><pattern id="chatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="4" height="4" fill="#fff"/><rect width="2" height="4" fill="#1a1a1a"/></pattern></defs>');
+  parts.push(chartHead({ width, height, label: t(lang, '各乡镇认定时效与走访达标率', 'SLA and contact compliance per township'), hatch: { id: 'chatch', ink: '#1a1a1a' } }));
   parts.push(`<rect x="0" y="4" width="12" height="10" fill="#1b3a5c" stroke="#1a1a1a" stroke-width="0.5"/><text x="16" y="14">${esc(t(lang, '认定时效', 'Identification SLA'))}</text>`);
   parts.push(`<rect x="150" y="4" width="12" height="10" fill="url(#chatch)" stroke="#1a1a1a" stroke-width="0.5"/><text x="166" y="14">${esc(t(lang, '走访达标', 'Contact'))}</text>`);
   if (rows.length === 0) parts.push(`<text x="0" y="${24 + 16}">${esc(t(lang, '暂无数据', 'No figures'))}</text>`);

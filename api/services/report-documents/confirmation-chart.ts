@@ -6,8 +6,7 @@
 import type { ConfirmationCounts } from '../../../workflows/confirmation/contracts';
 import type { ReportLang } from './report-view';
 import { t } from './report-view';
-
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+import { chartHead, esc } from './svg-parts';
 
 const PARTS: { key: 'onTime' | 'late' | 'none'; zh: string; en: string; fill: string }[] = [
   { key: 'onTime', zh: '按时确认', en: 'On time', fill: '#1b3a5c' },
@@ -24,8 +23,7 @@ export function confirmationSvg(levels: { villages: ConfirmationCounts; township
   const groupH = 44;
   const height = legendH + rows.length * groupH;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${esc(t(lang, '村、乡镇月调度数据确认情况', 'Confirmations of villages and townships'))}" font-family="Noto Sans CJK SC, sans-serif" font-size="13">`);
-  out.push('<defs><pattern id="chatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="4" height="4" fill="#fff"/><rect width="2" height="4" fill="#4a4f57"/></pattern></defs>');
+  out.push(chartHead({ width, height, label: t(lang, '村、乡镇月调度数据确认情况', 'Confirmations of villages and townships'), hatch: { id: 'chatch', ink: '#4a4f57' } }));
   PARTS.forEach((p, i) => {
     const x = i * 110;
     out.push(`<rect x="${x}" y="4" width="12" height="10" fill="${p.fill}" stroke="#1a1a1a" stroke-width="0.5"/><text x="${x + 16}" y="14">${esc(t(lang, p.zh, p.en))}</text>`);

@@ -5,6 +5,7 @@
  */
 import type { ReportLang } from './report-view';
 import { t } from './report-view';
+import { esc } from './svg-parts';
 
 const ID_STEPS = ['VERIFICATION', 'VILLAGE_REVIEW', 'PUBLIC_NOTICE', 'TOWNSHIP_REVIEW', 'COUNTY_APPROVAL'];
 const ELIM_STEPS = ['ELIM_ASSESSMENT', 'ELIM_VILLAGE_REVIEW', 'ELIM_NOTICE', 'ELIM_TOWNSHIP_REVIEW', 'ELIM_COUNTY_APPROVAL'];
@@ -29,7 +30,6 @@ export function processMapSteps(c: { status: string; step: string | null; approv
   });
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const day = (d: Date | null): string => (d ? new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(5, 16).replace('T', ' ') : '—');
 
 /** SVG of the map: one row per step, a vertical line joining them. */

@@ -7,8 +7,7 @@
 import type { RankedUnit } from '../../../workflows/report/contracts';
 import type { ReportLang } from './report-view';
 import { pct, t } from './report-view';
-
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+import { chartHead, esc } from './svg-parts';
 
 /** The series of the township chart, with fills that stay apart in grey. */
 const SERIES: { key: 'slaRate' | 'coverageRate' | 'contactRate'; zh: string; en: string; fill: string }[] = [
@@ -27,8 +26,7 @@ export function townshipRatesSvg(ranking: RankedUnit[], bottom: string[], lang: 
   const legendH = 22;
   const height = legendH + Math.max(1, ranking.length) * groupH;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${esc(t(lang, '各乡镇认定时效、应帮尽帮与走访率', 'Township SLA, plan coverage and contact rates'))}" font-family="Noto Sans CJK SC, sans-serif" font-size="13">`);
-  parts.push('<defs><pattern id="hatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="4" height="4" fill="#fff"/><rect width="2" height="4" fill="#4a4f57"/></pattern></defs>');
+  parts.push(chartHead({ width, height, label: t(lang, '各乡镇认定时效、应帮尽帮与走访率', 'Township SLA, plan coverage and contact rates'), hatch: { id: 'hatch', ink: '#4a4f57' } }));
   SERIES.forEach((s, i) => {
     const x = i * 110;
     parts.push(`<rect x="${x}" y="4" width="12" height="10" fill="${s.fill}" stroke="#1a1a1a" stroke-width="0.5"/><text x="${x + 16}" y="14">${esc(t(lang, s.zh, s.en))}</text>`);
@@ -60,8 +58,7 @@ export function monthlySvg(points: { month: string; approved: number; eliminated
   const slot = width / Math.max(1, points.length);
   const barW = Math.max(4, slot / 2 - 3);
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${esc(t(lang, '近12个月新增与风险消除户数', 'Households newly monitored and eliminated, last 12 months'))}" font-family="Noto Sans CJK SC, sans-serif" font-size="11">`);
-  parts.push('<defs><pattern id="mhatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="4" height="4" fill="#fff"/><rect width="2" height="4" fill="#4a4f57"/></pattern></defs>');
+  parts.push(chartHead({ width, height, label: t(lang, '近12个月新增与风险消除户数', 'Households newly monitored and eliminated, last 12 months'), fontSize: 11, hatch: { id: 'mhatch', ink: '#4a4f57' } }));
   parts.push(`<rect x="0" y="4" width="12" height="10" fill="#1b3a5c"/><text x="16" y="13">${esc(t(lang, '新增监测户', 'New'))}</text>`);
   parts.push(`<rect x="110" y="4" width="12" height="10" fill="url(#mhatch)" stroke="#1a1a1a" stroke-width="0.5"/><text x="126" y="13">${esc(t(lang, '风险消除户', 'Eliminated'))}</text>`);
   parts.push(`<line x1="0" y1="${top + plotH}" x2="${width}" y2="${top + plotH}" stroke="#1a1a1a" stroke-width="0.5"/>`);
@@ -88,8 +85,7 @@ export function tasksSvg(rows: { name: string; open: number; overdue: number }[]
   const height = 22 + Math.max(1, rows.length) * groupH;
   const max = Math.max(1, ...rows.map((r) => r.open));
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${esc(t(lang, '各乡镇待办与逾期', 'Open and overdue tasks per township'))}" font-family="Noto Sans CJK SC, sans-serif" font-size="13">`);
-  parts.push('<defs><pattern id="thatch" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="4" height="4" fill="#fff"/><rect width="2" height="4" fill="#8a1c14"/></pattern></defs>');
+  parts.push(chartHead({ width, height, label: t(lang, '各乡镇待办与逾期', 'Open and overdue tasks per township'), hatch: { id: 'thatch', ink: '#8a1c14' } }));
   parts.push(`<rect x="0" y="4" width="12" height="10" fill="#b8c4d0" stroke="#1a1a1a" stroke-width="0.5"/><text x="16" y="14">${esc(t(lang, '待办', 'Open'))}</text>`);
   parts.push(`<rect x="90" y="4" width="12" height="10" fill="url(#thatch)" stroke="#1a1a1a" stroke-width="0.5"/><text x="106" y="14">${esc(t(lang, '逾期', 'Overdue'))}</text>`);
   rows.forEach((r, i) => {
